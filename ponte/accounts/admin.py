@@ -1,0 +1,39 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import ApiToken, User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "name", "is_programme_manager", "is_sponsor", "is_evaluator", "is_staff", "is_active"]
+    list_filter = ["is_programme_manager", "is_sponsor", "is_evaluator", "is_moderator", "is_staff", "is_active"]
+    search_fields = ["email", "name"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (_("Person"), {"fields": ["name", "language"]}),
+        (
+            _("Platform roles"),
+            {
+                "fields": [
+                    "is_programme_manager",
+                    "is_evaluator",
+                    "is_sponsor",
+                    "is_moderator",
+                    "is_staff",
+                    "is_superuser",
+                    "is_active",
+                ]
+            },
+        ),
+        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "name", "password1", "password2"]})]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ["name", "user", "scope", "key_prefix", "created_at", "revoked_at"]
+    readonly_fields = ["key_prefix", "key_hash"]

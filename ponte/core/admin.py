@@ -1,0 +1,41 @@
+from django.contrib import admin
+
+from .models import Attachment, AuditEvent, Notification, SearchEntry
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only: the audit trail is append-only, even for platform admins."""
+
+    list_display = ["created_at", "actor_label", "verb", "target_type", "target_label"]
+    list_filter = ["verb", "target_type"]
+    search_fields = ["actor_label", "target_label", "reason"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "recipient", "kind", "read_at", "email_channel", "emailed_at"]
+    list_filter = ["kind", "email_channel"]
+    raw_id_fields = ["recipient"]
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(admin.ModelAdmin):
+    list_display = ["original_name", "content_type", "size", "target_type", "created_at"]
+    readonly_fields = ["file", "sha256", "size", "content_type"]
+
+
+@admin.register(SearchEntry)
+class SearchEntryAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "visibility", "updated_at"]
+    list_filter = ["kind", "visibility"]

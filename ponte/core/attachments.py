@@ -1,0 +1,157 @@
+"""Safe file attachments.
+
+A file is judged by its content, never by its name: the type is sniffed from the
+bytes, must be one Ponte accepts, and must agree with the name's extension (a renamed
+executable is refused). Files are stored outside the web root under a random name and
+are only served by a view that checks the permission registered for their target.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+
+import puremagic
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+from . import audit
+from .models import Attachment, private_storage
+from .registry import registry
+
+# Accepted types: what the content must be, and the extensions a name may carry for it.
+ACCEPTED_TYPES: dict[str, tuple[str, ...]] = {
+    "application/pdf": (".pdf",),
+    "image/png": (".png",),
+    "image/jpeg": (".jpg", ".jpeg"),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (".docx",),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": (".xlsx",),
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": (".pptx",),
+    "application/vnd.oasis.opendocument.text": (".odt",),
+    "application/vnd.oasis.opendocument.spreadsheet": (".ods",),
+    "text/plain": (".txt",),
+    "text/csv": (".csv",),
+}
+TEXT_EXTENSIONS = {".txt": "text/plain", ".csv": "text/csv"}
+ZIP_CONTAINERS = {".docx", ".xlsx", ".pptx", ".odt", ".ods"}
+
+
+def clean_name(name: str) -> str:
+    """The uploader's file name, refused if it tries to be a path or hides characters."""
+    name = unicodedata.normalize("NFC", name or "")
+    if not name.strip() or len(name) > 200:
+        raise ValidationError(_("Give the file a name of at most 200 characters."), code="bad_name")
+    if "/" in name or "\\" in name or name in {".", ".."} or name.startswith(".") or ".." in name:
+        raise ValidationError(
+            _("The file name “%(name)s” is not allowed: it must not contain a path."),
+            code="path_in_name",
+            params={"name": name},
+        )
+    if any(unicodedata.category(ch).startswith("C") for ch in name):
+        raise ValidationError(_("The file name contains characters that are not allowed."), code="bad_name")
+    return name
+
+
+def extension_of(name: str) -> str:
+    dot = name.rfind(".")
+    return name[dot:].lower() if dot > 0 else ""
+
+
+def _sniff(head: bytes, extension: str) -> str | None:
+    """The type the content really is, or None when it is none Ponte accepts."""
+    try:
+        matches = puremagic.magic_string(head)
+    except (puremagic.PureError, ValueError):
+        matches = []
+    mimes = {m.mime_type for m in matches if m.mime_type}
+    for mime, extensions in ACCEPTED_TYPES.items():
+        if mime in mimes and extension in extensions:
+            return mime
+    # Office files are ZIP containers: the extension chooses among what a ZIP may be.
+    if extension in ZIP_CONTAINERS and head.startswith(b"PK\x03\x04"):
+        return next(mime for mime, exts in ACCEPTED_TYPES.items() if extension in exts)
+    if extension in TEXT_EXTENSIONS and not mimes - {"text/plain", "text/csv"}:
+        try:
+            head.decode("utf-8")
+        except UnicodeDecodeError as error:
+            # A multi-byte character cut at the end of the sample is still text.
+            if error.start < len(head) - 3:
+                return None
+        if b"\x00" not in head:
+            return TEXT_EXTENSIONS[extension]
+    return None
+
+
+def validate_upload(uploaded) -> tuple[str, str]:
+    """Check an uploaded file; returns (clean name, content type) or raises ValidationError."""
+    name = clean_name(uploaded.name)
+    limit = settings.ATTACHMENT_MAX_BYTES
+    if uploaded.size == 0:
+        raise ValidationError(_("The file “%(name)s” is empty."), code="empty", params={"name": name})
+    if uploaded.size > limit:
+        raise ValidationError(
+            _("The file “%(name)s” is %(size)s; files may be at most %(limit)s."),
+            code="too_large",
+            params={"name": name, "size": filesizeformat(uploaded.size), "limit": filesizeformat(limit)},
+        )
+    uploaded.seek(0)
+    head = uploaded.read(8192)
+    uploaded.seek(0)
+    mime = _sniff(head, extension_of(name))
+    if mime is None:
+        raise ValidationError(
+            _(
+                "The file “%(name)s” is not of a type Ponte accepts, or its content does not match its name. "
+                "Accepted: PDF, PNG, JPEG, Word, Excel, PowerPoint, OpenDocument, text and CSV."
+            ),
+            code="bad_type",
+            params={"name": name},
+        )
+    return name, mime
+
+
+@transaction.atomic
+def attach(uploaded, *, target, actor) -> Attachment:
+    spec = registry.attachment_targets.get(type(target))
+    if spec is None:
+        raise ValueError(f"{type(target).__name__} does not accept attachments")
+    if not actor.has_perm(spec.add_permission, target):
+        raise PermissionError(spec.add_permission)
+    name, mime = validate_upload(uploaded)
+    digest = hashlib.sha256()
+    for chunk in uploaded.chunks():
+        digest.update(chunk)
+    uploaded.seek(0)
+    attachment = Attachment(
+        target_type=ContentType.objects.get_for_model(target),
+        target_id=str(target.pk),
+        original_name=name,
+        content_type=mime,
+        size=uploaded.size,
+        sha256=digest.hexdigest(),
+        uploaded_by=actor,
+    )
+    attachment.file.save(attachment.id.hex, uploaded, save=False)
+    attachment.save()
+    audit.record(actor=actor, verb="attach", target=target, after={"attachment": name, "sha256": attachment.sha256})
+    return attachment
+
+
+def attachments_of(target) -> list[Attachment]:
+    return list(
+        Attachment.objects.filter(target_type=ContentType.objects.get_for_model(target), target_id=str(target.pk))
+    )
+
+
+def can_download(user, attachment: Attachment) -> bool:
+    target = attachment.target
+    spec = registry.attachment_targets.get(type(target)) if target is not None else None
+    return spec is not None and user.has_perm(spec.view_permission, target)
+
+
+def open_file(attachment: Attachment):
+    return private_storage().open(attachment.file.name, "rb")

@@ -1,0 +1,33 @@
+"""The append-only audit trail: who did what to which object, when, and why."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+
+def record(
+    *,
+    actor,
+    verb: str,
+    target: models.Model,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    reason: str = "",
+):
+    from .models import AuditEvent
+
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    return AuditEvent.objects.create(
+        actor=actor if authenticated else None,
+        actor_label=str(actor) if authenticated else "",
+        verb=verb,
+        target_type=ContentType.objects.get_for_model(target),
+        target_id=str(target.pk),
+        target_label=str(target)[:255],
+        before=before or {},
+        after=after or {},
+        reason=reason,
+    )

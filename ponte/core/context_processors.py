@@ -1,0 +1,15 @@
+from django.conf import settings
+
+from .models import Notification
+from .registry import registry
+
+
+def ponte(request):
+    user = getattr(request, "user", None)
+    context = {
+        "nav_items": registry.nav_for(user) if user is not None else [],
+        "LANGUAGES_AVAILABLE": settings.LANGUAGES,
+    }
+    if user is not None and user.is_authenticated:
+        context["unread_count"] = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    return context

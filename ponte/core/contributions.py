@@ -1,0 +1,25 @@
+from django.utils.translation import gettext_lazy as _
+
+from ponte.accounts.roles import is_authenticated, is_staff_role
+
+from .registry import DashboardFigure, NavItem, registry
+
+registry.add_nav(NavItem(label=_("Search"), url_name="search", order=900))
+registry.add_nav(NavItem(label=_("Audit trail"), url_name="audit_trail", visible=is_staff_role, order=950))
+
+
+def _unread(user) -> int:
+    from .models import Notification
+
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+registry.add_figure(
+    DashboardFigure(
+        key="core.unread",
+        label=_("Unread notifications"),
+        value=_unread,
+        url_name="notifications",
+        visible=is_authenticated,
+    )
+)

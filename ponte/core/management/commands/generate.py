@@ -1,0 +1,25 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from tqdm import tqdm
+
+from ponte.core import search
+from ponte.core.registry import registry
+
+
+class Command(BaseCommand):
+    help = "Generate synthetic data at a scale (S, M or L) for benchmarks. Adds to what is there."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", choices=["S", "M", "L"], default="S")
+
+    def handle(self, *args, scale="S", **options):
+        def progress(total, desc):
+            return tqdm(total=total, desc=desc, unit="rows", file=self.stderr._out)
+
+        with transaction.atomic():
+            for builder in registry.data_builders:
+                if builder.generate is not None:
+                    builder.generate(scale, progress)
+        self.stdout.write("Rebuilding the search index…")
+        count = search.rebuild_index()
+        self.stdout.write(self.style.SUCCESS(f"Generated scale {scale}; {count} searchable items."))

@@ -1,0 +1,152 @@
+"""The registry through which apps contribute to the platform without knowing each other.
+
+Each app registers, in its AppConfig.ready(), its navigation entries, dashboard
+figures, search documents, exports, notification kinds and attachment targets. The
+core composes them: the layout builds the navigation, the home page the figures, the
+search index the documents.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models
+from django.urls import reverse
+
+from .models import EmailChannel, Visibility
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: Any
+    url_name: str
+    visible: Callable[[Any], bool] = lambda user: True
+    order: int = 100
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+@dataclass(frozen=True)
+class DashboardFigure:
+    """A figure on the home page of the people `visible` admits; `value(user)` computes it."""
+
+    key: str
+    label: Any
+    value: Callable[[Any], int]
+    url_name: str = ""
+    visible: Callable[[Any], bool] = lambda user: True
+
+
+@dataclass(frozen=True)
+class SearchDocument:
+    title: str
+    body: str
+    url: str
+    visibility: str = Visibility.PUBLIC
+    organisation_id: int | None = None
+
+
+@dataclass(frozen=True)
+class SearchSource:
+    kind: str
+    label: Any
+    model: type[models.Model]
+    # Returns the document for an object, or None when it must not be in the index.
+    document: Callable[[Any], SearchDocument | None]
+    # All objects to index when the index is rebuilt.
+    queryset: Callable[[], Iterable[Any]]
+
+
+@dataclass(frozen=True)
+class Export:
+    key: str
+    label: Any
+    url_name: str
+
+
+@dataclass(frozen=True)
+class NotificationKind:
+    key: str
+    label: Any  # what the preferences page calls this kind of event
+    message: Any  # lazy, translatable, with %(name)s parameters
+    default_channel: str = EmailChannel.IMMEDIATE
+
+    def render(self, params: dict[str, Any]) -> str:
+        try:
+            return str(self.message) % params
+        except (KeyError, TypeError, ValueError):
+            return str(self.label)
+
+
+@dataclass(frozen=True)
+class AttachmentTarget:
+    model: type[models.Model]
+    # The permission a person needs on the target object to download its attachments.
+    view_permission: str
+    add_permission: str
+
+
+@dataclass(frozen=True)
+class DataBuilder:
+    """Fills the database: `demo(stdout)` adds the demo world, `generate(scale, progress)`
+    synthetic data at a scale. Builders run in `order`; later modules build on earlier ones."""
+
+    key: str
+    order: int
+    demo: Callable[..., None] | None = None
+    generate: Callable[..., None] | None = None
+
+
+@dataclass
+class Registry:
+    nav_items: list[NavItem] = field(default_factory=list)
+    figures: list[DashboardFigure] = field(default_factory=list)
+    search_sources: dict[str, SearchSource] = field(default_factory=dict)
+    exports: list[Export] = field(default_factory=list)
+    notification_kinds: dict[str, NotificationKind] = field(default_factory=dict)
+    attachment_targets: dict[type[models.Model], AttachmentTarget] = field(default_factory=dict)
+    data_builders: list[DataBuilder] = field(default_factory=list)
+
+    def add_data_builder(self, builder: DataBuilder) -> None:
+        self.data_builders = sorted([*self.data_builders, builder], key=lambda b: b.order)
+
+    def add_nav(self, item: NavItem) -> None:
+        self.nav_items.append(item)
+        self.nav_items.sort(key=lambda i: i.order)
+
+    def add_figure(self, figure: DashboardFigure) -> None:
+        self.figures.append(figure)
+
+    def add_search_source(self, source: SearchSource) -> None:
+        self.search_sources[source.kind] = source
+
+    def search_source_for(self, model: type[models.Model]) -> SearchSource | None:
+        for source in self.search_sources.values():
+            if source.model is model:
+                return source
+        return None
+
+    def add_export(self, export: Export) -> None:
+        self.exports.append(export)
+
+    def add_notification_kind(self, kind: NotificationKind) -> None:
+        self.notification_kinds[kind.key] = kind
+
+    def notification_kind(self, key: str) -> NotificationKind:
+        return self.notification_kinds.get(key) or NotificationKind(key=key, label=key, message=key)
+
+    def add_attachment_target(self, target: AttachmentTarget) -> None:
+        self.attachment_targets[target.model] = target
+
+    def nav_for(self, user) -> list[NavItem]:
+        return [item for item in self.nav_items if item.visible(user)]
+
+    def figures_for(self, user) -> list[DashboardFigure]:
+        return [figure for figure in self.figures if figure.visible(user)]
+
+
+registry = Registry()

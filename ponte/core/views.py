@@ -1,0 +1,199 @@
+import logging
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import check_for_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language as django_set_language
+
+from . import attachments, notifications, search
+from .models import Attachment, AuditEvent, Notification
+from .paging import paginate
+from .registry import registry
+
+logger = logging.getLogger("ponte")
+
+
+def home(request):
+    context = {}
+    user = request.user
+    if user.is_authenticated:
+        from ponte.organisations import queries as org_queries
+
+        context.update(
+            figures=[(figure, figure.value(user)) for figure in registry.figures_for(user)],
+            memberships=org_queries.memberships_of(user),
+            invitations=org_queries.invitations_for(user),
+            join_requests=org_queries.join_requests_awaiting(user)[:10],
+            unread=Notification.objects.filter(recipient=user, read_at__isnull=True)[:5],
+        )
+    return render(request, "core/home.html", context)
+
+
+@never_cache
+def healthz(request):
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+def readyz(request):
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception:
+        logger.exception("readiness: database unreachable")
+        checks["database"] = "unavailable"
+    if settings.REDIS_URL:
+        try:
+            cache.set("ponte:readyz", "1", 5)
+            checks["redis"] = "ok" if cache.get("ponte:readyz") == "1" else "unavailable"
+        except Exception:
+            logger.exception("readiness: redis unreachable")
+            checks["redis"] = "unavailable"
+    ready = all(value == "ok" for value in checks.values())
+    return JsonResponse({"status": "ok" if ready else "unavailable", "checks": checks}, status=200 if ready else 503)
+
+
+def search_page(request):
+    query = request.GET.get("q", "").strip()[:200]
+    kind = request.GET.get("kind", "")
+    if kind not in registry.search_sources:
+        kind = ""
+    results, page = None, None
+    if query:
+        try:
+            number = max(1, int(request.GET.get("page", 1)))
+        except ValueError:
+            number = 1
+        per_page = 20
+        results = search.search(
+            query, user=request.user, kind=kind or None, limit=per_page, offset=(number - 1) * per_page
+        )
+        page = {"number": number, "has_next": results.total > number * per_page, "has_previous": number > 1}
+    kinds = [(key, source.label) for key, source in registry.search_sources.items()]
+    return render(
+        request, "core/search.html", {"query": query, "kind": kind, "kinds": kinds, "results": results, "page": page}
+    )
+
+
+@login_required
+def notification_list(request):
+    if request.method == "POST":
+        notifications.mark_read(request.user)
+        messages.success(request, _("All notifications are marked as read."))
+        return redirect("notifications")
+    page = paginate(request, Notification.objects.filter(recipient=request.user))
+    return render(request, "core/notifications.html", {"page": page})
+
+
+@login_required
+@require_POST
+def notification_open(request, pk):
+    notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    notifications.mark_read(request.user, [notification.pk])
+    target = notification.url if url_has_allowed_host_and_scheme(notification.url, None) else ""
+    return redirect(target or "notifications")
+
+
+@login_required
+def audit_trail(request):
+    if not request.user.has_perm("core.view_audit_trail"):
+        raise PermissionDenied
+    events = AuditEvent.objects.select_related("actor", "target_type")
+    person = None
+    target_type = target_id = None
+    if request.GET.get("person"):
+        person = (
+            get_user_model().objects.filter(pk=request.GET["person"]).first()
+            if request.GET["person"].isdigit()
+            else None
+        )
+        if person is None:
+            raise Http404
+        events = events.filter(actor=person)
+    if request.GET.get("type") and request.GET.get("id"):
+        try:
+            app_label, model = request.GET["type"].split(".", 1)
+            target_type = ContentType.objects.get(app_label=app_label, model=model)
+        except (ValueError, ContentType.DoesNotExist):
+            raise Http404 from None
+        target_id = request.GET["id"][:64]
+        events = events.filter(target_type=target_type, target_id=target_id)
+    return render(
+        request,
+        "core/audit.html",
+        {
+            "page": paginate(request, events, per_page=50),
+            "person": person,
+            "target_type": target_type,
+            "target_id": target_id,
+        },
+    )
+
+
+@login_required
+def attachment_download(request, pk):
+    attachment = Attachment.objects.filter(pk=pk).first()
+    if attachment is None or not attachments.can_download(request.user, attachment):
+        raise Http404
+    response = FileResponse(
+        attachments.open_file(attachment),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["Content-Security-Policy"] = "sandbox"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def set_language(request):
+    """Switch the interface language; a signed-in person keeps the choice on their account."""
+    language = request.POST.get("language", "")
+    if (
+        request.method == "POST"
+        and request.user.is_authenticated
+        and check_for_language(language)
+        and language in {code for code, _name in settings.LANGUAGES}
+    ):
+        type(request.user).objects.filter(pk=request.user.pk).update(language=language)
+        request.user.language = language
+    response = django_set_language(request)
+    if not isinstance(response, HttpResponseRedirect):
+        return redirect("home")
+    return response
+
+
+def csrf_failure(request, reason=""):
+    logger.warning("CSRF failure on %s: %s", request.path, reason)
+    return render(request, "403_csrf.html", status=403)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def permission_denied(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def server_error(request):
+    return render(request, "500.html", status=500)
+
+
+def bad_request(request, exception=None):
+    logger.warning("Bad request on %s: %s", request.path, exception)
+    return render(request, "400.html", status=400)

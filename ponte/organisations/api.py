@@ -1,0 +1,83 @@
+from datetime import datetime
+
+from django.http import Http404
+from ninja import Query, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+from pydantic import Field
+
+from ponte.api.auth import ANYONE
+from ponte.api.schemas import Problem
+
+from . import queries
+from .models import Country, Kind, Sector
+
+router = Router(tags=["organisations"], auth=ANYONE)
+
+
+class OrganisationOut(Schema):
+    slug: str
+    name: str
+    kind: str
+    country: str
+    status: str
+    description: str
+    website: str
+    parent: str | None = Field(None, description="Slug of the public body this one is part of")
+    tier: str
+    level_of_government: str
+    registration_number: str
+    is_sme: bool
+    sectors: list[str]
+    verified_at: datetime | None
+
+    @staticmethod
+    def resolve_parent(obj):
+        return obj.parent.slug if obj.parent_id else None
+
+    @staticmethod
+    def resolve_sectors(obj):
+        return [s.code for s in obj.sectors.all()]
+
+
+class MemberOut(Schema):
+    name: str
+    role: str
+
+
+class OrganisationFilters(Schema):
+    kind: Kind | None = None
+    country: Country | None = None
+    sector: Sector | None = None
+    q: str | None = Field(None, max_length=200)
+
+
+@router.get("", response=list[OrganisationOut], summary="Organisations on Ponte")
+@paginate(LimitOffsetPagination)
+def list_organisations(request, filters: Query[OrganisationFilters]):
+    return queries.organisation_list(
+        request.user,
+        kind=filters.kind or "",
+        country=filters.country or "",
+        sector=filters.sector or "",
+        q=filters.q or "",
+    )
+
+
+@router.get("/{slug}", response={200: OrganisationOut, 404: Problem}, summary="One organisation")
+def get_organisation(request, slug: str):
+    organisation = queries.organisation_detail(request.user, slug)
+    if organisation is None:
+        raise Http404
+    return organisation
+
+
+@router.get(
+    "/{slug}/members",
+    response={200: list[MemberOut], 404: Problem},
+    summary="Members of an organisation (members and programme managers only)",
+)
+def list_members(request, slug: str):
+    organisation = queries.organisation_detail(request.user, slug)
+    if organisation is None or not request.user.has_perm("organisations.view_members", organisation):
+        raise Http404
+    return [{"name": m.user.name, "role": m.role} for m in queries.members_of(organisation)]

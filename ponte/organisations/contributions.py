@@ -1,0 +1,147 @@
+"""What the organisations app contributes to the platform: navigation, figures, search,
+notification kinds and attachment targets."""
+
+from django.utils.translation import gettext_lazy as _
+
+from ponte.accounts.roles import is_authenticated, is_programme_manager
+from ponte.core.models import EmailChannel, Visibility
+from ponte.core.registry import (
+    AttachmentTarget,
+    DashboardFigure,
+    DataBuilder,
+    NavItem,
+    NotificationKind,
+    SearchDocument,
+    SearchSource,
+    registry,
+)
+
+from .models import Organisation, Status
+
+registry.add_nav(NavItem(label=_("Organisations"), url_name="organisations:list", order=80))
+
+
+def _document(organisation: Organisation) -> SearchDocument:
+    return SearchDocument(
+        title=organisation.name,
+        body=" ".join(filter(None, [organisation.description, organisation.registration_number])),
+        url=organisation.get_absolute_url(),
+        visibility=Visibility.PUBLIC if organisation.status == Status.VERIFIED else Visibility.MEMBERS,
+        organisation_id=organisation.pk,
+    )
+
+
+registry.add_search_source(
+    SearchSource(
+        kind="organisation",
+        label=_("Organisations"),
+        model=Organisation,
+        document=_document,
+        queryset=lambda: Organisation.objects.all().iterator(),
+    )
+)
+
+registry.add_attachment_target(
+    AttachmentTarget(
+        model=Organisation, view_permission="organisations.view_documents", add_permission="organisations.add_document"
+    )
+)
+
+
+def _to_verify(user) -> int:
+    from .queries import awaiting_verification
+
+    return awaiting_verification().count()
+
+
+def _join_requests(user) -> int:
+    from .queries import join_requests_awaiting
+
+    return join_requests_awaiting(user).count()
+
+
+def _invitations(user) -> int:
+    from .queries import invitations_for
+
+    return invitations_for(user).count()
+
+
+registry.add_figure(
+    DashboardFigure(
+        key="organisations.to_verify",
+        label=_("Organisations to verify"),
+        value=_to_verify,
+        url_name="organisations:verification",
+        visible=is_programme_manager,
+    )
+)
+registry.add_figure(
+    DashboardFigure(
+        key="organisations.join_requests",
+        label=_("Requests to join your organisations"),
+        value=_join_requests,
+        visible=is_authenticated,
+    )
+)
+registry.add_figure(
+    DashboardFigure(
+        key="organisations.invitations", label=_("Invitations for you"), value=_invitations, visible=is_authenticated
+    )
+)
+
+for kind in [
+    NotificationKind(
+        "organisations.invitation",
+        _("Invitations to join an organisation"),
+        _("%(inviter)s invited you to join %(organisation)s"),
+    ),
+    NotificationKind(
+        "organisations.invitation_accepted",
+        _("Invitations you sent are accepted"),
+        _("%(person)s accepted your invitation to %(organisation)s"),
+        EmailChannel.DIGEST,
+    ),
+    NotificationKind(
+        "organisations.join_request",
+        _("Requests to join an organisation you administer"),
+        _("%(person)s asks to join %(organisation)s"),
+    ),
+    NotificationKind(
+        "organisations.join_decision",
+        _("Answers to your requests to join"),
+        _("Your request to join %(organisation)s was answered"),
+    ),
+    NotificationKind(
+        "organisations.removed", _("Removal from an organisation"), _("You are no longer a member of %(organisation)s")
+    ),
+    NotificationKind(
+        "organisations.to_verify",
+        _("New organisations to verify"),
+        _("%(organisation)s registered and awaits verification"),
+        EmailChannel.DIGEST,
+    ),
+    NotificationKind(
+        "organisations.verified",
+        _("Verification of your organisation"),
+        _("%(organisation)s is verified and visible to everyone"),
+    ),
+    NotificationKind(
+        "organisations.suspended", _("Suspension of your organisation"), _("%(organisation)s was suspended: %(reason)s")
+    ),
+]:
+    registry.add_notification_kind(kind)
+
+
+def _demo(stdout=None) -> None:
+    from . import demo
+
+    demo.build_demo(stdout)
+
+
+def _generate(scale, progress) -> None:
+    from . import generate
+
+    generate.build(scale, progress)
+
+
+registry.add_data_builder(DataBuilder(key="organisations", order=20, demo=_demo, generate=_generate))

@@ -1,0 +1,126 @@
+"""Reads for organisations: each returns what the viewer may see, with the related rows
+a page needs fetched up front so the query count does not grow with the data."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from ponte.accounts.roles import is_staff_role
+
+from .models import Invitation, InvitationStatus, JoinRequest, JoinRequestStatus, Membership, Organisation, Role, Status
+
+
+def roles_of(user) -> dict[int, str]:
+    """{organisation id: role} for a person, read once and kept on the user object."""
+    if user is None or not user.is_authenticated:
+        return {}
+    cached = getattr(user, "_ponte_org_roles", None)
+    if cached is None:
+        cached = dict(Membership.objects.filter(user=user).values_list("organisation_id", "role"))
+        user._ponte_org_roles = cached
+    return cached
+
+
+def forget_roles(user) -> None:
+    if user is not None and hasattr(user, "_ponte_org_roles"):
+        del user._ponte_org_roles
+
+
+def visible_organisations(user) -> QuerySet[Organisation]:
+    qs = Organisation.objects.all()
+    if is_staff_role(user):
+        return qs
+    mine = list(roles_of(user))
+    return qs.filter(Q(status=Status.VERIFIED) | Q(pk__in=mine))
+
+
+def organisation_list(user, *, kind: str = "", country: str = "", sector: str = "", q: str = "") -> QuerySet:
+    qs = (
+        visible_organisations(user)
+        .select_related("parent")
+        .prefetch_related("sectors")
+        .annotate(member_count=Count("memberships", distinct=True))
+        .order_by("name")
+    )
+    if kind:
+        qs = qs.filter(kind=kind)
+    if country:
+        qs = qs.filter(country=country)
+    if sector:
+        qs = qs.filter(sectors__code=sector)
+    if q:
+        qs = qs.filter(name__icontains=q)
+    return qs
+
+
+def organisation_detail(user, slug: str) -> Organisation | None:
+    return (
+        visible_organisations(user)
+        .select_related("parent", "parent__parent")
+        .prefetch_related("sectors", Prefetch("children", queryset=Organisation.objects.order_by("name")))
+        .filter(slug=slug)
+        .first()
+    )
+
+
+def members_of(organisation: Organisation) -> QuerySet[Membership]:
+    return Membership.objects.filter(organisation=organisation).select_related("user").order_by("-role", "user__name")
+
+
+def admins_of(organisation: Organisation):
+    from ponte.accounts.models import User
+
+    return User.objects.filter(memberships__organisation=organisation, memberships__role=Role.ADMIN, is_active=True)
+
+
+def pending_join_requests(organisation: Organisation) -> QuerySet[JoinRequest]:
+    return JoinRequest.objects.filter(organisation=organisation, status=JoinRequestStatus.PENDING).select_related(
+        "user"
+    )
+
+
+def pending_invitations(organisation: Organisation) -> QuerySet[Invitation]:
+    return Invitation.objects.filter(organisation=organisation, status=InvitationStatus.PENDING).select_related(
+        "invited_by"
+    )
+
+
+def invitations_for(user) -> QuerySet[Invitation]:
+    """Open invitations addressed to a person's e-mail address."""
+    from django.utils import timezone
+
+    if not user.is_authenticated:
+        return Invitation.objects.none()
+    return Invitation.objects.filter(
+        email__iexact=user.email, status=InvitationStatus.PENDING, expires_at__gt=timezone.now()
+    ).select_related("organisation", "invited_by")
+
+
+def join_requests_awaiting(user) -> QuerySet[JoinRequest]:
+    """Requests to join the organisations a person administers."""
+    admin_of = [org_id for org_id, role in roles_of(user).items() if role == Role.ADMIN]
+    return JoinRequest.objects.filter(organisation_id__in=admin_of, status=JoinRequestStatus.PENDING).select_related(
+        "organisation", "user"
+    )
+
+
+def own_join_request(user, organisation: Organisation) -> JoinRequest | None:
+    if not user.is_authenticated:
+        return None
+    return JoinRequest.objects.filter(user=user, organisation=organisation, status=JoinRequestStatus.PENDING).first()
+
+
+def awaiting_verification() -> QuerySet[Organisation]:
+    return Organisation.objects.filter(status=Status.PENDING).order_by("created_at")
+
+
+def memberships_of(user) -> QuerySet[Membership]:
+    return Membership.objects.filter(user=user).select_related("organisation")
+
+
+def public_body_tree() -> list[Organisation]:
+    return list(
+        Organisation.objects.filter(kind="public_body", status=Status.VERIFIED)
+        .select_related("parent")
+        .order_by("name")
+    )

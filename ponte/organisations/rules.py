@@ -1,0 +1,67 @@
+"""Who may do what to an organisation. Each permission is a role predicate AND, where it
+matters, a state predicate."""
+
+import rules
+
+from ponte.accounts.roles import is_authenticated, is_platform_admin, is_programme_manager, is_staff_role
+
+from .models import JoinRequestStatus, Role, Status
+from .queries import roles_of
+
+
+@rules.predicate
+def is_member(user, organisation) -> bool:
+    return organisation is not None and organisation.pk in roles_of(user)
+
+
+@rules.predicate
+def is_org_admin(user, organisation) -> bool:
+    return organisation is not None and roles_of(user).get(organisation.pk) == Role.ADMIN
+
+
+@rules.predicate
+def is_sole_admin(user, organisation) -> bool:
+    from .models import Membership
+
+    return bool(
+        is_org_admin(user, organisation)
+        and not Membership.objects.filter(organisation=organisation, role=Role.ADMIN).exclude(user=user).exists()
+    )
+
+
+@rules.predicate
+def is_pending(user, organisation) -> bool:
+    return organisation is not None and organisation.status == Status.PENDING
+
+
+@rules.predicate
+def is_verified(user, organisation) -> bool:
+    return organisation is not None and organisation.status == Status.VERIFIED
+
+
+@rules.predicate
+def is_suspended(user, organisation) -> bool:
+    return organisation is not None and organisation.status == Status.SUSPENDED
+
+
+@rules.predicate
+def has_pending_request(user, organisation) -> bool:
+    return bool(
+        organisation is not None
+        and is_authenticated(user)
+        and organisation.join_requests.filter(user=user, status=JoinRequestStatus.PENDING).exists()
+    )
+
+
+rules.add_perm("organisations.view_organisation", is_verified | is_member | is_staff_role)
+rules.add_perm("organisations.add_organisation", is_authenticated)
+rules.add_perm("organisations.change_organisation", (is_org_admin & ~is_suspended) | is_platform_admin)
+rules.add_perm("organisations.view_members", is_member | is_staff_role)
+rules.add_perm("organisations.manage_members", is_org_admin & ~is_suspended)
+rules.add_perm("organisations.request_to_join", is_authenticated & is_verified & ~is_member & ~has_pending_request)
+rules.add_perm("organisations.leave_organisation", is_member & ~is_sole_admin)
+rules.add_perm("organisations.verify_organisation", is_programme_manager & is_pending)
+rules.add_perm("organisations.suspend_organisation", is_programme_manager & is_verified)
+rules.add_perm("organisations.reinstate_organisation", is_programme_manager & is_suspended)
+rules.add_perm("organisations.view_documents", is_member | is_staff_role)
+rules.add_perm("organisations.add_document", is_org_admin & ~is_suspended)

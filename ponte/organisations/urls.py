@@ -1,0 +1,24 @@
+from django.urls import path
+
+from . import views
+
+app_name = "organisations"
+
+urlpatterns = [
+    path("", views.organisation_list, name="list"),
+    path("new/", views.organisation_create, name="create"),
+    path("verification/", views.verification_queue, name="verification"),
+    path("invitations/<str:token>/", views.invitation, name="invitation"),
+    path("<slug:slug>/", views.organisation_detail, name="detail"),
+    path("<slug:slug>/edit/", views.organisation_edit, name="edit"),
+    path("<slug:slug>/members/", views.organisation_members, name="members"),
+    path("<slug:slug>/members/<int:pk>/role/", views.membership_role, name="membership_role"),
+    path("<slug:slug>/members/<int:pk>/remove/", views.membership_remove, name="membership_remove"),
+    path("<slug:slug>/invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation_revoke"),
+    path("<slug:slug>/join/", views.join_request_create, name="join"),
+    path("<slug:slug>/join/<int:pk>/withdraw/", views.join_request_withdraw, name="join_withdraw"),
+    path("<slug:slug>/join/<int:pk>/decide/", views.join_request_decide, name="join_decide"),
+    path("<slug:slug>/leave/", views.leave, name="leave"),
+    path("<slug:slug>/documents/", views.document_upload, name="document_upload"),
+    path("<slug:slug>/<str:verb>/", views.lifecycle, name="lifecycle"),
+]
