@@ -89,6 +89,10 @@ def search_page(request):
     )
 
 
+def open_data(request):
+    return render(request, "core/open_data.html", {"exports": registry.exports})
+
+
 @login_required
 def notification_list(request):
     if request.method == "POST":

@@ -9,6 +9,7 @@ from ponte.core.registry import (
     AttachmentTarget,
     DashboardFigure,
     DataBuilder,
+    Export,
     NavItem,
     NotificationKind,
     SearchDocument,
@@ -19,6 +20,13 @@ from ponte.core.registry import (
 from .models import Organisation, Status
 
 registry.add_nav(NavItem(label=_("Organisations"), url_name="organisations:list", order=80))
+registry.add_export(
+    Export(
+        key="organisations",
+        label=_("Organisations (CSV): every verified public body and company"),
+        url_name="organisations:export_csv",
+    )
+)
 
 
 def _document(organisation: Organisation) -> SearchDocument:

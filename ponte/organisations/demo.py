@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from ponte.accounts.models import User
+from ponte.core import audit
 
 from .models import Invitation, JoinRequest, Membership, Organisation, SectorTag
 
@@ -233,6 +234,7 @@ MEMBERSHIPS = [
 def build_demo(stdout=None) -> None:
     now = timezone.now()
     by_slug: dict[str, Organisation] = {}
+    created_now: list[Organisation] = []
     for slug, name, kind, country, parent, tier, level, number, sme, sectors, status, description in ORGANISATIONS:
         organisation, created = Organisation.objects.get_or_create(
             slug=slug,
@@ -250,10 +252,28 @@ def build_demo(stdout=None) -> None:
                 "verified_at": now if status == V else None,
             },
         )
+        by_slug[slug] = organisation
         if created:
             organisation.sectors.set([SectorTag.objects.get_or_create(code=code)[0] for code in sectors])
-        by_slug[slug] = organisation
+            created_now.append(organisation)
     people = {u.email: u for u in User.objects.filter(email__endswith="@example.org")}
+    # The trail a real verification leaves: the programme manager checked each one.
+    for organisation in created_now:
+        audit.record(
+            actor=people["admin@example.org"],
+            verb="create",
+            target=organisation,
+            after={"name": organisation.name, "kind": organisation.kind},
+        )
+        if organisation.status == V:
+            audit.record(
+                actor=people["manager@example.org"],
+                verb="verify",
+                target=organisation,
+                before={"status": "pending"},
+                after={"status": V},
+                reason="Checked against the public register.",
+            )
     for email, slug, role in MEMBERSHIPS:
         Membership.objects.get_or_create(user=people[email], organisation=by_slug[slug], defaults={"role": role})
     # Maja waits for the Slovenian ministry to let her in; Pieter has an invitation to AMA's lab.

@@ -140,6 +140,8 @@ class Organisation(models.Model):
         ordering = ["name"]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
+        # Lists show what a visitor may see (verified) in name order.
+        indexes = [models.Index(fields=["status", "name"]), models.Index(fields=["name"])]
         constraints = [
             models.UniqueConstraint(
                 fields=["country", "registration_number"],

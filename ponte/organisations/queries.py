@@ -3,7 +3,7 @@ a page needs fetched up front so the query count does not grow with the data."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from ponte.accounts.roles import is_staff_role
 
@@ -39,7 +39,6 @@ def organisation_list(user, *, kind: str = "", country: str = "", sector: str = 
         visible_organisations(user)
         .select_related("parent")
         .prefetch_related("sectors")
-        .annotate(member_count=Count("memberships", distinct=True))
         .order_by("name")
     )
     if kind:

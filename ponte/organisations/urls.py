@@ -1,12 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import exports, views
 
 app_name = "organisations"
 
 urlpatterns = [
     path("", views.organisation_list, name="list"),
     path("new/", views.organisation_create, name="create"),
+    path("export.csv", exports.organisations_csv, name="export_csv"),
     path("verification/", views.verification_queue, name="verification"),
     path("invitations/<str:token>/", views.invitation, name="invitation"),
     path("<slug:slug>/", views.organisation_detail, name="detail"),

@@ -36,9 +36,11 @@ def organisation_list(request):
     if filters["sector"] not in Sector.values:
         filters["sector"] = ""
     page = paginate(request, queries.organisation_list(request.user, **filters))
+    # htmx asks for the results alone when a filter changes; everyone else gets the page.
+    template = "organisations/list.html#results" if request.headers.get("HX-Request") else "organisations/list.html"
     return render(
         request,
-        "organisations/list.html",
+        template,
         {
             "page": page,
             "filters": filters,

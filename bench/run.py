@@ -1,0 +1,124 @@
+"""Ponte's foundation benchmark: do pages stay fast as the data grows to national scale?
+
+It builds a throw-away SQLite database, loads the demo world, times each page, then
+adds synthetic data (`generate --scale`, M by default: 2,000 organisations and 20,000
+people) and times the same pages again. On a noisy machine only ratios within one run
+mean anything, so the targets are ratios: each page at scale takes at most
+MAX_SLOWDOWN times as long as on the demo data, and makes exactly as many queries.
+
+    .venv/bin/python bench/run.py [--scale S|M|L] [--repeat 15]
+
+Results are printed and written to bench/results/foundation-<scale>.json.
+"""
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+MAX_SLOWDOWN = 3.0
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", choices=["S", "M", "L"], default="M")
+    parser.add_argument("--repeat", type=int, default=15)
+    args = parser.parse_args()
+
+    workdir = tempfile.mkdtemp(prefix="ponte-bench-")
+    os.environ.update(
+        PONTE_VAR_DIR=workdir,
+        SQLITE_PATH=str(Path(workdir) / "bench.sqlite3"),
+        DJANGO_SETTINGS_MODULE="ponte.settings",
+        PONTE_TASKS_IMMEDIATE="1",
+    )
+    os.environ.pop("DATABASE_URL", None)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    settings.ALLOWED_HOSTS = ["testserver"]
+    call_command("migrate", verbosity=0)
+    call_command("seed_demo", quiet=True)
+
+    from ponte.accounts.models import User
+
+    orgadmin = User.objects.get(email="orgadmin@example.org")
+    pages = [
+        ("home, visitor", None, "/"),
+        ("home, organisation admin", orgadmin, "/"),
+        ("organisation list", None, "/organisations/"),
+        ("organisation list, filtered", None, "/organisations/?kind=company&country=BE"),
+        ("organisation page", orgadmin, "/organisations/ama/"),
+        ("members page", orgadmin, "/organisations/ama/members/"),
+        ("search", None, "/search/?q=agency"),
+        ("API organisation list", None, "/api/organisations/?limit=50"),
+    ]
+
+    def measure() -> dict:
+        results = {}
+        for name, user, url in pages:
+            client = Client()
+            if user is not None:
+                client.force_login(user)
+            client.get(url)  # warm caches
+            timings = []
+            for _ in range(args.repeat):
+                start = time.perf_counter()
+                response = client.get(url)
+                timings.append(time.perf_counter() - start)
+                assert response.status_code == 200, (url, response.status_code)
+            with CaptureQueriesContext(connection) as queries:
+                client.get(url)
+            results[name] = {"median_ms": statistics.median(timings) * 1000, "queries": len(queries)}
+        return results
+
+    before = measure()
+    print(f"Generating scale {args.scale}…", flush=True)
+    call_command("generate", scale=args.scale)
+    after = measure()
+
+    rows, ok = [], True
+    for name, _user, url in pages:
+        ratio = after[name]["median_ms"] / before[name]["median_ms"]
+        same_queries = after[name]["queries"] == before[name]["queries"]
+        passed = ratio <= MAX_SLOWDOWN and same_queries
+        ok &= passed
+        rows.append(
+            {
+                "page": name,
+                "url": url,
+                "demo_ms": round(before[name]["median_ms"], 2),
+                "scale_ms": round(after[name]["median_ms"], 2),
+                "ratio": round(ratio, 2),
+                "demo_queries": before[name]["queries"],
+                "scale_queries": after[name]["queries"],
+                "passed": passed,
+            }
+        )
+
+    print(f"\n{'page':<30} {'demo ms':>8} {'scale ms':>9} {'ratio':>6} {'queries':>9}  target")
+    for row in rows:
+        print(
+            f"{row['page']:<30} {row['demo_ms']:>8.1f} {row['scale_ms']:>9.1f} {row['ratio']:>6.2f} "
+            f"{row['demo_queries']:>4}→{row['scale_queries']:<4}  {'ok' if row['passed'] else 'MISSED'}"
+        )
+    out = ROOT / "bench" / "results" / f"foundation-{args.scale}.json"
+    out.write_text(json.dumps({"scale": args.scale, "max_slowdown": MAX_SLOWDOWN, "pages": rows}, indent=2) + "\n")
+    print(f"\nWritten to {out.relative_to(ROOT)}. Target: ratio ≤ {MAX_SLOWDOWN} and equal query counts.")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
