@@ -2,7 +2,19 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from ponte.core import audit
+
 from .models import ApiToken, User
+
+ROLE_FLAGS = [
+    "is_programme_manager",
+    "is_evaluator",
+    "is_sponsor",
+    "is_moderator",
+    "is_staff",
+    "is_superuser",
+    "is_active",
+]
 
 
 @admin.register(User)
@@ -31,6 +43,23 @@ class UserAdmin(BaseUserAdmin):
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "name", "password1", "password2"]})]
+
+    def save_model(self, request, obj, form, change):
+        """Granting or withdrawing a platform role is a decision: it goes in the audit trail."""
+        before = {}
+        if change:
+            before = dict(User.objects.filter(pk=obj.pk).values(*ROLE_FLAGS).first() or {})
+        super().save_model(request, obj, form, change)
+        after = {flag: getattr(obj, flag) for flag in ROLE_FLAGS}
+        if before != after:
+            changed = [flag for flag in ROLE_FLAGS if before.get(flag) != after[flag]]
+            audit.record(
+                actor=request.user,
+                verb="change_platform_roles",
+                target=obj,
+                before={f: before.get(f) for f in changed},
+                after={f: after[f] for f in changed},
+            )
 
 
 @admin.register(ApiToken)
