@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import transaction
 from ninja import Router, Schema
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from ponte.api.auth import SIGNED_IN, require_write
 from ponte.api.schemas import Problem
@@ -27,7 +27,9 @@ class MeOut(Schema):
     memberships: list[MembershipOut]
 
 
-class MeIn(Schema):
+class MeIn(BaseModel):
+    # A plain pydantic model: ninja's Schema would read attributes off any JSON value
+    # (a list, a string) and quietly accept it as an empty update.
     name: str | None = Field(default=None, min_length=1, max_length=150)
     language: str | None = Field(default=None, pattern="^(" + "|".join(LANGUAGE_CODES) + ")$")
 

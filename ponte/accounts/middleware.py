@@ -43,6 +43,7 @@ class RequireTwoFactorMiddleware:
             if request.path.startswith("/api/"):
                 return JsonResponse(
                     {
+                        "type": "about:blank",
                         "title": _("Two-factor authentication required"),
                         "status": 403,
                         "detail": _("Set up two-factor authentication on your account first."),

@@ -58,3 +58,48 @@ def api_token_authenticate(raw: str):
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user, token
+
+
+ERASED_NAME = "Erased account"
+
+
+@transaction.atomic
+def account_erase(*, user) -> None:
+    """Erase a person's account (GDPR article 17).
+
+    Their personal data goes: e-mail addresses, name, memberships, requests, notifications,
+    preferences, tokens and second factors. The account row stays, anonymised and unable to
+    sign in, so that the audit trail of decisions already taken still holds together.
+    An organisation's only admin must hand over first: an organisation keeps an admin.
+    """
+    from allauth.account.models import EmailAddress
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    from ponte.organisations.models import Membership, Role
+
+    sole_admin_of = [
+        m.organisation.name
+        for m in Membership.objects.filter(user=user, role=Role.ADMIN).select_related("organisation")
+        if not Membership.objects.filter(organisation=m.organisation, role=Role.ADMIN).exclude(user=user).exists()
+    ]
+    if sole_admin_of:
+        raise ValidationError(
+            _("You are the only admin of %(organisations)s. Make another member an admin first.")
+            % {"organisations": ", ".join(sole_admin_of)}
+        )
+    user.memberships.all().delete()
+    user.join_requests.all().delete()
+    user.notifications.all().delete()
+    user.notification_preferences.all().delete()
+    user.api_tokens.all().delete()
+    EmailAddress.objects.filter(user=user).delete()
+    Authenticator.objects.filter(user=user).delete()
+    user.email = f"erased-{user.pk}@erased.invalid"
+    user.name = ERASED_NAME
+    user.is_active = False
+    user.is_programme_manager = user.is_evaluator = user.is_sponsor = user.is_moderator = False
+    user.is_staff = user.is_superuser = False
+    user.set_unusable_password()
+    user.save()
+    audit.record(actor=None, verb="erase_account", target=user, reason="At the person's own request")

@@ -8,4 +8,5 @@ urlpatterns = [
     path("api-tokens/", views.api_tokens, name="api_tokens"),
     path("api-tokens/<int:pk>/revoke/", views.api_token_revoke, name="api_token_revoke"),
     path("my-data/", views.data_export, name="data_export"),
+    path("erase/", views.erase_account, name="erase_account"),
 ]

@@ -1,7 +1,9 @@
 import json
 
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,7 +15,7 @@ from ponte.core.models import EmailChannel
 from ponte.core.registry import registry
 
 from . import services
-from .forms import ApiTokenForm, ProfileForm
+from .forms import ApiTokenForm, EraseAccountForm, ProfileForm
 from .models import ApiToken
 
 
@@ -116,3 +118,18 @@ def data_export(request):
     response = HttpResponse(json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json")
     response["Content-Disposition"] = 'attachment; filename="ponte-my-data.json"'
     return response
+
+
+@login_required
+def erase_account(request):
+    form = EraseAccountForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.account_erase(user=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            logout(request)
+            messages.success(request, _("Your account is erased."))
+            return redirect("home")
+    return render(request, "accounts/erase.html", {"form": form})

@@ -16,8 +16,15 @@ def test_granting_a_platform_role_in_the_admin_is_audited(client, platform_admin
     assert page.status_code == 200
     form = page.context["adminform"].form
     data = {name: value for name, value in form.initial.items() if value is not None and name != "password"}
-    data.update(email=person.email, name=person.name, language="en", is_programme_manager="on", is_active="on",
-                date_joined_0=person.date_joined.strftime("%Y-%m-%d"), date_joined_1="10:00:00")
+    data.update(
+        email=person.email,
+        name=person.name,
+        language="en",
+        is_programme_manager="on",
+        is_active="on",
+        date_joined_0=person.date_joined.strftime("%Y-%m-%d"),
+        date_joined_1="10:00:00",
+    )
     data.pop("last_login", None)
     data = {k: v for k, v in data.items() if not isinstance(v, bool) and k not in {"groups", "user_permissions"}}
     response = client.post(url, data)
