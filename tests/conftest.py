@@ -56,3 +56,40 @@ def give_two_factor(user):
     secret = generate_totp_secret()
     TOTP.activate(user, secret)
     return secret
+
+
+# The roles of the role matrix (docs/roles.md), by key.
+ROLE_FLAGS = {
+    "citizen": {},
+    "evaluator": {"is_evaluator": True},
+    "programme_manager": {"is_programme_manager": True},
+    "sponsor": {"is_sponsor": True},
+    "moderator": {"is_moderator": True},
+    # As the demo's platform admin: staff and superuser.
+    "platform_admin": {"is_staff": True, "is_superuser": True},
+}
+
+
+@pytest.fixture
+def person_in_role(db):
+    """Make someone in a role of the role matrix with regard to an organisation: "visitor"
+    (anonymous), "citizen", "public_servant" (member of it), "org_admin" (its sole admin
+    unless it has others), "company_member" (member of another, company, organisation),
+    "evaluator", "programme_manager", "sponsor", "moderator", "platform_admin"."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from tests.factories import CompanyFactory
+
+    def make(role, organisation=None):
+        if role == "visitor":
+            return AnonymousUser()
+        if role in ("public_servant", "org_admin"):
+            return MembershipFactory(
+                organisation=organisation or OrganisationFactory(),
+                role="admin" if role == "org_admin" else "member",
+            ).user
+        if role == "company_member":
+            return MembershipFactory(organisation=CompanyFactory(), role="member").user
+        return UserFactory(**ROLE_FLAGS[role])
+
+    return make

@@ -29,11 +29,18 @@ class Session(APIKeyCookie):
 
     param_name = settings.SESSION_COOKIE_NAME
 
-    def authenticate(self, request, key):
+    def __call__(self, request):
+        # Only a signed-in session is checked for CSRF: a request with a token, or with
+        # no session at all, must answer 401 rather than "CSRF check failed".
         if "HTTP_AUTHORIZATION" in request.META:
             return None
         user = getattr(request, "user", None)
-        return user if user is not None and user.is_authenticated else None
+        if user is None or not user.is_authenticated:
+            return None
+        return super().__call__(request)
+
+    def authenticate(self, request, key):
+        return request.user
 
 
 class Visitor:
@@ -63,12 +70,26 @@ def _client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
-class VisitorThrottle(SimpleRateThrottle):
-    scope = "visitor"
+class _SettingsRateThrottle(SimpleRateThrottle):
+    """A throttle whose rate is read from settings on every request, not once at import."""
+
+    setting = ""
 
     def __init__(self):
-        self.rate = settings.PONTE_API_RATE_ANON
-        super().__init__(self.rate)
+        super().__init__(self.get_rate())
+
+    def get_rate(self):
+        return getattr(settings, self.setting)
+
+    def allow_request(self, request):
+        self.rate = self.get_rate()
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().allow_request(request)
+
+
+class VisitorThrottle(_SettingsRateThrottle):
+    scope = "visitor"
+    setting = "PONTE_API_RATE_ANON"
 
     def get_cache_key(self, request):
         if request.user.is_authenticated:
@@ -76,12 +97,9 @@ class VisitorThrottle(SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": _client_ip(request)}
 
 
-class PersonThrottle(SimpleRateThrottle):
+class PersonThrottle(_SettingsRateThrottle):
     scope = "person"
-
-    def __init__(self):
-        self.rate = settings.PONTE_API_RATE_AUTH
-        super().__init__(self.rate)
+    setting = "PONTE_API_RATE_AUTH"
 
     def get_cache_key(self, request):
         if not request.user.is_authenticated:

@@ -10,10 +10,54 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.openapi.schema import OpenAPISchema
 
-from .auth import PersonThrottle, VisitorThrottle
+from .auth import PersonThrottle, Visitor, VisitorThrottle
+from .schemas import Problem
 
-api = NinjaAPI(
+PROBLEM = "application/problem+json"
+
+
+class PonteOpenAPISchema(OpenAPISchema):
+    """Describes, for every operation, what the API layer itself can answer besides the
+    route's own responses — refused credentials, invalid input, throttling — as
+    application/problem+json, and marks credentials optional where anyone may call."""
+
+    def operation_security(self, operation):
+        security = super().operation_security(operation)
+        if security and any(isinstance(auth, Visitor) for auth in operation.auth_callbacks):
+            security.append({})
+        return security
+
+    def operation_details(self, operation):
+        details = super().operation_details(operation)
+        responses = details["responses"]
+        security = details.get("security", [])
+        if security:
+            responses.setdefault(401, {"description": "Unauthorized"})
+        if any("Session" in requirement for requirement in security):
+            # A session needs the CSRF token to write, and staff need a second factor.
+            responses.setdefault(403, {"description": "Forbidden"})
+        if details.get("requestBody"):
+            responses.setdefault(400, {"description": "Bad Request"})  # a body that is not JSON
+        if details.get("parameters") or details.get("requestBody"):
+            responses.setdefault(422, {"description": "Unprocessable Content"})
+        responses.setdefault(429, {"description": "Too Many Requests"})
+        for status, response in responses.items():
+            if int(status) >= 400:
+                response["content"] = {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+        self.schemas.setdefault("Problem", Problem.model_json_schema(mode="serialization"))
+        return details
+
+
+class PonteAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        return PonteOpenAPISchema(self, path_prefix)
+
+
+api = PonteAPI(
     title="Ponte API",
     version="1",
     description=(
@@ -26,8 +70,6 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
     throttle=[VisitorThrottle(), PersonThrottle()],
 )
-
-PROBLEM = "application/problem+json"
 
 
 def problem(request, status: int, title: str, detail: str = "", **extra):

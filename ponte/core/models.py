@@ -1,3 +1,4 @@
+import os
 import uuid
 
 from django.conf import settings
@@ -103,9 +104,25 @@ class NotificationPreference(models.Model):
         return f"{self.user} {self.kind}: {self.email_channel}"
 
 
+class PrivateStorage(FileSystemStorage):
+    """PRIVATE_MEDIA_ROOT, read when a file is saved or opened rather than once at import, so
+    the model field and the download view always agree on where the files are."""
+
+    def __init__(self):
+        super().__init__(base_url=None)
+
+    @property
+    def base_location(self):
+        return settings.PRIVATE_MEDIA_ROOT
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+
 def private_storage():
     """Uploaded files live outside the web root; only a permission-checking view serves them."""
-    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+    return PrivateStorage()
 
 
 def attachment_path(instance: "Attachment", filename: str) -> str:

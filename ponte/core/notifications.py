@@ -65,9 +65,10 @@ def absolute(url: str) -> str:
 
 
 def email_notification(notification: Notification) -> bool:
-    if notification.emailed_at is not None:
-        return False
     user = notification.recipient
+    # An account deactivated since the notification was made receives no more e-mail.
+    if notification.emailed_at is not None or not user.is_active:
+        return False
     with translation.override(user.language or settings.LANGUAGE_CODE):
         message = notification.message
         context = {
@@ -87,7 +88,9 @@ def email_notification(notification: Notification) -> bool:
 def send_digests() -> int:
     """Send one e-mail per person gathering their digest notifications; returns how many."""
     pending = (
-        Notification.objects.filter(email_channel=EmailChannel.DIGEST, emailed_at__isnull=True)
+        Notification.objects.filter(
+            email_channel=EmailChannel.DIGEST, emailed_at__isnull=True, recipient__is_active=True
+        )
         .select_related("recipient")
         .order_by("recipient_id", "kind", "created_at")
     )

@@ -100,7 +100,8 @@ def search(text: str, *, user, kind: str | None = None, limit: int = 20, offset:
     if connection.vendor == "postgresql":
         match_param = " & ".join(f"{t}:*" for t in terms)
         base = f"FROM core_searchentry e WHERE e.search_vector @@ to_tsquery('simple', %s) AND {visible} {kind_clause}"
-        rank = "ts_rank_cd(e.search_vector, to_tsquery('simple', %s))"
+        # Weights for D, C, B (the body), A (the title): the title weighs ten times the body, as on SQLite.
+        rank = "ts_rank_cd('{0.1, 0.1, 0.1, 1.0}', e.search_vector, to_tsquery('simple', %s))"
         params = [match_param, *visible_params, *kind_params]
         select_sql = f"SELECT e.id, {rank} AS rank {base} ORDER BY rank DESC, e.id LIMIT %s OFFSET %s"
         select_params = [match_param, *params, limit, offset]

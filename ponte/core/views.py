@@ -75,7 +75,8 @@ def search_page(request):
     results, page = None, None
     if query:
         try:
-            number = max(1, int(request.GET.get("page", 1)))
+            # Capped, so that an absurd page number cannot overflow the database's OFFSET.
+            number = min(max(1, int(request.GET.get("page", 1))), 1000)
         except ValueError:
             number = 1
         per_page = 20
@@ -122,13 +123,16 @@ def audit_trail(request):
     if request.GET.get("person"):
         person = (
             get_user_model().objects.filter(pk=request.GET["person"]).first()
-            if request.GET["person"].isdigit()
+            if request.GET["person"].isascii() and request.GET["person"].isdigit()
             else None
         )
         if person is None:
             raise Http404
         events = events.filter(actor=person)
     if request.GET.get("type") and request.GET.get("id"):
+        # A NUL or other control character is no type or id, and PostgreSQL refuses it in a query.
+        if not (request.GET["type"].isprintable() and request.GET["id"].isprintable()):
+            raise Http404
         try:
             app_label, model = request.GET["type"].split(".", 1)
             target_type = ContentType.objects.get(app_label=app_label, model=model)
@@ -173,7 +177,7 @@ def set_language(request):
         and check_for_language(language)
         and language in {code for code, _name in settings.LANGUAGES}
     ):
-        type(request.user).objects.filter(pk=request.user.pk).update(language=language)
+        get_user_model().objects.filter(pk=request.user.pk).update(language=language)
         request.user.language = language
     response = django_set_language(request)
     if not isinstance(response, HttpResponseRedirect):

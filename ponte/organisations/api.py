@@ -2,10 +2,11 @@ from datetime import datetime
 
 from django.http import Http404
 from ninja import Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
 from ponte.api.auth import ANYONE
+from ponte.api.pagination import LimitOffset
 from ponte.api.schemas import Problem
 
 from . import queries
@@ -48,11 +49,11 @@ class OrganisationFilters(Schema):
     kind: Kind | None = None
     country: Country | None = None
     sector: Sector | None = None
-    q: str | None = Field(None, max_length=200)
+    q: str | None = Field(None, max_length=200, pattern=r"^[^\x00]*$")  # no NUL: PostgreSQL refuses it
 
 
 @router.get("", response=list[OrganisationOut], summary="Organisations on Ponte")
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def list_organisations(request, filters: Query[OrganisationFilters]):
     return queries.organisation_list(
         request.user,
@@ -63,9 +64,14 @@ def list_organisations(request, filters: Query[OrganisationFilters]):
     )
 
 
+def _visible_organisation(request, slug: str):
+    # PostgreSQL refuses NUL in text: such a slug names nothing, rather than a server error.
+    return None if "\x00" in slug else queries.organisation_detail(request.user, slug)
+
+
 @router.get("/{slug}", response={200: OrganisationOut, 404: Problem}, summary="One organisation")
 def get_organisation(request, slug: str):
-    organisation = queries.organisation_detail(request.user, slug)
+    organisation = _visible_organisation(request, slug)
     if organisation is None:
         raise Http404
     return organisation
@@ -77,7 +83,7 @@ def get_organisation(request, slug: str):
     summary="Members of an organisation (members and programme managers only)",
 )
 def list_members(request, slug: str):
-    organisation = queries.organisation_detail(request.user, slug)
+    organisation = _visible_organisation(request, slug)
     if organisation is None or not request.user.has_perm("organisations.view_members", organisation):
         raise Http404
     return [{"name": m.user.name, "role": m.role} for m in queries.members_of(organisation)]

@@ -35,18 +35,15 @@ def visible_organisations(user) -> QuerySet[Organisation]:
 
 
 def organisation_list(user, *, kind: str = "", country: str = "", sector: str = "", q: str = "") -> QuerySet:
-    qs = (
-        visible_organisations(user)
-        .select_related("parent")
-        .prefetch_related("sectors")
-        .order_by("name")
-    )
+    qs = visible_organisations(user).select_related("parent").prefetch_related("sectors").order_by("name")
     if kind:
         qs = qs.filter(kind=kind)
     if country:
         qs = qs.filter(country=country)
     if sector:
         qs = qs.filter(sectors__code=sector)
+    # PostgreSQL refuses a NUL character in a string (and no name holds one): drop it.
+    q = q.replace("\x00", "")
     if q:
         qs = qs.filter(name__icontains=q)
     return qs

@@ -58,10 +58,10 @@ def validate_structure(
                 errors.setdefault("parent", []).append(_("A public body can only be part of another public body."))
             elif tier and TIER_ORDER.index(parent.tier or "government") >= TIER_ORDER.index(tier):
                 errors.setdefault("parent", []).append(
-                    _("A %(tier)s cannot be part of a %(parent_tier)s.")
+                    _("A body of tier “%(tier)s” cannot be part of a body of tier “%(parent_tier)s”.")
                     % {
-                        "tier": Organisation(tier=tier).get_tier_display().lower(),
-                        "parent_tier": parent.get_tier_display().lower(),
+                        "tier": Organisation(tier=tier).get_tier_display(),
+                        "parent_tier": parent.get_tier_display(),
                     }
                 )
             ancestor, seen = parent, set()

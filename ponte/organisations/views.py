@@ -195,10 +195,15 @@ def invitation(request, token):
         raise Http404
     if request.method == "POST":
         try:
-            if request.POST.get("answer") == "accept":
+            answer = request.POST.get("answer")
+            if answer == "accept":
                 services.invitation_accept(actor=request.user, token=token)
                 messages.success(request, _("Welcome to %(organisation)s.") % {"organisation": invitation.organisation})
                 return redirect(invitation.organisation)
+            if answer != "decline":
+                # A missing or garbled answer must not decline the invitation for them.
+                messages.error(request, _("Choose whether to accept or decline the invitation."))
+                return redirect("organisations:invitation", token=token)
             services.invitation_decline(actor=request.user, token=token)
             messages.success(request, _("Invitation declined."))
             return redirect("home")

@@ -4,18 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organisations', '0002_sectors'),
+        ("organisations", "0002_sectors"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='organisation',
-            index=models.Index(fields=['status', 'name'], name='organisatio_status_382373_idx'),
+            model_name="organisation",
+            index=models.Index(fields=["status", "name"], name="organisatio_status_382373_idx"),
         ),
         migrations.AddIndex(
-            model_name='organisation',
-            index=models.Index(fields=['name'], name='organisatio_name_242830_idx'),
+            model_name="organisation",
+            index=models.Index(fields=["name"], name="organisatio_name_242830_idx"),
         ),
     ]

@@ -5,9 +5,7 @@ document.addEventListener("DOMContentLoaded", function () {
   if (summary) {
     summary.focus();
   }
-  // The language switcher submits as soon as a language is chosen.
-  var switcher = document.getElementById("language-select");
-  if (switcher && switcher.form) {
-    switcher.addEventListener("change", function () { switcher.form.submit(); });
-  }
+  // The language switcher does not submit on change: a keyboard user moving through the
+  // options with the arrow keys would be sent away at the first one (WCAG 3.2.2). The
+  // "Change language" button submits it.
 });

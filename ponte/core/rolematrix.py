@@ -1,0 +1,283 @@
+"""The role matrix: who may do what, in which state, computed from the permission rules.
+
+`build()` creates, inside a transaction it always rolls back (so it is safe on any
+database, the production one included), one person per role and one object per
+relevant state, then asks `user.has_perm(permission, object)` for every permission
+that Ponte's apps register with django-rules. `render()` turns the answers into the
+Markdown of docs/roles.md (`python -m ponte roles-matrix` writes it).
+
+Because every cell is the rules' own answer, the document cannot drift from the code:
+a test checks the committed file equals a fresh rendering. Each permission needs a
+`Case` below saying what it is about; a permission without one makes `build()` fail,
+so a new permission cannot slip into the code without a row in the matrix.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import rules
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ImproperlyConfigured
+from django.db import DEFAULT_DB_ALIAS, transaction
+from django.utils import translation
+
+DOC_PATH = Path(settings.BASE_DIR) / "docs" / "roles.md"
+COMMAND = "python -m ponte roles-matrix"
+ALLOWED, REFUSED = "✓", "✗"
+
+
+@dataclass(frozen=True)
+class Role:
+    key: str
+    label: str
+    who: str
+
+
+ROLES: tuple[Role, ...] = (
+    Role("visitor", "visitor", "not signed in"),
+    Role("citizen", "citizen", "signed in, member of no organisation"),
+    Role("public_servant", "public servant", "a member of the organisation concerned"),
+    Role("org_admin", "organisation admin", "the sole admin of the organisation concerned"),
+    Role("company_member", "company member", "a member of another organisation, a verified company"),
+    Role("evaluator", "evaluator", "an evaluator of the innovation unit"),
+    Role("programme_manager", "programme manager", "a programme manager of the innovation unit"),
+    Role("sponsor", "sponsor", "a minister or senior leader"),
+    Role("moderator", "moderator", "a moderator of public contributions"),
+    Role("platform_admin", "platform admin", "runs the platform (staff and superuser, like the demo's admin)"),
+)
+
+
+class World:
+    """The people of the matrix, one per role, and the organisations they belong to.
+    Only ever created inside `build()`'s rolled-back transaction."""
+
+    def __init__(self) -> None:
+        from ponte.accounts.models import User
+        from ponte.organisations.models import Kind, Membership, Organisation, Status
+        from ponte.organisations.models import Role as MemberRole
+
+        self.token = secrets.token_hex(6)
+        flags = {
+            "evaluator": {"is_evaluator": True},
+            "programme_manager": {"is_programme_manager": True},
+            "sponsor": {"is_sponsor": True},
+            "moderator": {"is_moderator": True},
+            "platform_admin": {"is_staff": True, "is_superuser": True},
+        }
+        self.people: dict[str, Any] = {"visitor": AnonymousUser()}
+        for role in ROLES[1:]:
+            self.people[role.key] = User.objects.create_user(
+                email=f"{role.key}.{self.token}@roles-matrix.invalid", name=role.label, **flags.get(role.key, {})
+            )
+        company = Organisation.objects.create(
+            kind=Kind.COMPANY,
+            name=f"Roles matrix company {self.token}",
+            slug=f"roles-matrix-company-{self.token}",
+            country="BE",
+            registration_number=f"RM-{self.token}",
+            status=Status.VERIFIED,
+        )
+        Membership.objects.create(user=self.people["company_member"], organisation=company, role=MemberRole.MEMBER)
+
+    def organisation(self, status: str):
+        """The organisation concerned, in `status`: a public body whose member is the public
+        servant and whose sole admin is the organisation admin."""
+        from ponte.organisations.models import Kind, Membership, Organisation
+        from ponte.organisations.models import Role as MemberRole
+
+        organisation = Organisation.objects.create(
+            kind=Kind.PUBLIC_BODY,
+            name=f"Roles matrix agency {status} {self.token}",
+            slug=f"roles-matrix-agency-{status}-{self.token}",
+            country="BE",
+            tier="agency",
+            level_of_government="national",
+            status=status,
+        )
+        Membership.objects.create(user=self.people["public_servant"], organisation=organisation, role=MemberRole.MEMBER)
+        Membership.objects.create(user=self.people["org_admin"], organisation=organisation, role=MemberRole.ADMIN)
+        return organisation
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What a permission is asked about, and the states it is shown in."""
+
+    key: str
+    label: str
+    # (state label, how to make the object in that state)
+    states: tuple[tuple[str, Callable[[World], Any]], ...]
+
+
+SUBJECTS: dict[str, Subject] = {
+    "organisation": Subject(
+        key="organisation",
+        label="organisation",
+        states=(
+            ("pending", lambda world: world.organisation("pending")),
+            ("verified", lambda world: world.organisation("verified")),
+            ("suspended", lambda world: world.organisation("suspended")),
+        ),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Case:
+    """What a permission means, and what it is about (a key of SUBJECTS), or None when it
+    is checked without an object."""
+
+    description: str
+    subject: str | None = None
+
+
+CASES: dict[str, Case] = {
+    "accounts.manage_own_account": Case("Change one's own name, language and password."),
+    "accounts.manage_api_tokens": Case("Create and revoke one's own personal API tokens."),
+    "core.view_audit_trail": Case("Read the audit trail of every decision and change."),
+    "organisations.add_organisation": Case("Register a new organisation (its creator becomes its first admin)."),
+    "organisations.view_organisation": Case("See the organisation's page and its API record.", "organisation"),
+    "organisations.change_organisation": Case("Edit the organisation's details.", "organisation"),
+    "organisations.view_members": Case("See who the members are.", "organisation"),
+    "organisations.manage_members": Case(
+        "Invite people, answer requests to join, change roles, remove members.", "organisation"
+    ),
+    "organisations.request_to_join": Case("Ask to join the organisation.", "organisation"),
+    "organisations.leave_organisation": Case("Leave the organisation.", "organisation"),
+    "organisations.verify_organisation": Case("Verify a newly registered organisation.", "organisation"),
+    "organisations.suspend_organisation": Case("Suspend a verified organisation (with a reason).", "organisation"),
+    "organisations.reinstate_organisation": Case("Reinstate a suspended organisation.", "organisation"),
+    "organisations.view_documents": Case("Read the organisation's private documents.", "organisation"),
+    "organisations.add_document": Case("Upload a private document to the organisation.", "organisation"),
+}
+
+NO_OBJECT = "any"
+
+
+def ponte_app_labels() -> set[str]:
+    """The labels of Ponte's own apps (accounts, core, organisations, and any app added later)."""
+    return {config.label for config in apps.get_app_configs() if config.name.startswith("ponte.")}
+
+
+def ponte_permissions() -> list[str]:
+    """Every permission registered with django-rules by one of Ponte's apps, sorted."""
+    labels = ponte_app_labels()
+    return sorted(name for name in rules.permissions.permissions if name.partition(".")[0] in labels)
+
+
+def problems() -> list[str]:
+    """What keeps the matrix from being complete: permissions without a case, cases without
+    a permission, cases about an unknown subject."""
+    registered = set(ponte_permissions())
+    found = [
+        f"{name} has no case in ponte/core/rolematrix.py CASES: say what it means and what it is about."
+        for name in sorted(registered - set(CASES))
+    ]
+    found += [f"{name} has a case but is not registered with rules." for name in sorted(set(CASES) - registered)]
+    found += [
+        f"{name} is about an unknown subject {case.subject!r}."
+        for name, case in sorted(CASES.items())
+        if case.subject is not None and case.subject not in SUBJECTS
+    ]
+    return found
+
+
+@dataclass(frozen=True)
+class PermissionTable:
+    permission: str
+    description: str
+    subject: Subject | None
+    # (state label, {role key: allowed})
+    rows: tuple[tuple[str, dict[str, bool]], ...]
+
+
+def build(using: str = DEFAULT_DB_ALIAS) -> list[PermissionTable]:
+    """Ask the rules, for every Ponte permission, every role and every state. Whatever is
+    created to ask is rolled back."""
+    found = problems()
+    if found:
+        raise ImproperlyConfigured("The role matrix is incomplete:\n" + "\n".join(found))
+    tables = []
+    with transaction.atomic(using=using):
+        try:
+            world = World()
+            objects: dict[tuple[str, str], Any] = {}
+            for subject in SUBJECTS.values():
+                for state, make in subject.states:
+                    objects[subject.key, state] = make(world)
+            for name in ponte_permissions():
+                case = CASES[name]
+                subject = SUBJECTS[case.subject] if case.subject else None
+                if subject is None:
+                    states = [(NO_OBJECT, None)]
+                else:
+                    states = [(state, objects[subject.key, state]) for state, _make in subject.states]
+                rows = tuple(
+                    (state, {role.key: bool(world.people[role.key].has_perm(name, obj)) for role in ROLES})
+                    for state, obj in states
+                )
+                tables.append(PermissionTable(name, case.description, subject, rows))
+        finally:
+            transaction.set_rollback(True, using=using)
+    return tables
+
+
+def _row(cells) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def render(tables: list[PermissionTable]) -> str:
+    with translation.override("en"):
+        lines = [
+            "# Who may do what: the role matrix",
+            "",
+            f"This file is generated by `{COMMAND}` from the permission rules themselves (the",
+            "`rules.add_perm` calls in each app's `rules.py`), and a test checks that it matches the",
+            "code. Do not edit it by hand: change the rules, then run the command again.",
+            "",
+            "Each table answers `user.has_perm(permission, object)` for one person per role and,",
+            "when the permission is about an object, for that object in each of its states.",
+            f"{ALLOWED} allowed, {REFUSED} refused. A permission checked without an object has one row, “{NO_OBJECT}”.",
+            "",
+            "Programme managers, sponsors and platform admins must also set up two-factor",
+            "authentication before they can use the web interface; the tables show what the rules",
+            "allow them once they have.",
+            "",
+            "## Roles",
+            "",
+            _row(["role", "who"]),
+            _row(["---", "---"]),
+            *(_row([role.label, role.who]) for role in ROLES),
+            "",
+        ]
+        app_names = {config.label: str(config.verbose_name) for config in apps.get_app_configs()}
+        current_app = None
+        for table in tables:
+            app_label = table.permission.partition(".")[0]
+            if app_label != current_app:
+                current_app = app_label
+                lines += [f"## {app_names.get(app_label, app_label)}", ""]
+            first = f"{table.subject.label} is" if table.subject else "state"
+            lines += [
+                f"### `{table.permission}`",
+                "",
+                table.description,
+                "",
+                _row([first, *(role.label for role in ROLES)]),
+                _row(["---", *(":-:" for _role in ROLES)]),
+            ]
+            for state, answers in table.rows:
+                lines.append(_row([state, *(ALLOWED if answers[role.key] else REFUSED for role in ROLES)]))
+            lines.append("")
+    return "\n".join(lines)
+
+
+def render_fresh(using: str = DEFAULT_DB_ALIAS) -> str:
+    return render(build(using=using))
