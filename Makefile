@@ -52,7 +52,7 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 messages: $(STAMP)
-	$(BIN)/python manage.py makemessages --ignore=.venv --ignore=var --ignore=tests --ignore=bench -l en -l pt_PT -l fr -l nl -l sl --no-obsolete
+	$(BIN)/python manage.py makemessages --ignore=.venv --ignore=var --ignore=tests --ignore=bench -l pt_PT -l fr -l nl -l sl --no-obsolete
 
 compilemessages: $(STAMP)
 	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=var

@@ -65,7 +65,6 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "django_tasks_db",
-    "ninja",
 ]
 
 MIDDLEWARE = [

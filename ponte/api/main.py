@@ -13,6 +13,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.openapi.schema import OpenAPISchema
 
 from .auth import PersonThrottle, Visitor, VisitorThrottle
+from .docs import ReadableDocs
 from .schemas import Problem
 
 PROBLEM = "application/problem+json"
@@ -66,6 +67,7 @@ api = PonteAPI(
         "go in the header `Authorization: Bearer <token>`; read-only tokens cannot write."
     ),
     urls_namespace="api",
+    docs=ReadableDocs(),
     docs_url="/docs",
     openapi_url="/openapi.json",
     throttle=[VisitorThrottle(), PersonThrottle()],

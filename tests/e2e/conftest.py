@@ -1,0 +1,121 @@
+"""Browser tests: Playwright drives the Chromium that the system provides.
+
+No Playwright browser download is needed: Chromium is launched by path, from
+PONTE_CHROMIUM or the Debian package's /usr/bin/chromium. When it is missing the
+tests skip and say why, except under CI=true, where they fail.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API keeps an asyncio loop on the test thread; Django refuses ORM calls
+# from a thread with a running loop unless told that this is intended.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+DEFAULT_TIMEOUT_MS = 10_000
+
+_screenshot_folders = pytest.StashKey[list]()
+
+
+def chromium_path() -> str:
+    return os.environ.get("PONTE_CHROMIUM") or "/usr/bin/chromium"
+
+
+def pytest_collection_modifyitems(config, items):
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.browser)
+
+
+def pytest_configure(config):
+    config.stash[_screenshot_folders] = []
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    folders = config.stash.get(_screenshot_folders, [])
+    if folders:
+        terminalreporter.section("browser screenshots")
+        for folder in folders:
+            terminalreporter.write_line(str(folder))
+
+
+@pytest.fixture(scope="session")
+def chromium_executable() -> str:
+    path = chromium_path()
+    if not (os.path.isfile(path) and os.access(path, os.X_OK)):
+        message = (
+            f"Chromium is not installed at {path}: install Debian's chromium package "
+            "or set PONTE_CHROMIUM to a Chromium executable."
+        )
+        if os.environ.get("CI") == "true":
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture(scope="session")
+def playwright_driver(chromium_executable):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_driver, chromium_executable):
+    browser = playwright_driver.chromium.launch(executable_path=chromium_executable, headless=True, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def new_context(browser, live_server):
+    """Open a fresh browser context (its own cookies: one person) on the live server."""
+    contexts = []
+    server_errors = []
+
+    def make(locale: str = "en-GB"):
+        context = browser.new_context(base_url=live_server.url, locale=locale, viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+        # No page may answer with a server error, even one the test does not look at.
+        context.on(
+            "response",
+            lambda response: (
+                server_errors.append(f"{response.status} {response.request.method} {response.url}")
+                if response.status >= 500
+                else None
+            ),
+        )
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+    assert not server_errors, "the server answered with errors:\n" + "\n".join(server_errors)
+
+
+@pytest.fixture
+def page(new_context):
+    return new_context().new_page()
+
+
+@pytest.fixture
+def screenshot_dir(request, tmp_path):
+    """Where a test keeps its full-page screenshots (under pytest's tmp_path, never the repository)."""
+    folder = tmp_path / "screenshots"
+    folder.mkdir()
+    request.config.stash[_screenshot_folders].append(folder)
+    return folder
