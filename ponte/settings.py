@@ -106,7 +106,14 @@ TEMPLATES = [
 # Databases: SQLite (WAL) under var/ by default, anything dj-database-url reads otherwise.
 DATABASE_URL = env("DATABASE_URL")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL,
+            # Tests open a connection per live-server thread: close them so the test database can be dropped.
+            conn_max_age=0 if TESTING else 60,
+            conn_health_checks=True,
+        )
+    }
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {

@@ -26,20 +26,7 @@ class UserAdmin(BaseUserAdmin):
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         (_("Person"), {"fields": ["name", "language"]}),
-        (
-            _("Platform roles"),
-            {
-                "fields": [
-                    "is_programme_manager",
-                    "is_evaluator",
-                    "is_sponsor",
-                    "is_moderator",
-                    "is_staff",
-                    "is_superuser",
-                    "is_active",
-                ]
-            },
-        ),
+        (_("Platform roles"), {"fields": ROLE_FLAGS}),
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "name", "password1", "password2"]})]
