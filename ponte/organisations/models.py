@@ -141,7 +141,11 @@ class Organisation(models.Model):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         # Lists show what a visitor may see (verified) in name order.
-        indexes = [models.Index(fields=["status", "name"]), models.Index(fields=["name"])]
+        indexes = [
+            models.Index(fields=["status", "name"]),
+            models.Index(fields=["kind", "status", "name"]),
+            models.Index(fields=["name"]),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["country", "registration_number"],
