@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "ponte.core",
     "ponte.accounts",
     "ponte.organisations",
+    "ponte.challenges",
     "ponte.api",
     "django.contrib.admin",
     "django.contrib.auth",

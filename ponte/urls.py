@@ -18,6 +18,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("me/", include("ponte.accounts.urls")),
     path("organisations/", include("ponte.organisations.urls")),
+    path("challenges/", include("ponte.challenges.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,118 @@
+"""What the challenges app contributes: navigation, figures, search, notification kinds."""
+
+from django.utils.translation import gettext_lazy as _
+
+from ponte.accounts.roles import is_authenticated, is_programme_manager
+from ponte.core.models import EmailChannel
+from ponte.core.registry import DashboardFigure, NavItem, NotificationKind, SearchDocument, SearchSource, registry
+
+from .models import Challenge
+
+registry.add_nav(NavItem(label=_("Challenges"), url_name="challenges:list", order=10))
+
+
+def _document(challenge: Challenge) -> SearchDocument | None:
+    if challenge.published_at is None:
+        return None  # drafts and challenges in review are never in the index
+    return SearchDocument(
+        title=challenge.title,
+        body=" ".join(
+            filter(None, [challenge.summary, challenge.context, challenge.problem, challenge.desired_outcomes])
+        ),
+        url=challenge.get_absolute_url(),
+    )
+
+
+registry.add_search_source(
+    SearchSource(
+        kind="challenge",
+        label=_("Challenges"),
+        model=Challenge,
+        document=_document,
+        queryset=lambda: Challenge.objects.filter(published_at__isnull=False).iterator(),
+    )
+)
+
+
+def _to_review(user) -> int:
+    from .queries import awaiting_review
+
+    return awaiting_review().count()
+
+
+def _to_approve(user) -> int:
+    from .queries import awaiting_organisation
+
+    return awaiting_organisation(user).count()
+
+
+def _drafts(user) -> int:
+    from .queries import drafts_of
+
+    return drafts_of(user).count()
+
+
+registry.add_figure(
+    DashboardFigure(
+        key="challenges.to_review",
+        label=_("Challenges to review"),
+        value=_to_review,
+        url_name="challenges:review_queue",
+        visible=is_programme_manager,
+    )
+)
+registry.add_figure(
+    DashboardFigure(
+        key="challenges.to_approve",
+        label=_("Challenges your organisation must approve"),
+        value=_to_approve,
+        url_name="challenges:mine",
+        visible=is_authenticated,
+    )
+)
+registry.add_figure(
+    DashboardFigure(
+        key="challenges.drafts",
+        label=_("Challenges your organisations are preparing"),
+        value=_drafts,
+        url_name="challenges:mine",
+        visible=is_authenticated,
+    )
+)
+
+for kind in [
+    NotificationKind(
+        "challenges.to_approve",
+        _("Challenges sent to your organisation for approval"),
+        _("%(person)s asks you to approve the challenge “%(challenge)s”"),
+    ),
+    NotificationKind(
+        "challenges.to_review",
+        _("Challenges waiting for a programme manager's review"),
+        _("“%(challenge)s” from %(organisation)s waits for review"),
+        EmailChannel.DIGEST,
+    ),
+    NotificationKind(
+        "challenges.changes_requested",
+        _("Changes requested to your challenges"),
+        _("Changes are requested to “%(challenge)s”: %(reason)s"),
+    ),
+    NotificationKind(
+        "challenges.approved", _("Approval of your challenges"), _("“%(challenge)s” is approved for publication")
+    ),
+    NotificationKind("challenges.published", _("Publication of your challenges"), _("“%(challenge)s” is published")),
+    NotificationKind(
+        "challenges.new_match",
+        _("New challenges matching your alerts"),
+        _("A new challenge matches your alerts: “%(challenge)s”"),
+    ),
+    NotificationKind(
+        "challenges.revised", _("Changes to challenges you follow"), _("“%(challenge)s”, which you follow, has changed")
+    ),
+    NotificationKind(
+        "challenges.cancelled",
+        _("Cancellation of challenges you follow"),
+        _("“%(challenge)s”, which you follow, is cancelled: %(reason)s"),
+    ),
+]:
+    registry.add_notification_kind(kind)

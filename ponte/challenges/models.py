@@ -1,0 +1,256 @@
+"""The challenge marketplace: public bodies describe problems, companies answer them."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from ponte.core.statemachine import Lifecycle, Transition
+
+
+class Instrument(models.TextChoices):
+    LOW_VALUE = "low_value", _("Low-value contract")
+    INNOVATION_PARTNERSHIP = "innovation_partnership", _("Innovation partnership")
+    PRE_COMMERCIAL = "pre_commercial", _("Pre-commercial procurement")
+    PRIZE = "prize", _("Prize")
+
+
+class InstrumentRule(models.Model):
+    """The legal ceiling of each procurement instrument, set by the platform admin."""
+
+    instrument = models.CharField(_("instrument"), max_length=32, choices=Instrument.choices, unique=True)
+    ceiling = models.DecimalField(
+        _("legal ceiling (EUR, excluding VAT)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Leave empty when the instrument has no legal ceiling."),
+    )
+    legal_basis = models.CharField(_("legal basis"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("instrument rule")
+        verbose_name_plural = _("instrument rules")
+
+    def __str__(self) -> str:
+        return str(self.get_instrument_display())
+
+
+class CpvCode(models.Model):
+    """One code of the EU's Common Procurement Vocabulary (CPV 2008)."""
+
+    code = models.CharField(max_length=10, primary_key=True)  # e.g. "72000000-5"
+    label = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("CPV code")
+        verbose_name_plural = _("CPV codes")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.label}"
+
+    @property
+    def digits(self) -> str:
+        return self.code.split("-")[0]
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    AWAITING_ORGANISATION = "awaiting_organisation", _("Awaiting the organisation's approval")
+    AWAITING_REVIEW = "awaiting_review", _("Awaiting review")
+    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+    APPROVED = "approved", _("Approved")
+    PUBLISHED = "published", _("Published")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+EDITABLE = (Status.DRAFT, Status.CHANGES_REQUESTED)
+
+LIFECYCLE = Lifecycle(
+    states=Status,
+    transitions=[
+        Transition("submit", EDITABLE, Status.AWAITING_ORGANISATION, timestamp="submitted_at"),
+        Transition(
+            "approve_for_organisation",
+            (Status.AWAITING_ORGANISATION,),
+            Status.AWAITING_REVIEW,
+            timestamp="organisation_approved_at",
+        ),
+        Transition(
+            "return_to_author",
+            (Status.AWAITING_ORGANISATION, Status.AWAITING_REVIEW),
+            Status.CHANGES_REQUESTED,
+            timestamp="changes_requested_at",
+        ),
+        Transition("approve", (Status.AWAITING_REVIEW,), Status.APPROVED, timestamp="approved_at"),
+        Transition("publish", (Status.APPROVED,), Status.PUBLISHED, timestamp="published_at"),
+        # A published challenge whose substance changes goes back to programme managers.
+        Transition("revise", (Status.PUBLISHED,), Status.AWAITING_REVIEW, timestamp="revised_at"),
+        Transition(
+            "cancel",
+            (
+                Status.DRAFT,
+                Status.AWAITING_ORGANISATION,
+                Status.AWAITING_REVIEW,
+                Status.CHANGES_REQUESTED,
+                Status.APPROVED,
+                Status.PUBLISHED,
+            ),
+            Status.CANCELLED,
+            timestamp="cancelled_at",
+        ),
+    ],
+)
+
+# Fields whose change is a change of substance: editing them once published sends the
+# challenge back to review and tells the companies that follow it.
+SUBSTANCE = (
+    "title",
+    "summary",
+    "context",
+    "problem",
+    "affected",
+    "desired_outcomes",
+    "constraints",
+    "out_of_scope",
+    "budget_ceiling",
+    "instrument",
+    "deadline",
+)
+
+
+class Challenge(models.Model):
+    owner = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("public body"),
+        on_delete=models.PROTECT,
+        related_name="challenges",
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="challenges")
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.CharField(
+        _("summary"),
+        max_length=400,
+        blank=True,
+        help_text=_("One or two sentences that say what the problem is, for lists and notifications."),
+    )
+    context = models.TextField(_("context"), blank=True, help_text=_("Where this problem arises, and why now."))
+    problem = models.TextField(
+        _("the problem"),
+        blank=True,
+        help_text=_("Describe the problem, not a solution: companies will propose how to solve it."),
+    )
+    affected = models.TextField(_("who is affected"), blank=True)
+    desired_outcomes = models.TextField(
+        _("desired outcomes"), blank=True, help_text=_("What will be better, for whom, and how you will know.")
+    )
+    constraints = models.TextField(
+        _("constraints"), blank=True, help_text=_("Legal, technical or organisational limits a solution must respect.")
+    )
+    out_of_scope = models.TextField(_("out of scope"), blank=True)
+    sectors = models.ManyToManyField("organisations.SectorTag", verbose_name=_("sectors"), blank=True, related_name="+")
+    cpv_codes = models.ManyToManyField(CpvCode, verbose_name=_("CPV codes"), blank=True, related_name="challenges")
+    languages = models.JSONField(_("languages of proposals"), default=list, blank=True)
+    instrument = models.CharField(
+        _("procurement instrument"), max_length=32, choices=Instrument.choices, default=Instrument.LOW_VALUE
+    )
+    budget_ceiling = models.DecimalField(
+        _("budget ceiling (EUR, excluding VAT)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("1"))],
+    )
+    deadline = models.DateTimeField(_("deadline for proposals"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=32, choices=Status.choices, default=Status.DRAFT)
+    changes_requested_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    organisation_approved_at = models.DateTimeField(null=True, blank=True)
+    changes_requested_at = models.DateTimeField(null=True, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    revised_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancellation_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-published_at", "-created_at"]
+        indexes = [models.Index(fields=["status", "deadline"]), models.Index(fields=["status", "-published_at"])]
+        verbose_name = _("challenge")
+        verbose_name_plural = _("challenges")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("challenges:detail", kwargs={"pk": self.pk, "slug": self.slug})
+
+    @property
+    def slug(self) -> str:
+        return slugify(self.title)[:80] or "challenge"
+
+    @property
+    def is_open(self) -> bool:
+        """Published and before its deadline: time is data, nothing flips a flag."""
+        return self.status == Status.PUBLISHED and self.deadline is not None and timezone.now() < self.deadline
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == Status.PUBLISHED and self.deadline is not None and timezone.now() >= self.deadline
+
+
+class Criterion(models.Model):
+    """A weighted evaluation criterion; a challenge's weights sum to 100."""
+
+    challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="criteria")
+    name = models.CharField(_("criterion"), max_length=200)
+    description = models.TextField(_("what evaluators look for"), blank=True)
+    weight = models.PositiveSmallIntegerField(
+        _("weight (%)"), validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("criterion")
+        verbose_name_plural = _("criteria")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.weight}%)"
+
+
+class Interest(models.Model):
+    """A company follows a challenge: it hears of every change and answer."""
+
+    challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="interests")
+    company = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["challenge", "user"], name="one_interest_per_person")]
+
+    def __str__(self) -> str:
+        return f"{self.company} → {self.challenge}"
+
+
+class Subscription(models.Model):
+    """What new challenges a person wants to hear about: by sector, CPV code or keyword."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="challenge_alerts")
+    sectors = models.ManyToManyField("organisations.SectorTag", blank=True, related_name="+")
+    cpv_prefixes = models.JSONField(default=list, blank=True)
+    keywords = models.JSONField(default=list, blank=True)
+
+    def __str__(self) -> str:
+        return f"alerts of {self.user}"

@@ -1,0 +1,91 @@
+"""Who may do what to a challenge: a role predicate AND a state predicate."""
+
+import rules
+
+from ponte.accounts.roles import is_authenticated, is_programme_manager, is_staff_role
+from ponte.organisations.queries import roles_of
+
+from .models import EDITABLE, Status
+
+
+def _role_in_owner(user, challenge):
+    return roles_of(user).get(challenge.owner_id) if challenge is not None else None
+
+
+@rules.predicate
+def is_author(user, challenge) -> bool:
+    return challenge is not None and is_authenticated(user) and challenge.author_id == user.pk
+
+
+@rules.predicate
+def is_owner_member(user, challenge) -> bool:
+    return _role_in_owner(user, challenge) is not None
+
+
+@rules.predicate
+def is_owner_admin(user, challenge) -> bool:
+    return _role_in_owner(user, challenge) == "admin"
+
+
+@rules.predicate
+def is_company_member(user) -> bool:
+    from ponte.organisations.models import Organisation
+
+    companies = [org for org, _role in roles_of(user).items()]
+    return bool(companies) and Organisation.objects.filter(pk__in=companies, kind="company", status="verified").exists()
+
+
+@rules.predicate
+def is_public_servant(user) -> bool:
+    from ponte.organisations.models import Organisation
+
+    bodies = list(roles_of(user))
+    return bool(bodies) and Organisation.objects.filter(pk__in=bodies, kind="public_body", status="verified").exists()
+
+
+def _in(*states):
+    @rules.predicate(name=f"is_{'_or_'.join(states)}")
+    def predicate(user, challenge) -> bool:
+        return challenge is not None and challenge.status in states
+
+    return predicate
+
+
+is_editable = _in(*EDITABLE)
+is_awaiting_organisation = _in(Status.AWAITING_ORGANISATION)
+is_awaiting_review = _in(Status.AWAITING_REVIEW)
+is_approved = _in(Status.APPROVED)
+is_cancellable = _in(
+    Status.DRAFT,
+    Status.AWAITING_ORGANISATION,
+    Status.AWAITING_REVIEW,
+    Status.CHANGES_REQUESTED,
+    Status.APPROVED,
+    Status.PUBLISHED,
+)
+was_public = rules.predicate(lambda user, challenge: challenge is not None and challenge.published_at is not None)
+
+
+@rules.predicate
+def is_open(user, challenge) -> bool:
+    return challenge is not None and challenge.is_open
+
+
+is_drafter = is_author | is_owner_admin
+
+rules.add_perm("challenges.add_challenge", is_public_servant)
+# Drafts stay inside the public body until it sends them for review. Once published, a
+# challenge stays public: a revision under review or a cancellation is part of the record.
+is_inside_the_body = _in(Status.DRAFT, Status.AWAITING_ORGANISATION)
+rules.add_perm("challenges.view_challenge", was_public | is_owner_member | (is_staff_role & ~is_inside_the_body))
+rules.add_perm("challenges.change_challenge", is_drafter & (is_editable | _in(Status.PUBLISHED)))
+rules.add_perm("challenges.submit_challenge", is_drafter & is_editable)
+rules.add_perm("challenges.approve_for_organisation", is_owner_admin & is_awaiting_organisation)
+rules.add_perm(
+    "challenges.return_to_author",
+    (is_owner_admin & is_awaiting_organisation) | (is_programme_manager & is_awaiting_review),
+)
+rules.add_perm("challenges.approve_challenge", is_programme_manager & is_awaiting_review)
+rules.add_perm("challenges.publish_challenge", is_programme_manager & is_approved)
+rules.add_perm("challenges.cancel_challenge", (is_owner_admin | is_programme_manager) & is_cancellable)
+rules.add_perm("challenges.express_interest", is_company_member & is_open)

@@ -1,0 +1,350 @@
+"""Every change to a challenge: one function per action, transactional, permission-checked,
+audited and notifying. Views and the API call these; nothing else sets a status."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ponte.core import audit
+from ponte.core.notifications import notify
+
+from .models import LIFECYCLE, SUBSTANCE, Challenge, Criterion, Instrument, InstrumentRule, Interest, Status
+
+TOTAL_WEIGHT = 100
+LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
+
+
+def _require(actor, perm: str, obj=None) -> None:
+    if not actor.has_perm(perm, obj):
+        raise PermissionDenied(perm)
+
+
+def _locked(challenge: Challenge) -> Challenge:
+    return Challenge.objects.select_for_update().get(pk=challenge.pk)
+
+
+# Rules of content ----------------------------------------------------------------------
+
+
+def check_budget(instrument: str, budget: Decimal | None) -> None:
+    """A budget above the instrument's legal ceiling is refused, naming the rule."""
+    if budget is None:
+        return
+    rule = InstrumentRule.objects.filter(instrument=instrument).first()
+    if rule is not None and rule.ceiling is not None and budget > rule.ceiling:
+        raise ValidationError(
+            {
+                "budget_ceiling": [
+                    _("A %(instrument)s may not exceed EUR %(ceiling)s excluding VAT (%(basis)s).")
+                    % {
+                        "instrument": Instrument(instrument).label.lower(),
+                        "ceiling": f"{rule.ceiling:,.0f}",
+                        "basis": rule.legal_basis or _("the instrument's legal ceiling"),
+                    }
+                ]
+            }
+        )
+
+
+def check_criteria(criteria: list[dict]) -> None:
+    if not criteria:
+        raise ValidationError({"criteria": [_("Add at least one evaluation criterion.")]})
+    names = [c["name"].strip().lower() for c in criteria]
+    if len(set(names)) != len(names):
+        raise ValidationError({"criteria": [_("Give each criterion a different name.")]})
+    total = sum(int(c["weight"]) for c in criteria)
+    if total != TOTAL_WEIGHT:
+        raise ValidationError(
+            {"criteria": [_("The weights add up to %(total)s%%; they must add up to 100%%.") % {"total": total}]}
+        )
+
+
+def missing_for_submission(challenge: Challenge) -> list[tuple[str, str]]:
+    """What a draft still lacks before it can be sent for review: (field, message)."""
+    missing = []
+    for field, message in [
+        ("title", _("Give the challenge a title.")),
+        ("summary", _("Write a short summary.")),
+        ("problem", _("Describe the problem.")),
+        ("affected", _("Say who is affected.")),
+        ("desired_outcomes", _("Describe the outcomes you want.")),
+    ]:
+        if not (getattr(challenge, field) or "").strip():
+            missing.append((field, message))
+    if challenge.budget_ceiling is None:
+        missing.append(("budget_ceiling", _("Set a budget ceiling.")))
+    if challenge.deadline is None:
+        missing.append(("deadline", _("Set a deadline for proposals.")))
+    elif challenge.deadline <= timezone.now():
+        missing.append(("deadline", _("Set a deadline in the future.")))
+    if not challenge.sectors.exists():
+        missing.append(("sectors", _("Choose at least one sector.")))
+    criteria = list(challenge.criteria.all())
+    if not criteria:
+        missing.append(("criteria", _("Add evaluation criteria.")))
+    elif sum(c.weight for c in criteria) != TOTAL_WEIGHT:
+        missing.append(("criteria", _("Make the criteria weights add up to 100%.")))
+    try:
+        check_budget(challenge.instrument, challenge.budget_ceiling)
+    except ValidationError as error:
+        missing.append(("budget_ceiling", " ".join(error.message_dict["budget_ceiling"])))
+    return missing
+
+
+def _clean_fields(fields: dict) -> dict:
+    languages = fields.get("languages")
+    if languages is not None and not set(languages) <= LANGUAGE_CODES:
+        raise ValidationError({"languages": [_("Choose languages from the list.")]})
+    if "deadline" in fields and fields["deadline"] is not None and fields["deadline"] <= timezone.now():
+        raise ValidationError({"deadline": [_("The deadline must be in the future.")]})
+    return fields
+
+
+EDITABLE_FIELDS = (*SUBSTANCE, "languages")
+
+
+# Drafting ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def challenge_create(*, actor, owner, title: str, **fields) -> Challenge:
+    _require(actor, "challenges.add_challenge")
+    if owner.kind != "public_body" or owner.status != "verified" or not owner.memberships.filter(user=actor).exists():
+        raise PermissionDenied("not a member of this public body")
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable: {sorted(unknown)}")
+    fields = _clean_fields(fields)
+    check_budget(fields.get("instrument", Instrument.LOW_VALUE), fields.get("budget_ceiling"))
+    challenge = Challenge.objects.create(owner=owner, author=actor, title=title.strip(), **fields)
+    audit.record(actor=actor, verb="create", target=challenge, after={"title": challenge.title})
+    return challenge
+
+
+@transaction.atomic
+def challenge_update(
+    *, actor, challenge: Challenge, sectors=None, cpv_codes=None, criteria=None, **fields
+) -> Challenge:
+    """Save a draft (anything may still be missing), or revise a published challenge: a change
+    of substance then sends it back to review and tells the companies that follow it."""
+    challenge = _locked(challenge)
+    _require(actor, "challenges.change_challenge", challenge)
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable: {sorted(unknown)}")
+    fields = _clean_fields(fields)
+    check_budget(fields.get("instrument", challenge.instrument), fields.get("budget_ceiling", challenge.budget_ceiling))
+    if criteria is not None:
+        check_criteria(criteria)
+    changed = [name for name, value in fields.items() if getattr(challenge, name) != value]
+    before = {name: str(getattr(challenge, name)) for name in changed}
+    for name in changed:
+        setattr(challenge, name, fields[name])
+    challenge.save()
+    if sectors is not None:
+        challenge.sectors.set(sectors)
+    if cpv_codes is not None:
+        challenge.cpv_codes.set(cpv_codes)
+    if criteria is not None:
+        challenge.criteria.all().delete()
+        Criterion.objects.bulk_create(
+            Criterion(
+                challenge=challenge,
+                name=c["name"].strip(),
+                description=c.get("description", "").strip(),
+                weight=int(c["weight"]),
+                position=i,
+            )
+            for i, c in enumerate(criteria)
+        )
+        changed.append("criteria")
+    if changed:
+        audit.record(
+            actor=actor,
+            verb="update",
+            target=challenge,
+            before=before,
+            after={name: str(getattr(challenge, name, "")) for name in changed},
+        )
+    substance = [name for name in changed if name in SUBSTANCE or name == "criteria"]
+    if challenge.status == Status.PUBLISHED and substance:
+        LIFECYCLE.apply(challenge, "revise", actor=actor, reason=", ".join(substance))
+        _notify_followers(challenge, "challenges.revised")
+        _notify_programme_managers(challenge)
+    return challenge
+
+
+# Review --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def challenge_submit(*, actor, challenge: Challenge) -> Challenge:
+    challenge = _locked(challenge)
+    _require(actor, "challenges.submit_challenge", challenge)
+    missing = missing_for_submission(challenge)
+    if missing:
+        raise ValidationError({field: [message] for field, message in missing})
+    LIFECYCLE.apply(challenge, "submit", actor=actor)
+    from ponte.organisations.queries import admins_of
+
+    notify(
+        admins_of(challenge.owner),
+        "challenges.to_approve",
+        params={"challenge": challenge.title, "person": str(actor)},
+        url=challenge.get_absolute_url(),
+    )
+    return challenge
+
+
+@transaction.atomic
+def challenge_approve_for_organisation(*, actor, challenge: Challenge) -> Challenge:
+    challenge = _locked(challenge)
+    _require(actor, "challenges.approve_for_organisation", challenge)
+    LIFECYCLE.apply(challenge, "approve_for_organisation", actor=actor)
+    _notify_programme_managers(challenge)
+    return challenge
+
+
+@transaction.atomic
+def challenge_return_to_author(*, actor, challenge: Challenge, reason: str) -> Challenge:
+    challenge = _locked(challenge)
+    _require(actor, "challenges.return_to_author", challenge)
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Say what needs to change.")]})
+    challenge.changes_requested_reason = reason.strip()
+    LIFECYCLE.apply(
+        challenge, "return_to_author", actor=actor, reason=reason.strip(), update_fields=["changes_requested_reason"]
+    )
+    notify(
+        [challenge.author],
+        "challenges.changes_requested",
+        params={"challenge": challenge.title, "reason": challenge.changes_requested_reason},
+        url=challenge.get_absolute_url(),
+    )
+    return challenge
+
+
+@transaction.atomic
+def challenge_approve(*, actor, challenge: Challenge, reason: str = "") -> Challenge:
+    challenge = _locked(challenge)
+    _require(actor, "challenges.approve_challenge", challenge)
+    missing = missing_for_submission(challenge) if challenge.published_at is None else []
+    if missing:
+        raise ValidationError({field: [message] for field, message in missing})
+    challenge.changes_requested_reason = ""
+    LIFECYCLE.apply(challenge, "approve", actor=actor, reason=reason, update_fields=["changes_requested_reason"])
+    notify(
+        [challenge.author],
+        "challenges.approved",
+        params={"challenge": challenge.title},
+        url=challenge.get_absolute_url(),
+    )
+    return challenge
+
+
+@transaction.atomic
+def challenge_publish(*, actor, challenge: Challenge) -> Challenge:
+    challenge = _locked(challenge)
+    _require(actor, "challenges.publish_challenge", challenge)
+    if challenge.deadline is None or challenge.deadline <= timezone.now():
+        raise ValidationError({"deadline": [_("The deadline has passed: set a new one before publishing.")]})
+    first_time = challenge.published_at is None
+    LIFECYCLE.apply(challenge, "publish", actor=actor)
+    if first_time:
+        notify(
+            _subscribers_matching(challenge),
+            "challenges.new_match",
+            params={"challenge": challenge.title},
+            url=challenge.get_absolute_url(),
+        )
+    else:
+        _notify_followers(challenge, "challenges.revised")
+    notify(
+        [challenge.author],
+        "challenges.published",
+        params={"challenge": challenge.title},
+        url=challenge.get_absolute_url(),
+    )
+    return challenge
+
+
+@transaction.atomic
+def challenge_cancel(*, actor, challenge: Challenge, reason: str) -> Challenge:
+    challenge = _locked(challenge)
+    _require(actor, "challenges.cancel_challenge", challenge)
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Give the reason for cancelling.")]})
+    challenge.cancellation_reason = reason.strip()
+    LIFECYCLE.apply(challenge, "cancel", actor=actor, reason=reason.strip(), update_fields=["cancellation_reason"])
+    _notify_followers(challenge, "challenges.cancelled")
+    return challenge
+
+
+# Companies -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def interest_express(*, actor, challenge: Challenge, company) -> Interest:
+    _require(actor, "challenges.express_interest", challenge)
+    if company.kind != "company" or not company.memberships.filter(user=actor).exists():
+        raise PermissionDenied("not a member of this company")
+    interest, created = Interest.objects.get_or_create(challenge=challenge, user=actor, defaults={"company": company})
+    if created:
+        audit.record(actor=actor, verb="express_interest", target=challenge, after={"company": company.name})
+    return interest
+
+
+@transaction.atomic
+def interest_withdraw(*, actor, challenge: Challenge) -> None:
+    Interest.objects.filter(challenge=challenge, user=actor).delete()
+
+
+# Who hears about it --------------------------------------------------------------------
+
+
+def _notify_followers(challenge: Challenge, kind: str) -> None:
+    from ponte.accounts.models import User
+
+    followers = User.objects.filter(pk__in=challenge.interests.values("user_id"))
+    notify(
+        followers,
+        kind,
+        params={"challenge": challenge.title, "reason": challenge.cancellation_reason},
+        url=challenge.get_absolute_url(),
+    )
+
+
+def _notify_programme_managers(challenge: Challenge) -> None:
+    from ponte.accounts.models import User
+
+    notify(
+        User.objects.filter(is_programme_manager=True, is_active=True),
+        "challenges.to_review",
+        params={"challenge": challenge.title, "organisation": challenge.owner.name},
+        url=reverse("challenges:review_queue"),
+    )
+
+
+def _subscribers_matching(challenge: Challenge):
+    """People whose alerts match the challenge's sectors, CPV codes or words."""
+    from .models import Subscription
+
+    sectors = list(challenge.sectors.values_list("code", flat=True))
+    cpv_digits = [code.split("-")[0] for code in challenge.cpv_codes.values_list("code", flat=True)]
+    text = " ".join([challenge.title, challenge.summary, challenge.problem]).lower()
+    matched = []
+    for subscription in Subscription.objects.select_related("user").prefetch_related("sectors"):
+        if (
+            {s.code for s in subscription.sectors.all()} & set(sectors)
+            or any(d.startswith(p.split("-")[0].rstrip("0")) for p in subscription.cpv_prefixes for d in cpv_digits)
+            or any(k.lower() in text for k in subscription.keywords if k.strip())
+        ):
+            matched.append(subscription.user)
+    return matched
