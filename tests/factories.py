@@ -76,3 +76,43 @@ class JoinRequestFactory(factory.django.DjangoModelFactory):
 
     organisation = factory.SubFactory(OrganisationFactory)
     user = factory.SubFactory(UserFactory)
+
+
+class ChallengeFactory(factory.django.DjangoModelFactory):
+    """A draft challenge of a verified public body, written by one of its members, with two
+    criteria weighted 60/40 (pass criteria=False for none)."""
+
+    class Meta:
+        model = "challenges.Challenge"
+        skip_postgeneration_save = True
+
+    owner = factory.SubFactory(OrganisationFactory)
+    author = factory.LazyAttribute(lambda o: MembershipFactory(organisation=o.owner).user)
+    title = factory.Sequence(lambda n: f"Citizens cannot find the right form {n}")
+    summary = "People lose hours finding which form applies to them."
+    problem = "Forms are spread over many websites and named after the law, not the life event."
+    affected = "Citizens and the front-office staff who answer their questions."
+    desired_outcomes = "Fewer wrong forms submitted and fewer calls to the front office."
+    instrument = "low_value"
+    budget_ceiling = 20000
+    deadline = factory.LazyFunction(lambda: timezone.now() + timezone.timedelta(days=30))
+    status = "draft"
+
+    @factory.post_generation
+    def criteria(obj, create, extracted, **kwargs):
+        if not create or extracted is False:
+            return
+        from ponte.challenges.models import Criterion
+
+        Criterion.objects.create(challenge=obj, name="Impact on the people affected", weight=60, position=0)
+        Criterion.objects.create(challenge=obj, name="Feasibility and cost", weight=40, position=1)
+
+
+class PublishedChallengeFactory(ChallengeFactory):
+    """A challenge as a programme manager published it a day ago, open for 30 days more."""
+
+    status = "published"
+    submitted_at = factory.LazyFunction(lambda: timezone.now() - timezone.timedelta(days=3))
+    organisation_approved_at = factory.LazyFunction(lambda: timezone.now() - timezone.timedelta(days=2))
+    approved_at = factory.LazyFunction(lambda: timezone.now() - timezone.timedelta(days=1))
+    published_at = factory.LazyFunction(lambda: timezone.now() - timezone.timedelta(days=1))

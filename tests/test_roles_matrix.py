@@ -145,6 +145,7 @@ EXPECTED = {
     "organisations.add_document": {"pending": {"org_admin"}, "verified": {"org_admin"}, "suspended": NONE},
 }
 EXPECTED_WITHOUT_OBJECT = {
+    "challenges.add_challenge": MEMBERS,
     "organisations.add_organisation": SIGNED_IN,
     "accounts.manage_own_account": SIGNED_IN,
     "accounts.manage_api_tokens": SIGNED_IN,
@@ -180,7 +181,7 @@ def test_permission_without_an_object(perm, role, expected, person_in_role):
 
 
 def test_the_expectations_cover_every_permission_in_the_matrix():
-    assert set(EXPECTED) | set(EXPECTED_WITHOUT_OBJECT) == set(rolematrix.ponte_permissions())
+    assert set(EXPECTED) | set(EXPECTED_CHALLENGE) | set(EXPECTED_WITHOUT_OBJECT) == set(rolematrix.ponte_permissions())
 
 
 @pytest.mark.django_db
@@ -189,6 +190,8 @@ def test_the_generated_matrix_agrees_with_the_expectations():
         for state, answers in table.rows:
             if table.subject is None:
                 allowed = EXPECTED_WITHOUT_OBJECT[table.permission]
+            elif table.subject.key == "challenge":
+                allowed = EXPECTED_CHALLENGE[table.permission][state]
             else:
                 allowed = EXPECTED[table.permission][state]
             assert {role for role, ok in answers.items() if ok} == allowed, (table.permission, state)
@@ -223,3 +226,140 @@ def test_a_superuser_keeps_django_admin_permissions_the_rules_do_not_define(plat
     assert platform_admin.has_perm("organisations.delete_organisation")
     assert platform_admin.has_perm("accounts.change_user")
     assert not UserFactory().has_perm("organisations.delete_organisation")
+
+
+# (d) Challenge permissions: every role in every state of the challenge's lifecycle ------------
+#
+# The challenge belongs to the public body concerned: the public servant is its author and
+# the organisation admin the body's sole admin.
+
+CHALLENGE_STATES = {
+    "draft": {"status": "draft"},
+    "awaiting the organisation": {"status": "awaiting_organisation"},
+    "awaiting review": {"status": "awaiting_review"},
+    "returned by the organisation": {"status": "changes_requested"},
+    "changes requested in review": {"status": "changes_requested", "organisation_approved": True},
+    "approved": {"status": "approved"},
+    "published, open": {"status": "published", "published": True},
+    "published, closed (deadline passed)": {"status": "published", "published": True, "closed": True},
+    "cancelled after publication": {"status": "cancelled", "published": True},
+}
+INSIDE = ("draft", "awaiting the organisation", "returned by the organisation")
+IN_REVIEW = ("awaiting review", "changes requested in review", "approved")
+EDITABLE = ("draft", "returned by the organisation", "changes requested in review")
+PUBLIC = ("published, open", "published, closed (deadline passed)", "cancelled after publication")
+
+
+def _only(allowed_in: dict[str, set[str]]) -> dict[str, set[str]]:
+    """Expectations for every state: the ones named, and nobody in the others."""
+    return {state: allowed_in.get(state, NONE) for state in CHALLENGE_STATES}
+
+
+EXPECTED_CHALLENGE = {
+    # Drafts stay inside the public body; staff of the innovation unit see it once sent for
+    # review; once published it is public for good, cancelled included.
+    "challenges.view_challenge": _only(
+        {
+            **dict.fromkeys(INSIDE, MEMBERS),
+            **dict.fromkeys(IN_REVIEW, MEMBERS | STAFF),
+            **dict.fromkeys(PUBLIC, ALL),
+        }
+    ),
+    # Author and admin edit while drafting and while open; a closed call's terms are frozen.
+    "challenges.change_challenge": _only(dict.fromkeys((*EDITABLE, "published, open"), MEMBERS)),
+    "challenges.submit_challenge": _only(dict.fromkeys(EDITABLE, MEMBERS)),
+    "challenges.approve_for_organisation": _only({"awaiting the organisation": {"org_admin"}}),
+    "challenges.return_to_author": _only(
+        {"awaiting the organisation": {"org_admin"}, "awaiting review": {"programme_manager"}}
+    ),
+    "challenges.approve_challenge": _only({"awaiting review": {"programme_manager"}}),
+    "challenges.publish_challenge": _only({"approved": {"programme_manager"}}),
+    # The body's admin or a programme manager cancels, with a reason, until it is cancelled.
+    "challenges.cancel_challenge": _only(
+        {
+            state: {"org_admin", "programme_manager"}
+            for state in CHALLENGE_STATES
+            if state != "cancelled after publication"
+        }
+    ),
+    # Only a member of a verified company, only while the call is open.
+    "challenges.express_interest": _only({"published, open": {"company_member"}}),
+}
+
+
+def make_challenge(state: str, author=None):
+    from django.utils import timezone
+
+    from tests.factories import ChallengeFactory
+
+    spec = CHALLENGE_STATES[state]
+    now = timezone.now()
+    extra = {"author": author} if author is not None else {}
+    if author is not None:
+        extra["owner"] = author.memberships.get().organisation
+    return ChallengeFactory(
+        status=spec["status"],
+        published_at=now - timezone.timedelta(days=20) if spec.get("published") else None,
+        organisation_approved_at=now - timezone.timedelta(days=25)
+        if spec.get("published") or spec.get("organisation_approved")
+        else None,
+        deadline=now - timezone.timedelta(days=1) if spec.get("closed") else now + timezone.timedelta(days=30),
+        **extra,
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("perm", "state", "role", "expected"),
+    [
+        pytest.param(perm, state, role, role in allowed[state], id=f"{perm.partition('.')[2]}-{state}-{role}")
+        for perm, allowed in EXPECTED_CHALLENGE.items()
+        for state in CHALLENGE_STATES
+        for role in ROLE_KEYS
+    ],
+)
+def test_challenge_permission(perm, state, role, expected, person_in_role):
+    if role == "public_servant":
+        person = person_in_role(role)
+        challenge = make_challenge(state, author=person)
+    else:
+        challenge = make_challenge(state)
+        person = person_in_role(role, challenge.owner)
+    assert person.has_perm(perm, challenge) is expected
+
+
+@pytest.mark.django_db
+def test_another_member_of_the_body_who_is_not_the_author_may_see_but_not_edit_a_draft():
+    challenge = make_challenge("draft")
+    colleague = MembershipFactory(organisation=challenge.owner, role="member").user
+    assert colleague.has_perm("challenges.view_challenge", challenge)
+    assert not colleague.has_perm("challenges.change_challenge", challenge)
+    assert not colleague.has_perm("challenges.submit_challenge", challenge)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("state", ["draft", "changes requested in review", "published, open"])
+def test_an_author_who_left_the_public_body_no_longer_edits_its_challenge(state):
+    challenge = make_challenge(state)
+    author = challenge.author
+    assert author.has_perm("challenges.change_challenge", challenge)
+    Membership.objects.filter(user=author, organisation=challenge.owner).delete()
+    author = User.objects.get(pk=author.pk)  # roles are cached on the object
+    assert not author.has_perm("challenges.change_challenge", challenge)
+    assert not author.has_perm("challenges.submit_challenge", challenge)
+
+
+@pytest.mark.django_db
+def test_a_member_of_a_suspended_company_may_not_express_interest():
+    from tests.factories import CompanyFactory
+
+    challenge = make_challenge("published, open")
+    company = CompanyFactory(status="suspended")
+    person = MembershipFactory(organisation=company).user
+    assert not person.has_perm("challenges.express_interest", challenge)
+
+
+@pytest.mark.django_db
+def test_a_member_of_a_pending_public_body_may_not_start_a_challenge():
+    person = MembershipFactory(organisation=OrganisationFactory(status="pending")).user
+    assert not person.has_perm("challenges.add_challenge")

@@ -136,10 +136,12 @@ def on_http_error(request, exc):
 
 def _register_routers() -> None:
     from ponte.accounts.api import router as accounts_router
+    from ponte.challenges.api import router as challenges_router
     from ponte.organisations.api import router as organisations_router
 
     api.add_router("/me/", accounts_router)
     api.add_router("/organisations/", organisations_router)
+    api.add_router("/challenges/", challenges_router)
 
 
 _register_routers()

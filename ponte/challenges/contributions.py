@@ -4,11 +4,27 @@ from django.utils.translation import gettext_lazy as _
 
 from ponte.accounts.roles import is_authenticated, is_programme_manager
 from ponte.core.models import EmailChannel
-from ponte.core.registry import DashboardFigure, NavItem, NotificationKind, SearchDocument, SearchSource, registry
+from ponte.core.registry import (
+    DashboardFigure,
+    DataBuilder,
+    Export,
+    NavItem,
+    NotificationKind,
+    SearchDocument,
+    SearchSource,
+    registry,
+)
 
 from .models import Challenge
 
 registry.add_nav(NavItem(label=_("Challenges"), url_name="challenges:list", order=10))
+registry.add_export(
+    Export(
+        key="challenges",
+        label=_("Challenges (CSV): every published challenge, open, closed or cancelled"),
+        url_name="challenges:export_csv",
+    )
+)
 
 
 def _document(challenge: Challenge) -> SearchDocument | None:
@@ -116,3 +132,18 @@ for kind in [
     ),
 ]:
     registry.add_notification_kind(kind)
+
+
+def _demo(stdout=None) -> None:
+    from . import demo
+
+    demo.build_demo(stdout)
+
+
+def _generate(scale, progress) -> None:
+    from . import generate
+
+    generate.build(scale, progress)
+
+
+registry.add_data_builder(DataBuilder(key="challenges", order=30, demo=_demo, generate=_generate))

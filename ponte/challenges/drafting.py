@@ -1,13 +1,98 @@
-"""Drafting and review: the author, the organisation admin and programme managers."""
+"""Drafting and review: the author, the organisation admin and programme managers.
 
+Views stay thin: parse a form, call a service, render. A service's refusal is shown on
+the form (nothing typed is lost) or, for a decision, as a message on the page it came from."""
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from ponte.accounts.roles import is_programme_manager
+from ponte.core.forms import add_service_errors
 from ponte.core.paging import paginate
 
-from . import queries
+from . import queries, services
+from . import rules as challenge_rules
+from .forms import (
+    BudgetForm,
+    ChallengeCreateForm,
+    ClassificationForm,
+    ProblemForm,
+    ReasonForm,
+    criteria_formset,
+    criteria_from,
+)
+from .models import Status
+
+# The steps of the draft, in order: (key, title, form). "criteria" is a formset.
+STEPS = [
+    ("problem", gettext_lazy("The problem"), ProblemForm),
+    ("classification", gettext_lazy("Sectors, codes and languages"), ClassificationForm),
+    ("budget", gettext_lazy("Budget and deadline"), BudgetForm),
+    ("criteria", gettext_lazy("Evaluation criteria"), None),
+]
+STEP_KEYS = [key for key, _title, _form in STEPS]
+
+# Where each missing item is fixed: the step and the field to focus.
+FIELD_STEP = {
+    "title": ("problem", "id_title"),
+    "summary": ("problem", "id_summary"),
+    "context": ("problem", "id_context"),
+    "problem": ("problem", "id_problem"),
+    "affected": ("problem", "id_affected"),
+    "desired_outcomes": ("problem", "id_desired_outcomes"),
+    "constraints": ("problem", "id_constraints"),
+    "out_of_scope": ("problem", "id_out_of_scope"),
+    "sectors": ("classification", "id_sectors_0"),
+    "cpv_codes": ("classification", "id_cpv_codes"),
+    "languages": ("classification", "id_languages_0"),
+    "instrument": ("budget", "id_instrument_0"),
+    "budget_ceiling": ("budget", "id_budget_ceiling"),
+    "deadline": ("budget", "id_deadline_date"),
+    "criteria": ("criteria", "id_criteria-0-name"),
+}
+
+# A service names the deadline; the budget form asks for its date and time.
+SERVICE_FIELD_ON_FORM = {"deadline": "deadline_date"}
+
+
+def _visible(request, pk):
+    challenge = queries.challenge_detail(request.user, pk)
+    if challenge is None:
+        raise Http404
+    return challenge
+
+
+def _allowed(request, perm, challenge):
+    if not request.user.has_perm(perm, challenge):
+        raise PermissionDenied
+
+
+def _on_form(error: ValidationError) -> ValidationError:
+    if hasattr(error, "error_dict"):
+        return ValidationError(
+            {SERVICE_FIELD_ON_FORM.get(field, field): messages for field, messages in error.message_dict.items()}
+        )
+    return error
+
+
+def _missing(challenge):
+    items = []
+    for field, message in services.missing_for_submission(challenge):
+        step, anchor = FIELD_STEP.get(field, ("problem", "id_title"))
+        items.append(
+            {
+                "field": field,
+                "message": message,
+                "url": reverse("challenges:edit", args=[challenge.pk, step]) + f"#{anchor}",
+            }
+        )
+    return items
 
 
 @login_required
@@ -15,7 +100,11 @@ def my_challenges(request):
     return render(
         request,
         "challenges/mine.html",
-        {"drafts": queries.drafts_of(request.user), "to_approve": queries.awaiting_organisation(request.user)},
+        {
+            "drafts": queries.drafts_of(request.user),
+            "to_approve": queries.awaiting_organisation(request.user),
+            "can_create": request.user.has_perm("challenges.add_challenge"),
+        },
     )
 
 
@@ -28,19 +117,191 @@ def review_queue(request):
 
 @login_required
 def challenge_create(request):
-    raise Http404
+    if not request.user.has_perm("challenges.add_challenge"):
+        raise PermissionDenied
+    form = ChallengeCreateForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            challenge = services.challenge_create(
+                actor=request.user, owner=form.cleaned_data["owner"], title=form.cleaned_data["title"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Your draft is saved. Describe the problem next."))
+            return redirect("challenges:edit", pk=challenge.pk, step="problem")
+    return render(request, "challenges/drafting/create.html", {"form": form})
+
+
+def _next_url(challenge, step):
+    index = STEP_KEYS.index(step)
+    if index + 1 < len(STEP_KEYS):
+        return reverse("challenges:edit", args=[challenge.pk, STEP_KEYS[index + 1]])
+    return reverse("challenges:check", args=[challenge.pk])
 
 
 @login_required
 def challenge_edit(request, pk, step):
-    raise Http404
+    if step not in STEP_KEYS:
+        raise Http404
+    challenge = _visible(request, pk)
+    _allowed(request, "challenges.change_challenge", challenge)
+    form_class = {key: form for key, _title, form in STEPS}[step]
+    posted = request.method == "POST"
+    if step == "criteria":
+        form = criteria_formset(request.POST if posted else None, challenge=challenge)
+    else:
+        form = form_class(request.POST if posted else None, initial=form_class.initial_for(challenge))
+    if posted and form.is_valid():
+        fields = {"criteria": criteria_from(form)} if step == "criteria" else form.service_fields()
+        try:
+            services.challenge_update(actor=request.user, challenge=challenge, **fields)
+        except ValidationError as error:
+            if step == "criteria":
+                form._non_form_errors = form.error_class(error.messages, error_class="nonform")
+            else:
+                add_service_errors(form, _on_form(error))
+        else:
+            was_published = challenge.status == Status.PUBLISHED
+            challenge.refresh_from_db()
+            if was_published and challenge.status == Status.AWAITING_REVIEW:
+                messages.warning(request, _("Your changes are saved. The challenge goes back to review."))
+                return redirect(challenge)
+            messages.success(request, _("Draft saved."))
+            if "continue" in request.POST:
+                return redirect(_next_url(challenge, step))
+            return redirect("challenges:edit", pk=challenge.pk, step=step)
+    template = "challenges/drafting/criteria.html" if step == "criteria" else "challenges/drafting/step.html"
+    titles = {key: title for key, title, _form in STEPS}
+    return render(
+        request,
+        template,
+        {
+            "challenge": challenge,
+            "form": form,
+            "step": step,
+            "step_title": titles[step],
+            "steps": [{"key": key, "title": title, "current": key == step} for key, title, _form in STEPS],
+            "is_last": step == STEP_KEYS[-1],
+            "is_published": challenge.status == Status.PUBLISHED,
+        },
+    )
 
 
 @login_required
 def challenge_check(request, pk):
-    raise Http404
+    challenge = _visible(request, pk)
+    can_change = request.user.has_perm("challenges.change_challenge", challenge)
+    return render(
+        request,
+        "challenges/drafting/check.html",
+        {
+            "challenge": challenge,
+            "missing": _missing(challenge) if challenge.status in (Status.DRAFT, Status.CHANGES_REQUESTED) else [],
+            "can_change": can_change,
+            "criteria_total": sum(c.weight for c in challenge.criteria.all()),
+        },
+    )
+
+
+# Decisions -------------------------------------------------------------------------------
+
+# verb: (service, whose role it is regardless of state, needs a reason, message on success)
+ACTIONS = {
+    "submit": (services.challenge_submit, challenge_rules.is_drafter, False),
+    "approve_for_organisation": (
+        services.challenge_approve_for_organisation,
+        challenge_rules.is_owner_admin,
+        False,
+    ),
+    "return_to_author": (
+        services.challenge_return_to_author,
+        challenge_rules.is_owner_admin | is_programme_manager,
+        True,
+    ),
+    "approve": (services.challenge_approve, is_programme_manager, False),
+    "publish": (services.challenge_publish, is_programme_manager, False),
+    "cancel": (services.challenge_cancel, challenge_rules.is_owner_admin | is_programme_manager, True),
+}
+
+DONE = {
+    "submit": gettext_lazy("The challenge is sent to your organisation's admins for approval."),
+    "approve_for_organisation": gettext_lazy("Approved. The challenge now waits for a programme manager's review."),
+    "return_to_author": gettext_lazy("The challenge is returned to its author with your reason."),
+    "approve": gettext_lazy("The challenge is approved for publication."),
+    "publish": gettext_lazy("The challenge is published."),
+    "cancel": gettext_lazy("The challenge is cancelled."),
+}
+
+
+def _reason_form(verb, challenge, user, data=None):
+    if verb == "cancel":
+        return ReasonForm(
+            data,
+            label=_("Why are you cancelling this challenge?"),
+            help_text=_("The reason is kept in the record and sent to the companies that follow the challenge."),
+            required_message=_("Give the reason for cancelling."),
+        )
+    if user.is_programme_manager and challenge.status == Status.AWAITING_REVIEW:
+        label = _("What needs to change?")
+    else:
+        label = _("Why are you returning it to the author?")
+    return ReasonForm(
+        data,
+        label=label,
+        help_text=_("The author sees this on the challenge page and in a notification."),
+        required_message=_("Say what needs to change."),
+    )
 
 
 @login_required
 def challenge_action(request, pk, verb):
-    raise Http404
+    if verb not in ACTIONS:
+        raise Http404
+    challenge = _visible(request, pk)
+    service, role, needs_reason = ACTIONS[verb]
+    if not role.test(request.user, challenge):
+        raise PermissionDenied
+    if request.method not in ("GET", "POST") or (request.method == "GET" and not needs_reason):
+        return redirect(challenge)
+
+    form = _reason_form(verb, challenge, request.user, request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        back = request.POST.get("next", "")
+        if not back.startswith("/") or back.startswith("//"):
+            back = challenge.get_absolute_url()
+        kwargs = {}
+        if needs_reason:
+            if not form.is_valid():
+                return render(
+                    request, "challenges/drafting/reason.html", {"challenge": challenge, "form": form, "verb": verb}
+                )
+            kwargs["reason"] = form.cleaned_data["reason"]
+        try:
+            service(actor=request.user, challenge=challenge, **kwargs)
+        except PermissionDenied:
+            # Their role allows the action, the challenge's state no longer does.
+            messages.error(
+                request,
+                _("This cannot be done while the challenge is “%(status)s”.")
+                % {"status": challenge.get_status_display()},
+            )
+            return redirect(back)
+        except ValidationError as error:
+            if needs_reason and "reason" in getattr(error, "error_dict", {}):
+                add_service_errors(form, error)
+            elif verb == "submit" and hasattr(error, "error_dict"):
+                messages.error(request, _("The challenge is not ready to send: complete what is missing."))
+                return redirect("challenges:check", pk=challenge.pk)
+            else:
+                messages.error(request, " ".join(error.messages))
+                return redirect(back)
+        else:
+            messages.success(request, DONE[verb])
+            challenge.refresh_from_db()
+            if verb in ("approve_for_organisation", "return_to_author") and not request.user.has_perm(
+                "challenges.view_challenge", challenge
+            ):
+                return redirect("challenges:mine")
+            return redirect(challenge)
+    return render(request, "challenges/drafting/reason.html", {"challenge": challenge, "form": form, "verb": verb})

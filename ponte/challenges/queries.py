@@ -17,7 +17,9 @@ def visible_challenges(user) -> QuerySet[Challenge]:
     """Mirrors challenges.view_challenge in one query."""
     visible = Q(published_at__isnull=False) | Q(owner_id__in=list(roles_of(user)))
     if is_staff_role(user):
-        visible |= ~Q(status__in=PRIVATE_TO_THE_BODY)
+        visible |= ~Q(status__in=PRIVATE_TO_THE_BODY) & ~Q(
+            status=Status.CHANGES_REQUESTED, organisation_approved_at__isnull=True
+        )
     return Challenge.objects.filter(visible)
 
 

@@ -71,15 +71,34 @@ def is_open(user, challenge) -> bool:
     return challenge is not None and challenge.is_open
 
 
-is_drafter = is_author | is_owner_admin
+# An author who has left the public body no longer drafts for it.
+is_drafter = (is_author & is_owner_member) | is_owner_admin
 
 rules.add_perm("challenges.add_challenge", is_public_servant)
+
+
 # Drafts stay inside the public body until it sends them for review. Once published, a
 # challenge stays public: a revision under review or a cancellation is part of the record.
-is_inside_the_body = _in(Status.DRAFT, Status.AWAITING_ORGANISATION)
+@rules.predicate
+def is_inside_the_body(user, challenge) -> bool:
+    """Not yet sent to programme managers: a draft, one awaiting the organisation, or one the
+    organisation returned to its author before approving it."""
+    return challenge is not None and (
+        challenge.status in (Status.DRAFT, Status.AWAITING_ORGANISATION)
+        or (challenge.status == Status.CHANGES_REQUESTED and challenge.organisation_approved_at is None)
+    )
+
+
+@rules.predicate
+def is_owner_verified(user, challenge) -> bool:
+    return challenge is not None and challenge.owner.status == "verified"
+
+
 rules.add_perm("challenges.view_challenge", was_public | is_owner_member | (is_staff_role & ~is_inside_the_body))
-rules.add_perm("challenges.change_challenge", is_drafter & (is_editable | _in(Status.PUBLISHED)))
-rules.add_perm("challenges.submit_challenge", is_drafter & is_editable)
+# Once the deadline has passed, companies have answered the terms as published: they are
+# frozen (equal treatment of tenderers), so a closed challenge is no longer edited.
+rules.add_perm("challenges.change_challenge", is_drafter & (is_editable | is_open))
+rules.add_perm("challenges.submit_challenge", is_drafter & is_editable & is_owner_verified)
 rules.add_perm("challenges.approve_for_organisation", is_owner_admin & is_awaiting_organisation)
 rules.add_perm(
     "challenges.return_to_author",

@@ -293,7 +293,7 @@ def challenge_cancel(*, actor, challenge: Challenge, reason: str) -> Challenge:
 @transaction.atomic
 def interest_express(*, actor, challenge: Challenge, company) -> Interest:
     _require(actor, "challenges.express_interest", challenge)
-    if company.kind != "company" or not company.memberships.filter(user=actor).exists():
+    if company.kind != "company" or company.status != "verified" or not company.memberships.filter(user=actor).exists():
         raise PermissionDenied("not a member of this company")
     interest, created = Interest.objects.get_or_create(challenge=challenge, user=actor, defaults={"company": company})
     if created:

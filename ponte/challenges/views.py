@@ -1,18 +1,128 @@
 """The public marketplace: list, detail, feed, export, alerts and interest."""
 
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.syndication.views import Feed
-from django.http import Http404, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from ponte.core.paging import paginate
+from ponte.organisations.models import Organisation, Sector, SectorTag
 
-from . import queries
+from . import exports, queries, services
+from .models import CpvCode, Instrument, Interest, Subscription
+
+STATES = {
+    "open": gettext_lazy("Open"),
+    "closed": gettext_lazy("Closed"),
+    "cancelled": gettext_lazy("Cancelled"),
+}
+CPV_PATTERN = re.compile(r"^\d{2,8}(-\d)?$")
+SLUG_PATTERN = re.compile(r"^[-a-zA-Z0-9_]{1,220}$")
+MAX_BUDGET = Decimal("9999999999.99")
+MAX_QUERY = 200
+
+
+def parse_filters(data) -> tuple[dict, dict, list[str]]:
+    """What was typed (to show it again), what to filter on, and why a value was ignored."""
+    typed = {
+        key: data.get(key, "").strip().replace("\x00", "")[:MAX_QUERY]
+        for key in ("q", "sector", "cpv", "instrument", "organisation", "status", "budget_max", "deadline_before")
+    }
+    use: dict = {"q": typed["q"]}
+    problems: list[str] = []
+    if typed["sector"] in Sector.values:
+        use["sector"] = typed["sector"]
+    elif typed["sector"]:
+        problems.append(_("The sector is not one of the list; it is ignored."))
+    if CPV_PATTERN.match(typed["cpv"]):
+        use["cpv"] = typed["cpv"]
+    elif typed["cpv"]:
+        problems.append(
+            _("A CPV code has 2 to 8 digits, such as 72000000 or 72000000-5; “%(cpv)s” is ignored.") % typed
+        )
+    if typed["instrument"] in Instrument.values:
+        use["instrument"] = typed["instrument"]
+    elif typed["instrument"]:
+        problems.append(_("The instrument is not one of the list; it is ignored."))
+    if SLUG_PATTERN.match(typed["organisation"]):
+        use["organisation"] = typed["organisation"]
+    elif typed["organisation"]:
+        problems.append(_("The organisation is not one of the list; it is ignored."))
+    if typed["status"] in STATES:
+        use["state"] = typed["status"]
+    elif typed["status"]:
+        problems.append(_("The status is not one of the list; it is ignored."))
+    if typed["budget_max"]:
+        try:
+            budget = Decimal(typed["budget_max"].replace(",", "").replace(" ", ""))
+        except InvalidOperation:
+            budget = None
+        if budget is None or not budget.is_finite() or budget < 0 or budget > MAX_BUDGET:
+            problems.append(_("The maximum budget must be an amount in euros, such as 30000; it is ignored."))
+        else:
+            use["budget_max"] = budget
+    if typed["deadline_before"]:
+        try:
+            day = date.fromisoformat(typed["deadline_before"])
+        except ValueError:
+            problems.append(_("Give the date as YYYY-MM-DD, such as 2026-06-30; it is ignored."))
+        else:
+            use["deadline_before"] = timezone.make_aware(datetime.combine(day, time.max))
+    return typed, use, problems
+
+
+def _annotate(challenges, now) -> None:
+    """The state and the days left that the templates show, computed once."""
+    for challenge in challenges:
+        challenge.public_state = exports.public_state(challenge, now)
+        challenge.days_left = (
+            (challenge.deadline - now).days if challenge.deadline and challenge.deadline > now else None
+        )
 
 
 def challenge_list(request):
-    page = paginate(request, queries.challenge_list(request.user))
-    return render(request, "challenges/list.html", {"page": page})
+    typed, use, problems = parse_filters(request.GET)
+    page = paginate(request, queries.challenge_list(request.user, **use))
+    page.object_list = list(page.object_list)
+    _annotate(page.object_list, timezone.now())
+    context = {"page": page, "filters": typed, "problems": problems}
+    if request.headers.get("HX-Request"):
+        # htmx asks for the results alone when a filter changes; everyone else gets the page.
+        return render(request, "challenges/list.html#results", context)
+    context.update(
+        sectors=Sector.choices,
+        instruments=Instrument.choices,
+        states=list(STATES.items()),
+        organisations=Organisation.objects.filter(challenges__published_at__isnull=False)
+        .distinct()
+        .order_by("name")
+        .values_list("slug", "name"),
+    )
+    return render(request, "challenges/list.html", context)
+
+
+def _companies_of(user):
+    if not user.is_authenticated:
+        return []
+    return list(Organisation.objects.filter(memberships__user=user, kind="company", status="verified").order_by("name"))
 
 
 def challenge_detail(request, pk, slug):
@@ -21,26 +131,173 @@ def challenge_detail(request, pk, slug):
         raise Http404
     if slug != challenge.slug:
         return redirect(challenge, permanent=True)
-    return render(request, "challenges/detail.html", {"challenge": challenge})
+    now = timezone.now()
+    _annotate([challenge], now)
+    names = dict(settings.LANGUAGES)
+    context = {"challenge": challenge, "languages": [names.get(code, code) for code in challenge.languages]}
+    if request.user.is_authenticated:
+        context["companies"] = _companies_of(request.user)
+        context["interest"] = (
+            Interest.objects.filter(challenge=challenge, user=request.user).select_related("company").first()
+            if context["companies"]
+            else None
+        )
+    return render(request, "challenges/detail.html", context)
+
+
+@login_required
+@require_POST
+def interest(request, pk):
+    challenge = queries.challenge_detail(request.user, pk)
+    if challenge is None:
+        raise Http404
+    if not request.user.has_perm("challenges.express_interest", challenge):
+        raise PermissionDenied
+    if request.POST.get("action") == "unfollow":
+        services.interest_withdraw(actor=request.user, challenge=challenge)
+        messages.success(request, _("You no longer follow this challenge."))
+        return redirect(challenge)
+    companies = _companies_of(request.user)
+    company = next((c for c in companies if str(c.pk) == request.POST.get("company", "")), None)
+    if company is None and len(companies) == 1:
+        company = companies[0]
+    if company is None:
+        messages.error(request, _("Choose the company that follows this challenge."))
+        return redirect(challenge)
+    services.interest_express(actor=request.user, challenge=challenge, company=company)
+    messages.success(
+        request,
+        _("%(company)s follows this challenge: you will hear of every change and answer.") % {"company": company},
+    )
+    return redirect(challenge)
 
 
 class ChallengeFeed(Feed):
-    title = "Ponte challenges"
-    link = "/challenges/"
+    feed_type = Atom1Feed
+    title = gettext_lazy("Open challenges on Ponte")
+    subtitle = gettext_lazy("Problems that public bodies ask companies to solve, open for proposals.")
+    link = reverse_lazy("challenges:list")
 
     def items(self):
-        return queries.open_challenges()[:50]
+        return queries.open_challenges().select_related("owner").order_by("-published_at", "-pk")[:50]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.summary
+
+    def item_link(self, item):
+        return item.get_absolute_url()
+
+    def item_author_name(self, item):
+        return item.owner.name
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.updated_at
 
 
-def export_csv(request):
-    return HttpResponse("", content_type="text/csv")
+export_csv = exports.challenges_csv
+
+
+# Alerts --------------------------------------------------------------------------------
+
+MAX_KEYWORDS = 10
+MAX_KEYWORD_LENGTH = 50
+MAX_CPV_CODES = 50
+
+
+def _split(value: str) -> list[str]:
+    return [part.strip() for part in re.split(r"[,;\n]", value) if part.strip()]
+
+
+class AlertsForm(forms.Form):
+    sectors = forms.MultipleChoiceField(
+        label=gettext_lazy("Sectors"), choices=Sector.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    cpv_codes = forms.CharField(
+        label=gettext_lazy("CPV codes"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy(
+            "Codes of the Common Procurement Vocabulary, separated by commas, such as 72000000, 48000000-8. "
+            "A code also matches the codes under it."
+        ),
+    )
+    keywords = forms.CharField(
+        label=gettext_lazy("Keywords"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy(
+            "Words or phrases, separated by commas: at most 10, each at most 50 characters. "
+            "A new challenge matches when its title, summary or problem contains one."
+        ),
+    )
+
+    def clean_cpv_codes(self):
+        typed = _split(self.cleaned_data["cpv_codes"])
+        if len(typed) > MAX_CPV_CODES:
+            raise forms.ValidationError(_("Choose at most %(max)s CPV codes.") % {"max": MAX_CPV_CODES})
+        malformed = [code for code in typed if not re.match(r"^\d{8}(-\d)?$", code)]
+        if malformed:
+            raise forms.ValidationError(
+                _("A CPV code has 8 digits, optionally a dash and a check digit, such as 72000000-5: %(codes)s.")
+                % {"codes": ", ".join(malformed)}
+            )
+        digits = {code.split("-")[0] for code in typed}
+        known = {}
+        if digits:
+            matching = Q()
+            for prefix in digits:
+                matching |= Q(code__startswith=f"{prefix}-")
+            known = {c.digits: c.code for c in CpvCode.objects.filter(matching)}
+        unknown = [
+            code
+            for code in typed
+            if code.split("-")[0] not in known or ("-" in code and known[code.split("-")[0]] != code)
+        ]
+        if unknown:
+            raise forms.ValidationError(_("These are not codes of the CPV: %(codes)s.") % {"codes": ", ".join(unknown)})
+        return sorted({known[code.split("-")[0]] for code in typed})
+
+    def clean_keywords(self):
+        keywords = list(dict.fromkeys(_split(self.cleaned_data["keywords"])))
+        if len(keywords) > MAX_KEYWORDS:
+            raise forms.ValidationError(
+                _("Give at most %(max)s keywords; you gave %(count)s.") % {"max": MAX_KEYWORDS, "count": len(keywords)}
+            )
+        too_long = [k for k in keywords if len(k) > MAX_KEYWORD_LENGTH]
+        if too_long:
+            raise forms.ValidationError(
+                _("Each keyword may have at most %(max)s characters: shorten “%(keyword)s”.")
+                % {"max": MAX_KEYWORD_LENGTH, "keyword": too_long[0][:60]}
+            )
+        return keywords
 
 
 @login_required
 def alerts(request):
-    raise Http404
-
-
-@login_required
-def interest(request, pk):
-    raise Http404
+    subscription = Subscription.objects.filter(user=request.user).prefetch_related("sectors").first()
+    initial = {}
+    if subscription is not None:
+        initial = {
+            "sectors": [s.code for s in subscription.sectors.all()],
+            "cpv_codes": ", ".join(subscription.cpv_prefixes),
+            "keywords": ", ".join(subscription.keywords),
+        }
+    form = AlertsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            subscription, _created = Subscription.objects.update_or_create(
+                user=request.user,
+                defaults={"cpv_prefixes": form.cleaned_data["cpv_codes"], "keywords": form.cleaned_data["keywords"]},
+            )
+            subscription.sectors.set(SectorTag.objects.filter(code__in=form.cleaned_data["sectors"]))
+        messages.success(request, _("Your alerts are saved. You will be notified of new challenges that match."))
+        return redirect(reverse("challenges:alerts"))
+    return render(request, "challenges/alerts.html", {"form": form, "subscription": subscription})

@@ -17,6 +17,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,8 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, transaction
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.text import slugify
 
 DOC_PATH = Path(settings.BASE_DIR) / "docs" / "roles.md"
 COMMAND = "python -m ponte roles-matrix"
@@ -86,16 +88,17 @@ class World:
         )
         Membership.objects.create(user=self.people["company_member"], organisation=company, role=MemberRole.MEMBER)
 
-    def organisation(self, status: str):
+    def organisation(self, status: str, purpose: str = ""):
         """The organisation concerned, in `status`: a public body whose member is the public
         servant and whose sole admin is the organisation admin."""
         from ponte.organisations.models import Kind, Membership, Organisation
         from ponte.organisations.models import Role as MemberRole
 
+        name = " ".join(filter(None, ["Roles matrix agency", purpose, status, self.token]))
         organisation = Organisation.objects.create(
             kind=Kind.PUBLIC_BODY,
-            name=f"Roles matrix agency {status} {self.token}",
-            slug=f"roles-matrix-agency-{status}-{self.token}",
+            name=name,
+            slug=slugify(name),
             country="BE",
             tier="agency",
             level_of_government="national",
@@ -104,6 +107,28 @@ class World:
         Membership.objects.create(user=self.people["public_servant"], organisation=organisation, role=MemberRole.MEMBER)
         Membership.objects.create(user=self.people["org_admin"], organisation=organisation, role=MemberRole.ADMIN)
         return organisation
+
+    def challenge(
+        self, status: str, *, closed: bool = False, was_published: bool = False, organisation_approved: bool = False
+    ):
+        """A challenge of the World's verified public body, in `status`: the public servant is
+        its author, the organisation admin the body's sole admin. A published challenge is open
+        (deadline ahead) unless `closed`; `was_published` marks one published before."""
+        from ponte.challenges.models import Challenge, Status
+
+        if not hasattr(self, "_public_body"):
+            self._public_body = self.organisation("verified", purpose="challenges")
+        now = timezone.now()
+        published = status == Status.PUBLISHED or was_published
+        return Challenge.objects.create(
+            owner=self._public_body,
+            author=self.people["public_servant"],
+            title=f"Roles matrix challenge {status} {self.token}",
+            status=status,
+            deadline=now - timedelta(days=1) if closed else now + timedelta(days=30),
+            published_at=now - timedelta(days=30) if published else None,
+            organisation_approved_at=now - timedelta(days=40) if organisation_approved or published else None,
+        )
 
 
 @dataclass(frozen=True)
@@ -124,6 +149,24 @@ SUBJECTS: dict[str, Subject] = {
             ("pending", lambda world: world.organisation("pending")),
             ("verified", lambda world: world.organisation("verified")),
             ("suspended", lambda world: world.organisation("suspended")),
+        ),
+    ),
+    "challenge": Subject(
+        key="challenge",
+        label="challenge",
+        states=(
+            ("draft", lambda world: world.challenge("draft")),
+            ("awaiting the organisation", lambda world: world.challenge("awaiting_organisation")),
+            ("awaiting review", lambda world: world.challenge("awaiting_review")),
+            ("returned by the organisation", lambda world: world.challenge("changes_requested")),
+            (
+                "changes requested in review",
+                lambda world: world.challenge("changes_requested", organisation_approved=True),
+            ),
+            ("approved", lambda world: world.challenge("approved")),
+            ("published, open", lambda world: world.challenge("published")),
+            ("published, closed (deadline passed)", lambda world: world.challenge("published", closed=True)),
+            ("cancelled after publication", lambda world: world.challenge("cancelled", was_published=True)),
         ),
     ),
 }
@@ -156,6 +199,20 @@ CASES: dict[str, Case] = {
     "organisations.reinstate_organisation": Case("Reinstate a suspended organisation.", "organisation"),
     "organisations.view_documents": Case("Read the organisation's private documents.", "organisation"),
     "organisations.add_document": Case("Upload a private document to the organisation.", "organisation"),
+    "challenges.add_challenge": Case("Start a challenge for a verified public body one belongs to."),
+    "challenges.view_challenge": Case("See the challenge's page and its API record.", "challenge"),
+    "challenges.change_challenge": Case(
+        "Edit the challenge (once published, a change of substance sends it back to review).", "challenge"
+    ),
+    "challenges.submit_challenge": Case("Send the draft to the organisation for approval.", "challenge"),
+    "challenges.approve_for_organisation": Case(
+        "Approve the challenge on behalf of the public body and send it for review.", "challenge"
+    ),
+    "challenges.return_to_author": Case("Return the challenge to its author for changes (with a reason).", "challenge"),
+    "challenges.approve_challenge": Case("Approve the challenge for publication after review.", "challenge"),
+    "challenges.publish_challenge": Case("Publish the approved challenge.", "challenge"),
+    "challenges.cancel_challenge": Case("Cancel the challenge (with a reason).", "challenge"),
+    "challenges.express_interest": Case("Follow the challenge on behalf of one's company.", "challenge"),
 }
 
 NO_OBJECT = "any"

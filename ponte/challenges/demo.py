@@ -1,0 +1,333 @@
+"""The challenges of the demo world, drawn from the real programmes: problems that AMA and
+LabX in Portugal, Nido's Government Buys Innovation in Belgium and Slovenia's ministry have
+brought to companies. Each is written as a problem, never as a solution, and stands at one
+stage of the lifecycle. States are reached through the services, so the audit trail and the
+notifications are real; only what must lie in the past is set directly."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+
+from ponte.accounts.models import User
+from ponte.organisations.models import Organisation, SectorTag
+
+from . import services
+from .models import Challenge, CpvCode, Subscription
+
+# The steps that bring a new draft to each demo state.
+STEPS = {
+    "draft": [],
+    "awaiting_organisation": ["submit"],
+    "awaiting_review": ["submit", "approve_for_organisation"],
+    "changes_requested": ["submit", "approve_for_organisation", "return_to_author"],
+    "approved": ["submit", "approve_for_organisation", "approve"],
+    "open": ["submit", "approve_for_organisation", "approve", "publish"],
+    "closed": ["submit", "approve_for_organisation", "approve", "publish"],
+    "cancelled": ["submit", "approve_for_organisation", "approve", "publish", "cancel"],
+}
+
+STANDARD_CRITERIA = [
+    {"name": "Understanding of the problem and of the people affected", "weight": 30},
+    {"name": "Expected impact on the desired outcomes", "weight": 30},
+    {"name": "Feasibility within the budget and the time available", "weight": 25},
+    {"name": "Openness: reuse, open standards and data protection by design", "weight": 15},
+]
+
+CHALLENGES = [
+    {
+        "stage": "draft",
+        "owner": "ama",
+        "author": "servant@example.org",
+        "admin": "orgadmin@example.org",
+        "title": "Citizens abandon the online change-of-address journey halfway",
+        "summary": "Four in ten people who start changing their address online give up before the end "
+        "and come to a Citizen Shop instead.",
+        "context": "Changing one's address touches the citizen card, tax, social security and health "
+        "records. The online service was built on top of each of these registers in turn.",
+        "problem": "We do not know at which step people give up, nor why. Front-office staff report "
+        "that people are unsure whether the change reached every administration.",
+        "affected": "People who move house, especially those moving for the first time and older "
+        "people; the front-office staff of the Citizen Shops.",
+        "desired_outcomes": "Most people who start the journey online finish it online, and know "
+        "which administrations have been informed.",
+        "sectors": ["digital"],
+        "cpv": ["72000000-5"],
+        "languages": ["pt-pt", "en"],
+        "budget": "18000",
+        "weeks": 8,
+    },
+    {
+        "stage": "awaiting_organisation",
+        "owner": "labx",
+        "author": "servant@example.org",
+        "admin": "orgadmin@example.org",
+        "title": "Older people cannot book an appointment at a Citizen Shop without help",
+        "summary": "Booking a slot at a Citizen Shop has moved online; many people over 70 now depend "
+        "on relatives or queue without an appointment.",
+        "context": "Since 2020 most Citizen Shops serve by appointment. LabX's fieldwork in three "
+        "municipalities found long queues of people without one, most of them over 70.",
+        "problem": "The people who most need face-to-face service find it hardest to reach. They give "
+        "up, travel twice, or wait for hours without knowing whether they will be seen.",
+        "affected": "People over 70, people without a smartphone or internet access, their relatives, "
+        "and the staff who turn them away.",
+        "desired_outcomes": "Anyone can get an appointment in the way that suits them, and fewer people "
+        "leave a Citizen Shop without being served.",
+        "constraints": "Must work with the existing appointment system of AMA. Personal data stays in "
+        "the EU and is processed under the GDPR.",
+        "sectors": ["digital", "social"],
+        "cpv": ["72212000-4", "79342300-6"],
+        "languages": ["pt-pt"],
+        "budget": "25000",
+        "weeks": 9,
+    },
+    {
+        "stage": "awaiting_review",
+        "owner": "ama",
+        "author": "servant@example.org",
+        "admin": "orgadmin@example.org",
+        "title": "Letters from the administration that people do not understand",
+        "summary": "Official letters are written for lawyers; many people call the helpline just to "
+        "ask what a letter asks them to do.",
+        "context": "AMA's helpline receives about 2,000 calls a week about letters sent by other "
+        "administrations. A 2024 sample showed the most common question is “what must I do?”.",
+        "problem": "People miss deadlines, pay late fees or lose benefits because the letters they "
+        "receive do not say clearly what is expected of them, by when, and what happens otherwise.",
+        "affected": "Every resident receiving official letters, in particular people with low "
+        "literacy or whose first language is not Portuguese; helpline staff.",
+        "desired_outcomes": "Fewer calls asking what a letter means, and fewer missed deadlines.",
+        "out_of_scope": "Changing the legal obligations the letters convey.",
+        "sectors": ["digital", "social"],
+        "cpv": ["79342300-6", "73000000-2"],
+        "languages": ["pt-pt", "en"],
+        "budget": "30000",
+        "weeks": 10,
+    },
+    {
+        "stage": "changes_requested",
+        "owner": "labx",
+        "author": "servant@example.org",
+        "admin": "orgadmin@example.org",
+        "title": "Young people do not claim the support they are entitled to",
+        "summary": "Many people aged 18 to 25 never claim the grants and allowances they are entitled to.",
+        "context": "Support for young people is spread across a dozen programmes run by different "
+        "bodies, each with its own eligibility rules.",
+        "problem": "We would like a chatbot that tells young people which programmes they qualify for.",
+        "affected": "People aged 18 to 25, especially those not in education or employment.",
+        "desired_outcomes": "More eligible young people claim the support they are entitled to.",
+        "sectors": ["social", "employment"],
+        "cpv": ["72212000-4"],
+        "languages": ["pt-pt"],
+        "budget": "20000",
+        "weeks": 9,
+        "returned": "The problem section prescribes a solution (a chatbot). Describe what stops young "
+        "people from claiming — what you know and what you do not — and let companies propose how "
+        "to solve it. Please also say how you will measure take-up.",
+    },
+    {
+        "stage": "approved",
+        "owner": "ministry-of-public-administration-si",
+        "author": "sponsor@example.org",
+        "admin": "admin@example.org",
+        "title": "Municipalities cannot compare the energy use of their public buildings",
+        "summary": "Slovenian municipalities pay for the energy of schools, halls and offices but cannot "
+        "see which buildings waste the most.",
+        "context": "Within Partnership for Change, municipalities asked the ministry for help: energy "
+        "bills arrive as PDFs from several suppliers and no one compares buildings.",
+        "problem": "Without comparable figures, municipalities cannot decide which buildings to "
+        "renovate first, nor check whether a renovation worked.",
+        "affected": "Municipal energy managers, school heads, and the residents who pay for the waste.",
+        "desired_outcomes": "Each municipality sees its buildings' energy use on a comparable basis "
+        "and chooses its renovations on evidence.",
+        "constraints": "Must work for small municipalities with no IT staff.",
+        "sectors": ["energy", "environment"],
+        "cpv": ["90711300-7", "72316000-3"],
+        "languages": ["sl", "en"],
+        "budget": "28000",
+        "weeks": 7,
+    },
+    {
+        "stage": "open",
+        "owner": "nido",
+        "author": "admin@example.org",
+        "admin": "admin@example.org",
+        "title": "Federal job vacancies reach too few candidates with a disability",
+        "summary": "The federal administration aims for 3% of its staff to be people with a disability; "
+        "too few of them apply.",
+        "context": "A challenge brought to Government Buys Innovation by a federal public service. "
+        "Vacancies are published on the federal recruitment site and on job boards.",
+        "problem": "Candidates with a disability tell us they do not see the vacancies, do not know "
+        "reasonable adjustments are available in selection tests, or assume they will not fit.",
+        "affected": "Job seekers with a disability, federal recruiters, and the teams that stay short-staffed.",
+        "desired_outcomes": "More applications from candidates with a disability, and more of them "
+        "reaching the end of the selection.",
+        "constraints": "Selection must stay equal for all candidates, as Belgian law requires.",
+        "sectors": ["employment", "social"],
+        "cpv": ["79342000-3", "72212000-4"],
+        "languages": ["nl", "fr", "en"],
+        "budget": "30000",
+        "weeks": 5,
+        "interests": [("company@example.org", "civic-data-labs"), ("companyadmin@example.org", "civic-data-labs")],
+    },
+    {
+        "stage": "open",
+        "owner": "ama",
+        "author": "servant@example.org",
+        "admin": "orgadmin@example.org",
+        "title": "Citizens wait too long at Citizen Shops for simple services",
+        "summary": "Renewing a citizen card takes minutes at the counter but can mean two hours of waiting.",
+        "context": "Portugal's Citizen Shops gather many administrations under one roof. Waiting times "
+        "vary widely between shops and days, and data on them is kept by each administration.",
+        "problem": "People cannot plan their visit, staff cannot plan their day, and simple services "
+        "wait behind complex ones. We do not know where the waiting comes from.",
+        "affected": "The 700,000 people a month who visit a Citizen Shop, and the staff who serve them.",
+        "desired_outcomes": "Shorter and more predictable waiting for simple services, measured in every shop.",
+        "constraints": "No new hardware at the counters; personal data stays in the EU.",
+        "sectors": ["digital"],
+        "cpv": ["72316000-3", "72000000-5"],
+        "languages": ["pt-pt", "en"],
+        "budget": "24000",
+        "weeks": 6,
+        "interests": [("company@example.org", "civic-data-labs")],
+    },
+    {
+        "stage": "closed",
+        "owner": "ministry-of-public-administration-si",
+        "author": "sponsor@example.org",
+        "admin": "admin@example.org",
+        "title": "Public servants spend days answering the same requests for information",
+        "summary": "Requests for public information often ask again for data already published, and "
+        "each answer is prepared by hand.",
+        "context": "Slovenia's Access to Public Information Act gives everyone the right to ask. "
+        "Ministries answer thousands of requests a year within a 20-working-day limit.",
+        "problem": "Staff cannot see whether the answer already exists elsewhere in the administration "
+        "or in open data, so the same work is done again and deadlines are missed.",
+        "affected": "Journalists, researchers and residents who ask, and the public servants who answer.",
+        "desired_outcomes": "Faster answers, fewer missed deadlines, and more information published "
+        "before anyone has to ask.",
+        "sectors": ["digital", "justice"],
+        "cpv": ["72212311-2", "73000000-2"],
+        "languages": ["sl", "en"],
+        "instrument": "innovation_partnership",
+        "budget": "150000",
+        "weeks": 6,
+        "closed_days_ago": 12,
+        "interests": [("company@example.org", "civic-data-labs")],
+    },
+    {
+        "stage": "cancelled",
+        "owner": "nido",
+        "author": "admin@example.org",
+        "admin": "admin@example.org",
+        "title": "Paper invoices still delay payments to small suppliers",
+        "summary": "Small suppliers to the federal administration wait weeks longer for payment when "
+        "they invoice on paper.",
+        "context": "A Government Buys Innovation challenge from a federal public service.",
+        "problem": "Paper invoices are scanned, keyed in and routed by hand; a missing purchase order "
+        "number can hold a payment for a month.",
+        "affected": "Small and medium-sized suppliers, and the accounting teams who process invoices.",
+        "desired_outcomes": "Small suppliers are paid within the 30 days the law requires.",
+        "sectors": ["tax", "digital"],
+        "cpv": ["48440000-4", "72212440-5"],
+        "languages": ["nl", "fr"],
+        "budget": "22000",
+        "weeks": 6,
+        "cancelled": "Belgium's e-invoicing obligation between companies and with the federal "
+        "administration, in force from 2026, now addresses this problem; the public service will "
+        "measure its effect before starting a new procedure.",
+    },
+]
+
+
+def _sectors(codes):
+    return [SectorTag.objects.get_or_create(code=code)[0] for code in codes]
+
+
+def _advance(challenge, step, spec, people):
+    admin = people[spec["admin"]]
+    manager = people["manager@example.org"]
+    author = people[spec["author"]]
+    if step == "submit":
+        services.challenge_submit(actor=author, challenge=challenge)
+    elif step == "approve_for_organisation":
+        services.challenge_approve_for_organisation(actor=admin, challenge=challenge)
+    elif step == "return_to_author":
+        services.challenge_return_to_author(actor=manager, challenge=challenge, reason=spec["returned"])
+    elif step == "approve":
+        services.challenge_approve(actor=manager, challenge=challenge, reason="Clear problem, realistic budget.")
+    elif step == "publish":
+        services.challenge_publish(actor=manager, challenge=challenge)
+    elif step == "cancel":
+        services.challenge_cancel(actor=admin, challenge=challenge, reason=spec["cancelled"])
+
+
+def _build_one(spec, people, organisations, now) -> Challenge:
+    author = people[spec["author"]]
+    challenge = services.challenge_create(
+        actor=author,
+        owner=organisations[spec["owner"]],
+        title=spec["title"],
+        summary=spec["summary"],
+        context=spec.get("context", ""),
+        problem=spec["problem"],
+        affected=spec["affected"],
+        desired_outcomes=spec["desired_outcomes"],
+        constraints=spec.get("constraints", ""),
+        out_of_scope=spec.get("out_of_scope", ""),
+        instrument=spec.get("instrument", "low_value"),
+        budget_ceiling=Decimal(spec["budget"]),
+        deadline=now + timedelta(weeks=spec["weeks"]),
+        languages=spec["languages"],
+    )
+    services.challenge_update(
+        actor=author,
+        challenge=challenge,
+        sectors=_sectors(spec["sectors"]),
+        cpv_codes=list(CpvCode.objects.filter(code__in=spec["cpv"])),
+        criteria=STANDARD_CRITERIA,
+    )
+    for step in STEPS[spec["stage"]]:
+        _advance(challenge, step, spec, people)
+        challenge.refresh_from_db()
+    for email, company_slug in spec.get("interests", []):
+        services.interest_express(actor=people[email], challenge=challenge, company=organisations[company_slug])
+    if spec["stage"] == "closed":
+        # The services refuse deadlines in the past: a closed call's dates are set directly.
+        days = spec["closed_days_ago"]
+        Challenge.objects.filter(pk=challenge.pk).update(
+            deadline=now - timedelta(days=days),
+            published_at=now - timedelta(days=days + 45),
+            approved_at=now - timedelta(days=days + 47),
+        )
+    return challenge
+
+
+def build_demo(stdout=None) -> None:
+    now = timezone.now()
+    people = {u.email: u for u in User.objects.filter(email__endswith="@example.org")}
+    organisations = {o.slug: o for o in Organisation.objects.filter(slug__in=_slugs())}
+
+    # company@example.org hears of new challenges in digital government, IT services or about data.
+    subscription, created = Subscription.objects.get_or_create(
+        user=people["company@example.org"],
+        defaults={"cpv_prefixes": ["72000000-5"], "keywords": ["data", "waiting"]},
+    )
+    if created:
+        subscription.sectors.set(_sectors(["digital"]))
+
+    added = 0
+    for spec in CHALLENGES:
+        if Challenge.objects.filter(owner=organisations[spec["owner"]], title=spec["title"]).exists():
+            continue
+        _build_one(spec, people, organisations, now)
+        added += 1
+    if stdout is not None and added:
+        stdout.write(f"Challenges: {added} added.")
+
+
+def _slugs():
+    slugs = set()
+    for spec in CHALLENGES:
+        slugs.add(spec["owner"])
+        slugs.update(slug for _email, slug in spec.get("interests", []))
+    return slugs

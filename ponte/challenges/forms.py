@@ -1,0 +1,314 @@
+"""Forms of the drafting journey: one short form per step, and the reasons of decisions.
+
+Forms only parse what people type; the rules of content (ceilings, weights, deadlines in
+the future) live in services.py, whose refusals the views show on these forms."""
+
+import datetime
+import re
+
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
+
+from ponte.organisations.models import Organisation, Sector, SectorTag
+
+from .models import CpvCode, Instrument, InstrumentRule
+
+MAX_CRITERIA = 8
+CPV_PATTERN = re.compile(r"\d{8}(?:-\d)?")
+
+
+class ChallengeCreateForm(forms.Form):
+    owner = forms.ModelChoiceField(
+        label=_("Public body"),
+        queryset=Organisation.objects.none(),
+        empty_label=None,
+        widget=forms.RadioSelect,
+        help_text=_("The public body that owns the problem and will buy the solution."),
+    )
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=200,
+        help_text=_("Name the problem, not a solution: for example “Citizens cannot find the right form”."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        bodies = Organisation.objects.filter(kind="public_body", status="verified", memberships__user=user).order_by(
+            "name"
+        )
+        self.fields["owner"].queryset = bodies
+        if len(bodies) == 1:
+            self.fields["owner"].initial = bodies[0].pk
+            self.fields["owner"].widget = forms.HiddenInput()
+        self.fields["title"].error_messages["required"] = _("Give the challenge a title.")
+        self.fields["owner"].error_messages["required"] = _("Choose the public body.")
+
+
+def _textarea(rows=4):
+    return forms.Textarea(attrs={"rows": rows})
+
+
+class ProblemForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    summary = forms.CharField(
+        label=_("Summary"),
+        max_length=400,
+        required=False,
+        widget=_textarea(2),
+        help_text=_("One or two sentences that say what the problem is, for lists and notifications."),
+    )
+    context = forms.CharField(
+        label=_("Context"),
+        required=False,
+        widget=_textarea(),
+        help_text=_("Where this problem arises, and why now."),
+    )
+    problem = forms.CharField(
+        label=_("The problem"),
+        required=False,
+        widget=_textarea(6),
+        help_text=_("Describe the problem, not a solution: companies will propose how to solve it."),
+    )
+    affected = forms.CharField(label=_("Who is affected"), required=False, widget=_textarea(3))
+    desired_outcomes = forms.CharField(
+        label=_("Desired outcomes"),
+        required=False,
+        widget=_textarea(),
+        help_text=_("What will be better, for whom, and how you will know."),
+    )
+    constraints = forms.CharField(
+        label=_("Constraints"),
+        required=False,
+        widget=_textarea(3),
+        help_text=_("Legal, technical or organisational limits a solution must respect."),
+    )
+    out_of_scope = forms.CharField(label=_("Out of scope"), required=False, widget=_textarea(3))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["title"].error_messages["required"] = _("Give the challenge a title.")
+
+    @staticmethod
+    def initial_for(challenge):
+        return {name: getattr(challenge, name) for name in ProblemForm.base_fields}
+
+    def service_fields(self):
+        return dict(self.cleaned_data)
+
+
+def parse_cpv(text: str) -> list[str]:
+    """The codes typed or pasted into the CPV field, in order, without repeats."""
+    codes = []
+    for token in re.split(r"[\s,;]+", text.strip()):
+        if token and token not in codes:
+            codes.append(token)
+    return codes
+
+
+class ClassificationForm(forms.Form):
+    sectors = forms.MultipleChoiceField(
+        label=_("Sectors"), choices=Sector.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    cpv_codes = forms.CharField(
+        label=_("CPV codes"),
+        required=False,
+        max_length=2000,
+        help_text=_(
+            "Codes of the EU's Common Procurement Vocabulary, separated by commas, "
+            "for example “72000000-5, 48000000-8”."
+        ),
+    )
+    languages = forms.MultipleChoiceField(
+        label=_("Languages of proposals"),
+        choices=settings.LANGUAGES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The languages in which companies may write their proposals."),
+    )
+
+    def clean_cpv_codes(self):
+        typed = parse_cpv(self.cleaned_data["cpv_codes"])
+        known = {}
+        for code in CpvCode.objects.filter(code__in=typed):
+            known[code.code] = code
+        # A code typed without its check digit ("72000000") is found by its eight digits.
+        digits_only = [c for c in typed if c not in known and re.fullmatch(r"\d{8}", c)]
+        for digits in digits_only:
+            match = CpvCode.objects.filter(code__startswith=f"{digits}-").first()
+            if match is not None:
+                known[digits] = match
+        unknown = [c for c in typed if c not in known]
+        if unknown:
+            raise forms.ValidationError(
+                _("These are not CPV codes: %(codes)s. Check them against the CPV list (for example 72000000-5).")
+                % {"codes": ", ".join(unknown)}
+            )
+        chosen = []
+        for c in typed:
+            if known[c] not in chosen:
+                chosen.append(known[c])
+        return chosen
+
+    @staticmethod
+    def initial_for(challenge):
+        return {
+            "sectors": [s.code for s in challenge.sectors.all()],
+            "cpv_codes": ", ".join(c.code for c in challenge.cpv_codes.all()),
+            "languages": list(challenge.languages),
+        }
+
+    def service_fields(self):
+        data = self.cleaned_data
+        return {
+            "sectors": list(SectorTag.objects.filter(code__in=data["sectors"])),
+            "cpv_codes": data["cpv_codes"],
+            "languages": data["languages"],
+        }
+
+
+def instrument_choices():
+    """Each instrument with its legal ceiling, as the hint of its choice."""
+    ceilings = {rule.instrument: rule.ceiling for rule in InstrumentRule.objects.all()}
+    choices = []
+    for value, label in Instrument.choices:
+        ceiling = ceilings.get(value)
+        if ceiling is None:
+            hint = _("no legal ceiling")
+        else:
+            hint = _("legal ceiling: EUR %(ceiling)s excluding VAT") % {
+                "ceiling": number_format(ceiling, decimal_pos=0, force_grouping=True)
+            }
+        choices.append((value, f"{label} ({hint})"))
+    return choices
+
+
+class BudgetForm(forms.Form):
+    instrument = forms.ChoiceField(label=_("Procurement instrument"), widget=forms.RadioSelect)
+    budget_ceiling = forms.DecimalField(
+        label=_("Budget ceiling (EUR, excluding VAT)"),
+        required=False,
+        min_value=1,
+        max_digits=12,
+        decimal_places=2,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        help_text=_("The most you will pay, in euros without VAT, for example 25000."),
+    )
+    deadline_date = forms.DateField(
+        label=_("Deadline for proposals: date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    deadline_time = forms.TimeField(
+        label=_("Deadline for proposals: time"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["instrument"].choices = instrument_choices()
+        self.fields["budget_ceiling"].error_messages["invalid"] = _(
+            "Enter the budget as a number of euros, for example 25000."
+        )
+        zone = timezone.get_current_timezone_name()
+        self.fields["deadline_time"].help_text = _("Time in %(zone)s, for example 17:00.") % {"zone": zone}
+
+    def clean(self):
+        data = super().clean()
+        date, time = data.get("deadline_date"), data.get("deadline_time")
+        if "deadline_date" in self.errors or "deadline_time" in self.errors:
+            return data
+        if date and time is None:
+            self.add_error("deadline_time", _("Enter the time of the deadline, for example 17:00."))
+        elif time and date is None:
+            self.add_error("deadline_date", _("Enter the date of the deadline."))
+        return data
+
+    @staticmethod
+    def initial_for(challenge):
+        initial = {"instrument": challenge.instrument, "budget_ceiling": challenge.budget_ceiling}
+        if challenge.deadline is not None:
+            local = timezone.localtime(challenge.deadline)
+            initial["deadline_date"] = local.date()
+            initial["deadline_time"] = local.time().replace(second=0, microsecond=0)
+        return initial
+
+    def service_fields(self):
+        data = self.cleaned_data
+        deadline = None
+        if data.get("deadline_date") and data.get("deadline_time"):
+            deadline = timezone.make_aware(datetime.datetime.combine(data["deadline_date"], data["deadline_time"]))
+        return {"instrument": data["instrument"], "budget_ceiling": data["budget_ceiling"], "deadline": deadline}
+
+
+class CriterionForm(forms.Form):
+    name = forms.CharField(label=_("Criterion"), max_length=200, required=False)
+    description = forms.CharField(
+        label=_("What evaluators look for"), required=False, max_length=2000, widget=_textarea(2)
+    )
+    weight = forms.IntegerField(
+        label=_("Weight (%)"),
+        required=False,
+        min_value=1,
+        max_value=100,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "data-weight": ""}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if "weight" in self.errors:
+            return data
+        name, weight = (data.get("name") or "").strip(), data.get("weight")
+        if name and weight is None:
+            self.add_error("weight", _("Give this criterion a weight."))
+        elif weight is not None and not name:
+            self.add_error("name", _("Name this criterion, or clear its weight."))
+        return data
+
+    @property
+    def is_blank(self) -> bool:
+        data = getattr(self, "cleaned_data", {})
+        return not (data.get("name") or "").strip() and data.get("weight") is None and not data.get("description")
+
+
+CriterionFormSet = forms.formset_factory(CriterionForm, extra=0, max_num=MAX_CRITERIA, absolute_max=MAX_CRITERIA)
+
+
+def criteria_formset(data=None, challenge=None):
+    initial = None
+    if data is None and challenge is not None:
+        rows = [{"name": c.name, "description": c.description, "weight": c.weight} for c in challenge.criteria.all()]
+        initial = rows + [{}] * (MAX_CRITERIA - len(rows))
+    formset = CriterionFormSet(data, initial=initial, prefix="criteria")
+    if data is None and initial is None:
+        formset.extra = MAX_CRITERIA
+    return formset
+
+
+def criteria_from(formset) -> list[dict]:
+    """The rows people filled in, in order; empty rows are ignored."""
+    return [
+        {
+            "name": form.cleaned_data["name"].strip(),
+            "description": form.cleaned_data.get("description", ""),
+            "weight": form.cleaned_data["weight"],
+        }
+        for form in formset.forms
+        if not form.is_blank
+    ]
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=4000, widget=_textarea(4))
+
+    def __init__(self, *args, label=None, help_text=None, required_message=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if label:
+            self.fields["reason"].label = label
+        if help_text:
+            self.fields["reason"].help_text = help_text
+        if required_message:
+            self.fields["reason"].error_messages["required"] = required_message

@@ -1,0 +1,87 @@
+"""The challenge pages and the API make as many database queries with 30 challenges as with
+one, each challenge with its sectors, CPV codes and criteria."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from ponte.challenges.models import CpvCode, Criterion
+from ponte.organisations.models import Sector, SectorTag
+from tests.factories import CompanyFactory, MembershipFactory, OrganisationFactory, PublishedChallengeFactory
+
+SMALL, LARGE = 1, 30
+
+
+def queries_of(client, url):
+    client.get(url)  # warm the per-process caches (content types, translations)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return response, [query["sql"] for query in captured.captured_queries]
+
+
+def assert_same_count(small, large):
+    assert len(small) == len(large), "\n".join(["queries with 1:", *small, "", f"queries with {LARGE}:", *large])
+
+
+def add_challenges(k, owner, n):
+    """k more public challenges, each with n sectors (at most 13), n CPV codes and n criteria."""
+    tags = list(SectorTag.objects.filter(code__in=Sector.values[: min(n, len(Sector.values))]))
+    codes = list(CpvCode.objects.order_by("code")[:n])
+    made = []
+    for _ in range(k):
+        challenge = PublishedChallengeFactory(owner=owner, criteria=False)
+        challenge.sectors.set(tags)
+        challenge.cpv_codes.set(codes)
+        Criterion.objects.bulk_create(
+            Criterion(challenge=challenge, name=f"Criterion {i}", weight=1, position=i) for i in range(n)
+        )
+        made.append(challenge)
+    return made
+
+
+@pytest.fixture
+def owner(db):
+    return OrganisationFactory(name="Health Agency", slug="health-agency")
+
+
+@pytest.fixture
+def company_member(db):
+    return MembershipFactory(organisation=CompanyFactory()).user
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
+@pytest.mark.parametrize("url", ["/challenges/", "/challenges/?status=open&sector=health", "/api/challenges/"])
+def test_lists_do_not_grow_with_the_challenges(client, owner, company_member, signed_in, url):
+    if signed_in:
+        client.force_login(company_member)
+    add_challenges(SMALL, owner, SMALL)
+    _response, small = queries_of(client, url)
+    add_challenges(LARGE - SMALL, owner, LARGE)
+    response, large = queries_of(client, url)
+    if url.startswith("/api/"):
+        assert response.json()["count"] == LARGE
+    else:
+        assert len(response.context["page"].object_list) == 25
+    assert_same_count(small, large)
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
+@pytest.mark.parametrize("api", [False, True])
+def test_the_detail_does_not_grow_with_its_sectors_codes_and_criteria(client, owner, company_member, signed_in, api):
+    if signed_in:
+        client.force_login(company_member)
+
+    def url(challenge):
+        return f"/api/challenges/{challenge.pk}" if api else challenge.get_absolute_url()
+
+    [small_one] = add_challenges(1, owner, SMALL)
+    _response, small = queries_of(client, url(small_one))
+    add_challenges(LARGE - 2, owner, SMALL)
+    [large_one] = add_challenges(1, owner, LARGE)
+    response, large = queries_of(client, url(large_one))
+    if api:
+        assert len(response.json()["criteria"]) == LARGE
+    else:
+        assert response.content.decode().count('<th scope="row">') == LARGE
+    assert_same_count(small, large)

@@ -1,0 +1,133 @@
+"""A challenge's journey from draft to publication, in three people's browsers: the author,
+the organisation admin and a programme manager, with an accessibility check on every page."""
+
+import re
+from datetime import timedelta
+
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from ponte.challenges.models import Challenge, Status
+from tests.conftest import give_two_factor
+
+from .support import AccessibilityAudit, log_in_as
+
+TITLE = "Families cannot tell which benefits they may claim"
+
+
+def test_draft_review_and_publication(
+    new_context, live_server, organisation, member, org_admin, programme_manager, screenshot_dir
+):
+    audit = AccessibilityAudit(screenshot_dir, "challenge journey")
+    give_two_factor(programme_manager)
+
+    def person(user):
+        context = new_context()
+        log_in_as(context, user, live_server.url)
+        return context.new_page()
+
+    author, admin, manager = person(member), person(org_admin), person(programme_manager)
+
+    # The author drafts the challenge in short steps.
+    author.goto("/challenges/mine/")
+    audit.check(author, "my challenges, empty")
+    author.get_by_role("link", name="Post a challenge").click()
+    audit.check(author, "post a challenge")
+    author.get_by_label("Title").fill(TITLE)
+    author.get_by_role("button", name="Create the draft").click()
+
+    expect(author.get_by_role("heading", name="The problem", level=1)).to_be_visible()
+    audit.check(author, "step: the problem")
+    author.get_by_label("Summary").fill("Families miss benefits because the rules are spread over many sites.")
+    author.get_by_label(re.compile(r"^The problem")).fill("Nobody sees the whole picture of what a family may claim.")
+    author.get_by_label("Who is affected").fill("Families with young children and the social workers who help them.")
+    author.get_by_label("Desired outcomes").fill("More families claim what they are entitled to.")
+    author.get_by_role("button", name="Save and continue").click()
+
+    expect(author.get_by_role("heading", name="Sectors, codes and languages", level=1)).to_be_visible()
+    author.get_by_label("CPV codes").fill("72000000-5, 12345678-9")
+    author.get_by_role("checkbox", name="Social services").check()
+    author.get_by_role("button", name="Save and continue").click()
+    expect(author.get_by_role("alert")).to_contain_text("These are not CPV codes: 12345678-9")
+    audit.check(author, "step: classification, with an error")
+    expect(author.get_by_role("checkbox", name="Social services")).to_be_checked()
+    author.get_by_label("CPV codes").fill("72000000-5")
+    author.get_by_role("button", name="Save and continue").click()
+
+    expect(author.get_by_role("heading", name="Budget and deadline", level=1)).to_be_visible()
+    audit.check(author, "step: budget and deadline")
+    author.get_by_role("radio", name=re.compile("Low-value contract")).check()
+    author.get_by_label("Budget ceiling (EUR, excluding VAT)").fill("25000")
+    deadline = timezone.localdate() + timedelta(days=45)
+    author.get_by_label("Deadline for proposals: date").fill(deadline.isoformat())
+    author.get_by_label("Deadline for proposals: time").fill("17:00")
+    author.get_by_role("button", name="Save and continue").click()
+
+    expect(author.get_by_role("heading", name="Evaluation criteria", level=1)).to_be_visible()
+    first, second = author.get_by_role("group", name="Criterion 1"), author.get_by_role("group", name="Criterion 2")
+    first.get_by_label("Criterion").fill("Reach among families")
+    first.get_by_label("Weight (%)").fill("60")
+    second.get_by_label("Criterion").fill("Cost to run")
+    second.get_by_label("Weight (%)").fill("40")
+    expect(author.locator("#weights-total")).to_have_text("They now add up to 100.")
+    audit.check(author, "step: criteria")
+    author.get_by_role("button", name="Save and check").click()
+
+    expect(author.get_by_role("heading", name="Check the challenge", level=1)).to_be_visible()
+    expect(author.get_by_text("Still missing")).to_have_count(0)
+    audit.check(author, "check the challenge")
+    author.get_by_role("button", name="Send for approval").click()
+    expect(author.get_by_role("status")).to_contain_text("sent to your organisation's admins")
+    challenge = Challenge.objects.get(title=TITLE)
+    assert challenge.status == Status.AWAITING_ORGANISATION
+
+    def organisation_approves(round_):
+        admin.goto("/challenges/mine/")
+        audit.check(admin, f"my challenges, to approve ({round_})")
+        admin.get_by_role("link", name=TITLE).first.click()
+        audit.check(admin, f"challenge page, organisation admin ({round_})")
+        admin.get_by_role("button", name="Approve for publication review").click()
+        expect(admin.get_by_role("status")).to_contain_text("waits for a programme manager's review")
+
+    organisation_approves("first")
+
+    # The programme manager asks for a change.
+    manager.goto("/challenges/review/")
+    audit.check(manager, "review queue")
+    manager.get_by_role("link", name=TITLE).click()
+    audit.check(manager, "challenge page, programme manager")
+    manager.get_by_label("What needs to change?").fill("Say which regions the challenge covers.")
+    manager.get_by_role("button", name="Request changes").click()
+    expect(manager.get_by_role("status")).to_contain_text("returned to its author")
+
+    # The author sees why, fixes it and sends it again.
+    author.goto(challenge.get_absolute_url())
+    expect(author.get_by_role("main")).to_contain_text("Say which regions the challenge covers.")
+    audit.check(author, "challenge page, changes requested")
+    author.get_by_role("link", name="Edit the challenge").click()
+    author.get_by_label("Context").fill("The challenge covers the whole country, starting in Lisbon and Porto.")
+    author.get_by_role("button", name="Save draft").click()
+    expect(author.get_by_role("status")).to_contain_text("Draft saved.")
+    author.get_by_role("link", name="Check and send").click()
+    author.get_by_role("button", name="Send for approval").click()
+    expect(author.get_by_role("status")).to_contain_text("sent to your organisation's admins")
+
+    organisation_approves("second")
+
+    # The programme manager approves and publishes.
+    manager.goto("/challenges/review/")
+    manager.get_by_role("link", name=TITLE).click()
+    manager.get_by_role("button", name="Approve", exact=True).click()
+    expect(manager.get_by_role("status")).to_contain_text("approved for publication")
+    audit.check(manager, "challenge page, approved")
+    manager.get_by_role("button", name="Publish").click()
+    expect(manager.get_by_role("status")).to_contain_text("The challenge is published.")
+    challenge.refresh_from_db()
+    assert challenge.status == Status.PUBLISHED
+
+    # Anyone now finds it on the public list.
+    visitor = new_context().new_page()
+    visitor.goto("/challenges/")
+    expect(visitor.get_by_role("link", name=TITLE)).to_be_visible()
+    audit.check(visitor, "public list")
+    audit.assert_clean()
