@@ -239,6 +239,11 @@ CHALLENGES = [
 ]
 
 
+def _noon(moment):
+    """Calls close at noon, local time, as real ones do."""
+    return timezone.localtime(moment).replace(hour=12, minute=0, second=0, microsecond=0)
+
+
 def _sectors(codes):
     return [SectorTag.objects.get_or_create(code=code)[0] for code in codes]
 
@@ -276,7 +281,7 @@ def _build_one(spec, people, organisations, now) -> Challenge:
         out_of_scope=spec.get("out_of_scope", ""),
         instrument=spec.get("instrument", "low_value"),
         budget_ceiling=Decimal(spec["budget"]),
-        deadline=now + timedelta(weeks=spec["weeks"]),
+        deadline=_noon(now + timedelta(weeks=spec["weeks"])),
         languages=spec["languages"],
     )
     services.challenge_update(
@@ -295,7 +300,7 @@ def _build_one(spec, people, organisations, now) -> Challenge:
         # The services refuse deadlines in the past: a closed call's dates are set directly.
         days = spec["closed_days_ago"]
         Challenge.objects.filter(pk=challenge.pk).update(
-            deadline=now - timedelta(days=days),
+            deadline=_noon(now - timedelta(days=days)),
             published_at=now - timedelta(days=days + 45),
             approved_at=now - timedelta(days=days + 47),
         )

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from ponte.core import audit
@@ -45,7 +46,7 @@ def check_budget(instrument: str, budget: Decimal | None) -> None:
                     _("A %(instrument)s may not exceed EUR %(ceiling)s excluding VAT (%(basis)s).")
                     % {
                         "instrument": Instrument(instrument).label.lower(),
-                        "ceiling": f"{rule.ceiling:,.0f}",
+                        "ceiling": number_format(rule.ceiling, decimal_pos=0, force_grouping=True),
                         "basis": rule.legal_basis or _("the instrument's legal ceiling"),
                     }
                 ]
