@@ -93,3 +93,25 @@ def person_in_role(db):
         return UserFactory(**ROLE_FLAGS[role])
 
     return make
+
+
+# Reference data (sectors, CPV codes, instrument ceilings) is loaded by data migrations.
+# A transactional test -- every browser test is one -- empties all tables when it ends, so
+# the next such test would start without it: load it again first (it is idempotent).
+REFERENCE_DATA = [
+    ("ponte.organisations.migrations.0002_sectors", "add_sectors"),
+    ("ponte.challenges.migrations.0002_reference_data", "load"),
+]
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    if not {"transactional_db", "live_server"} & set(request.fixturenames):
+        return
+    from importlib import import_module
+
+    from django.apps import apps
+
+    request.getfixturevalue("transactional_db")
+    for module, function in REFERENCE_DATA:
+        getattr(import_module(module), function)(apps, None)
