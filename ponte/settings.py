@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "ponte.accounts",
     "ponte.organisations",
     "ponte.challenges",
+    "ponte.opendata",
     "ponte.api",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -254,6 +255,9 @@ if PRODUCTION:
 PONTE_API_RATE_ANON = env("PONTE_API_RATE_ANON", "60/m")
 PONTE_API_RATE_AUTH = env("PONTE_API_RATE_AUTH", "600/m")
 
+# Companies may ask clarification questions until this many hours before a challenge's deadline.
+PONTE_QUESTIONS_CLOSE_HOURS = int(env("PONTE_QUESTIONS_CLOSE_HOURS", "72"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -269,3 +273,6 @@ LOGGING = {
 PONTE_SITE_NAME = _("Ponte")
 # The address people reach Ponte at, used in e-mails and open data links.
 PONTE_BASE_URL = env("PONTE_BASE_URL", "http://127.0.0.1:8000")
+# OCDS open data: the ocid prefix registered with the Open Contracting Partnership ("ocds-" and
+# six characters); every challenge's ocid is the prefix, a hyphen and its id.
+PONTE_OCDS_PREFIX = env("PONTE_OCDS_PREFIX", "ocds-ponte0")

@@ -9,6 +9,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
     path("search/", core_views.search_page, name="search"),
+    path("open-data/", include("ponte.opendata.urls")),
     path("open-data/", core_views.open_data, name="open_data"),
     path("notifications/", core_views.notification_list, name="notifications"),
     path("notifications/<int:pk>/open/", core_views.notification_open, name="notification_open"),

@@ -181,7 +181,9 @@ def test_permission_without_an_object(perm, role, expected, person_in_role):
 
 
 def test_the_expectations_cover_every_permission_in_the_matrix():
-    assert set(EXPECTED) | set(EXPECTED_CHALLENGE) | set(EXPECTED_WITHOUT_OBJECT) == set(rolematrix.ponte_permissions())
+    assert set(EXPECTED) | set(EXPECTED_CHALLENGE) | set(EXPECTED_PROPOSAL) | set(EXPECTED_WITHOUT_OBJECT) == set(
+        rolematrix.ponte_permissions()
+    )
 
 
 @pytest.mark.django_db
@@ -192,6 +194,8 @@ def test_the_generated_matrix_agrees_with_the_expectations():
                 allowed = EXPECTED_WITHOUT_OBJECT[table.permission]
             elif table.subject.key == "challenge":
                 allowed = EXPECTED_CHALLENGE[table.permission][state]
+            elif table.subject.key == "proposal":
+                allowed = EXPECTED_PROPOSAL[table.permission][state]
             else:
                 allowed = EXPECTED[table.permission][state]
             assert {role for role, ok in answers.items() if ok} == allowed, (table.permission, state)
@@ -284,6 +288,44 @@ EXPECTED_CHALLENGE = {
     ),
     # Only a member of a verified company, only while the call is open.
     "challenges.express_interest": _only({"published, open": {"company_member"}}),
+    # Clarification questions: companies ask until questions close (72 hours before the
+    # deadline); the author and the body's admin answer while it is published; the body and
+    # programme managers see those waiting, once the challenge was public.
+    "challenges.ask_question": _only({"published, open": {"company_member"}}),
+    "challenges.answer_question": _only(
+        dict.fromkeys(("published, open", "published, closed (deadline passed)"), MEMBERS)
+    ),
+    "challenges.view_pending_questions": _only(
+        dict.fromkeys(
+            ("published, open", "published, closed (deadline passed)", "cancelled after publication"),
+            MEMBERS | {"programme_manager"},
+        )
+    ),
+}
+
+# Proposals, sealed until the deadline: the total count to the body and programme managers
+# once public; the list only after the deadline, to the author, the body's admin and
+# programme managers (the matrix's public servant is the challenge's author).
+EXPECTED_CHALLENGE |= {
+    "challenges.submit_proposal": _only({"published, open": {"company_member"}}),
+    "challenges.view_proposals": _only({"published, closed (deadline passed)": MEMBERS | {"programme_manager"}}),
+    "challenges.view_proposal_count": _only(dict.fromkeys(PUBLIC, MEMBERS | {"programme_manager"})),
+}
+# The proposal is the company member's company's.
+EXPECTED_PROPOSAL = {
+    "challenges.view_proposal": {
+        "submitted, challenge open": {"company_member"},
+        "withdrawn, challenge open": {"company_member"},
+        "submitted, challenge closed (deadline passed)": {"company_member"} | MEMBERS | {"programme_manager"},
+    },
+    **{
+        perm: {
+            "submitted, challenge open": {"company_member"},
+            "withdrawn, challenge open": NONE,
+            "submitted, challenge closed (deadline passed)": NONE,
+        }
+        for perm in ("challenges.change_proposal", "challenges.withdraw_proposal")
+    },
 }
 
 

@@ -10,7 +10,7 @@ from ninja import Path, Query, Router, Schema
 from ninja.pagination import paginate
 from pydantic import Field, field_validator
 
-from ponte.api.auth import ANYONE
+from ponte.api.auth import ANYONE, SIGNED_IN, require_write
 from ponte.api.pagination import LimitOffset
 from ponte.api.schemas import Problem
 from ponte.organisations.models import Sector
@@ -154,3 +154,185 @@ def get_challenge(request, id: int = Path(..., ge=1, le=MAX_ID)):
     if challenge is None:
         raise Http404
     return challenge
+
+
+class QuestionOut(Schema):
+    """A clarification question and its public answer; who asked is never published."""
+
+    id: int
+    question: str
+    answer: str
+    asked_at: datetime
+    answered_at: datetime
+
+    @staticmethod
+    def resolve_question(obj):
+        return obj.text
+
+    @staticmethod
+    def resolve_asked_at(obj):
+        return obj.created_at
+
+
+@router.get(
+    "/{id}/questions/",
+    response={200: list[QuestionOut], 404: Problem},
+    summary="Answered clarification questions of one challenge",
+)
+def list_questions(request, id: int = Path(..., ge=1, le=MAX_ID)):
+    """The questions companies asked and the owner answered, newest answer first, as on the
+    challenge page. Questions waiting for an answer, declined ones and who asked are not shown."""
+    from .questions import published_questions
+
+    challenge = queries.challenge_detail(request.user, id)
+    if challenge is None:
+        raise Http404
+    return list(published_questions(challenge).only("id", "text", "answer", "created_at", "answered_at"))
+
+
+# Proposals: sealed until the deadline. Every read goes through proposals_visible_to().
+
+
+class CriterionResponseOut(Schema):
+    criterion_id: int
+    criterion: str = Field(..., description="The criterion's name when the proposal was written")
+    response: str
+
+
+class ProposalOut(Schema):
+    id: int
+    url: str
+    challenge: int
+    company: str = Field(..., description="Slug of the company that submitted the proposal")
+    company_name: str
+    status: str = Field(..., description="submitted or withdrawn")
+    approach: str
+    criteria_responses: list[CriterionResponseOut]
+    team: str
+    price: str = Field(..., description="Decimal amount, excluding VAT")
+    currency: str
+    timeline: str
+    submitted_at: datetime
+    updated_at: datetime
+    withdrawn_at: datetime | None
+
+    @staticmethod
+    def resolve_url(obj, context):
+        return context["request"].build_absolute_uri(obj.get_absolute_url())
+
+    @staticmethod
+    def resolve_challenge(obj):
+        return obj.challenge_id
+
+    @staticmethod
+    def resolve_company(obj):
+        return obj.company.slug
+
+    @staticmethod
+    def resolve_company_name(obj):
+        return obj.company.name
+
+    @staticmethod
+    def resolve_price(obj):
+        return f"{obj.price:.2f}"
+
+    @staticmethod
+    def resolve_currency(obj):
+        return CURRENCY
+
+
+class CriterionResponseIn(Schema):
+    criterion_id: int = Field(..., ge=1, le=MAX_ID)
+    response: str = Field(..., max_length=20_000)
+
+
+class ProposalIn(Schema):
+    company: str | None = Field(
+        None,
+        pattern=r"^[-a-zA-Z0-9_]{1,220}$",
+        description="Slug of the company that submits; needed only if you belong to several",
+    )
+    approach: str = Field(..., max_length=20_000)
+    criteria: list[CriterionResponseIn] = Field(..., max_length=50, description="One answer per criterion")
+    team: str = Field(..., max_length=20_000)
+    price: str = Field(
+        ...,
+        pattern=r"^\d{1,10}(\.\d{1,2})?$",
+        description="Amount in euros excluding VAT, such as 18500 or 18500.50; at most the budget ceiling",
+    )
+    timeline: str = Field(..., max_length=20_000)
+
+
+def _visible_challenge(request, id):
+    challenge = queries.challenge_detail(request.user, id)
+    if challenge is None:
+        raise Http404
+    return challenge
+
+
+@router.get(
+    "/{id}/proposals/",
+    response={200: list[ProposalOut], 404: Problem},
+    summary="The proposals to one challenge that you may read",
+)
+def list_proposals(request, id: int = Path(..., ge=1, le=MAX_ID)):
+    """Proposals are sealed until the deadline: before it you read only your own company's;
+    after it, the challenge's author, its public body's admins and programme managers read
+    all of them. Nobody else reads any."""
+    from .proposals import proposals_visible_to
+
+    return list(proposals_visible_to(request.user, _visible_challenge(request, id)))
+
+
+@router.get(
+    "/{id}/proposals/{proposal_id}",
+    response={200: ProposalOut, 404: Problem},
+    summary="One proposal, if you may read it",
+)
+def get_proposal(request, id: int = Path(..., ge=1, le=MAX_ID), proposal_id: int = Path(..., ge=1, le=MAX_ID)):
+    from .proposals import proposals_visible_to
+
+    proposal = proposals_visible_to(request.user, _visible_challenge(request, id)).filter(pk=proposal_id).first()
+    if proposal is None:
+        raise Http404
+    return proposal
+
+
+@router.post(
+    "/{id}/proposals/",
+    auth=SIGNED_IN,
+    response={201: ProposalOut, 400: Problem, 403: Problem, 404: Problem},
+    summary="Submit your company's proposal",
+)
+def submit_proposal(request, payload: ProposalIn, id: int = Path(..., ge=1, le=MAX_ID)):
+    """One proposal per company, to an open challenge, at most its budget ceiling, answering
+    every criterion. Needs a write token."""
+    from django.core.exceptions import PermissionDenied, ValidationError
+    from django.utils.translation import gettext as _
+
+    from .proposals import companies_of, proposal_submit
+
+    require_write(request)
+    challenge = _visible_challenge(request, id)
+    companies = companies_of(request.user)
+    if not companies:
+        raise PermissionDenied("not a member of a verified company")
+    if payload.company:
+        company = next((c for c in companies if c.slug == payload.company), None)
+        if company is None:
+            raise ValidationError({"company": [_("You are not a member of this company.")]})
+    elif len(companies) == 1:
+        company = companies[0]
+    else:
+        raise ValidationError({"company": [_("Name the company that submits the proposal.")]})
+    proposal = proposal_submit(
+        actor=request.user,
+        challenge=challenge,
+        company=company,
+        approach=payload.approach,
+        criteria_responses={item.criterion_id: item.response for item in payload.criteria},
+        team=payload.team,
+        price=payload.price,
+        timeline=payload.timeline,
+    )
+    return 201, proposal

@@ -147,3 +147,86 @@ def _generate(scale, progress) -> None:
 
 
 registry.add_data_builder(DataBuilder(key="challenges", order=30, demo=_demo, generate=_generate))
+
+
+# Clarification questions (questions.py) -----------------------------------------------
+
+
+def _questions_waiting(user) -> int:
+    from .questions import waiting_count
+
+    return waiting_count(user)
+
+
+registry.add_figure(
+    DashboardFigure(
+        key="challenges.questions_waiting",
+        label=_("Questions waiting for your answer"),
+        value=_questions_waiting,
+        url_name="challenges:mine",
+        visible=is_authenticated,
+    )
+)
+
+for kind in [
+    NotificationKind(
+        "challenges.question_asked",
+        _("Questions asked on your challenges"),
+        _("A company asks a question on “%(challenge)s”"),
+    ),
+    NotificationKind(
+        "challenges.your_question_answered",
+        _("Answers to your questions"),
+        _("Your question on “%(challenge)s” is answered"),
+    ),
+    NotificationKind(
+        "challenges.question_answered",
+        _("Answers to questions on challenges you follow"),
+        _("A question on “%(challenge)s”, which you follow, is answered"),
+    ),
+    NotificationKind(
+        "challenges.question_declined",
+        _("Questions of yours that are declined"),
+        _("Your question on “%(challenge)s” was declined: %(reason)s"),
+    ),
+]:
+    registry.add_notification_kind(kind)
+
+
+# Proposals: sealed until the deadline, so they are never search documents, and their
+# notifications go to the submitting company's members only and carry no content.
+def _register_proposals() -> None:
+    from ponte.core.registry import AttachmentTarget
+
+    from . import proposal_admin  # noqa: F401  (registers the sealed admin of proposals)
+    from .models import Proposal
+
+    registry.add_attachment_target(
+        AttachmentTarget(
+            model=Proposal,
+            view_permission="challenges.view_proposal",
+            add_permission="challenges.change_proposal",
+            sealed=True,
+        )
+    )
+    for kind in [
+        NotificationKind(
+            "challenges.proposal_submitted",
+            _("Proposals your company submits"),
+            _("Your company's proposal to “%(challenge)s” is submitted"),
+        ),
+        NotificationKind(
+            "challenges.proposal_updated",
+            _("Changes to your company's proposals"),
+            _("Your company's proposal to “%(challenge)s” has been changed"),
+        ),
+        NotificationKind(
+            "challenges.proposal_withdrawn",
+            _("Withdrawal of your company's proposals"),
+            _("Your company's proposal to “%(challenge)s” is withdrawn"),
+        ),
+    ]:
+        registry.add_notification_kind(kind)
+
+
+_register_proposals()

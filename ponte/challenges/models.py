@@ -254,3 +254,129 @@ class Subscription(models.Model):
 
     def __str__(self) -> str:
         return f"alerts of {self.user}"
+
+
+# Clarification questions -----------------------------------------------------------------
+
+QUESTION_MAX_LENGTH = 2000
+
+
+class QuestionStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for an answer")
+    ANSWERED = "answered", _("Answered")
+    DECLINED = "declined", _("Declined")
+
+
+QUESTION_LIFECYCLE = Lifecycle(
+    states=QuestionStatus,
+    transitions=[
+        Transition("answer", (QuestionStatus.PENDING,), QuestionStatus.ANSWERED, timestamp="answered_at"),
+        Transition("decline", (QuestionStatus.PENDING,), QuestionStatus.DECLINED, timestamp="declined_at"),
+    ],
+)
+
+
+def questions_close_at(challenge: Challenge):
+    """When a challenge stops taking questions: a configurable time before its deadline."""
+    from datetime import timedelta
+
+    if challenge is None or challenge.deadline is None:
+        return None
+    return challenge.deadline - timedelta(hours=settings.PONTE_QUESTIONS_CLOSE_HOURS)
+
+
+def questions_are_open(challenge: Challenge) -> bool:
+    """Open and before questions close: time is data, computed with the server clock."""
+    closes = questions_close_at(challenge)
+    return challenge is not None and challenge.is_open and closes is not None and timezone.now() < closes
+
+
+class Question(models.Model):
+    """A company's clarification question on a published challenge. The answer is public to
+    all; who asked is known only to the asking company (and the audit trail)."""
+
+    challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="questions")
+    company = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
+    asker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("question"), max_length=QUESTION_MAX_LENGTH)
+    status = models.CharField(
+        _("status"), max_length=16, choices=QuestionStatus.choices, default=QuestionStatus.PENDING
+    )
+    answer = models.TextField(_("answer"), blank=True)
+    decline_reason = models.TextField(_("reason for declining"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    declined_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-answered_at", "-created_at"]
+        indexes = [models.Index(fields=["challenge", "status"])]
+        verbose_name = _("clarification question")
+        verbose_name_plural = _("clarification questions")
+
+    def __str__(self) -> str:
+        return f"Question {self.pk} on {self.challenge_id}"
+
+
+# Proposals -----------------------------------------------------------------------------
+
+
+class ProposalStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+PROPOSAL_LIFECYCLE = Lifecycle(
+    states=ProposalStatus,
+    transitions=[
+        Transition("withdraw", (ProposalStatus.SUBMITTED,), ProposalStatus.WITHDRAWN, timestamp="withdrawn_at")
+    ],
+)
+
+
+class Proposal(models.Model):
+    """A company's answer to a challenge. Sealed until the deadline: read it only through
+    ponte.challenges.proposals.proposals_visible_to()."""
+
+    challenge = models.ForeignKey(Challenge, on_delete=models.PROTECT, related_name="proposals")
+    company = models.ForeignKey(
+        "organisations.Organisation", verbose_name=_("company"), on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    approach = models.TextField(_("approach"))
+    # One answer per criterion of the challenge: [{"criterion_id", "criterion", "response"}]. The
+    # criterion's name is kept with the answer, as the proposal was written against it.
+    criteria_responses = models.JSONField(_("how the proposal meets each criterion"), default=list)
+    team = models.TextField(_("team"))
+    price = models.DecimalField(
+        _("price (EUR, excluding VAT)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+    timeline = models.TextField(_("timeline"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=ProposalStatus.choices, default=ProposalStatus.SUBMITTED
+    )
+    submitted_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["submitted_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["challenge", "company"],
+                condition=models.Q(status="submitted"),
+                name="one_proposal_per_company",
+            )
+        ]
+        verbose_name = _("proposal")
+        verbose_name_plural = _("proposals")
+
+    def __str__(self) -> str:
+        # Shown in the audit trail and the admin: an id only, never the company or content.
+        return f"Proposal {self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("challenges:proposal", kwargs={"pk": self.pk})

@@ -137,7 +137,8 @@ def attach(uploaded, *, target, actor) -> Attachment:
     )
     attachment.file.save(attachment.id.hex, uploaded, save=False)
     attachment.save()
-    audit.record(actor=actor, verb="attach", target=target, after={"attachment": name, "sha256": attachment.sha256})
+    described = {"sha256": attachment.sha256} if spec.sealed else {"attachment": name, "sha256": attachment.sha256}
+    audit.record(actor=actor, verb="attach", target=target, after=described)
     return attachment
 
 

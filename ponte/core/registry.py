@@ -88,6 +88,8 @@ class AttachmentTarget:
     # The permission a person needs on the target object to download its attachments.
     view_permission: str
     add_permission: str
+    # A sealed target's attachments leave no file name in the audit trail, which staff read.
+    sealed: bool = False
 
 
 @dataclass(frozen=True)

@@ -141,6 +141,26 @@ class Subject:
     states: tuple[tuple[str, Callable[[World], Any]], ...]
 
 
+def _proposal(world: World, *, closed: bool = False, withdrawn: bool = False):
+    """A proposal of the World's company (whose member is the company member) to a published
+    challenge of the World's public body, open unless `closed`."""
+    from ponte.challenges.models import Proposal
+    from ponte.organisations.models import Organisation
+
+    company = Organisation.objects.get(slug=f"roles-matrix-company-{world.token}")
+    challenge = world.challenge("published", closed=closed)
+    return Proposal.objects.create(
+        challenge=challenge,
+        company=company,
+        submitted_by=world.people["company_member"],
+        approach="Roles matrix approach",
+        team="Roles matrix team",
+        price=1000,
+        timeline="Roles matrix timeline",
+        status="withdrawn" if withdrawn else "submitted",
+    )
+
+
 SUBJECTS: dict[str, Subject] = {
     "organisation": Subject(
         key="organisation",
@@ -167,6 +187,15 @@ SUBJECTS: dict[str, Subject] = {
             ("published, open", lambda world: world.challenge("published")),
             ("published, closed (deadline passed)", lambda world: world.challenge("published", closed=True)),
             ("cancelled after publication", lambda world: world.challenge("cancelled", was_published=True)),
+        ),
+    ),
+    "proposal": Subject(
+        key="proposal",
+        label="proposal (of the company member's company)",
+        states=(
+            ("submitted, challenge open", lambda world: _proposal(world)),
+            ("withdrawn, challenge open", lambda world: _proposal(world, withdrawn=True)),
+            ("submitted, challenge closed (deadline passed)", lambda world: _proposal(world, closed=True)),
         ),
     ),
 }
@@ -213,6 +242,26 @@ CASES: dict[str, Case] = {
     "challenges.publish_challenge": Case("Publish the approved challenge.", "challenge"),
     "challenges.cancel_challenge": Case("Cancel the challenge (with a reason).", "challenge"),
     "challenges.express_interest": Case("Follow the challenge on behalf of one's company.", "challenge"),
+    "challenges.submit_proposal": Case("Submit a proposal to the challenge on behalf of one's company.", "challenge"),
+    "challenges.view_proposal": Case(
+        "Read the proposal (sealed until the deadline: only the submitting company before it).", "proposal"
+    ),
+    "challenges.change_proposal": Case("Edit the proposal before the deadline.", "proposal"),
+    "challenges.withdraw_proposal": Case("Withdraw the proposal before the deadline.", "proposal"),
+    "challenges.view_proposals": Case("List the challenge's proposals (only after the deadline).", "challenge"),
+    "challenges.view_proposal_count": Case(
+        "See the total number of proposals (never per company) before the deadline.", "challenge"
+    ),
+    "challenges.ask_question": Case(
+        "Ask a clarification question on behalf of one's company (until questions close before the deadline).",
+        "challenge",
+    ),
+    "challenges.answer_question": Case(
+        "Answer a clarification question in public, or decline it with a reason.", "challenge"
+    ),
+    "challenges.view_pending_questions": Case(
+        "See every question still waiting for an answer (companies see their own).", "challenge"
+    ),
 }
 
 NO_OBJECT = "any"

@@ -1,0 +1,257 @@
+"""Clarification questions: companies ask, the owner answers in public to everyone.
+
+Who asked is never shown to anyone but the asking company: not on the public page, not in
+the API, not in the notifications others receive (the audit trail, a record of decisions,
+keeps it). Services are transactional, permission-checked, audited and notifying; the
+reads below are filtered to what the viewer may see.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from ponte.core import audit
+from ponte.core.notifications import notify
+
+from . import rules as challenge_rules
+from .models import (
+    QUESTION_LIFECYCLE,
+    QUESTION_MAX_LENGTH,
+    Challenge,
+    Question,
+    QuestionStatus,
+    Status,
+    questions_are_open,
+    questions_close_at,
+)
+
+MAX_REASON_LENGTH = 2000
+MAX_ANSWER_LENGTH = 10000
+
+
+def _require(actor, perm: str, obj=None) -> None:
+    if not actor.has_perm(perm, obj):
+        raise PermissionDenied(perm)
+
+
+def closing_message(challenge: Challenge) -> str:
+    closes = questions_close_at(challenge)
+    when = formats.date_format(timezone.localtime(closes), "DATETIME_FORMAT") if closes else ""
+    return _("Questions closed on %(when)s.") % {"when": when}
+
+
+def _clean_text(value: str, *, field_name: str, empty: str, max_length: int) -> str:
+    text = (value or "").replace("\x00", "").strip()
+    if not text:
+        raise ValidationError({field_name: [empty]})
+    if len(text) > max_length:
+        raise ValidationError(
+            {
+                field_name: [
+                    _("Write at most %(max)s characters; this has %(count)s.") % {"max": max_length, "count": len(text)}
+                ]
+            }
+        )
+    return text
+
+
+# Services ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def question_ask(*, actor, challenge: Challenge, company, text: str) -> Question:
+    """A member of a verified company asks, on its behalf, while the challenge takes questions."""
+    challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
+    if not challenge_rules.is_company_member(actor):
+        raise PermissionDenied("challenges.ask_question")
+    if challenge.status == Status.PUBLISHED and not questions_are_open(challenge):
+        raise ValidationError({"text": [closing_message(challenge)]})
+    _require(actor, "challenges.ask_question", challenge)
+    if (
+        company is None
+        or company.kind != "company"
+        or company.status != "verified"
+        or not company.memberships.filter(user=actor).exists()
+    ):
+        raise PermissionDenied("not a member of this company")
+    text = _clean_text(text, field_name="text", empty=_("Write your question."), max_length=QUESTION_MAX_LENGTH)
+    question = Question.objects.create(challenge=challenge, company=company, asker=actor, text=text)
+    audit.record(actor=actor, verb="ask_question", target=question, after={"challenge": challenge.pk})
+    notify(
+        _owners(challenge),
+        "challenges.question_asked",
+        params={"challenge": challenge.title},
+        url=challenge.get_absolute_url() + "#questions-waiting",
+    )
+    return question
+
+
+def _locked_question(question: Question) -> Question:
+    return Question.objects.select_for_update().select_related("challenge", "asker").get(pk=question.pk)
+
+
+def _check_pending(question: Question) -> None:
+    if question.status == QuestionStatus.ANSWERED:
+        raise ValidationError(_("This question is already answered."))
+    if question.status == QuestionStatus.DECLINED:
+        raise ValidationError(_("This question was declined: it can no longer be answered."))
+
+
+@transaction.atomic
+def question_answer(*, actor, question: Question, answer: str) -> Question:
+    """The owner answers: the question and its answer become public, without who asked, and
+    the asker and every company following the challenge hear of it."""
+    question = _locked_question(question)
+    challenge = question.challenge
+    _require(actor, "challenges.answer_question", challenge)
+    _check_pending(question)
+    question.answer = _clean_text(
+        answer, field_name="answer", empty=_("Write the answer."), max_length=MAX_ANSWER_LENGTH
+    )
+    question.answered_by = actor
+    QUESTION_LIFECYCLE.apply(question, "answer", actor=actor, update_fields=["answer", "answered_by"])
+    url = challenge.get_absolute_url() + "#questions"
+    notify([question.asker], "challenges.your_question_answered", params={"challenge": challenge.title}, url=url)
+    from ponte.accounts.models import User
+
+    followers = User.objects.filter(pk__in=challenge.interests.values("user_id")).exclude(pk=question.asker_id)
+    notify(followers, "challenges.question_answered", params={"challenge": challenge.title}, url=url)
+    return question
+
+
+@transaction.atomic
+def question_decline(*, actor, question: Question, reason: str) -> Question:
+    """The owner declines a question (a duplicate, off topic) with a reason the asker is told."""
+    question = _locked_question(question)
+    challenge = question.challenge
+    _require(actor, "challenges.answer_question", challenge)
+    _check_pending(question)
+    question.decline_reason = _clean_text(
+        reason,
+        field_name="reason",
+        empty=_("Say why you decline the question."),
+        max_length=MAX_REASON_LENGTH,
+    )
+    QUESTION_LIFECYCLE.apply(
+        question, "decline", actor=actor, reason=question.decline_reason, update_fields=["decline_reason"]
+    )
+    notify(
+        [question.asker],
+        "challenges.question_declined",
+        params={"challenge": challenge.title, "reason": question.decline_reason},
+        url=challenge.get_absolute_url() + "#questions",
+    )
+    return question
+
+
+def _owners(challenge: Challenge):
+    """Who answers: the author while still in the public body, and the body's admins."""
+    from ponte.organisations.queries import admins_of
+
+    people = list(admins_of(challenge.owner))
+    if challenge.owner.memberships.filter(user_id=challenge.author_id).exists():
+        people.append(challenge.author)
+    return people
+
+
+# Reads ---------------------------------------------------------------------------------
+
+
+def published_questions(challenge: Challenge) -> QuerySet[Question]:
+    """The answered questions, newest answer first: what everyone sees."""
+    return Question.objects.filter(challenge=challenge, status=QuestionStatus.ANSWERED).order_by("-answered_at", "-pk")
+
+
+def verified_companies_of(user) -> list:
+    from ponte.organisations.models import Organisation
+
+    if not user.is_authenticated:
+        return []
+    return list(Organisation.objects.filter(memberships__user=user, kind="company", status="verified").order_by("name"))
+
+
+def _company_ids(user) -> list[int]:
+    if not user.is_authenticated:
+        return []
+    from ponte.organisations.models import Organisation
+
+    return list(Organisation.objects.filter(memberships__user=user, kind="company").values_list("pk", flat=True))
+
+
+def waiting_for(user, challenge: Challenge) -> QuerySet[Question]:
+    """Questions waiting for an answer: all of them for the owner and programme managers, a
+    company's own for its members, none for anyone else."""
+    pending = Question.objects.filter(challenge=challenge, status=QuestionStatus.PENDING).order_by("created_at", "pk")
+    if user.has_perm("challenges.view_pending_questions", challenge):
+        return pending
+    return pending.filter(company_id__in=_company_ids(user))
+
+
+@dataclass
+class QuestionsSection:
+    """What the challenge page shows of questions, for one viewer."""
+
+    published: list[Question]
+    waiting: list[Question]
+    declined: list[Question]
+    own_company_ids: set[int] = field(default_factory=set)
+    can_ask: bool = False
+    can_answer: bool = False
+    open: bool = False
+    closes_at: object = None
+    closed_message: str = ""
+    show_ask_panel: bool = False
+    sees_all_waiting: bool = False
+    companies: list = field(default_factory=list)
+
+
+def section_for(user, challenge: Challenge) -> QuestionsSection:
+    company_ids = set(_company_ids(user))
+    published = list(published_questions(challenge))
+    sees_all_waiting = user.has_perm("challenges.view_pending_questions", challenge)
+    waiting = list(waiting_for(user, challenge))
+    declined = (
+        list(Question.objects.filter(challenge=challenge, status=QuestionStatus.DECLINED, company_id__in=company_ids))
+        if company_ids
+        else []
+    )
+    is_open = questions_are_open(challenge)
+    is_company = bool(company_ids) and challenge_rules.is_company_member(user)
+    return QuestionsSection(
+        published=published,
+        waiting=waiting,
+        declined=declined,
+        own_company_ids=company_ids,
+        can_ask=user.has_perm("challenges.ask_question", challenge),
+        can_answer=user.has_perm("challenges.answer_question", challenge),
+        open=is_open,
+        closes_at=questions_close_at(challenge),
+        closed_message=closing_message(challenge) if challenge.status == Status.PUBLISHED and not is_open else "",
+        show_ask_panel=is_company and challenge.status == Status.PUBLISHED,
+        sees_all_waiting=sees_all_waiting,
+        companies=verified_companies_of(user) if is_company else [],
+    )
+
+
+def waiting_count(user) -> int:
+    """Questions waiting for an answer on the challenges a person may answer."""
+    from ponte.organisations.queries import roles_of
+
+    roles = roles_of(user)
+    if not roles:
+        return 0
+    admin_of = [org for org, role in roles.items() if role == "admin"]
+    member_of = list(roles)
+    from django.db.models import Q
+
+    return Question.objects.filter(
+        Q(challenge__owner_id__in=admin_of) | Q(challenge__author=user, challenge__owner_id__in=member_of),
+        status=QuestionStatus.PENDING,
+        challenge__status=Status.PUBLISHED,
+    ).count()
