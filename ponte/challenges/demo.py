@@ -328,6 +328,7 @@ def build_demo(stdout=None) -> None:
         added += 1
     if stdout is not None and added:
         stdout.write(f"Challenges: {added} added.")
+    build_exchanges(stdout)
 
 
 def _slugs():
@@ -336,3 +337,77 @@ def _slugs():
         slugs.add(spec["owner"])
         slugs.update(slug for _email, slug in spec.get("interests", []))
     return slugs
+
+
+# Questions and proposals ---------------------------------------------------------------
+
+SHOPS = "Citizens wait too long at Citizen Shops for simple services"
+REQUESTS = "Public servants spend days answering the same requests for information"
+
+
+def build_exchanges(stdout=None) -> None:
+    """Questions answered in public, one waiting, a sealed proposal on an open call, and the
+    proposals a closed call received before its deadline."""
+
+    from . import proposals, questions
+    from .models import Proposal, Question
+
+    people = {u.email: u for u in User.objects.filter(email__endswith="@example.org")}
+    companies = {
+        o.slug: o for o in Organisation.objects.filter(slug__in=["civic-data-labs", "lisbon-health-analytics"])
+    }
+    shops = Challenge.objects.filter(title=SHOPS).first()
+    if shops is not None and shops.is_open and not Question.objects.filter(challenge=shops).exists():
+        asked = questions.question_ask(
+            actor=people["company@example.org"],
+            challenge=shops,
+            company=companies["civic-data-labs"],
+            text="Can proposals use the ticketing data the shops already collect, or only new data?",
+        )
+        questions.question_answer(
+            actor=people["servant@example.org"],
+            question=asked,
+            answer="Yes: the anonymised ticket logs of the last two years will be shared with the winner.",
+        )
+        questions.question_ask(
+            actor=people["companyadmin@example.org"],
+            challenge=shops,
+            company=companies["civic-data-labs"],
+            text="Is a pilot in a single shop acceptable, or must the solution cover every shop?",
+        )
+    if shops is not None and shops.is_open and not Proposal.objects.filter(challenge=shops).exists():
+        proposals.proposal_submit(
+            actor=people["company@example.org"],
+            challenge=shops,
+            company=companies["civic-data-labs"],
+            approach="Measure where the waiting comes from with the existing ticket data, then test booking "
+            "windows for simple services in two shops for six weeks.",
+            criteria_responses={
+                c.pk: "Explained in our approach, with the measures we will report each week."
+                for c in shops.criteria.all()
+            },
+            team="A service designer, a data analyst and a developer, two days a week each.",
+            price=Decimal("22500"),
+            timeline="Twelve weeks: four to measure, six to test, two to report.",
+        )
+    requests = Challenge.objects.filter(title=REQUESTS).first()
+    if requests is not None and requests.is_closed and not Proposal.objects.filter(challenge=requests).exists():
+        # The call closed in the past: its proposals were submitted before the deadline.
+        for slug, email, price in [
+            ("civic-data-labs", "company@example.org", "120000"),
+            ("lisbon-health-analytics", "admin@example.org", "98000"),
+        ]:
+            Proposal.objects.create(
+                challenge=requests,
+                company=companies[slug],
+                submitted_by=people[email],
+                approach="Publish the answers already given as open data and route new requests to them first.",
+                criteria_responses=[
+                    {"criterion_id": c.pk, "criterion": c.name, "response": "See our approach."}
+                    for c in requests.criteria.all()
+                ],
+                team="Three people for six months.",
+                price=Decimal(price),
+                timeline="Six months.",
+                submitted_at=requests.deadline - timedelta(days=3),
+            )
