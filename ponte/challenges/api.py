@@ -6,7 +6,7 @@ from typing import Literal
 
 from django.http import Http404
 from django.utils import timezone
-from ninja import Path, Query, Router, Schema
+from ninja import Path, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field, field_validator
 
@@ -335,4 +335,4 @@ def submit_proposal(request, payload: ProposalIn, id: int = Path(..., ge=1, le=M
         price=payload.price,
         timeline=payload.timeline,
     )
-    return 201, proposal
+    return Status(201, proposal)
