@@ -55,8 +55,10 @@ def main() -> int:
     call_command("generate", scale="S")
 
     from ponte.accounts.models import User
+    from ponte.challenges.models import Challenge
 
     orgadmin = User.objects.get(email="orgadmin@example.org")
+    challenge_url = Challenge.objects.filter(status="published").order_by("pk").first().get_absolute_url()
     pages = [
         ("home, visitor", None, "/"),
         ("home, organisation admin", orgadmin, "/"),
@@ -66,6 +68,11 @@ def main() -> int:
         ("members page", orgadmin, "/organisations/ama/members/"),
         ("search", None, "/search/?q=agency"),
         ("API organisation list", None, "/api/organisations/?limit=50"),
+        ("challenge list", None, "/challenges/"),
+        ("challenge list, filtered", None, "/challenges/?state=open&sector=digital"),
+        ("challenge page", None, challenge_url),
+        ("API challenge list", None, "/api/challenges/?limit=50"),
+        ("OCDS release package", None, "/open-data/ocds/releases.json"),
     ]
 
     def measure() -> dict:
