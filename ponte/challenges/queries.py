@@ -47,10 +47,14 @@ def challenge_list(
         qs = qs.filter(status=Status.PUBLISHED, deadline__lte=now)
     elif state == "cancelled":
         qs = qs.filter(status=Status.CANCELLED)
+    # Many-to-many filters go through subqueries, so no row repeats and no DISTINCT is needed.
     if sector:
-        qs = qs.filter(sectors__code=sector)
+        qs = qs.filter(pk__in=Challenge.sectors.through.objects.filter(sectortag_id=sector).values("challenge_id"))
     if cpv:
-        qs = qs.filter(cpv_codes__code__startswith=cpv.split("-")[0].rstrip("0") or cpv)
+        prefix = cpv.split("-")[0].rstrip("0") or cpv
+        qs = qs.filter(
+            pk__in=Challenge.cpv_codes.through.objects.filter(cpvcode__code__startswith=prefix).values("challenge_id")
+        )
     if instrument:
         qs = qs.filter(instrument=instrument)
     if organisation:
@@ -61,7 +65,7 @@ def challenge_list(
         qs = qs.filter(deadline__lte=deadline_before)
     if q:
         qs = qs.filter(Q(title__icontains=q) | Q(summary__icontains=q) | Q(problem__icontains=q))
-    return qs.distinct()
+    return qs
 
 
 def challenge_detail(user, pk: int) -> Challenge | None:
