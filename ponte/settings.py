@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "ponte.accounts",
     "ponte.organisations",
     "ponte.challenges",
+    "ponte.solutions",
     "ponte.opendata",
     "ponte.api",
     "django.contrib.admin",

@@ -20,6 +20,7 @@ urlpatterns = [
     path("me/", include("ponte.accounts.urls")),
     path("organisations/", include("ponte.organisations.urls")),
     path("challenges/", include("ponte.challenges.urls")),
+    path("solutions/", include("ponte.solutions.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -116,3 +116,18 @@ class PublishedChallengeFactory(ChallengeFactory):
     organisation_approved_at = factory.LazyFunction(lambda: timezone.now() - timezone.timedelta(days=2))
     approved_at = factory.LazyFunction(lambda: timezone.now() - timezone.timedelta(days=1))
     published_at = factory.LazyFunction(lambda: timezone.now() - timezone.timedelta(days=1))
+
+
+class SolutionFactory(factory.django.DjangoModelFactory):
+    """A draft solution of a verified company (pass status="published" and published_at for a public one)."""
+
+    class Meta:
+        model = "solutions.Solution"
+
+    company = factory.SubFactory(CompanyFactory)
+    title = factory.Sequence(lambda n: f"Form finder for every life event {n}")
+    summary = "A guided search that names the right form from a few plain questions."
+    description = "Citizens answer three questions and get the one form that applies, with help to fill it in."
+    trl = 7
+    references = "Used by two municipalities since 2024."
+    status = "draft"

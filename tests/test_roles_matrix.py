@@ -146,6 +146,7 @@ EXPECTED = {
 }
 EXPECTED_WITHOUT_OBJECT = {
     "challenges.add_challenge": MEMBERS,
+    "solutions.add_solution": {"company_member"},
     "organisations.add_organisation": SIGNED_IN,
     "accounts.manage_own_account": SIGNED_IN,
     "accounts.manage_api_tokens": SIGNED_IN,
@@ -181,9 +182,9 @@ def test_permission_without_an_object(perm, role, expected, person_in_role):
 
 
 def test_the_expectations_cover_every_permission_in_the_matrix():
-    assert set(EXPECTED) | set(EXPECTED_CHALLENGE) | set(EXPECTED_PROPOSAL) | set(EXPECTED_WITHOUT_OBJECT) == set(
-        rolematrix.ponte_permissions()
-    )
+    assert set(EXPECTED) | set(EXPECTED_CHALLENGE) | set(EXPECTED_PROPOSAL) | set(EXPECTED_SOLUTION) | set(
+        EXPECTED_WITHOUT_OBJECT
+    ) == set(rolematrix.ponte_permissions())
 
 
 @pytest.mark.django_db
@@ -196,6 +197,8 @@ def test_the_generated_matrix_agrees_with_the_expectations():
                 allowed = EXPECTED_CHALLENGE[table.permission][state]
             elif table.subject.key == "proposal":
                 allowed = EXPECTED_PROPOSAL[table.permission][state]
+            elif table.subject.key == "solution":
+                allowed = EXPECTED_SOLUTION[table.permission][state]
             else:
                 allowed = EXPECTED[table.permission][state]
             assert {role for role, ok in answers.items() if ok} == allowed, (table.permission, state)
@@ -405,3 +408,35 @@ def test_a_member_of_a_suspended_company_may_not_express_interest():
 def test_a_member_of_a_pending_public_body_may_not_start_a_challenge():
     person = MembershipFactory(organisation=OrganisationFactory(status="pending")).user
     assert not person.has_perm("challenges.add_challenge")
+
+
+# (f) Solution permissions: every role in every state of the solution's lifecycle -----------
+#
+# The solution belongs to the company member's company. Drafts stay inside the company;
+# programme managers see a solution once it was submitted and screen it; anyone sees it
+# published.
+
+SOLUTION_STATES = ("draft", "submitted", "published", "returned")
+COMPANY = {"company_member"}
+EXPECTED_SOLUTION = {
+    "solutions.view_solution": {
+        "draft": COMPANY,
+        "submitted": COMPANY | {"programme_manager"},
+        "published": ALL,
+        "returned": COMPANY | {"programme_manager"},
+    },
+    "solutions.change_solution": {"draft": COMPANY, "submitted": NONE, "published": COMPANY, "returned": COMPANY},
+    "solutions.submit_solution": {"draft": COMPANY, "submitted": NONE, "published": NONE, "returned": COMPANY},
+    "solutions.publish_solution": {
+        "draft": NONE,
+        "submitted": {"programme_manager"},
+        "published": NONE,
+        "returned": NONE,
+    },
+    "solutions.return_solution": {
+        "draft": NONE,
+        "submitted": {"programme_manager"},
+        "published": NONE,
+        "returned": NONE,
+    },
+}

@@ -161,6 +161,24 @@ def _proposal(world: World, *, closed: bool = False, withdrawn: bool = False):
     )
 
 
+def _solution(world: World, status: str):
+    """A solution of the World's company (whose member is the company member), in `status`."""
+    from ponte.organisations.models import Organisation
+    from ponte.solutions.models import Solution
+
+    now = timezone.now()
+    return Solution.objects.create(
+        company=Organisation.objects.get(slug=f"roles-matrix-company-{world.token}"),
+        title=f"Roles matrix solution {status} {world.token}",
+        summary="Roles matrix summary",
+        description="Roles matrix description",
+        trl=5,
+        status=status,
+        submitted_at=None if status == "draft" else now,
+        published_at=now if status == "published" else None,
+    )
+
+
 SUBJECTS: dict[str, Subject] = {
     "organisation": Subject(
         key="organisation",
@@ -198,6 +216,16 @@ SUBJECTS: dict[str, Subject] = {
             ("submitted, challenge closed (deadline passed)", lambda world: _proposal(world, closed=True)),
         ),
     ),
+    "solution": Subject(
+        key="solution",
+        label="solution (of the company member's company)",
+        states=(
+            ("draft", lambda world: _solution(world, "draft")),
+            ("submitted", lambda world: _solution(world, "submitted")),
+            ("published", lambda world: _solution(world, "published")),
+            ("returned", lambda world: _solution(world, "returned")),
+        ),
+    ),
 }
 
 
@@ -211,6 +239,14 @@ class Case:
 
 
 CASES: dict[str, Case] = {
+    "solutions.add_solution": Case("Describe a solution on behalf of a verified company one belongs to."),
+    "solutions.view_solution": Case("See the solution's page.", "solution"),
+    "solutions.change_solution": Case(
+        "Edit the solution (once published, a change sends it back to screening, hidden meanwhile).", "solution"
+    ),
+    "solutions.submit_solution": Case("Send the solution for screening.", "solution"),
+    "solutions.publish_solution": Case("Publish the screened solution in the catalogue.", "solution"),
+    "solutions.return_solution": Case("Return the solution to its company for changes (with a reason).", "solution"),
     "accounts.manage_own_account": Case("Change one's own name, language and password."),
     "accounts.manage_api_tokens": Case("Create and revoke one's own personal API tokens."),
     "core.view_audit_trail": Case("Read the audit trail of every decision and change."),

@@ -1,0 +1,67 @@
+"""What the solutions app contributes: navigation, a figure, search, notification kinds."""
+
+from django.utils.translation import gettext_lazy as _
+
+from ponte.accounts.roles import is_programme_manager
+from ponte.core.models import EmailChannel
+from ponte.core.registry import DashboardFigure, NavItem, NotificationKind, SearchDocument, SearchSource, registry
+
+from .models import Solution, Status
+
+registry.add_nav(NavItem(label=_("Solutions"), url_name="solutions:list", order=20))
+
+
+def _document(solution: Solution) -> SearchDocument | None:
+    if solution.status != Status.PUBLISHED:
+        return None  # drafts and solutions waiting for screening are never in the index
+    return SearchDocument(
+        title=solution.title,
+        body=" ".join(filter(None, [solution.summary, solution.description, solution.references])),
+        url=solution.get_absolute_url(),
+    )
+
+
+registry.add_search_source(
+    SearchSource(
+        kind="solution",
+        label=_("Solutions"),
+        model=Solution,
+        document=_document,
+        queryset=lambda: Solution.objects.filter(status=Status.PUBLISHED).iterator(),
+    )
+)
+
+
+def _to_screen(user) -> int:
+    from .queries import to_screen
+
+    return to_screen().count()
+
+
+registry.add_figure(
+    DashboardFigure(
+        key="solutions.to_screen",
+        label=_("Solutions to screen"),
+        value=_to_screen,
+        url_name="solutions:screening",
+        visible=is_programme_manager,
+    )
+)
+
+for kind in [
+    NotificationKind(
+        "solutions.to_screen",
+        _("Solutions waiting for screening"),
+        _("“%(solution)s” from %(company)s waits for screening"),
+        EmailChannel.DIGEST,
+    ),
+    NotificationKind(
+        "solutions.published", _("Publication of your company's solutions"), _("“%(solution)s” is published")
+    ),
+    NotificationKind(
+        "solutions.returned",
+        _("Solutions returned to your company"),
+        _("“%(solution)s” is returned for changes: %(reason)s"),
+    ),
+]:
+    registry.add_notification_kind(kind)

@@ -1,0 +1,63 @@
+"""Forms of the solution catalogue. They only parse what people type; the services check the rest."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ponte.challenges.forms import ClassificationForm
+from ponte.organisations.models import Sector, SectorTag
+
+from .models import TRL_HELP
+
+
+def _textarea(rows=4):
+    return forms.Textarea(attrs={"rows": rows})
+
+
+class SolutionForm(forms.Form):
+    company = forms.ModelChoiceField(label=_("Company"), queryset=None, empty_label=None)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    summary = forms.CharField(
+        label=_("Summary"), max_length=400, help_text=_("One or two sentences for the catalogue."), widget=_textarea(2)
+    )
+    description = forms.CharField(label=_("Description"), max_length=20000, widget=_textarea(8))
+    sectors = forms.MultipleChoiceField(
+        label=_("Sectors"), choices=Sector.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    cpv_codes = ClassificationForm.base_fields["cpv_codes"]
+    trl = forms.IntegerField(label=_("Technology readiness level"), min_value=1, max_value=9, help_text=TRL_HELP)
+    references = forms.CharField(
+        label=_("References"),
+        required=False,
+        max_length=4000,
+        help_text=_("Where the solution is already in use."),
+        widget=_textarea(3),
+    )
+    website = forms.URLField(label=_("Website"), required=False, max_length=200, assume_scheme="https")
+
+    clean_cpv_codes = ClassificationForm.clean_cpv_codes
+
+    def __init__(self, *args, companies=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if companies is None:
+            del self.fields["company"]
+        else:
+            self.fields["company"].queryset = companies
+
+    @staticmethod
+    def initial_for(solution):
+        return {
+            "title": solution.title,
+            "summary": solution.summary,
+            "description": solution.description,
+            "sectors": [s.code for s in solution.sectors.all()],
+            "cpv_codes": ", ".join(c.code for c in solution.cpv_codes.all()),
+            "trl": solution.trl,
+            "references": solution.references,
+            "website": solution.website,
+        }
+
+    def service_fields(self):
+        data = dict(self.cleaned_data)
+        data.pop("company", None)
+        data["sectors"] = list(SectorTag.objects.filter(code__in=data["sectors"]))
+        return data

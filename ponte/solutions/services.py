@@ -1,0 +1,137 @@
+"""Every change to a solution: one function per action, transactional, permission-checked,
+audited and notifying. Views call these; nothing else sets a status."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from ponte.core import audit
+from ponte.core.notifications import notify
+
+from .models import LIFECYCLE, Solution, Status
+
+FIELDS = ("title", "summary", "description", "trl", "references", "website")
+
+
+def _require(actor, perm: str, obj=None) -> None:
+    if not actor.has_perm(perm, obj):
+        raise PermissionDenied(perm)
+
+
+def _locked(solution: Solution) -> Solution:
+    return Solution.objects.select_for_update().get(pk=solution.pk)
+
+
+def _check(solution: Solution) -> None:
+    """The model's own validation (TRL from 1 to 9, lengths, URL), with clear messages."""
+    solution.full_clean(exclude=["company", "status"])
+
+
+def _members(solution: Solution):
+    return [m.user for m in solution.company.memberships.select_related("user")]
+
+
+@transaction.atomic
+def solution_create(*, actor, company, sectors=(), cpv_codes=(), **fields) -> Solution:
+    _require(actor, "solutions.add_solution")
+    if company.kind != "company" or company.status != "verified" or not company.memberships.filter(user=actor).exists():
+        raise PermissionDenied("not a member of this company")
+    unknown = set(fields) - set(FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable: {sorted(unknown)}")
+    solution = Solution(company=company, **fields)
+    _check(solution)
+    solution.save()
+    solution.sectors.set(sectors)
+    solution.cpv_codes.set(cpv_codes)
+    audit.record(actor=actor, verb="create", target=solution, after={"title": solution.title})
+    return solution
+
+
+@transaction.atomic
+def solution_update(*, actor, solution: Solution, sectors=None, cpv_codes=None, **fields) -> Solution:
+    """Save changes; a published solution that changes goes back to screening, hidden until
+    a programme manager publishes it again."""
+    solution = _locked(solution)
+    _require(actor, "solutions.change_solution", solution)
+    unknown = set(fields) - set(FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable: {sorted(unknown)}")
+    before = {name: getattr(solution, name) for name in fields}
+    for name, value in fields.items():
+        setattr(solution, name, value)
+    _check(solution)
+    changed = [name for name in fields if before[name] != fields[name]]
+    if sectors is not None and {s.pk for s in sectors} != set(solution.sectors.values_list("pk", flat=True)):
+        changed.append("sectors")
+    if cpv_codes is not None and {c.pk for c in cpv_codes} != set(solution.cpv_codes.values_list("pk", flat=True)):
+        changed.append("cpv_codes")
+    if not changed:
+        return solution
+    solution.save()
+    if sectors is not None:
+        solution.sectors.set(sectors)
+    if cpv_codes is not None:
+        solution.cpv_codes.set(cpv_codes)
+    audit.record(actor=actor, verb="update", target=solution, after={"changed": changed})
+    if solution.status == Status.PUBLISHED:
+        LIFECYCLE.apply(solution, "revise", actor=actor, reason=", ".join(changed))
+        _notify_programme_managers(solution)
+    return solution
+
+
+@transaction.atomic
+def solution_submit(*, actor, solution: Solution) -> Solution:
+    solution = _locked(solution)
+    _require(actor, "solutions.submit_solution", solution)
+    _check(solution)
+    LIFECYCLE.apply(solution, "submit", actor=actor)
+    _notify_programme_managers(solution)
+    return solution
+
+
+@transaction.atomic
+def solution_publish(*, actor, solution: Solution) -> Solution:
+    solution = _locked(solution)
+    _require(actor, "solutions.publish_solution", solution)
+    solution.return_reason = ""
+    LIFECYCLE.apply(solution, "publish", actor=actor, update_fields=["return_reason"])
+    notify(
+        _members(solution),
+        "solutions.published",
+        params={"solution": solution.title},
+        url=solution.get_absolute_url(),
+    )
+    return solution
+
+
+@transaction.atomic
+def solution_return(*, actor, solution: Solution, reason: str) -> Solution:
+    solution = _locked(solution)
+    _require(actor, "solutions.return_solution", solution)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Say what the company must change.")]})
+    solution.return_reason = reason
+    LIFECYCLE.apply(solution, "return_to_company", actor=actor, reason=reason, update_fields=["return_reason"])
+    notify(
+        _members(solution),
+        "solutions.returned",
+        params={"solution": solution.title, "reason": reason},
+        url=solution.get_absolute_url(),
+    )
+    return solution
+
+
+def _notify_programme_managers(solution: Solution) -> None:
+    from ponte.accounts.models import User
+
+    notify(
+        User.objects.filter(is_programme_manager=True, is_active=True),
+        "solutions.to_screen",
+        params={"solution": solution.title, "company": solution.company.name},
+        url=reverse("solutions:screening"),
+    )

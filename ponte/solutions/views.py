@@ -1,0 +1,180 @@
+"""The solution catalogue: public list and detail, the companies' own solutions, screening.
+
+Views stay thin: parse a form, call a service, render. A service's refusal is shown on the
+form, beside the field it concerns, and nothing typed is lost."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ponte.accounts.roles import is_programme_manager
+from ponte.challenges.forms import ReasonForm
+from ponte.core.forms import add_service_errors
+from ponte.core.paging import paginate
+from ponte.organisations.models import Organisation, Sector
+from ponte.organisations.queries import roles_of
+
+from . import queries, services
+from .forms import SolutionForm
+
+MAX_QUERY = 200
+TRL_LEVELS = range(1, 10)
+
+
+def parse_filters(data) -> tuple[dict, dict, list[str]]:
+    """What was typed (to show it again), what to filter on, and why a value was ignored."""
+    typed = {key: data.get(key, "").strip().replace("\x00", "")[:MAX_QUERY] for key in ("q", "sector", "trl_min")}
+    use: dict = {"q": typed["q"]}
+    problems: list[str] = []
+    if typed["sector"] in Sector.values:
+        use["sector"] = typed["sector"]
+    elif typed["sector"]:
+        problems.append(_("The sector is not one of the list; it is ignored."))
+    if typed["trl_min"]:
+        if typed["trl_min"].isdigit() and int(typed["trl_min"]) in TRL_LEVELS:
+            use["trl_min"] = int(typed["trl_min"])
+        else:
+            problems.append(_("The technology readiness level is a number from 1 to 9; it is ignored."))
+    return typed, use, problems
+
+
+def solution_list(request):
+    typed, use, problems = parse_filters(request.GET)
+    page = paginate(request, queries.catalogue(**use))
+    context = {
+        "page": page,
+        "filters": typed,
+        "problems": problems,
+        "sectors": Sector.choices,
+        "levels": [str(level) for level in TRL_LEVELS],
+    }
+    return render(request, "solutions/list.html", context)
+
+
+def _visible(request, pk):
+    solution = queries.solution_detail(request.user, pk)
+    if solution is None:
+        raise Http404
+    return solution
+
+
+def solution_detail(request, pk):
+    solution = _visible(request, pk)
+    can = {
+        verb: request.user.has_perm(f"solutions.{verb}_solution", solution)
+        for verb in ("change", "submit", "publish", "return")
+    }
+    return render(request, "solutions/detail.html", {"solution": solution, "can": can})
+
+
+def _my_companies(user):
+    return Organisation.objects.filter(pk__in=list(roles_of(user)), kind="company", status="verified").order_by("name")
+
+
+@login_required
+def my_solutions(request):
+    page = paginate(request, queries.solutions_of(request.user))
+    can_add = request.user.has_perm("solutions.add_solution")
+    return render(request, "solutions/mine.html", {"page": page, "can_add": can_add})
+
+
+@login_required
+def solution_create(request):
+    if not request.user.has_perm("solutions.add_solution"):
+        raise PermissionDenied
+    companies = _my_companies(request.user)
+    form = SolutionForm(request.POST or None, companies=companies)
+    if request.method == "POST" and form.is_valid():
+        try:
+            solution = services.solution_create(
+                actor=request.user, company=form.cleaned_data["company"], **form.service_fields()
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The solution is saved as a draft. Send it for screening when it is ready."))
+            return redirect(solution)
+    return render(request, "solutions/form.html", {"form": form, "solution": None})
+
+
+@login_required
+def solution_edit(request, pk):
+    solution = _visible(request, pk)
+    if not request.user.has_perm("solutions.change_solution", solution):
+        raise PermissionDenied
+    form = SolutionForm(request.POST or None, initial=SolutionForm.initial_for(solution))
+    if request.method == "POST" and form.is_valid():
+        was_published = solution.status == "published"
+        try:
+            solution = services.solution_update(actor=request.user, solution=solution, **form.service_fields())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            if was_published and solution.status != "published":
+                messages.success(
+                    request, _("The changes are saved. The solution is hidden until a programme manager screens it.")
+                )
+            else:
+                messages.success(request, _("The changes are saved."))
+            return redirect(solution)
+    return render(request, "solutions/form.html", {"form": form, "solution": solution})
+
+
+@login_required
+@require_POST
+def solution_submit(request, pk):
+    solution = _visible(request, pk)
+    if not request.user.has_perm("solutions.submit_solution", solution):
+        raise PermissionDenied
+    try:
+        services.solution_submit(actor=request.user, solution=solution)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("solutions:edit", pk=solution.pk)
+    messages.success(request, _("The solution is sent for screening."))
+    return redirect(solution)
+
+
+@login_required
+@require_POST
+def solution_publish(request, pk):
+    solution = _visible(request, pk)
+    if not request.user.has_perm("solutions.publish_solution", solution):
+        raise PermissionDenied
+    services.solution_publish(actor=request.user, solution=solution)
+    messages.success(request, _("The solution is published."))
+    return redirect("solutions:screening")
+
+
+@login_required
+def solution_return(request, pk):
+    solution = _visible(request, pk)
+    if not request.user.has_perm("solutions.return_solution", solution):
+        raise PermissionDenied
+    form = ReasonForm(
+        request.POST or None,
+        label=_("What the company must change"),
+        required_message=_("Say what the company must change."),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.solution_return(actor=request.user, solution=solution, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The solution is returned to the company."))
+            return redirect("solutions:screening")
+    return render(request, "solutions/return.html", {"form": form, "solution": solution})
+
+
+@login_required
+def screening(request):
+    if not is_programme_manager(request.user):
+        raise PermissionDenied
+    return render(request, "solutions/screening.html", {"page": paginate(request, queries.to_screen())})
