@@ -4,7 +4,15 @@ from django.utils.translation import gettext_lazy as _
 
 from ponte.accounts.roles import is_programme_manager
 from ponte.core.models import EmailChannel
-from ponte.core.registry import DashboardFigure, NavItem, NotificationKind, SearchDocument, SearchSource, registry
+from ponte.core.registry import (
+    DashboardFigure,
+    DataBuilder,
+    NavItem,
+    NotificationKind,
+    SearchDocument,
+    SearchSource,
+    registry,
+)
 
 from .models import Solution, Status
 
@@ -65,3 +73,12 @@ for kind in [
     ),
 ]:
     registry.add_notification_kind(kind)
+
+
+def _demo(stdout=None) -> None:
+    from . import demo
+
+    demo.build_demo(stdout)
+
+
+registry.add_data_builder(DataBuilder(key="solutions", order=40, demo=_demo))
