@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from ponte.accounts.roles import is_programme_manager
 from ponte.core import audit
 from ponte.core.notifications import notify
-from ponte.organisations.queries import roles_of
+from ponte.organisations.queries import roles_of, verified_companies_of
 
 from .models import PROPOSAL_LIFECYCLE, Challenge, Proposal, ProposalStatus, Status
 
@@ -77,11 +77,7 @@ def proposal_count(user, challenge: Challenge) -> int | None:
 
 def companies_of(user) -> list:
     """The verified companies a person may propose for."""
-    from ponte.organisations.models import Organisation
-
-    if not user.is_authenticated:
-        return []
-    return list(Organisation.objects.filter(pk__in=list(roles_of(user)), kind="company", status="verified"))
+    return list(verified_companies_of(user))
 
 
 def own_proposal(user, challenge: Challenge) -> Proposal | None:

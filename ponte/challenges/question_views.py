@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ponte.core.forms import add_service_errors
-from ponte.organisations.models import Organisation
+from ponte.organisations.queries import verified_companies_of
 
 from . import queries
 from . import questions as services
@@ -64,10 +64,6 @@ def _visible(request, pk):
     return challenge
 
 
-def _companies(user):
-    return list(Organisation.objects.filter(memberships__user=user, kind="company", status="verified").order_by("name"))
-
-
 def _refusal(user, challenge) -> str:
     """Why someone may not ask, in words."""
     if not challenge_rules.is_company_member(user):
@@ -80,7 +76,7 @@ def _refusal(user, challenge) -> str:
 @login_required
 def question_ask(request, pk):
     challenge = _visible(request, pk)
-    companies = _companies(request.user)
+    companies = list(verified_companies_of(request.user))
     form = QuestionForm(request.POST if request.method == "POST" else None)
     status = 200
     refusal = "" if request.user.has_perm("challenges.ask_question", challenge) else _refusal(request.user, challenge)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from ponte.core import audit
 from ponte.core.notifications import notify
+from ponte.organisations.queries import verified_companies_of
 
 from . import rules as challenge_rules
 from .models import (
@@ -168,14 +169,6 @@ def published_questions(challenge: Challenge) -> QuerySet[Question]:
     return Question.objects.filter(challenge=challenge, status=QuestionStatus.ANSWERED).order_by("-answered_at", "-pk")
 
 
-def verified_companies_of(user) -> list:
-    from ponte.organisations.models import Organisation
-
-    if not user.is_authenticated:
-        return []
-    return list(Organisation.objects.filter(memberships__user=user, kind="company", status="verified").order_by("name"))
-
-
 def _company_ids(user) -> list[int]:
     if not user.is_authenticated:
         return []
@@ -235,7 +228,7 @@ def section_for(user, challenge: Challenge) -> QuestionsSection:
         closed_message=closing_message(challenge) if challenge.status == Status.PUBLISHED and not is_open else "",
         show_ask_panel=is_company and challenge.status == Status.PUBLISHED,
         sees_all_waiting=sees_all_waiting,
-        companies=verified_companies_of(user) if is_company else [],
+        companies=list(verified_companies_of(user)) if is_company else [],
     )
 
 

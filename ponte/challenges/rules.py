@@ -3,7 +3,7 @@
 import rules
 
 from ponte.accounts.roles import is_authenticated, is_programme_manager, is_staff_role
-from ponte.organisations.queries import roles_of
+from ponte.organisations.queries import roles_of, verified_companies_of
 
 from .models import EDITABLE, Status
 
@@ -29,10 +29,7 @@ def is_owner_admin(user, challenge) -> bool:
 
 @rules.predicate
 def is_company_member(user) -> bool:
-    from ponte.organisations.models import Organisation
-
-    companies = [org for org, _role in roles_of(user).items()]
-    return bool(companies) and Organisation.objects.filter(pk__in=companies, kind="company", status="verified").exists()
+    return bool(roles_of(user)) and verified_companies_of(user).exists()
 
 
 @rules.predicate

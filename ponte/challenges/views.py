@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 
 from ponte.core.paging import paginate
 from ponte.organisations.models import Organisation, Sector, SectorTag
+from ponte.organisations.queries import verified_companies_of
 
 from . import exports, queries, services
 from .models import CpvCode, Instrument, Interest, Subscription
@@ -119,12 +120,6 @@ def challenge_list(request):
     return render(request, "challenges/list.html", context)
 
 
-def _companies_of(user):
-    if not user.is_authenticated:
-        return []
-    return list(Organisation.objects.filter(memberships__user=user, kind="company", status="verified").order_by("name"))
-
-
 def challenge_detail(request, pk, slug):
     challenge = queries.challenge_detail(request.user, pk)
     if challenge is None:
@@ -136,7 +131,7 @@ def challenge_detail(request, pk, slug):
     names = dict(settings.LANGUAGES)
     context = {"challenge": challenge, "languages": [names.get(code, code) for code in challenge.languages]}
     if request.user.is_authenticated:
-        context["companies"] = _companies_of(request.user)
+        context["companies"] = list(verified_companies_of(request.user))
         context["interest"] = (
             Interest.objects.filter(challenge=challenge, user=request.user).select_related("company").first()
             if context["companies"]
@@ -157,7 +152,7 @@ def interest(request, pk):
         services.interest_withdraw(actor=request.user, challenge=challenge)
         messages.success(request, _("You no longer follow this challenge."))
         return redirect(challenge)
-    companies = _companies_of(request.user)
+    companies = list(verified_companies_of(request.user))
     company = next((c for c in companies if str(c.pk) == request.POST.get("company", "")), None)
     if company is None and len(companies) == 1:
         company = companies[0]

@@ -26,6 +26,15 @@ def forget_roles(user) -> None:
         del user._ponte_org_roles
 
 
+def verified_companies_of(user) -> QuerySet[Organisation]:
+    """The verified companies a person acts for (follows, asks, proposes, offers solutions), by name."""
+    if user is None or not user.is_authenticated:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(pk__in=list(roles_of(user)), kind="company", status=Status.VERIFIED).order_by(
+        "name"
+    )
+
+
 def visible_organisations(user) -> QuerySet[Organisation]:
     qs = Organisation.objects.all()
     if is_staff_role(user):

@@ -17,8 +17,8 @@ from ponte.accounts.roles import is_programme_manager
 from ponte.challenges.forms import ReasonForm
 from ponte.core.forms import add_service_errors
 from ponte.core.paging import paginate
-from ponte.organisations.models import Organisation, Sector
-from ponte.organisations.queries import roles_of
+from ponte.organisations.models import Sector
+from ponte.organisations.queries import verified_companies_of
 
 from . import queries, services
 from .forms import SolutionForm
@@ -73,10 +73,6 @@ def solution_detail(request, pk):
     return render(request, "solutions/detail.html", {"solution": solution, "can": can})
 
 
-def _my_companies(user):
-    return Organisation.objects.filter(pk__in=list(roles_of(user)), kind="company", status="verified").order_by("name")
-
-
 @login_required
 def my_solutions(request):
     page = paginate(request, queries.solutions_of(request.user))
@@ -88,7 +84,7 @@ def my_solutions(request):
 def solution_create(request):
     if not request.user.has_perm("solutions.add_solution"):
         raise PermissionDenied
-    companies = _my_companies(request.user)
+    companies = verified_companies_of(request.user)
     form = SolutionForm(request.POST or None, companies=companies)
     if request.method == "POST" and form.is_valid():
         try:
