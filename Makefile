@@ -59,6 +59,7 @@ compilemessages: $(STAMP)
 
 bench: setup
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/matching.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

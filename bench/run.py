@@ -14,12 +14,12 @@ Results are printed and written to bench/results/foundation-<scale>.json.
 
 import argparse
 import json
-import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+import throwaway
 
 MAX_SLOWDOWN = 3.0
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,26 +31,12 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=15)
     args = parser.parse_args()
 
-    workdir = tempfile.mkdtemp(prefix="ponte-bench-")
-    os.environ.update(
-        PONTE_VAR_DIR=workdir,
-        SQLITE_PATH=str(Path(workdir) / "bench.sqlite3"),
-        DJANGO_SETTINGS_MODULE="ponte.settings",
-        PONTE_TASKS_IMMEDIATE="1",
-    )
-    os.environ.pop("DATABASE_URL", None)
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.conf import settings
+    throwaway.set_up(prefix="ponte-bench-")
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    settings.ALLOWED_HOSTS = ["testserver"]
-    call_command("migrate", verbosity=0)
     call_command("seed_demo", quiet=True)
     call_command("generate", scale="S")
 

@@ -151,6 +151,7 @@ EXPECTED_WITHOUT_OBJECT = {
     "accounts.manage_own_account": SIGNED_IN,
     "accounts.manage_api_tokens": SIGNED_IN,
     "core.view_audit_trail": STAFF,
+    "challenges.view_recommended_challenges": {"company_member"},
 }
 
 CASES = [
@@ -182,9 +183,26 @@ def test_permission_without_an_object(perm, role, expected, person_in_role):
 
 
 def test_the_expectations_cover_every_permission_in_the_matrix():
-    assert set(EXPECTED) | set(EXPECTED_CHALLENGE) | set(EXPECTED_PROPOSAL) | set(EXPECTED_SOLUTION) | set(
-        EXPECTED_WITHOUT_OBJECT
-    ) == set(rolematrix.ponte_permissions())
+    assert set(EXPECTED) | set(EXPECTED_CHALLENGE) | set(EXPECTED_PROPOSAL) | set(EXPECTED_EVALUATION) | set(
+        EXPECTED_SOLUTION
+    ) | set(EXPECTED_WITHOUT_OBJECT) == set(rolematrix.ponte_permissions())
+
+
+def test_the_expectations_name_every_state_of_their_subject():
+    """An expectation for a state the matrix does not show, or none for one it does, is a
+    mistake in this file."""
+    by_subject = {
+        "organisation": EXPECTED,
+        "challenge": EXPECTED_CHALLENGE,
+        "proposal": EXPECTED_PROPOSAL,
+        "evaluation": EXPECTED_EVALUATION,
+        "solution": EXPECTED_SOLUTION,
+    }
+    for key, expectations in by_subject.items():
+        states = [state for state, _make in rolematrix.SUBJECTS[key].states]
+        for perm, allowed in expectations.items():
+            assert set(allowed) == set(states), (perm, key)
+            assert rolematrix.CASES[perm].subject == key, perm
 
 
 @pytest.mark.django_db
@@ -197,6 +215,8 @@ def test_the_generated_matrix_agrees_with_the_expectations():
                 allowed = EXPECTED_CHALLENGE[table.permission][state]
             elif table.subject.key == "proposal":
                 allowed = EXPECTED_PROPOSAL[table.permission][state]
+            elif table.subject.key == "evaluation":
+                allowed = EXPECTED_EVALUATION[table.permission][state]
             elif table.subject.key == "solution":
                 allowed = EXPECTED_SOLUTION[table.permission][state]
             else:
@@ -248,13 +268,37 @@ CHALLENGE_STATES = {
     "changes requested in review": {"status": "changes_requested", "organisation_approved": True},
     "approved": {"status": "approved"},
     "published, open": {"status": "published", "published": True},
+    # No proposal came: nothing to evaluate, so the award gate is open at once.
     "published, closed (deadline passed)": {"status": "published", "published": True, "closed": True},
+    # One proposal (of the company member's company), one evaluation of it in the state named.
+    "in evaluation, an evaluation pending (award gate closed)": {
+        "status": "published",
+        "published": True,
+        "closed": True,
+        "evaluation": "cleared",
+    },
+    "in evaluation, every evaluation complete (award gate open)": {
+        "status": "published",
+        "published": True,
+        "closed": True,
+        "evaluation": "completed",
+    },
+    "awarded": {"status": "awarded", "published": True, "closed": True, "evaluation": "completed"},
+    "closed without award": {"status": "not_awarded", "published": True, "closed": True, "evaluation": "completed"},
     "cancelled after publication": {"status": "cancelled", "published": True},
 }
 INSIDE = ("draft", "awaiting the organisation", "returned by the organisation")
 IN_REVIEW = ("awaiting review", "changes requested in review", "approved")
 EDITABLE = ("draft", "returned by the organisation", "changes requested in review")
-PUBLIC = ("published, open", "published, closed (deadline passed)", "cancelled after publication")
+# Published and past the deadline, no outcome yet: proposals are evaluated.
+IN_EVALUATION = (
+    "published, closed (deadline passed)",
+    "in evaluation, an evaluation pending (award gate closed)",
+    "in evaluation, every evaluation complete (award gate open)",
+)
+GATE_OPEN = ("published, closed (deadline passed)", "in evaluation, every evaluation complete (award gate open)")
+DECIDED = ("awarded", "closed without award")
+PUBLIC = ("published, open", *IN_EVALUATION, *DECIDED, "cancelled after publication")
 
 
 def _only(allowed_in: dict[str, set[str]]) -> dict[str, set[str]]:
@@ -281,12 +325,13 @@ EXPECTED_CHALLENGE = {
     ),
     "challenges.approve_challenge": _only({"awaiting review": {"programme_manager"}}),
     "challenges.publish_challenge": _only({"approved": {"programme_manager"}}),
-    # The body's admin or a programme manager cancels, with a reason, until it is cancelled.
+    # The body's admin or a programme manager cancels, with a reason, until it is cancelled
+    # or its outcome decided — during the evaluation too.
     "challenges.cancel_challenge": _only(
         {
             state: {"org_admin", "programme_manager"}
             for state in CHALLENGE_STATES
-            if state != "cancelled after publication"
+            if state not in ("cancelled after publication", *DECIDED)
         }
     ),
     # Only a member of a verified company, only while the call is open.
@@ -295,15 +340,8 @@ EXPECTED_CHALLENGE = {
     # deadline); the author and the body's admin answer while it is published; the body and
     # programme managers see those waiting, once the challenge was public.
     "challenges.ask_question": _only({"published, open": {"company_member"}}),
-    "challenges.answer_question": _only(
-        dict.fromkeys(("published, open", "published, closed (deadline passed)"), MEMBERS)
-    ),
-    "challenges.view_pending_questions": _only(
-        dict.fromkeys(
-            ("published, open", "published, closed (deadline passed)", "cancelled after publication"),
-            MEMBERS | {"programme_manager"},
-        )
-    ),
+    "challenges.answer_question": _only(dict.fromkeys(("published, open", *IN_EVALUATION), MEMBERS)),
+    "challenges.view_pending_questions": _only(dict.fromkeys(PUBLIC, MEMBERS | {"programme_manager"})),
 }
 
 # Proposals, sealed until the deadline: the total count to the body and programme managers
@@ -311,24 +349,95 @@ EXPECTED_CHALLENGE = {
 # programme managers (the matrix's public servant is the challenge's author).
 EXPECTED_CHALLENGE |= {
     "challenges.submit_proposal": _only({"published, open": {"company_member"}}),
-    "challenges.view_proposals": _only({"published, closed (deadline passed)": MEMBERS | {"programme_manager"}}),
+    "challenges.view_proposals": _only(dict.fromkeys((*IN_EVALUATION, *DECIDED), MEMBERS | {"programme_manager"})),
     "challenges.view_proposal_count": _only(dict.fromkeys(PUBLIC, MEMBERS | {"programme_manager"})),
 }
-# The proposal is the company member's company's.
+# Matchmaking: the body sees the recommendations for its challenge in every state; programme
+# managers once it is sent for review, as they see the challenge itself.
+EXPECTED_CHALLENGE["challenges.view_matches"] = _only(
+    {
+        **dict.fromkeys(INSIDE, MEMBERS),
+        **dict.fromkeys((*IN_REVIEW, *PUBLIC), MEMBERS | {"programme_manager"}),
+    }
+)
+# Evaluation and outcome. Programme managers assign evaluators after the deadline until the
+# outcome; the author, the body's admin and programme managers read the board from the
+# deadline on (an evaluator never does); the drafter (author or body's admin) decides the
+# outcome once the award gate is open, then records the contract of an award.
+MANAGER = {"programme_manager"}
+BIDDER = {"company_member"}
+EXPECTED_CHALLENGE |= {
+    "challenges.assign_evaluators": _only(dict.fromkeys(IN_EVALUATION, MANAGER)),
+    "challenges.view_evaluations": _only(dict.fromkeys((*IN_EVALUATION, *DECIDED), MEMBERS | {"programme_manager"})),
+    # A closed challenge without proposals has nothing to award: it can only close without award.
+    "challenges.award_challenge": _only({"in evaluation, every evaluation complete (award gate open)": MEMBERS}),
+    "challenges.close_without_award": _only(dict.fromkeys(GATE_OPEN, MEMBERS)),
+    "challenges.record_contract": _only({"awarded": MEMBERS}),
+}
+
+# The proposal is the company member's company's. After the deadline the public body and
+# programme managers read it, and the evaluator once cleared to score it (not when recused).
+PROPOSAL_STATES = [state for state, _make in rolematrix.SUBJECTS["proposal"].states]
+READERS_AFTER = {"company_member"} | MEMBERS | {"programme_manager"}
+
+
+def _proposal_only(allowed_in: dict[str, set[str]]) -> dict[str, set[str]]:
+    return {state: allowed_in.get(state, NONE) for state in PROPOSAL_STATES}
+
+
 EXPECTED_PROPOSAL = {
-    "challenges.view_proposal": {
-        "submitted, challenge open": {"company_member"},
-        "withdrawn, challenge open": {"company_member"},
-        "submitted, challenge closed (deadline passed)": {"company_member"} | MEMBERS | {"programme_manager"},
-    },
-    **{
-        perm: {
+    "challenges.view_proposal": _proposal_only(
+        {
             "submitted, challenge open": {"company_member"},
-            "withdrawn, challenge open": NONE,
-            "submitted, challenge closed (deadline passed)": NONE,
+            "withdrawn, challenge open": {"company_member"},
+            "submitted, challenge closed (deadline passed)": READERS_AFTER,
+            "submitted, challenge closed, the evaluator cleared to score it": READERS_AFTER | {"evaluator"},
+            "submitted, challenge closed, the evaluator recused": READERS_AFTER,
+            # The evaluator completed their evaluation of these.
+            "submitted, challenge awarded to it": READERS_AFTER | {"evaluator"},
+            "submitted, challenge closed without award": READERS_AFTER | {"evaluator"},
+            # Withdrawn before the deadline: only its company ever reads it.
+            "withdrawn, challenge awarded": {"company_member"},
         }
+    ),
+    **{
+        perm: _proposal_only({"submitted, challenge open": {"company_member"}})
         for perm in ("challenges.change_proposal", "challenges.withdraw_proposal")
     },
+    # Feedback: the bidding company, once the outcome is decided, either way.
+    "challenges.view_feedback": _proposal_only(
+        dict.fromkeys(("submitted, challenge awarded to it", "submitted, challenge closed without award"), BIDDER)
+    ),
+}
+
+# The evaluation is the evaluator's, of the company member's company's proposal to a challenge
+# in evaluation (or, last, awarded). The evaluator declares once, then scores until complete;
+# programme managers reopen a completed one or remove one not completed, before the outcome;
+# the public body and programme managers read it once the evaluator has declared.
+EVALUATION_STATES = [state for state, _make in rolematrix.SUBJECTS["evaluation"].states]
+
+
+def _evaluation_only(allowed_in: dict[str, set[str]]) -> dict[str, set[str]]:
+    return {state: allowed_in.get(state, NONE) for state in EVALUATION_STATES}
+
+
+EXPECTED_EVALUATION = {
+    "challenges.declare_conflict": _evaluation_only({"assigned, conflict of interest not declared": {"evaluator"}}),
+    "challenges.score_proposal": _evaluation_only({"cleared (no conflict), scoring": {"evaluator"}}),
+    "challenges.view_evaluation": _evaluation_only(
+        {
+            "assigned, conflict of interest not declared": {"evaluator"},
+            **{
+                state: {"evaluator"} | MEMBERS | {"programme_manager"}
+                for state in EVALUATION_STATES
+                if state != "assigned, conflict of interest not declared"
+            },
+        }
+    ),
+    "challenges.reopen_evaluation": _evaluation_only({"completed": {"programme_manager"}}),
+    "challenges.unassign_evaluator": _evaluation_only(
+        dict.fromkeys(("assigned, conflict of interest not declared", "cleared (no conflict), scoring"), MANAGER)
+    ),
 }
 
 
@@ -342,7 +451,7 @@ def make_challenge(state: str, author=None):
     extra = {"author": author} if author is not None else {}
     if author is not None:
         extra["owner"] = author.memberships.get().organisation
-    return ChallengeFactory(
+    challenge = ChallengeFactory(
         status=spec["status"],
         published_at=now - timezone.timedelta(days=20) if spec.get("published") else None,
         organisation_approved_at=now - timezone.timedelta(days=25)
@@ -351,6 +460,35 @@ def make_challenge(state: str, author=None):
         deadline=now - timezone.timedelta(days=1) if spec.get("closed") else now + timezone.timedelta(days=30),
         **extra,
     )
+    if spec.get("evaluation"):
+        _evaluated(challenge, spec["evaluation"], awarded=spec["status"] == "awarded")
+    return challenge
+
+
+def _evaluated(challenge, evaluation_status: str, *, awarded: bool):
+    """A company's proposal to the challenge, an evaluator's evaluation of it in
+    `evaluation_status`, and, if `awarded`, its award."""
+    from ponte.challenges.models import Award, Evaluation, Proposal
+    from tests.factories import CompanyFactory
+
+    company = CompanyFactory()
+    proposal = Proposal.objects.create(
+        challenge=challenge,
+        company=company,
+        submitted_by=MembershipFactory(organisation=company).user,
+        approach="Approach",
+        team="Team",
+        price=1000,
+        timeline="Timeline",
+    )
+    Evaluation.objects.create(
+        proposal=proposal,
+        evaluator=UserFactory(is_evaluator=True),
+        assigned_by=UserFactory(is_programme_manager=True),
+        status=evaluation_status,
+    )
+    if awarded:
+        Award.objects.create(challenge=challenge, proposal=proposal, supplier=company, value=proposal.price)
 
 
 @pytest.mark.django_db

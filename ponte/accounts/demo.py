@@ -17,6 +17,8 @@ PEOPLE = [
     ("manager@example.org", "Elise Martin", "fr", "programme manager", {"is_programme_manager": True}),
     ("sponsor@example.org", "Tomaž Novak", "sl", "sponsor", {"is_sponsor": True}),
     ("evaluator@example.org", "Luc Dubois", "nl", "evaluator", {"is_evaluator": True}),
+    # A second evaluator, so that each proposal is scored twice.
+    ("evaluator2@example.org", "Marta Ribeiro", "pt-pt", "evaluator", {"is_evaluator": True}),
     ("moderator@example.org", "Inês Costa", "pt-pt", "moderator", {"is_moderator": True}),
     ("servant@example.org", "Joana Ferreira", "pt-pt", "public servant (AMA, Portugal)", {}),
     ("orgadmin@example.org", "Rui Almeida", "pt-pt", "organisation admin (AMA, Portugal)", {}),
@@ -46,8 +48,12 @@ def build_demo(stdout=None) -> None:
 
 
 def sign_in_table() -> list[tuple[str, str, str]]:
+    """(role, e-mail, two-factor secret or "") for each demo person. Who needs a code is
+    asked of the same predicate that sign-in enforces, on an unsaved person with the flags."""
+    from .roles import requires_two_factor
+
     rows = []
     for email, _name, _language, role, flags in PEOPLE:
-        needs_code = bool(flags.get("is_staff") or flags.get("is_programme_manager") or flags.get("is_sponsor"))
+        needs_code = requires_two_factor(User(email=email, **flags))
         rows.append((role, email, demo_totp_secret(email) if needs_code else ""))
     return rows

@@ -41,4 +41,5 @@ def is_moderator(user) -> bool:
 is_staff_role = is_programme_manager | is_platform_admin
 
 # These roles hold power over others' work: they must sign in with a second factor.
-requires_two_factor = is_programme_manager | is_sponsor | is_platform_admin
+# Evaluators read sealed commercial proposals and their scores decide awards.
+requires_two_factor = is_programme_manager | is_sponsor | is_evaluator | is_platform_admin

@@ -4,6 +4,7 @@ import re
 from datetime import date, datetime, time
 from typing import Literal
 
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 from ninja import Path, Query, Router, Schema, Status
@@ -17,7 +18,8 @@ from ponte.organisations.models import Sector
 
 from . import queries
 from .exports import CURRENCY, public_state
-from .models import Instrument
+from .models import DECIDED, Instrument
+from .models import Status as ChallengeStatus
 
 router = Router(tags=["challenges"], auth=ANYONE)
 
@@ -36,6 +38,78 @@ class CriterionOut(Schema):
     weight: int = Field(..., description="Weight in percent; a challenge's weights add up to 100")
 
 
+class SupplierOut(Schema):
+    id: int
+    slug: str
+    name: str
+    sme: bool = Field(..., description="Whether the supplier is a small or medium-sized enterprise")
+
+    @staticmethod
+    def resolve_sme(obj):
+        return obj.is_sme
+
+
+class ContractOut(Schema):
+    """The contract the public body signed with the supplier after the award."""
+
+    title: str
+    value: str = Field(..., description="Decimal amount, excluding VAT")
+    currency: str
+    date_signed: date
+    period_start: date
+    period_end: date
+
+    @staticmethod
+    def resolve_value(obj):
+        return f"{obj.value:.2f}"
+
+    @staticmethod
+    def resolve_currency(obj):
+        return CURRENCY
+
+
+class AwardOut(Schema):
+    id: int
+    supplier: SupplierOut
+    value: str = Field(..., description="Decimal amount, excluding VAT")
+    currency: str
+    awarded_at: datetime
+    contract: ContractOut | None = Field(None, description="Once the contract is signed and recorded")
+
+    @staticmethod
+    def resolve_value(obj):
+        return f"{obj.value:.2f}"
+
+    @staticmethod
+    def resolve_currency(obj):
+        return CURRENCY
+
+    @staticmethod
+    def resolve_contract(obj):
+        return getattr(obj, "contract", None)
+
+
+class OutcomeOut(Schema):
+    """How a challenge ended once its proposals were evaluated: awarded or closed without award."""
+
+    status: Literal["awarded", "not_awarded"]
+    decided_at: datetime
+    justification: str = Field(..., description="Why these proposals were awarded, or why none was")
+    awards: list[AwardOut] = Field(..., description="Empty when closed without award")
+
+    @staticmethod
+    def resolve_decided_at(obj):
+        return obj.awarded_at if obj.status == ChallengeStatus.AWARDED else obj.closed_at
+
+    @staticmethod
+    def resolve_justification(obj):
+        return obj.outcome_justification
+
+    @staticmethod
+    def resolve_awards(obj):
+        return list(obj.awards.all()) if obj.status == ChallengeStatus.AWARDED else []
+
+
 class ChallengeOut(Schema):
     id: int
     url: str
@@ -49,18 +123,24 @@ class ChallengeOut(Schema):
     deadline: datetime | None
     status: str = Field(
         ...,
-        description="open, closed (the deadline has passed), cancelled, under review (a published challenge's "
-        "revision), or for a challenge never published its drafting status",
+        description="open, closed (the deadline has passed, the outcome is not decided yet), awarded, "
+        "not_awarded (closed without award), cancelled, under review (a published challenge's revision), or for "
+        "a challenge never published its drafting status",
     )
     sectors: list[str]
     cpv_codes: list[CpvOut]
     languages: list[str]
     published_at: datetime | None
     updated_at: datetime
+    outcome: OutcomeOut | None = Field(None, description="Once the outcome is decided")
 
     @staticmethod
     def resolve_url(obj, context):
         return context["request"].build_absolute_uri(obj.get_absolute_url())
+
+    @staticmethod
+    def resolve_outcome(obj):
+        return obj if obj.status in DECIDED else None
 
     @staticmethod
     def resolve_organisation(obj):
@@ -107,7 +187,7 @@ class ChallengeDetailOut(ChallengeOut):
 
 
 class ChallengeFilters(Schema):
-    status: Literal["open", "closed", "cancelled"] | None = None
+    status: Literal["open", "closed", "awarded", "not_awarded", "cancelled"] | None = None
     sector: Sector | None = None
     cpv: str | None = Field(None, pattern=r"^\d{2,8}(-\d)?$", description="A CPV code or its first digits")
     instrument: Instrument | None = None
@@ -130,12 +210,13 @@ class ChallengeFilters(Schema):
 @router.get("", response=list[ChallengeOut], summary="Published challenges")
 @paginate(LimitOffset)
 def list_challenges(request, filters: Query[ChallengeFilters]):
-    """Every challenge that was published (open, closed, cancelled or under review), as on the
-    public list. Drafts are never listed; those who may see one read it by its id."""
+    """Every challenge that was published (open, closed, awarded, closed without award,
+    cancelled or under review), as on the public list, with its outcome once decided. Drafts
+    are never listed; those who may see one read it by its id."""
     deadline_before = None
     if filters.deadline_before is not None:
         deadline_before = timezone.make_aware(datetime.combine(filters.deadline_before, time.max))
-    return queries.challenge_list(
+    challenges = queries.challenge_list(
         request.user,
         state=filters.status or "",
         sector=filters.sector or "",
@@ -146,6 +227,7 @@ def list_challenges(request, filters: Query[ChallengeFilters]):
         deadline_before=deadline_before,
         q=filters.q or "",
     ).select_related("owner")
+    return queries.with_outcome(challenges)
 
 
 @router.get("/{id}", response={200: ChallengeDetailOut, 404: Problem}, summary="One challenge")
@@ -153,6 +235,7 @@ def get_challenge(request, id: int = Path(..., ge=1, le=MAX_ID)):
     challenge = queries.challenge_detail(request.user, id)
     if challenge is None:
         raise Http404
+    prefetch_related_objects([challenge], queries.awards_prefetch())
     return challenge
 
 
@@ -199,6 +282,40 @@ class CriterionResponseOut(Schema):
     response: str
 
 
+class EvaluatorCommentOut(Schema):
+    evaluator: str = Field(..., description="An anonymous label, such as “Evaluator 1”: evaluators are not named")
+    score: int | None
+    comment: str
+
+
+class CriterionFeedbackOut(Schema):
+    criterion: str
+    weight: int = Field(..., description="Weight in percent")
+    score: str | None = Field(..., description="Mean score on the scale 0 to 5, as a decimal")
+    comments: list[EvaluatorCommentOut]
+
+    @staticmethod
+    def resolve_score(obj):
+        return None if obj.score is None else f"{obj.score:.2f}"
+
+    @staticmethod
+    def resolve_comments(obj):
+        return [{"evaluator": label, "score": score, "comment": comment} for label, score, comment in obj.comments]
+
+
+class FeedbackOut(Schema):
+    """What the evaluators made of your company's proposal, told once the outcome is decided."""
+
+    awarded: bool
+    justification: str = Field(..., description="The public body's reason for the outcome")
+    total: str | None = Field(..., description="Weighted mean score on the scale 0 to 5, as a decimal")
+    criteria: list[CriterionFeedbackOut]
+
+    @staticmethod
+    def resolve_total(obj):
+        return None if obj.total is None else f"{obj.total:.2f}"
+
+
 class ProposalOut(Schema):
     id: int
     url: str
@@ -215,6 +332,12 @@ class ProposalOut(Schema):
     submitted_at: datetime
     updated_at: datetime
     withdrawn_at: datetime | None
+    outcome: Literal["awarded", "not_awarded"] | None = Field(
+        None, description="Your company's proposal only, once the challenge's outcome is decided"
+    )
+    feedback: FeedbackOut | None = Field(
+        None, description="Your company's proposal only, once the challenge's outcome is decided"
+    )
 
     @staticmethod
     def resolve_url(obj, context):
@@ -223,6 +346,15 @@ class ProposalOut(Schema):
     @staticmethod
     def resolve_challenge(obj):
         return obj.challenge_id
+
+    @staticmethod
+    def resolve_outcome(obj):
+        feedback = getattr(obj, "own_feedback", None)
+        return None if feedback is None else ("awarded" if feedback.awarded else "not_awarded")
+
+    @staticmethod
+    def resolve_feedback(obj):
+        return getattr(obj, "own_feedback", None)
 
     @staticmethod
     def resolve_company(obj):
@@ -270,6 +402,18 @@ def _visible_challenge(request, id):
     return challenge
 
 
+def _with_feedback(user, proposals: list) -> list:
+    """Give each of the caller's company's own standing proposals, once the outcome is decided,
+    its outcome and feedback (challenges.view_feedback). Nobody else's: those who read every
+    proposal after the deadline have the evaluation board."""
+    from .evaluation import feedback_for
+
+    for proposal in proposals:
+        if user.has_perm("challenges.view_feedback", proposal):
+            proposal.own_feedback = feedback_for(proposal)
+    return proposals
+
+
 @router.get(
     "/{id}/proposals/",
     response={200: list[ProposalOut], 404: Problem},
@@ -278,10 +422,11 @@ def _visible_challenge(request, id):
 def list_proposals(request, id: int = Path(..., ge=1, le=MAX_ID)):
     """Proposals are sealed until the deadline: before it you read only your own company's;
     after it, the challenge's author, its public body's admins and programme managers read
-    all of them. Nobody else reads any."""
+    all of them. Nobody else reads any. Once the outcome is decided, your company's own
+    proposal says whether it was awarded, with the evaluators' feedback."""
     from .proposals import proposals_visible_to
 
-    return list(proposals_visible_to(request.user, _visible_challenge(request, id)))
+    return _with_feedback(request.user, list(proposals_visible_to(request.user, _visible_challenge(request, id))))
 
 
 @router.get(
@@ -295,7 +440,7 @@ def get_proposal(request, id: int = Path(..., ge=1, le=MAX_ID), proposal_id: int
     proposal = proposals_visible_to(request.user, _visible_challenge(request, id)).filter(pk=proposal_id).first()
     if proposal is None:
         raise Http404
-    return proposal
+    return _with_feedback(request.user, [proposal])[0]
 
 
 @router.post(

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from ponte.accounts.roles import is_authenticated, is_programme_manager
+from ponte.accounts.roles import is_authenticated, is_evaluator, is_programme_manager
 from ponte.core.models import EmailChannel
 from ponte.core.registry import (
     DashboardFigure,
@@ -21,8 +21,17 @@ registry.add_nav(NavItem(label=_("Challenges"), url_name="challenges:list", orde
 registry.add_export(
     Export(
         key="challenges",
-        label=_("Challenges (CSV): every published challenge, open, closed or cancelled"),
+        label=_(
+            "Challenges (CSV): every published challenge, open, closed, awarded, closed without award or cancelled"
+        ),
         url_name="challenges:export_csv",
+    )
+)
+registry.add_export(
+    Export(
+        key="challenges.awards",
+        label=_("Awards (CSV): every award of a challenge, with its supplier, value and signed contract"),
+        url_name="challenges:export_awards_csv",
     )
 )
 
@@ -230,3 +239,80 @@ def _register_proposals() -> None:
 
 
 _register_proposals()
+
+
+# Evaluation and award (evaluation.py, award.py) ------------------------------------------
+
+
+def _evaluations_waiting(user) -> int:
+    from .models import PENDING_EVALUATION
+
+    return user.evaluations.filter(status__in=PENDING_EVALUATION, proposal__challenge__status="published").count()
+
+
+registry.add_nav(
+    NavItem(label=_("My evaluations"), url_name="challenges:my_evaluations", visible=is_evaluator, order=15)
+)
+registry.add_figure(
+    DashboardFigure(
+        key="challenges.evaluations_waiting",
+        label=_("Evaluations waiting for you"),
+        value=_evaluations_waiting,
+        url_name="challenges:my_evaluations",
+        visible=is_evaluator,
+    )
+)
+for kind in [
+    NotificationKind(
+        "challenges.evaluation_assigned",
+        _("Proposals assigned to you for evaluation"),
+        _("You are asked to evaluate proposals to “%(challenge)s”"),
+    ),
+    NotificationKind(
+        "challenges.evaluator_recused",
+        _("Evaluators who declare a conflict of interest"),
+        _("An evaluator of “%(challenge)s” declared a conflict of interest: assign another if needed"),
+    ),
+    NotificationKind(
+        "challenges.evaluation_reopened",
+        _("Evaluations sent back to you"),
+        _("Your evaluation for “%(challenge)s” is sent back to you: %(reason)s"),
+    ),
+    NotificationKind(
+        "challenges.evaluations_complete",
+        _("Challenges whose evaluation is complete"),
+        _("Every evaluation of “%(challenge)s” is complete: you can decide the outcome"),
+    ),
+    NotificationKind(
+        "challenges.proposal_awarded",
+        _("Outcome of your company's proposals"),
+        _("Your company's proposal to “%(challenge)s” is awarded: read the feedback"),
+    ),
+    NotificationKind(
+        "challenges.proposal_not_awarded",
+        _("Proposals of your company that are not awarded"),
+        _("Your company's proposal to “%(challenge)s” is not awarded: read the feedback"),
+    ),
+]:
+    registry.add_notification_kind(kind)
+
+
+# Matchmaking (matching.py, matching_data.py) ----------------------------------------------
+
+
+def _is_company_member(user) -> bool:
+    from .rules import is_company_member
+
+    return is_company_member(user)
+
+
+def _generate_matching(scale, progress) -> None:
+    from . import matching_data
+
+    matching_data.build(scale, progress)
+
+
+registry.add_nav(
+    NavItem(label=_("Challenges for you"), url_name="challenges:recommended", visible=_is_company_member, order=12)
+)
+registry.add_data_builder(DataBuilder(key="matching", order=50, generate=_generate_matching))

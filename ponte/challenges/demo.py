@@ -1,8 +1,10 @@
 """The challenges of the demo world, drawn from the real programmes: problems that AMA and
 LabX in Portugal, Nido's Government Buys Innovation in Belgium and Slovenia's ministry have
 brought to companies. Each is written as a problem, never as a solution, and stands at one
-stage of the lifecycle. States are reached through the services, so the audit trail and the
-notifications are real; only what must lie in the past is set directly."""
+stage of the lifecycle — from a draft to an award with its signed pilot contract. States are
+reached through the services, so the audit trail and the notifications are real; only what
+must lie in the past (deadlines, proposals sent before them, the dates of decisions) is set
+directly."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -26,6 +28,9 @@ STEPS = {
     "closed": ["submit", "approve_for_organisation", "approve", "publish"],
     "cancelled": ["submit", "approve_for_organisation", "approve", "publish", "cancel"],
 }
+# Past their deadline: evaluated (see build_evaluations) and, for some, decided.
+EVALUATED_STAGES = ("evaluation", "awaiting_decision", "awarded", "not_awarded")
+STEPS.update(dict.fromkeys(EVALUATED_STAGES, STEPS["closed"]))
 
 STANDARD_CRITERIA = [
     {"name": "Understanding of the problem and of the people affected", "weight": 30},
@@ -215,6 +220,246 @@ CHALLENGES = [
         "interests": [("company@example.org", "civic-data-labs")],
     },
     {
+        # Two evaluators at work: the board shows "1 of 2 evaluations done", one recusal, and
+        # evaluator@ has one company to declare and one proposal to score.
+        "stage": "evaluation",
+        "owner": "labx",
+        "author": "servant@example.org",
+        "admin": "orgadmin@example.org",
+        "title": "Patients in rural areas miss hospital appointments for lack of transport",
+        "summary": "In Portugal's interior, outpatients miss hospital appointments because no bus runs at the "
+        "right time and a taxi costs more than they can pay.",
+        "context": "LabX heard this in fieldwork with health centres and municipalities of the interior. "
+        "Non-urgent patient transport exists, but only for some conditions and on prescription.",
+        "problem": "Patients miss or postpone consultations and exams, waiting lists grow, and hospitals "
+        "cannot tell in advance who will not make it. Nobody sees, across municipalities, how patients "
+        "travel to hospital.",
+        "affected": "Older people and people without a car in low-density municipalities, their families, "
+        "and the hospital teams whose slots go unused.",
+        "desired_outcomes": "Fewer appointments missed for lack of transport, and municipalities and "
+        "hospitals that plan transport together.",
+        "constraints": "Health data stays with the hospital; any sharing follows the GDPR and is agreed with "
+        "its data protection officer.",
+        "sectors": ["health", "mobility"],
+        "cpv": ["60130000-8", "72316000-3"],
+        "languages": ["pt-pt", "en"],
+        "budget": "30000",
+        "weeks": 6,
+        "closed_days_ago": 9,
+        "bids": [
+            {
+                "company": "ljubljana-mobility",
+                "by": "admin@example.org",
+                "price": "27500",
+                "approach": "Rides on demand, booked by phone or at the health centre and pooled by "
+                "appointment time, run with the municipalities' school-transport vehicles between school runs.",
+                "evaluations": {
+                    "evaluator@example.org": ("completed", [5, 4, 4, 3]),
+                    "evaluator2@example.org": ("completed", [4, 5, 4, 3]),
+                },
+            },
+            {
+                "company": "civic-data-labs",
+                "by": "company@example.org",
+                "price": "24000",
+                "approach": "Map how patients travel to hospital from anonymised appointment data, then test "
+                "reminder calls that offer a pooled ride, in one hospital for three months.",
+                "evaluations": {
+                    "evaluator@example.org": ("assigned", None),
+                    "evaluator2@example.org": ("completed", [4, 4, 3, 5]),
+                },
+            },
+            {
+                "company": "lisbon-health-analytics",
+                "by": "admin@example.org",
+                "price": "29000",
+                "approach": "Predict which appointments are at risk of a no-show for lack of transport and "
+                "offer those patients a seat on an existing transport run or a teleconsultation.",
+                "evaluations": {
+                    "evaluator@example.org": (
+                        "cleared",
+                        {
+                            0: (4, "Knows hospital scheduling well and has talked to patients' associations."),
+                            1: (None, "Check how patients would actually be offered a seat."),
+                        },
+                    ),
+                    "evaluator2@example.org": (
+                        "recused",
+                        "I worked at Lisbon Health Analytics until 2024 and know its founders well.",
+                    ),
+                },
+            },
+        ],
+    },
+    {
+        # Awarded, with feedback sent to every bidder and the pilot contract signed.
+        "stage": "awarded",
+        "owner": "ministry-of-public-administration-si",
+        "author": "sponsor@example.org",
+        "admin": "admin@example.org",
+        "title": "Older residents of small municipalities cannot reach their administrative unit",
+        "summary": "Renewing an identity card or registering a vehicle means a trip to one of Slovenia's 58 "
+        "administrative units; many older residents of small municipalities have no way to get there.",
+        "context": "Raised by municipalities in Partnership for Change. In many rural areas public transport "
+        "runs only on school days, and only to the regional bus station.",
+        "problem": "Older residents depend on relatives or give up, so documents expire and simple matters "
+        "take weeks. Staff visiting villages with a mobile office reach few places.",
+        "affected": "Residents over 65 without a car in small municipalities, their relatives, and the staff "
+        "of the administrative units.",
+        "desired_outcomes": "Residents reach their administrative unit when they need to, at a cost their "
+        "municipality can sustain.",
+        "sectors": ["mobility", "social"],
+        "cpv": ["60140000-1", "60130000-8"],
+        "languages": ["sl", "en"],
+        "budget": "30000",
+        "weeks": 6,
+        "closed_days_ago": 75,
+        "bids": [
+            {
+                "company": "ljubljana-mobility",
+                "by": "admin@example.org",
+                "price": "26000",
+                "approach": "Rides on demand booked by phone, pooled with the municipalities' transport for "
+                "older people, tested in two municipalities around one administrative unit for three months.",
+                "evaluations": {
+                    "evaluator@example.org": ("completed", [4, 5, 4, 3]),
+                    "evaluator2@example.org": ("completed", [5, 4, 4, 4]),
+                },
+            },
+            {
+                "company": "civic-data-labs",
+                "by": "company@example.org",
+                "price": "18500",
+                "approach": "An open map of travel times to each administrative unit, and a booking assistant "
+                "that gives residents of the same village appointments on the same day.",
+                "evaluations": {
+                    "evaluator@example.org": ("completed", [4, 3, 3, 5]),
+                    "evaluator2@example.org": ("completed", [3, 3, 4, 4]),
+                },
+            },
+        ],
+        "outcome": {
+            "award": ["ljubljana-mobility"],
+            "justification": "Ljubljana Mobility Solutions ranked first on impact and feasibility: its rides "
+            "take residents from their door to the counter and reuse vehicles the municipalities already run. "
+            "The travel-time map proposed by Civic Data Labs is useful, but would not by itself bring anyone "
+            "to the counter during the pilot.",
+            "days_ago": 40,
+            "contract": {
+                "title": "Pilot: rides on demand to the administrative unit for older residents",
+                "value": "26000",
+                "signed_days_ago": 30,
+                "starts_days_ago": 21,
+                "weeks": 13,
+            },
+        },
+    },
+    {
+        # Every evaluation complete: the public body decides (servant@ or orgadmin@). The two
+        # proposals together exceed the budget ceiling, so at most one can be awarded.
+        "stage": "awaiting_decision",
+        "owner": "ama",
+        "author": "servant@example.org",
+        "admin": "orgadmin@example.org",
+        "title": "Public forms ask again for data the administration already holds",
+        "summary": "People type their address, family details and tax number into form after form, although "
+        "another administration already holds them.",
+        "context": "Portugal's interoperability platform (iAP) lets administrations exchange data with the "
+        "person's consent, and the law sets the once-only principle. Few online services use it yet.",
+        "problem": "Every form asks again, people make mistakes when copying, and staff correct them by hand. "
+        "We do not know which data is asked for most often, nor which services could reuse it first.",
+        "affected": "Everyone who applies for a public service online, and the back-office staff who correct "
+        "the forms.",
+        "desired_outcomes": "Fewer fields to fill in on the most used forms, and fewer applications returned "
+        "for wrong data.",
+        "sectors": ["digital"],
+        "cpv": ["72212000-4", "72300000-8"],
+        "languages": ["pt-pt", "en"],
+        "budget": "30000",
+        "weeks": 6,
+        "closed_days_ago": 20,
+        "bids": [
+            {
+                "company": "civic-data-labs",
+                "by": "companyadmin@example.org",
+                "price": "26500",
+                "approach": "List the fields of the 30 most used forms, match them to what the iAP already "
+                "exchanges, and rebuild two forms so they fill in with consent; measure errors before and after.",
+                "evaluations": {
+                    "evaluator@example.org": ("completed", [5, 4, 4, 5]),
+                    "evaluator2@example.org": ("completed", [4, 4, 4, 4]),
+                },
+            },
+            {
+                "company": "lisbon-health-analytics",
+                "by": "admin@example.org",
+                "price": "24000",
+                "approach": "A consent service that fetches a person's data once per session and offers it to "
+                "any form that asks, tested on one service.",
+                "evaluations": {
+                    "evaluator@example.org": ("completed", [3, 3, 4, 3]),
+                    "evaluator2@example.org": ("completed", [3, 4, 3, 2]),
+                },
+            },
+        ],
+    },
+    {
+        # Evaluated and closed without award, the reason published.
+        "stage": "not_awarded",
+        "owner": "nido",
+        "author": "admin@example.org",
+        "admin": "admin@example.org",
+        "title": "Federal offices are heated and lit for staff who work from home",
+        "summary": "Since hybrid working became the norm, many federal office floors are half empty on most "
+        "days, yet heated, cooled and lit as if they were full.",
+        "context": "A challenge brought to Government Buys Innovation by a federal public service, with the "
+        "Buildings Agency that manages the federal buildings.",
+        "problem": "Building systems run on fixed schedules. Nobody knows, floor by floor, how many people will "
+        "come in, so energy is spent on empty space.",
+        "affected": "The federal administration's energy bill and climate targets, and the staff who would "
+        "work on fewer, better-used floors.",
+        "desired_outcomes": "Energy use that follows how many people are actually in the building.",
+        "constraints": "No personal data on who is in the office; must work with the building management "
+        "systems in place.",
+        "sectors": ["energy", "environment"],
+        "cpv": ["71314200-4", "72316000-3"],
+        "languages": ["nl", "fr", "en"],
+        "budget": "30000",
+        "weeks": 6,
+        "closed_days_ago": 60,
+        "bids": [
+            {
+                "company": "nordgrid-energy",
+                "by": "admin@example.org",
+                "price": "29500",
+                "approach": "Replace the floor controllers with our smart-grid controllers and drive heating "
+                "and lighting from the desk-booking system.",
+                "evaluations": {
+                    "evaluator@example.org": ("completed", [3, 3, 1, 2]),
+                    "evaluator2@example.org": ("completed", [2, 3, 1, 2]),
+                },
+            },
+            {
+                "company": "civic-data-labs",
+                "by": "company@example.org",
+                "price": "21000",
+                "approach": "Estimate how full each floor is from anonymous Wi-Fi counts and suggest weekly "
+                "schedules for the existing systems.",
+                "evaluations": {
+                    "evaluator@example.org": ("completed", [3, 2, 2, 4]),
+                    "evaluator2@example.org": ("completed", [2, 2, 2, 3]),
+                },
+            },
+        ],
+        "outcome": {
+            "close": "Neither proposal can be carried out as offered: one replaces building controllers that "
+            "the Buildings Agency's maintenance contracts do not let us touch, and the other relies on Wi-Fi "
+            "data that our data protection officer advised against. We will launch the challenge again, with "
+            "these constraints stated, once the maintenance contracts are renewed.",
+            "days_ago": 30,
+        },
+    },
+    {
         "stage": "cancelled",
         "owner": "nido",
         "author": "admin@example.org",
@@ -296,7 +541,7 @@ def _build_one(spec, people, organisations, now) -> Challenge:
         challenge.refresh_from_db()
     for email, company_slug in spec.get("interests", []):
         services.interest_express(actor=people[email], challenge=challenge, company=organisations[company_slug])
-    if spec["stage"] == "closed":
+    if spec["stage"] in ("closed", *EVALUATED_STAGES):
         # The services refuse deadlines in the past: a closed call's dates are set directly.
         days = spec["closed_days_ago"]
         Challenge.objects.filter(pk=challenge.pk).update(
@@ -329,6 +574,7 @@ def build_demo(stdout=None) -> None:
     if stdout is not None and added:
         stdout.write(f"Challenges: {added} added.")
     build_exchanges(stdout)
+    build_evaluations(stdout)
 
 
 def _slugs():
@@ -336,6 +582,7 @@ def _slugs():
     for spec in CHALLENGES:
         slugs.add(spec["owner"])
         slugs.update(slug for _email, slug in spec.get("interests", []))
+        slugs.update(bid["company"] for bid in spec.get("bids", []))
     return slugs
 
 
@@ -411,3 +658,187 @@ def build_exchanges(stdout=None) -> None:
                 timeline="Six months.",
                 submitted_at=requests.deadline - timedelta(days=3),
             )
+
+
+# Evaluation and outcome ----------------------------------------------------------------
+
+# What evaluators write, by criterion (in STANDARD_CRITERIA's order) and level of the score:
+# one wording per evaluator, so that two evaluators of one proposal do not say the same.
+COMMENTS = [
+    {
+        "high": (
+            "Shows a first-hand grasp of who is affected and why; the fieldwork plan is concrete.",
+            "Written from the point of view of the people affected, not of the administration.",
+        ),
+        "mid": (
+            "Understands the problem in general terms; says little about the people hardest to reach.",
+            "A fair summary of our description, with few insights of its own.",
+        ),
+        "low": (
+            "Describes a technology rather than the problem; the people affected hardly appear.",
+            "Reads the problem as a lack of information, which our description rules out.",
+        ),
+    },
+    {
+        "high": (
+            "Likely to move the outcome we care about, and says how it will be measured.",
+            "The measures of success match our desired outcomes and can be checked within the pilot.",
+        ),
+        "mid": (
+            "Some impact is plausible, but the proposal does not say how much or how it will be measured.",
+            "The impact depends on a take-up that the proposal assumes rather than plans for.",
+        ),
+        "low": (
+            "Little reason to expect the outcome to change during the pilot.",
+            "The expected benefits are not linked to the desired outcomes.",
+        ),
+    },
+    {
+        "high": (
+            "A realistic plan: the team, the steps and the price fit the budget and the weeks available.",
+            "Reuses what is already in place, which keeps cost and risk low.",
+        ),
+        "mid": (
+            "Feasible, though the timeline leaves no margin for agreeing access to the data.",
+            "The price is close to the ceiling for the work described; some steps are vague.",
+        ),
+        "low": (
+            "Depends on changes to systems we do not control; not feasible in the time available.",
+            "The plan needs more time and money than the challenge offers.",
+        ),
+    },
+    {
+        "high": (
+            "Open source and open standards, with personal data kept to the minimum from the start.",
+            "Reusable by other administrations; the approach to data protection is convincing.",
+        ),
+        "mid": (
+            "Partly open; the licence of the core component is not stated.",
+            "Data protection is addressed, but only in general terms.",
+        ),
+        "low": (
+            "Proprietary and tied to the supplier's platform.",
+            "Collects more personal data than the purpose needs.",
+        ),
+    },
+]
+EVALUATORS = ["evaluator@example.org", "evaluator2@example.org"]
+
+
+def _comment(position: int, score: int, evaluator: str) -> str:
+    level = "high" if score >= 4 else "mid" if score == 3 else "low"
+    return COMMENTS[position][level][EVALUATORS.index(evaluator)]
+
+
+def build_evaluations(stdout=None) -> None:
+    """The proposals that closed calls received, evaluated by the two demo evaluators through
+    the services, and the outcome each challenge has reached. A challenge that already has its
+    proposals is left as it is."""
+    from .models import Proposal
+
+    people = {u.email: u for u in User.objects.filter(email__endswith="@example.org")}
+    organisations = {o.slug: o for o in Organisation.objects.filter(slug__in=_slugs())}
+    done = 0
+    for spec in CHALLENGES:
+        if "bids" not in spec:
+            continue
+        challenge = Challenge.objects.filter(owner=organisations[spec["owner"]], title=spec["title"]).first()
+        if challenge is None or not challenge.is_closed or Proposal.objects.filter(challenge=challenge).exists():
+            continue
+        _evaluate(challenge, spec, people, organisations)
+        _decide(challenge, spec, people)
+        done += 1
+    if stdout is not None and done:
+        stdout.write(f"Evaluations: {done} challenges evaluated.")
+
+
+def _evaluate(challenge: Challenge, spec, people, companies) -> None:
+    from . import evaluation
+    from .models import Proposal
+
+    criteria = list(challenge.criteria.order_by("position"))
+    proposals = []
+    # The call closed in the past: its proposals were submitted before the deadline.
+    for days_before, bid in enumerate(spec["bids"], start=2):
+        proposals.append(
+            Proposal.objects.create(
+                challenge=challenge,
+                company=companies[bid["company"]],
+                submitted_by=people[bid["by"]],
+                approach=bid["approach"],
+                criteria_responses=[
+                    {"criterion_id": c.pk, "criterion": c.name, "response": "Explained in our approach."}
+                    for c in criteria
+                ],
+                team="A project lead, a service designer and two developers, part-time.",
+                price=Decimal(bid["price"]),
+                timeline="Twelve weeks: three to prepare, eight to run the pilot, one to report.",
+                submitted_at=challenge.deadline - timedelta(days=days_before),
+            )
+        )
+    evaluation.evaluators_assign(
+        actor=people["manager@example.org"],
+        challenge=challenge,
+        proposals=proposals,
+        evaluators=[people[email] for email in EVALUATORS],
+    )
+    for proposal, bid in zip(proposals, spec["bids"], strict=True):
+        for email, (state, detail) in bid["evaluations"].items():
+            evaluator = people[email]
+            one = proposal.evaluations.get(evaluator=evaluator)
+            if state == "assigned":
+                continue
+            if state == "recused":
+                evaluation.conflict_declare(actor=evaluator, evaluation=one, has_conflict=True, note=detail)
+                continue
+            evaluation.conflict_declare(actor=evaluator, evaluation=one, has_conflict=False)
+            if state == "cleared":  # a draft: some scores and comments, not all
+                scores = {criteria[position].pk: value for position, value in detail.items()}
+            else:
+                scores = {
+                    c.pk: (score, _comment(position, score, email))
+                    for position, (c, score) in enumerate(zip(criteria, detail, strict=True))
+                }
+            evaluation.evaluation_save(actor=evaluator, evaluation=one, scores=scores, complete=state == "completed")
+
+
+def _decide(challenge: Challenge, spec, people) -> None:
+    """The outcome, through the services; then its dates are moved to when it was decided."""
+    from . import award as outcome
+    from .models import Award, Evaluation, Proposal
+
+    decision = spec.get("outcome")
+    if decision is None:
+        return
+    author = people[spec["author"]]
+    now = timezone.now()
+    when = now - timedelta(days=decision["days_ago"])
+    if "award" in decision:
+        chosen = Proposal.objects.filter(challenge=challenge, company__slug__in=decision["award"])
+        awards = outcome.challenge_award(
+            actor=author, challenge=challenge, proposals=list(chosen), justification=decision["justification"]
+        )
+        Challenge.objects.filter(pk=challenge.pk).update(awarded_at=when)
+        Award.objects.filter(pk__in=[a.pk for a in awards]).update(awarded_at=when)
+    else:
+        outcome.challenge_close_without_award(actor=author, challenge=challenge, reason=decision["close"])
+        Challenge.objects.filter(pk=challenge.pk).update(closed_at=when)
+    # The evaluators finished in the days between the deadline and the decision.
+    Evaluation.objects.filter(proposal__challenge=challenge, status="completed").update(
+        assigned_at=challenge.deadline + timedelta(days=1),
+        declared_at=challenge.deadline + timedelta(days=2),
+        completed_at=when - timedelta(days=3),
+    )
+    contract = decision.get("contract")
+    if contract is not None:
+        today = timezone.localdate()
+        start = today - timedelta(days=contract["starts_days_ago"])
+        outcome.contract_record(
+            actor=author,
+            award=Award.objects.get(challenge=challenge),
+            title=contract["title"],
+            value=contract["value"],
+            date_signed=today - timedelta(days=contract["signed_days_ago"]),
+            period_start=start,
+            period_end=start + timedelta(weeks=contract["weeks"]),
+        )

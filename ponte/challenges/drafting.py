@@ -9,14 +9,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ponte.accounts.roles import is_programme_manager
 from ponte.core.forms import add_service_errors
 from ponte.core.paging import paginate
+from ponte.organisations.queries import roles_of
 
-from . import queries, services
+from . import exports, queries, services
 from . import rules as challenge_rules
 from .forms import (
     BudgetForm,
@@ -27,7 +29,7 @@ from .forms import (
     criteria_formset,
     criteria_from,
 )
-from .models import Status
+from .models import Challenge, Status
 
 # The steps of the draft, in order: (key, title, form). "criteria" is a formset.
 STEPS = [
@@ -97,12 +99,24 @@ def _missing(challenge):
 
 @login_required
 def my_challenges(request):
+    # Once published, a challenge leaves the drafts: it is listed with the state the public
+    # reads (open, closed while evaluated, awarded, closed without award, cancelled).
+    published = paginate(
+        request,
+        Challenge.objects.filter(owner_id__in=list(roles_of(request.user)), published_at__isnull=False)
+        .select_related("owner")
+        .order_by("-published_at", "-pk"),
+    )
+    now = timezone.now()
+    for challenge in published.object_list:
+        challenge.public_state = exports.public_state(challenge, now)
     return render(
         request,
         "challenges/mine.html",
         {
             "drafts": queries.drafts_of(request.user),
             "to_approve": queries.awaiting_organisation(request.user),
+            "published": published,
             "can_create": request.user.has_perm("challenges.add_challenge"),
         },
     )

@@ -1,4 +1,5 @@
-"""Open data: the public challenges as CSV, and the public state every reader is shown."""
+"""Open data: the public challenges and their awards as CSV, and the public state every
+reader is shown."""
 
 from __future__ import annotations
 
@@ -28,21 +29,29 @@ COLUMNS = [
 
 CURRENCY = "EUR"
 
-# The state a reader is shown. "closed" is derived from the deadline, never stored; a
-# published challenge whose revision is being reviewed stays public, "under review".
+# The state a reader is shown. "closed" is derived from the deadline, never stored: the
+# deadline has passed and the outcome is not decided yet. Once decided a challenge is
+# "awarded" or "not_awarded" (closed without award). A published challenge whose revision
+# is being reviewed stays public, "under review".
 STATE_LABELS = {
     "open": _("Open"),
     "closed": _("Closed"),
+    "awarded": _("Awarded"),
+    "not_awarded": _("Closed without award"),
     "cancelled": _("Cancelled"),
     "under review": _("Under review"),
 }
 
 
 def public_state(challenge: Challenge, now=None) -> str:
-    """open, closed, cancelled or under review for a challenge that was published; for one
-    that never was, its status (draft, awaiting_review…)."""
+    """open, closed, awarded, not_awarded, cancelled or under review for a challenge that was
+    published; for one that never was, its status (draft, awaiting_review…)."""
     if challenge.status == Status.CANCELLED:
         return "cancelled"
+    if challenge.status == Status.AWARDED:
+        return "awarded"
+    if challenge.status == Status.NOT_AWARDED:
+        return "not_awarded"
     if challenge.status == Status.PUBLISHED:
         now = now or timezone.now()
         return "open" if challenge.deadline is not None and now < challenge.deadline else "closed"
@@ -79,10 +88,58 @@ def _rows(request):
         ]
 
 
-def challenges_csv(request):
+def _csv(rows, filename: str) -> StreamingHttpResponse:
     writer = csv.writer(_Echo())
-    response = StreamingHttpResponse(
-        (writer.writerow(row) for row in _rows(request)), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = 'attachment; filename="ponte-challenges.csv"'
+    response = StreamingHttpResponse((writer.writerow(row) for row in rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def challenges_csv(request):
+    return _csv(_rows(request), "ponte-challenges.csv")
+
+
+# Awards: one row per award, with the contract signed after it. Only what is public once
+# the outcome is decided: never a losing proposal, its price or its scores.
+AWARD_COLUMNS = [
+    "award_id",
+    "challenge_id",
+    "challenge_title",
+    "public_body",
+    "supplier",
+    "supplier_registration_number",
+    "supplier_sme",
+    "value",
+    "currency",
+    "awarded_at",
+    "contract_title",
+    "contract_date_signed",
+    "contract_value",
+    "challenge_url",
+]
+
+
+def _award_rows(request):
+    yield AWARD_COLUMNS
+    for award in queries.public_awards().iterator(chunk_size=1000):
+        contract = getattr(award, "contract", None)
+        yield [
+            award.pk,
+            award.challenge_id,
+            award.challenge.title,
+            award.challenge.owner.name,
+            award.supplier.name,
+            award.supplier.registration_number,
+            "true" if award.supplier.is_sme else "false",
+            f"{award.value:.2f}",
+            CURRENCY,
+            award.awarded_at.isoformat(),
+            contract.title if contract else "",
+            contract.date_signed.isoformat() if contract else "",
+            f"{contract.value:.2f}" if contract else "",
+            request.build_absolute_uri(award.challenge.get_absolute_url()),
+        ]
+
+
+def awards_csv(request):
+    return _csv(_award_rows(request), "ponte-awards.csv")

@@ -1,18 +1,41 @@
 """Synthetic challenges at scale, for benchmarks and query-count tests: mostly published
 (open or closed), some cancelled, some still in preparation, each with sectors, CPV codes
-and criteria weighted to 100."""
+and criteria weighted to 100. Closed ones carry what follows the deadline: proposals from
+companies, evaluations by generated evaluators in every state with their scores, and, for
+those decided, the award (often with its contract) or the reason for closing without award.
+
+Everything is written with bulk_create, batch by batch, from a random generator seeded by
+the scale: the same scale always produces the same data."""
 
 import random
 from datetime import timedelta
 from decimal import Decimal
 
+from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
+from ponte.accounts.models import User
 from ponte.organisations.models import Membership, Sector, SectorTag
 
-from .models import Challenge, CpvCode, Criterion, Instrument, Status
+from .models import (
+    SCORE_MAX,
+    SCORE_MIN,
+    Award,
+    Challenge,
+    Contract,
+    CpvCode,
+    Criterion,
+    Evaluation,
+    EvaluationStatus,
+    Instrument,
+    Proposal,
+    Score,
+    Status,
+)
 
 SIZES = {"S": 300, "M": 3_000, "L": 30_000}
+# The pool of evaluators each run adds, by scale.
+EVALUATORS = {"S": 12, "M": 60, "L": 300}
 BATCH = 2_000
 
 CPV = [
@@ -38,10 +61,12 @@ CRITERIA = [
     [("Impact on the people affected", 60), ("Cost and feasibility", 40)],
     [("Understanding", 25), ("Impact", 25), ("Feasibility", 25), ("Openness", 25)],
 ]
-# (status, share): mostly published.
+# (status, share): mostly published. "closed" is past its deadline and in evaluation.
 MIX = [
     ("open", 0.55),
-    ("closed", 0.25),
+    ("closed", 0.12),
+    (Status.AWARDED, 0.10),
+    (Status.NOT_AWARDED, 0.03),
     (Status.CANCELLED, 0.05),
     (Status.DRAFT, 0.05),
     (Status.AWAITING_ORGANISATION, 0.03),
@@ -67,6 +92,7 @@ def build(scale: str, progress) -> None:
     states = [state for state, _share in MIX]
     weights = [share for _state, share in MIX]
     run = Challenge.objects.filter(title__startswith="[gen]").count()
+    after = _AfterTheDeadline(scale, rng, now)
 
     bar = progress(total=total, desc="challenges")
     for start in range(0, total, BATCH):
@@ -82,9 +108,12 @@ def build(scale: str, progress) -> None:
                 rng.randrange(5, 31) * 1000 if instrument == Instrument.LOW_VALUE else rng.randrange(50, 500) * 1000
             )
             created = now - timedelta(days=rng.randrange(60, 400))
-            published = state in ("open", "closed", Status.CANCELLED)
+            published = state in ("open", *PAST_DEADLINE, Status.CANCELLED)
             if state == "closed":
                 deadline = now - timedelta(days=rng.randrange(1, 200))
+            elif state in DECIDED:
+                # Long enough ago for the evaluation, the decision and a contract to follow.
+                deadline = now - timedelta(days=rng.randrange(40, 400))
             else:
                 deadline = now + timedelta(days=rng.randrange(7, 120))
             batch.append(
@@ -101,6 +130,9 @@ def build(scale: str, progress) -> None:
                     budget_ceiling=Decimal(budget),
                     deadline=deadline,
                     status=Status.PUBLISHED if state in ("open", "closed") else state,
+                    awarded_at=deadline + timedelta(days=rng.randrange(10, 30)) if state == Status.AWARDED else None,
+                    closed_at=deadline + timedelta(days=rng.randrange(10, 30)) if state == Status.NOT_AWARDED else None,
+                    outcome_justification=OUTCOME.get(state, ""),
                     submitted_at=created + timedelta(days=5) if state != Status.DRAFT else None,
                     published_at=min(deadline, now) - timedelta(days=rng.randrange(20, 60)) if published else None,
                     cancelled_at=now - timedelta(days=1) if state == Status.CANCELLED else None,
@@ -120,7 +152,7 @@ def build(scale: str, progress) -> None:
             ],
             ignore_conflicts=True,
         )
-        Criterion.objects.bulk_create(
+        criteria = Criterion.objects.bulk_create(
             [
                 Criterion(challenge_id=c.pk, name=name, weight=weight, position=position)
                 for c in created_rows
@@ -128,5 +160,194 @@ def build(scale: str, progress) -> None:
             ],
             batch_size=BATCH,
         )
+        after.add([c for c in created_rows if c.deadline <= now and c.status in PAST_DEADLINE_STATUSES], criteria)
         bar.update(len(batch))
     bar.close()
+
+
+PAST_DEADLINE = ("closed", Status.AWARDED, Status.NOT_AWARDED)
+PAST_DEADLINE_STATUSES = (Status.PUBLISHED, Status.AWARDED, Status.NOT_AWARDED)
+DECIDED = (Status.AWARDED, Status.NOT_AWARDED)
+OUTCOME = {
+    Status.AWARDED: "Ranked first on the published criteria, within the budget ceiling.",
+    Status.NOT_AWARDED: "No proposal reached the minimum expected on impact; the need will be restated.",
+}
+# How the evaluations of a challenge still in evaluation stand: (state, share).
+IN_PROGRESS = [
+    (EvaluationStatus.COMPLETED, 0.5),
+    (EvaluationStatus.CLEARED, 0.2),
+    (EvaluationStatus.ASSIGNED, 0.2),
+    (EvaluationStatus.RECUSED, 0.1),
+]
+COMMENTS = [
+    "Clear on the problem and the people affected.",
+    "Plausible impact, measured during the pilot.",
+    "Realistic plan within the budget.",
+    "Says little about how success will be measured.",
+    "Depends on data we may not be able to share.",
+]
+
+
+class _AfterTheDeadline:
+    """Proposals, evaluations, scores, awards and contracts for the challenges past their
+    deadline, batch by batch."""
+
+    def __init__(self, scale: str, rng: random.Random, now) -> None:
+        self.rng, self.now = rng, now
+        companies: dict[int, int] = {}
+        for company_id, user_id in (
+            Membership.objects.filter(organisation__kind="company", organisation__status="verified")
+            .order_by("organisation_id", "pk")
+            .values_list("organisation_id", "user_id")
+        ):
+            companies.setdefault(company_id, user_id)
+        self.companies = companies
+        self.company_ids = sorted(companies)
+        self.manager_id = self._manager()
+        self.evaluator_ids = self._evaluators(EVALUATORS[scale]) if self.company_ids else []
+
+    def _manager(self) -> int:
+        manager = User.objects.filter(is_programme_manager=True, is_active=True).order_by("pk").first()
+        if manager is None:
+            manager, _created = User.objects.get_or_create(
+                email="gen-manager@example.net",
+                defaults={"name": "Generated programme manager", "is_programme_manager": True},
+            )
+        return manager.pk
+
+    def _evaluators(self, count: int) -> list[int]:
+        first = User.objects.filter(email__startswith="gen-evaluator-").count()
+        password = make_password(None)
+        User.objects.bulk_create(
+            [
+                User(
+                    email=f"gen-evaluator-{first + i}@example.net",
+                    name=f"Evaluator {first + i}",
+                    password=password,
+                    is_evaluator=True,
+                )
+                for i in range(count)
+            ]
+        )
+        # Generated evaluators only: the demo's evaluators keep a list a person can read.
+        return list(
+            User.objects.filter(email__startswith="gen-evaluator-", is_evaluator=True, is_active=True)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+
+    def add(self, challenges: list[Challenge], criteria: list[Criterion]) -> None:
+        if not challenges or not self.company_ids or len(self.evaluator_ids) < 2:
+            return
+        rng = self.rng
+        criteria_of: dict[int, list[Criterion]] = {}
+        for criterion in criteria:
+            criteria_of.setdefault(criterion.challenge_id, []).append(criterion)
+        proposals = []
+        for challenge in challenges:
+            decided = challenge.status in DECIDED
+            count = rng.randrange(1, 5) if decided else rng.choice([0, 1, 2, 3, 4])
+            for company_id in rng.sample(self.company_ids, k=min(count, len(self.company_ids))):
+                proposals.append(
+                    Proposal(
+                        challenge_id=challenge.pk,
+                        company_id=company_id,
+                        submitted_by_id=self.companies[company_id],
+                        approach="A synthetic approach to the problem.",
+                        criteria_responses=[
+                            {"criterion_id": c.pk, "criterion": c.name, "response": "Explained in the approach."}
+                            for c in criteria_of.get(challenge.pk, [])
+                        ],
+                        team="Two people.",
+                        price=Decimal(rng.randrange(50, 101) * int(challenge.budget_ceiling) // 100),
+                        timeline="Three months.",
+                        submitted_at=challenge.deadline - timedelta(days=rng.randrange(1, 20)),
+                    )
+                )
+        proposals = Proposal.objects.bulk_create(proposals, batch_size=BATCH)
+        by_challenge = {challenge.pk: challenge for challenge in challenges}
+        states = [state for state, _share in IN_PROGRESS]
+        shares = [share for _state, share in IN_PROGRESS]
+        evaluations, plans = [], []
+        for proposal in proposals:
+            challenge = by_challenge[proposal.challenge_id]
+            decided = challenge.status in DECIDED
+            # Some calls in evaluation still wait for their evaluators.
+            if not decided and rng.random() < 0.2:
+                continue
+            start = challenge.deadline + timedelta(days=1)
+            for evaluator_id in rng.sample(self.evaluator_ids, k=2):
+                state = EvaluationStatus.COMPLETED if decided else rng.choices(states, shares)[0]
+                declared = state != EvaluationStatus.ASSIGNED
+                evaluations.append(
+                    Evaluation(
+                        proposal_id=proposal.pk,
+                        evaluator_id=evaluator_id,
+                        assigned_by_id=self.manager_id,
+                        status=state,
+                        conflict_note="I advised this company recently." if state == EvaluationStatus.RECUSED else "",
+                        assigned_at=start,
+                        declared_at=start + timedelta(days=1) if declared else None,
+                        completed_at=start + timedelta(days=5) if state == EvaluationStatus.COMPLETED else None,
+                    )
+                )
+                plans.append(criteria_of.get(proposal.challenge_id, []))
+        evaluations = Evaluation.objects.bulk_create(evaluations, batch_size=BATCH)
+        scores, totals = [], {}
+        for evaluation, scored in zip(evaluations, plans, strict=True):
+            if evaluation.status == EvaluationStatus.COMPLETED:
+                given = [(c, rng.randint(SCORE_MIN, SCORE_MAX)) for c in scored]
+                totals.setdefault(evaluation.proposal_id, []).append(sum(s * c.weight for c, s in given))
+            elif evaluation.status == EvaluationStatus.CLEARED:
+                # A draft: the first criterion scored, the others not yet.
+                given = [(c, rng.randint(SCORE_MIN, SCORE_MAX)) for c in scored[:1]]
+            else:
+                continue
+            scores += [
+                Score(evaluation_id=evaluation.pk, criterion_id=c.pk, score=score, comment=rng.choice(COMMENTS))
+                for c, score in given
+            ]
+        Score.objects.bulk_create(scores, batch_size=BATCH)
+        self._decide(challenges, proposals, totals)
+
+    def _decide(self, challenges, proposals, totals) -> None:
+        """The best-ranked proposal of each awarded challenge wins; most awards have a contract."""
+        rng = self.rng
+        best: dict[int, tuple[float, Proposal]] = {}
+        for proposal in proposals:
+            score = sum(totals.get(proposal.pk, [0])) / max(len(totals.get(proposal.pk, [])), 1)
+            current = best.get(proposal.challenge_id)
+            if current is None or score > current[0]:
+                best[proposal.challenge_id] = (score, proposal)
+        awards = [
+            Award(
+                challenge_id=challenge.pk,
+                proposal_id=best[challenge.pk][1].pk,
+                supplier_id=best[challenge.pk][1].company_id,
+                value=best[challenge.pk][1].price,
+                awarded_at=challenge.awarded_at,
+            )
+            for challenge in challenges
+            if challenge.status == Status.AWARDED and challenge.pk in best
+        ]
+        awards = Award.objects.bulk_create(awards, batch_size=BATCH)
+        authors = {challenge.pk: challenge.author_id for challenge in challenges}
+        today = timezone.localdate(self.now)
+        contracts = []
+        for award in awards:
+            if rng.random() >= 0.7:
+                continue
+            signed = min(timezone.localdate(award.awarded_at) + timedelta(days=rng.randrange(3, 20)), today)
+            start = signed + timedelta(days=rng.randrange(0, 15))
+            contracts.append(
+                Contract(
+                    award_id=award.pk,
+                    title="Pilot of the awarded proposal",
+                    value=award.value,
+                    date_signed=signed,
+                    period_start=start,
+                    period_end=start + timedelta(days=rng.choice([60, 90, 180])),
+                    recorded_by_id=authors[award.challenge_id],
+                )
+            )
+        Contract.objects.bulk_create(contracts, batch_size=BATCH)

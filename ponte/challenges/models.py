@@ -68,6 +68,8 @@ class Status(models.TextChoices):
     CHANGES_REQUESTED = "changes_requested", _("Changes requested")
     APPROVED = "approved", _("Approved")
     PUBLISHED = "published", _("Published")
+    AWARDED = "awarded", _("Awarded")
+    NOT_AWARDED = "not_awarded", _("Closed without award")
     CANCELLED = "cancelled", _("Cancelled")
 
 
@@ -93,6 +95,9 @@ LIFECYCLE = Lifecycle(
         Transition("publish", (Status.APPROVED,), Status.PUBLISHED, timestamp="published_at"),
         # A published challenge whose substance changes goes back to programme managers.
         Transition("revise", (Status.PUBLISHED,), Status.AWAITING_REVIEW, timestamp="revised_at"),
+        # The outcome, once the deadline has passed and every evaluation is complete.
+        Transition("award", (Status.PUBLISHED,), Status.AWARDED, timestamp="awarded_at"),
+        Transition("close_without_award", (Status.PUBLISHED,), Status.NOT_AWARDED, timestamp="closed_at"),
         Transition(
             "cancel",
             (
@@ -182,6 +187,10 @@ class Challenge(models.Model):
     revised_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancellation_reason = models.TextField(blank=True)
+    awarded_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    # Why these proposals won, or why none did: public with the outcome.
+    outcome_justification = models.TextField(_("justification"), blank=True)
 
     class Meta:
         ordering = ["-published_at", "-created_at"]
@@ -207,6 +216,14 @@ class Challenge(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.status == Status.PUBLISHED and self.deadline is not None and timezone.now() >= self.deadline
+
+    @property
+    def is_decided(self) -> bool:
+        """Awarded or closed without award: the evaluation is over and bidders have feedback."""
+        return self.status in DECIDED
+
+
+DECIDED = (Status.AWARDED, Status.NOT_AWARDED)
 
 
 class Criterion(models.Model):
@@ -380,3 +397,150 @@ class Proposal(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("challenges:proposal", kwargs={"pk": self.pk})
+
+
+# Evaluation ------------------------------------------------------------------------------
+
+# Every criterion is scored on the same scale, so that weighted averages compare.
+SCORE_MIN, SCORE_MAX = 0, 5
+SCORE_SCALE = [
+    (0, _("0 — not addressed")),
+    (1, _("1 — poor")),
+    (2, _("2 — weak")),
+    (3, _("3 — adequate")),
+    (4, _("4 — good")),
+    (5, _("5 — excellent")),
+]
+
+
+class EvaluationStatus(models.TextChoices):
+    ASSIGNED = "assigned", _("Conflict of interest not declared yet")
+    CLEARED = "cleared", _("Scoring")
+    RECUSED = "recused", _("Recused: conflict of interest")
+    COMPLETED = "completed", _("Completed")
+    REMOVED = "removed", _("Assignment removed")
+
+
+# Assigned and cleared evaluations are still to be done; recused and removed ones do not count.
+PENDING_EVALUATION = (EvaluationStatus.ASSIGNED, EvaluationStatus.CLEARED)
+COUNTED_EVALUATION = (*PENDING_EVALUATION, EvaluationStatus.COMPLETED)
+
+EVALUATION_LIFECYCLE = Lifecycle(
+    states=EvaluationStatus,
+    transitions=[
+        Transition("declare_no_conflict", (EvaluationStatus.ASSIGNED,), EvaluationStatus.CLEARED, "declared_at"),
+        Transition("declare_conflict", (EvaluationStatus.ASSIGNED,), EvaluationStatus.RECUSED, "declared_at"),
+        Transition("complete", (EvaluationStatus.CLEARED,), EvaluationStatus.COMPLETED, "completed_at"),
+        # A programme manager sends a completed evaluation back to its evaluator, before the outcome.
+        Transition("reopen", (EvaluationStatus.COMPLETED,), EvaluationStatus.CLEARED, "reopened_at"),
+        Transition("unassign", PENDING_EVALUATION, EvaluationStatus.REMOVED, "removed_at"),
+    ],
+)
+
+
+class Evaluation(models.Model):
+    """One evaluator's evaluation of one proposal. The evaluator first declares whether they
+    have a conflict of interest with the proposing company: a conflict recuses them, and
+    they never read the proposal."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="evaluations")
+    evaluator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("evaluator"), on_delete=models.PROTECT, related_name="evaluations"
+    )
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        _("status"), max_length=16, choices=EvaluationStatus.choices, default=EvaluationStatus.ASSIGNED
+    )
+    conflict_note = models.TextField(_("the conflict of interest"), blank=True)
+    assigned_at = models.DateTimeField(default=timezone.now)
+    declared_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    reopened_at = models.DateTimeField(null=True, blank=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["assigned_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "evaluator"],
+                condition=~models.Q(status="removed"),
+                name="one_evaluation_per_evaluator_and_proposal",
+            )
+        ]
+        indexes = [models.Index(fields=["evaluator", "status"])]
+        verbose_name = _("evaluation")
+        verbose_name_plural = _("evaluations")
+
+    def __str__(self) -> str:
+        # An id only: the audit trail must not name the company or the evaluator's view.
+        return f"Evaluation {self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("challenges:evaluation", kwargs={"pk": self.pk})
+
+
+class Score(models.Model):
+    """An evaluator's score of one criterion, with the comment that justifies it."""
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    # Empty while the evaluator drafts: nothing they typed is lost. Completing requires both.
+    score = models.PositiveSmallIntegerField(
+        _("score"), null=True, blank=True, validators=[MinValueValidator(SCORE_MIN), MaxValueValidator(SCORE_MAX)]
+    )
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["evaluation", "criterion"], name="one_score_per_criterion")]
+        verbose_name = _("score")
+        verbose_name_plural = _("scores")
+
+    def __str__(self) -> str:
+        return f"Score {self.pk}"
+
+
+# Award -----------------------------------------------------------------------------------
+
+
+class Award(models.Model):
+    """A proposal the public body chose. Public once made: supplier, value and date."""
+
+    challenge = models.ForeignKey(Challenge, on_delete=models.PROTECT, related_name="awards")
+    proposal = models.OneToOneField(Proposal, on_delete=models.PROTECT, related_name="award")
+    supplier = models.ForeignKey(
+        "organisations.Organisation", verbose_name=_("supplier"), on_delete=models.PROTECT, related_name="awards"
+    )
+    value = models.DecimalField(_("value (EUR, excluding VAT)"), max_digits=12, decimal_places=2)
+    awarded_at = models.DateTimeField(_("date of award"), default=timezone.now)
+
+    class Meta:
+        ordering = ["awarded_at", "pk"]
+        verbose_name = _("award")
+        verbose_name_plural = _("awards")
+
+    def __str__(self) -> str:
+        return f"{self.supplier} — {self.challenge}"
+
+
+class Contract(models.Model):
+    """The signed contract (the pilot) that follows an award."""
+
+    award = models.OneToOneField(Award, on_delete=models.PROTECT, related_name="contract")
+    title = models.CharField(_("title"), max_length=200)
+    value = models.DecimalField(
+        _("value (EUR, excluding VAT)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("1"))]
+    )
+    date_signed = models.DateField(_("date signed"))
+    period_start = models.DateField(_("start of the contract"))
+    period_end = models.DateField(_("end of the contract"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["date_signed", "pk"]
+        verbose_name = _("contract")
+        verbose_name_plural = _("contracts")
+
+    def __str__(self) -> str:
+        return self.title

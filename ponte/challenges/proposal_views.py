@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from ponte.core import attachments
 from ponte.core.forms import add_service_errors
 
-from . import proposals, queries
+from . import evaluation, proposals, queries
 from .models import ProposalStatus
 
 MAX_FILES = 5
@@ -138,7 +138,7 @@ class ProposalForm(forms.Form):
         return {
             "approach": data["approach"],
             "team": data["team"],
-            "price": data["price"].replace(" ", "").replace(",", ""),
+            "price": data["price"],
             "timeline": data["timeline"],
             "criteria_responses": {c.pk: data.get(f"criterion_{c.pk}", "") for c in self.criteria},
         }
@@ -212,6 +212,9 @@ def proposal_submit(request, pk):
 @login_required
 def proposal_detail(request, pk):
     proposal = _proposal(request, pk)
+    # Scores and comments reach the company only once the outcome is decided; the public
+    # body and programme managers read them on the evaluation board instead.
+    can_read_feedback = request.user.has_perm("challenges.view_feedback", proposal)
     return render(
         request,
         "challenges/proposals/detail.html",
@@ -221,6 +224,7 @@ def proposal_detail(request, pk):
             "attachments": attachments.attachments_of(proposal),
             "can_change": request.user.has_perm("challenges.change_proposal", proposal),
             "can_withdraw": request.user.has_perm("challenges.withdraw_proposal", proposal),
+            "feedback": evaluation.feedback_for(proposal) if can_read_feedback else None,
         },
     )
 

@@ -6,7 +6,7 @@ show a proposal (or how many proposals a company sent) to someone who may not re
 Before the deadline only the submitting company's members read a proposal; the public
 body and programme managers see the total number only (`proposal_count()`). After the
 deadline the challenge's author, its public body's admins and programme managers read
-them all; evaluators will join through `evaluator_scope()`.
+them all, and evaluators those they are cleared to score (`evaluator_scope()`).
 
 Writes are services: keyword-only, atomic, permission-checked, audited with ids and the
 event only (never the sealed content), notifying the submitting company's members only.
@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from ponte.accounts.roles import is_programme_manager
 from ponte.core import audit
+from ponte.core.amounts import parse_amount
 from ponte.core.notifications import notify
 from ponte.organisations.queries import roles_of, verified_companies_of
 
@@ -40,9 +41,15 @@ MAX_PRICE = Decimal("9999999999.99")
 
 
 def evaluator_scope(user) -> Q:
-    """The proposals an evaluator assigned to a challenge reads after its deadline. The
-    evaluation step will fill this in; until then evaluators read none."""
-    return Q(pk__in=[])
+    """The proposals an evaluator reads after the deadline: those they are assigned to and
+    declared no conflict of interest with. Mirrors rules.is_cleared_evaluator."""
+    from .models import Evaluation, EvaluationStatus
+
+    return Q(
+        pk__in=Evaluation.objects.filter(
+            evaluator=user, status__in=(EvaluationStatus.CLEARED, EvaluationStatus.COMPLETED)
+        ).values("proposal_id")
+    )
 
 
 def proposals_visible_to(user, challenge: Challenge | None = None) -> QuerySet[Proposal]:
@@ -135,10 +142,7 @@ def clean_content(
         else:
             responses.append({"criterion_id": criterion.pk, "criterion": criterion.name, "response": text})
     cleaned["criteria_responses"] = responses
-    try:
-        price = Decimal(str(price)) if price is not None and str(price).strip() != "" else None
-    except ArithmeticError:
-        price = None
+    price = parse_amount(price)
     if price is None or not price.is_finite() or price < 0 or price > MAX_PRICE or price != round(price, 2):
         errors["price"] = [_("Give the price in euros excluding VAT, such as 18500 or 18500.50.")]
     elif challenge.budget_ceiling is not None and price > challenge.budget_ceiling:

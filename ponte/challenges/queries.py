@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from ponte.accounts.roles import is_staff_role
 from ponte.organisations.queries import roles_of
 
-from .models import Challenge, Status
+from .models import DECIDED, Award, Challenge, Contract, Proposal, ProposalStatus, Status
 
 PRIVATE_TO_THE_BODY = (Status.DRAFT, Status.AWAITING_ORGANISATION)
 
@@ -24,6 +24,8 @@ def visible_challenges(user) -> QuerySet[Challenge]:
 
 
 def public_challenges() -> QuerySet[Challenge]:
+    """Every challenge that was published: open, closed, under review, decided or cancelled.
+    A challenge stays public once published, its outcome included."""
     return Challenge.objects.filter(published_at__isnull=False)
 
 
@@ -44,7 +46,12 @@ def challenge_list(
     if state == "open":
         qs = qs.filter(status=Status.PUBLISHED, deadline__gt=now)
     elif state == "closed":
+        # Past the deadline and not decided yet: a decided challenge has its own status.
         qs = qs.filter(status=Status.PUBLISHED, deadline__lte=now)
+    elif state == "awarded":
+        qs = qs.filter(status=Status.AWARDED)
+    elif state == "not_awarded":
+        qs = qs.filter(status=Status.NOT_AWARDED)
     elif state == "cancelled":
         qs = qs.filter(status=Status.CANCELLED)
     # Many-to-many filters go through subqueries, so no row repeats and no DISTINCT is needed.
@@ -101,3 +108,52 @@ def awaiting_review() -> QuerySet[Challenge]:
         .select_related("owner", "author")
         .order_by("organisation_approved_at")
     )
+
+
+# The outcome: public once decided ------------------------------------------------------
+
+
+def public_awards() -> QuerySet[Award]:
+    """Every award of a public challenge, oldest first, with its challenge, public body,
+    supplier and signed contract (if any)."""
+    return (
+        Award.objects.filter(challenge__status=Status.AWARDED, challenge__published_at__isnull=False)
+        .select_related("challenge__owner", "supplier", "contract")
+        .order_by("awarded_at", "pk")
+    )
+
+
+def public_contracts() -> QuerySet[Contract]:
+    """Every contract signed after an award of a public challenge, with its award and challenge."""
+    return Contract.objects.filter(
+        award__challenge__status=Status.AWARDED, award__challenge__published_at__isnull=False
+    ).select_related("award__challenge__owner")
+
+
+def awards_prefetch() -> Prefetch:
+    """A challenge's awards (`challenge.awards.all()`), each with its supplier and contract."""
+    return Prefetch(
+        "awards",
+        queryset=Award.objects.filter(challenge__status=Status.AWARDED)
+        .select_related("supplier", "contract")
+        .order_by("awarded_at", "pk"),
+    )
+
+
+def with_outcome(challenges: QuerySet[Challenge]) -> QuerySet[Challenge]:
+    """The challenges with their awards: one query more, whatever their number."""
+    return challenges.prefetch_related(awards_prefetch())
+
+
+def with_bids(challenges: QuerySet[Challenge]) -> QuerySet[Challenge]:
+    """The challenges with their outcome and, in `challenge.public_bids`, who bid: the
+    proposals that still stood at the deadline, for decided challenges only (an empty list
+    before the outcome). Only the proposal's id and company are loaded: its content, price
+    and evaluations stay sealed."""
+    bids = (
+        Proposal.objects.filter(status=ProposalStatus.SUBMITTED, challenge__status__in=DECIDED)
+        .select_related("company")
+        .only("pk", "challenge", "company")
+        .order_by("company__name", "pk")
+    )
+    return with_outcome(challenges).prefetch_related(Prefetch("proposals", queryset=bids, to_attr="public_bids"))

@@ -5,7 +5,7 @@ import rules
 from ponte.accounts.roles import is_authenticated, is_programme_manager, is_staff_role
 from ponte.organisations.queries import roles_of, verified_companies_of
 
-from .models import EDITABLE, Status
+from .models import DECIDED, EDITABLE, EvaluationStatus, Status
 
 
 def _role_in_owner(user, challenge):
@@ -103,6 +103,7 @@ rules.add_perm(
 )
 rules.add_perm("challenges.approve_challenge", is_programme_manager & is_awaiting_review)
 rules.add_perm("challenges.publish_challenge", is_programme_manager & is_approved)
+# A published challenge may be cancelled until its outcome is decided, after the deadline too.
 rules.add_perm("challenges.cancel_challenge", (is_owner_admin | is_programme_manager) & is_cancellable)
 rules.add_perm("challenges.express_interest", is_company_member & is_open)
 
@@ -131,6 +132,8 @@ rules.add_perm("challenges.view_pending_questions", (is_owner_member | is_progra
 
 
 def _challenge_of(obj):
+    """The challenge of a challenge, a proposal, an evaluation or an award."""
+    obj = getattr(obj, "proposal", obj)
     return getattr(obj, "challenge", obj)
 
 
@@ -181,13 +184,118 @@ def is_challenge_owner_or_manager(user, challenge) -> bool:
     return challenge is not None and (is_owner_member(user, challenge) or is_programme_manager(user))
 
 
+@rules.predicate
+def is_cleared_evaluator(user, proposal) -> bool:
+    """An evaluator assigned to this proposal who declared no conflict of interest with the
+    company. The same scope is applied to querysets by proposals.evaluator_scope()."""
+    from .models import Evaluation, EvaluationStatus
+
+    return (
+        proposal is not None
+        and is_authenticated(user)
+        and Evaluation.objects.filter(
+            proposal=proposal,
+            evaluator=user,
+            status__in=(EvaluationStatus.CLEARED, EvaluationStatus.COMPLETED),
+        ).exists()
+    )
+
+
 rules.add_perm("challenges.submit_proposal", is_company_member & is_open)
 rules.add_perm(
     "challenges.view_proposal",
-    is_proposing_company_member | (is_standing & is_past_deadline & is_entitled_to_proposals),
+    is_proposing_company_member | (is_standing & is_past_deadline & (is_entitled_to_proposals | is_cleared_evaluator)),
 )
 rules.add_perm("challenges.change_proposal", is_proposing_company_member & is_proposal_open)
 rules.add_perm("challenges.withdraw_proposal", is_proposing_company_member & is_proposal_open)
 rules.add_perm("challenges.view_proposals", is_past_deadline & is_entitled_to_proposals)
 # Before the deadline only the total is known, and only to the public body and programme managers.
 rules.add_perm("challenges.view_proposal_count", is_challenge_owner_or_manager & was_public)
+
+
+# Evaluation ----------------------------------------------------------------------------
+# After the deadline a programme manager assigns evaluators to proposals. An evaluator
+# declares any conflict of interest with each company before reading its proposal; a
+# conflict recuses them. The ranking is read by those entitled to the proposals.
+
+
+@rules.predicate
+def is_in_evaluation(user, obj) -> bool:
+    """Published, past its deadline, and no outcome yet (time is data: no status flips)."""
+    challenge = _challenge_of(obj)
+    return challenge is not None and challenge.status == Status.PUBLISHED and is_past_deadline(user, challenge)
+
+
+@rules.predicate
+def is_own_evaluation(user, evaluation) -> bool:
+    return evaluation is not None and is_authenticated(user) and evaluation.evaluator_id == user.pk
+
+
+def _evaluation_in(*states):
+    @rules.predicate(name=f"evaluation_is_{'_or_'.join(states)}")
+    def predicate(user, evaluation) -> bool:
+        return evaluation is not None and evaluation.status in states
+
+    return predicate
+
+
+is_awaiting_declaration = _evaluation_in(EvaluationStatus.ASSIGNED)
+is_being_scored = _evaluation_in(EvaluationStatus.CLEARED)
+is_completed_evaluation = _evaluation_in(EvaluationStatus.COMPLETED)
+is_pending_evaluation = _evaluation_in(EvaluationStatus.ASSIGNED, EvaluationStatus.CLEARED)
+
+
+@rules.predicate
+def is_award_gate_open(user, challenge) -> bool:
+    """Every standing proposal has a completed evaluation and none is still pending."""
+    from .evaluation import award_gate
+
+    return challenge is not None and not award_gate(challenge)
+
+
+@rules.predicate
+def is_decided(user, obj) -> bool:
+    """The outcome of the challenge (of a challenge or of a proposal) is decided."""
+    challenge = _challenge_of(obj)
+    return challenge is not None and challenge.status in DECIDED
+
+
+is_awarded = _in(Status.AWARDED)
+
+rules.add_perm("challenges.assign_evaluators", is_programme_manager & is_in_evaluation)
+rules.add_perm("challenges.view_evaluations", is_entitled_to_proposals & is_past_deadline & was_public)
+rules.add_perm("challenges.declare_conflict", is_own_evaluation & is_awaiting_declaration & is_in_evaluation)
+rules.add_perm("challenges.score_proposal", is_own_evaluation & is_being_scored & is_in_evaluation)
+rules.add_perm(
+    "challenges.view_evaluation",
+    is_own_evaluation | (is_entitled_to_proposals & ~is_awaiting_declaration),
+)
+rules.add_perm("challenges.reopen_evaluation", is_programme_manager & is_completed_evaluation & is_in_evaluation)
+rules.add_perm("challenges.unassign_evaluator", is_programme_manager & is_pending_evaluation & is_in_evaluation)
+
+
+# Award ---------------------------------------------------------------------------------
+# The public body decides the outcome once every evaluation is complete: award one or more
+# proposals within the budget, or close without award. Bidders then read their feedback.
+@rules.predicate
+def has_standing_proposals(user, challenge) -> bool:
+    return challenge is not None and challenge.proposals.filter(status="submitted").exists()
+
+
+# With no proposal standing there is nothing to award: the challenge can only close without award.
+rules.add_perm(
+    "challenges.award_challenge", is_drafter & is_in_evaluation & has_standing_proposals & is_award_gate_open
+)
+rules.add_perm("challenges.close_without_award", is_drafter & is_in_evaluation & is_award_gate_open)
+rules.add_perm("challenges.record_contract", is_drafter & is_awarded)
+rules.add_perm("challenges.view_feedback", is_proposing_company_member & is_standing & is_decided)
+
+
+# Matchmaking (matching.py) -------------------------------------------------------------
+# The public body and programme managers see the solutions and companies that may answer a
+# challenge they can see; the members of a verified company see open challenges for it.
+rules.add_perm(
+    "challenges.view_matches",
+    is_owner_member | (is_programme_manager & (was_public | ~is_inside_the_body)),
+)
+rules.add_perm("challenges.view_recommended_challenges", is_company_member)

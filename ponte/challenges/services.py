@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -313,7 +314,11 @@ def interest_withdraw(*, actor, challenge: Challenge) -> None:
 def _notify_followers(challenge: Challenge, kind: str) -> None:
     from ponte.accounts.models import User
 
-    followers = User.objects.filter(pk__in=challenge.interests.values("user_id"))
+    # Those who follow it, and the members of every company with a standing proposal.
+    bidders = challenge.proposals.filter(status="submitted").values("company_id")
+    followers = User.objects.filter(
+        Q(pk__in=challenge.interests.values("user_id")) | Q(memberships__organisation_id__in=bidders)
+    ).distinct()
     notify(
         followers,
         kind,

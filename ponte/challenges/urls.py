@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import drafting, proposal_views, question_views, views
+from . import award_views, drafting, evaluation_views, matching_views, proposal_views, question_views, views
 
 app_name = "challenges"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.challenge_list, name="list"),
     path("feed/", views.ChallengeFeed(), name="feed"),
     path("export.csv", views.export_csv, name="export_csv"),
+    path("awards.csv", views.export_awards_csv, name="export_awards_csv"),
     path("alerts/", views.alerts, name="alerts"),
     path("<int:pk>-<slug:slug>/", views.challenge_detail, name="detail"),
     path("<int:pk>/interest/", views.interest, name="interest"),
@@ -28,5 +29,18 @@ urlpatterns = [
     path("proposals/<int:pk>/", proposal_views.proposal_detail, name="proposal"),
     path("proposals/<int:pk>/edit/", proposal_views.proposal_edit, name="proposal_edit"),
     path("proposals/<int:pk>/withdraw/", proposal_views.proposal_withdraw, name="proposal_withdraw"),
+    # Evaluation (evaluation_views.py)
+    path("evaluations/", evaluation_views.my_evaluations, name="my_evaluations"),
+    path("evaluations/<int:pk>/", evaluation_views.evaluation_detail, name="evaluation"),
+    path("evaluations/<int:pk>/reopen/", evaluation_views.evaluation_reopen, name="evaluation_reopen"),
+    path("evaluations/<int:pk>/unassign/", evaluation_views.evaluation_unassign, name="evaluation_unassign"),
+    path("<int:pk>/evaluation/", evaluation_views.evaluation_board, name="evaluations"),
+    # Outcome (award_views.py)
+    path("<int:pk>/award/", award_views.challenge_award, name="award"),
+    path("<int:pk>/close-without-award/", award_views.challenge_close_without_award, name="close_without_award"),
+    path("awards/<int:pk>/contract/", award_views.contract_record, name="contract"),
+    # Matchmaking (matching_views.py)
+    path("recommended/", matching_views.recommended_challenges, name="recommended"),
+    path("<int:pk>/matches/", matching_views.challenge_matches, name="matches"),
     path("<int:pk>/<str:verb>/", drafting.challenge_action, name="action"),
 ]

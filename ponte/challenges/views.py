@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import forms
 from django.conf import settings
@@ -23,16 +23,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from ponte.core.amounts import parse_amount
 from ponte.core.paging import paginate
 from ponte.organisations.models import Organisation, Sector, SectorTag
 from ponte.organisations.queries import verified_companies_of
 
 from . import exports, queries, services
-from .models import CpvCode, Instrument, Interest, Subscription
+from . import rules as challenge_rules
+from .models import Award, CpvCode, Instrument, Interest, Status, Subscription
 
 STATES = {
     "open": gettext_lazy("Open"),
     "closed": gettext_lazy("Closed"),
+    "awarded": gettext_lazy("Awarded"),
+    "not_awarded": gettext_lazy("Closed without award"),
     "cancelled": gettext_lazy("Cancelled"),
 }
 CPV_PATTERN = re.compile(r"^\d{2,8}(-\d)?$")
@@ -72,10 +76,7 @@ def parse_filters(data) -> tuple[dict, dict, list[str]]:
     elif typed["status"]:
         problems.append(_("The status is not one of the list; it is ignored."))
     if typed["budget_max"]:
-        try:
-            budget = Decimal(typed["budget_max"].replace(",", "").replace(" ", ""))
-        except InvalidOperation:
-            budget = None
+        budget = parse_amount(typed["budget_max"])
         if budget is None or not budget.is_finite() or budget < 0 or budget > MAX_BUDGET:
             problems.append(_("The maximum budget must be an amount in euros, such as 30000; it is ignored."))
         else:
@@ -131,13 +132,35 @@ def challenge_detail(request, pk, slug):
     names = dict(settings.LANGUAGES)
     context = {"challenge": challenge, "languages": [names.get(code, code) for code in challenge.languages]}
     if request.user.is_authenticated:
+        context["can_view_matches"] = request.user.has_perm("challenges.view_matches", challenge)
         context["companies"] = list(verified_companies_of(request.user))
         context["interest"] = (
             Interest.objects.filter(challenge=challenge, user=request.user).select_related("company").first()
             if context["companies"]
             else None
         )
+    context.update(_outcome(request.user, challenge))
     return render(request, "challenges/detail.html", context)
+
+
+def _outcome(user, challenge) -> dict:
+    """The public outcome (awards with their signed contracts, in one query) and the owner's
+    next steps: the evaluation board, deciding the outcome, recording contracts."""
+    found = {"awards": []}
+    if challenge.status == Status.AWARDED:
+        found["awards"] = list(
+            Award.objects.filter(challenge=challenge)
+            .select_related("supplier", "contract")
+            .order_by("awarded_at", "pk")
+        )
+    if user.is_authenticated:
+        found["can_view_evaluations"] = user.has_perm("challenges.view_evaluations", challenge)
+        # A drafter may open the outcome page as soon as the evaluation starts: it says what is missing.
+        found["can_decide"] = challenge_rules.is_drafter(user, challenge) and challenge_rules.is_in_evaluation(
+            user, challenge
+        )
+        found["can_record_contract"] = bool(found["awards"]) and user.has_perm("challenges.record_contract", challenge)
+    return found
 
 
 @login_required
@@ -196,6 +219,7 @@ class ChallengeFeed(Feed):
 
 
 export_csv = exports.challenges_csv
+export_awards_csv = exports.awards_csv
 
 
 # Alerts --------------------------------------------------------------------------------

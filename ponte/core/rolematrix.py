@@ -141,15 +141,25 @@ class Subject:
     states: tuple[tuple[str, Callable[[World], Any]], ...]
 
 
-def _proposal(world: World, *, closed: bool = False, withdrawn: bool = False):
-    """A proposal of the World's company (whose member is the company member) to a published
-    challenge of the World's public body, open unless `closed`."""
-    from ponte.challenges.models import Proposal
+def _proposal(
+    world: World,
+    *,
+    closed: bool = False,
+    withdrawn: bool = False,
+    challenge_status: str = "published",
+    evaluation: str | None = None,
+    awarded: bool = False,
+):
+    """A proposal of the World's company (whose member is the company member) to a challenge
+    of the World's public body, published and open unless `closed` (a challenge decided or in
+    evaluation is closed). With `evaluation`, the evaluator is assigned to it and their
+    evaluation is in that state; `awarded` makes the award."""
+    from ponte.challenges.models import Award, Evaluation, Proposal
     from ponte.organisations.models import Organisation
 
     company = Organisation.objects.get(slug=f"roles-matrix-company-{world.token}")
-    challenge = world.challenge("published", closed=closed)
-    return Proposal.objects.create(
+    challenge = world.challenge(challenge_status, closed=closed, was_published=True)
+    proposal = Proposal.objects.create(
         challenge=challenge,
         company=company,
         submitted_by=world.people["company_member"],
@@ -159,6 +169,37 @@ def _proposal(world: World, *, closed: bool = False, withdrawn: bool = False):
         timeline="Roles matrix timeline",
         status="withdrawn" if withdrawn else "submitted",
     )
+    if evaluation is not None:
+        Evaluation.objects.create(
+            proposal=proposal,
+            evaluator=world.people["evaluator"],
+            assigned_by=world.people["programme_manager"],
+            status=evaluation,
+        )
+    if awarded:
+        Award.objects.create(challenge=challenge, proposal=proposal, supplier=company, value=proposal.price)
+    return proposal
+
+
+def _evaluated_challenge(world: World, *, evaluation: str, status: str = "published"):
+    """A challenge past its deadline with one proposal (of the company member's company) that
+    the evaluator is assigned to, their evaluation in state `evaluation`. "awarded" awards it."""
+    return _proposal(
+        world, closed=True, challenge_status=status, evaluation=evaluation, awarded=status == "awarded"
+    ).challenge
+
+
+def _evaluation(world: World, status: str, *, challenge_status: str = "published"):
+    """The evaluator's evaluation, in `status`, of the company member's company's proposal to a
+    challenge in evaluation (or decided: `challenge_status`)."""
+    proposal = _proposal(
+        world,
+        closed=True,
+        challenge_status=challenge_status,
+        evaluation=status,
+        awarded=challenge_status == "awarded",
+    )
+    return proposal.evaluations.get()
 
 
 def _solution(world: World, status: str):
@@ -204,6 +245,19 @@ SUBJECTS: dict[str, Subject] = {
             ("approved", lambda world: world.challenge("approved")),
             ("published, open", lambda world: world.challenge("published")),
             ("published, closed (deadline passed)", lambda world: world.challenge("published", closed=True)),
+            (
+                "in evaluation, an evaluation pending (award gate closed)",
+                lambda world: _evaluated_challenge(world, evaluation="cleared"),
+            ),
+            (
+                "in evaluation, every evaluation complete (award gate open)",
+                lambda world: _evaluated_challenge(world, evaluation="completed"),
+            ),
+            ("awarded", lambda world: _evaluated_challenge(world, evaluation="completed", status="awarded")),
+            (
+                "closed without award",
+                lambda world: _evaluated_challenge(world, evaluation="completed", status="not_awarded"),
+            ),
             ("cancelled after publication", lambda world: world.challenge("cancelled", was_published=True)),
         ),
     ),
@@ -214,6 +268,43 @@ SUBJECTS: dict[str, Subject] = {
             ("submitted, challenge open", lambda world: _proposal(world)),
             ("withdrawn, challenge open", lambda world: _proposal(world, withdrawn=True)),
             ("submitted, challenge closed (deadline passed)", lambda world: _proposal(world, closed=True)),
+            (
+                "submitted, challenge closed, the evaluator cleared to score it",
+                lambda world: _proposal(world, closed=True, evaluation="cleared"),
+            ),
+            (
+                "submitted, challenge closed, the evaluator recused",
+                lambda world: _proposal(world, closed=True, evaluation="recused"),
+            ),
+            (
+                "submitted, challenge awarded to it",
+                lambda world: _proposal(
+                    world, closed=True, challenge_status="awarded", evaluation="completed", awarded=True
+                ),
+            ),
+            (
+                "submitted, challenge closed without award",
+                lambda world: _proposal(world, closed=True, challenge_status="not_awarded", evaluation="completed"),
+            ),
+            (
+                "withdrawn, challenge awarded",
+                lambda world: _proposal(world, closed=True, challenge_status="awarded", withdrawn=True),
+            ),
+        ),
+    ),
+    "evaluation": Subject(
+        key="evaluation",
+        label="evaluation (the evaluator's, of the company member's company's proposal)",
+        states=(
+            ("assigned, conflict of interest not declared", lambda world: _evaluation(world, "assigned")),
+            ("cleared (no conflict), scoring", lambda world: _evaluation(world, "cleared")),
+            ("recused (conflict of interest)", lambda world: _evaluation(world, "recused")),
+            ("completed", lambda world: _evaluation(world, "completed")),
+            ("assignment removed", lambda world: _evaluation(world, "removed")),
+            (
+                "completed, challenge awarded",
+                lambda world: _evaluation(world, "completed", challenge_status="awarded"),
+            ),
         ),
     ),
     "solution": Subject(
@@ -298,6 +389,41 @@ CASES: dict[str, Case] = {
     "challenges.view_pending_questions": Case(
         "See every question still waiting for an answer (companies see their own).", "challenge"
     ),
+    "challenges.assign_evaluators": Case(
+        "Assign evaluators to the proposals, after the deadline and until the outcome is decided.", "challenge"
+    ),
+    "challenges.view_evaluations": Case(
+        "Read the evaluation board: each proposal's progress, score and rank (after the deadline).", "challenge"
+    ),
+    "challenges.declare_conflict": Case(
+        "Declare whether one has a conflict of interest with the proposing company (a conflict recuses).",
+        "evaluation",
+    ),
+    "challenges.score_proposal": Case(
+        "Score each criterion with a comment, save a draft and complete the evaluation.", "evaluation"
+    ),
+    "challenges.view_evaluation": Case("Read the evaluation: its state, scores and comments.", "evaluation"),
+    "challenges.reopen_evaluation": Case(
+        "Send a completed evaluation back to its evaluator (with a reason), before the outcome.", "evaluation"
+    ),
+    "challenges.unassign_evaluator": Case("Withdraw an assignment not yet completed.", "evaluation"),
+    "challenges.award_challenge": Case(
+        "Award proposals within the budget ceiling, with a justification, once every evaluation is complete "
+        "(at once when no proposal came).",
+        "challenge",
+    ),
+    "challenges.close_without_award": Case(
+        "Close the challenge without award, with a reason, once every evaluation is complete.", "challenge"
+    ),
+    "challenges.record_contract": Case("Record the contract signed after the award.", "challenge"),
+    "challenges.view_feedback": Case(
+        "Read the feedback on the proposal (outcome, scores, anonymous comments) once the outcome is decided.",
+        "proposal",
+    ),
+    "challenges.view_matches": Case(
+        "See the published solutions and companies recommended for the challenge.", "challenge"
+    ),
+    "challenges.view_recommended_challenges": Case("See the open challenges recommended for one's company."),
 }
 
 NO_OBJECT = "any"
@@ -388,7 +514,7 @@ def render(tables: list[PermissionTable]) -> str:
             "when the permission is about an object, for that object in each of its states.",
             f"{ALLOWED} allowed, {REFUSED} refused. A permission checked without an object has one row, “{NO_OBJECT}”.",
             "",
-            "Programme managers, sponsors and platform admins must also set up two-factor",
+            "Evaluators, programme managers, sponsors and platform admins must also set up two-factor",
             "authentication before they can use the web interface; the tables show what the rules",
             "allow them once they have.",
             "",

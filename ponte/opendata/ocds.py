@@ -9,25 +9,36 @@ Releases of a challenge, in date order:
 
 - a `tender` release when it is published (dated `published_at`; a republication after a
   revision re-stamps `published_at`, so the release and its id follow the latest one);
-- a `tenderCancellation` release when a published challenge is cancelled.
+- a `tenderCancellation` release when a published challenge is cancelled;
+- an `award` release when it is awarded (dated `awarded_at`): the awards, each with its
+  value and supplier, and `tender.status` `complete`;
+- a `tenderUpdate` release when it is closed without award (dated `closed_at`), with
+  `tender.status` `unsuccessful` and the public body's reason;
+- a `contract` release for each contract signed after an award, dated when the public body
+  recorded it on Ponte (`recorded_at`; the date it was signed is `dateSigned`). A release is
+  dated when its information was first published: a contract recorded a week after its
+  signature is new to the feed, so a reader who pages with `since` still finds it.
 
-`tender.status` is `active` from publication on, including after the deadline: in the
-closed tenderStatus codelist `complete` means awarded, and awards are not published yet.
-It becomes `cancelled` with the cancellation. `procurementMethod` is `open`: every
-challenge, whatever its instrument (even a low-value contract), is published to all
-companies and any company may submit a proposal; the instrument is named in
-`procurementMethodDetails`.
+`tender.status` (closed tenderStatus codelist of OCDS 1.1) is `active` from publication on,
+including after the deadline while the proposals are evaluated, for the tender process is
+still taking place. It becomes `complete` with the award, `unsuccessful` when closed without
+award, and `cancelled` with a cancellation. `procurementMethod` is `open`: every challenge, whatever
+its instrument (even a low-value contract), is published to all companies and any company
+may submit a proposal; the instrument is named in `procurementMethodDetails`.
 
-Award and contract releases will come with the award step: `award_releases()` is the
-hook that will return them (tag `award`, the supplier as a party with role `supplier`
-and `details.scale` from `party()`), and `releases_of()` already merges them in.
+Who bid is sealed until the outcome is decided: only then do the award and tenderUpdate
+releases name the tenderers (the companies whose proposal still stood at the deadline;
+withdrawn ones never count) as parties with role `tenderer` and give `numberOfTenderers`.
+Suppliers are parties with role `supplier`; companies carry their size (`party()`).
+Nothing of a proposal but its company is ever read here: not its content, not its price
+(an award's value is public, a losing price is not), not its scores or evaluators.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -36,10 +47,10 @@ import ocdsmerge
 from django.conf import settings
 from django.db.models import QuerySet
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
-from ponte.challenges.models import Challenge, Instrument, Status
-from ponte.challenges.queries import public_challenges
+from ponte.challenges.models import Challenge, Contract, Instrument, Status
+from ponte.challenges.queries import public_challenges, public_contracts, with_bids
 from ponte.organisations.models import Country
 
 VERSION = "1.1"
@@ -50,9 +61,15 @@ RELEASE_SCHEMA = Path(__file__).resolve().parent / "schema" / "release-schema.js
 DEFAULT_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 MAX_PK = 2**63 - 1
 
+# The kinds of release, each named by its tag (UNSUCCESSFUL's tag is `tenderUpdate`), in
+# the order the releases of one challenge at one moment are listed.
 TENDER = "tender"
 CANCELLATION = "tenderCancellation"
-_KIND_ORDER = {TENDER: 0, CANCELLATION: 1}
+AWARD = "award"
+UNSUCCESSFUL = "unsuccessful"
+CONTRACT = "contract"
+_KIND_ORDER = {TENDER: 0, CANCELLATION: 1, AWARD: 2, UNSUCCESSFUL: 2, CONTRACT: 3}
+_TAG = {UNSUCCESSFUL: "tenderUpdate"}
 
 # Makes an absolute address of a path (request.build_absolute_uri in the views).
 Absolute = Callable[[str], str]
@@ -86,6 +103,16 @@ def _amount(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
+def _value(amount: Decimal) -> dict[str, Any]:
+    return {"amount": _amount(amount), "currency": CURRENCY}
+
+
+def _day(day: date, at: time) -> str:
+    """A calendar date (a contract's) as a date-time in the platform's time zone, with its
+    offset, so that the day reads as it was given."""
+    return timezone.make_aware(datetime.combine(day, at)).isoformat()
+
+
 # Queries ---------------------------------------------------------------------------------
 
 
@@ -97,37 +124,74 @@ def _cancelled() -> QuerySet[Challenge]:
     return _public().filter(status=Status.CANCELLED, cancelled_at__isnull=False)
 
 
+def _awarded() -> QuerySet[Challenge]:
+    return with_bids(_public().filter(status=Status.AWARDED, awarded_at__isnull=False))
+
+
+def _unsuccessful() -> QuerySet[Challenge]:
+    return with_bids(_public().filter(status=Status.NOT_AWARDED, closed_at__isnull=False))
+
+
+def _complete() -> QuerySet[Challenge]:
+    """Public challenges with all their releases' data: the outcome and who bid, once decided."""
+    return with_bids(_public())
+
+
 def public_challenge(pk: int) -> Challenge | None:
-    return _public().filter(pk=pk).first()
+    return _complete().filter(pk=pk).first()
 
 
 @dataclass(frozen=True)
 class Entry:
-    """One release of the feed, before it is built: what, of which challenge, when."""
+    """One release of the feed, before it is built: what, of which challenge (and, for a
+    contract release, of which contract), when."""
 
     date: datetime
     kind: str
     challenge: Challenge
+    contract: Contract | None = None
 
     @property
     def key(self) -> tuple:
-        return (self.date, self.challenge.pk, _KIND_ORDER[self.kind])
+        return (self.date, self.challenge.pk, _KIND_ORDER[self.kind], self.contract.pk if self.contract else 0)
+
+
+@dataclass(frozen=True)
+class _Source:
+    """Where the feed finds one kind of release: a query and the field that dates it."""
+
+    kind: str
+    query: Callable[[], QuerySet]
+    moment: str
+
+    def entries(self, queryset: QuerySet) -> list[Entry]:
+        if self.kind == CONTRACT:
+            return [Entry(c.recorded_at, CONTRACT, c.award.challenge, c) for c in queryset]
+        return [Entry(getattr(c, self.moment), self.kind, c) for c in queryset]
+
+
+_SOURCES = (
+    _Source(TENDER, _public, "published_at"),
+    _Source(CANCELLATION, _cancelled, "cancelled_at"),
+    _Source(AWARD, _awarded, "awarded_at"),
+    _Source(UNSUCCESSFUL, _unsuccessful, "closed_at"),
+    _Source(CONTRACT, public_contracts, "recorded_at"),
+)
 
 
 def release_page(*, since: datetime | None, size: int | None = None) -> tuple[list[Entry], datetime | None]:
     """The releases dated after `since` (all when None), oldest first, at most `size` of
     them unless more share one moment, and the moment to ask the next page from (None on the
     last page). A page never splits the releases of one moment, so `since` is a sound
-    cursor. A constant number of queries, whatever the number of challenges."""
+    cursor. A constant number of queries, whatever the number of challenges: each kind of
+    release is read at most `size + 1` at a time, and the earliest of them make the page."""
     size = size or PAGE_SIZE
-    tenders, cancellations = _public(), _cancelled()
-    if since is not None:
-        tenders = tenders.filter(published_at__gt=since)
-        cancellations = cancellations.filter(cancelled_at__gt=since)
-    entries = [Entry(c.published_at, TENDER, c) for c in tenders.order_by("published_at", "pk")[: size + 1]]
-    entries += [
-        Entry(c.cancelled_at, CANCELLATION, c) for c in cancellations.order_by("cancelled_at", "pk")[: size + 1]
-    ]
+    entries = []
+    for source in _SOURCES:
+        queryset = source.query()
+        if since is not None:
+            queryset = queryset.filter(**{f"{source.moment}__gt": since})
+        entries += source.entries(queryset.order_by(source.moment, "pk")[: size + 1])
     entries.sort(key=lambda e: e.key)
     if len(entries) <= size:
         return entries, None
@@ -136,8 +200,11 @@ def release_page(*, since: datetime | None, size: int | None = None) -> tuple[li
         page = [e for e in page if e.date != following.date]
         if not page:  # every release of this page is of one moment: serve them all at once
             moment = following.date
-            page = [Entry(moment, TENDER, c) for c in _public().filter(published_at=moment)]
-            page += [Entry(moment, CANCELLATION, c) for c in _cancelled().filter(cancelled_at=moment)]
+            page = [
+                entry
+                for source in _SOURCES
+                for entry in source.entries(source.query().filter(**{source.moment: moment}))
+            ]
             page.sort(key=lambda e: e.key)
     return page, page[-1].date
 
@@ -145,7 +212,7 @@ def release_page(*, since: datetime | None, size: int | None = None) -> tuple[li
 def record_page(*, after: int | None, size: int | None = None) -> tuple[list[Challenge], int | None]:
     """The public challenges after the id `after`, by id, and the id to ask the next page from."""
     size = size or PAGE_SIZE
-    challenges = _public().order_by("pk")
+    challenges = _complete().order_by("pk")
     if after is not None:
         challenges = challenges.filter(pk__gt=after)
     page = list(challenges[: size + 1])
@@ -159,8 +226,8 @@ def record_page(*, after: int | None, size: int | None = None) -> tuple[list[Cha
 
 
 def party(organisation, roles: list[str], absolute: Absolute) -> dict[str, Any]:
-    """An organisation as an OCDS party. Companies (tenderers and suppliers, with the award
-    step) carry their size in `details.scale` (partyScale codelist)."""
+    """An organisation as an OCDS party. Companies (tenderers and suppliers) carry their size
+    in `details.scale` (partyScale codelist)."""
     identifier = {"legalName": organisation.name, "uri": absolute(organisation.get_absolute_url())}
     if organisation.registration_number:
         identifier["id"] = organisation.registration_number
@@ -260,12 +327,125 @@ def tender_release(challenge: Challenge, absolute: Absolute, *, kind: str = TEND
         }
 
 
+def _reference(organisation) -> dict[str, str]:
+    return {"id": f"ponte-org-{organisation.pk}", "name": organisation.name}
+
+
+def _award_id(challenge: Challenge, award) -> str:
+    return f"{ocid_for(challenge)}-award-{award.pk}"
+
+
+def outcome_release(challenge: Challenge, absolute: Absolute) -> dict[str, Any]:
+    """The release of a decided challenge: for an awarded one (tag `award`, dated
+    `awarded_at`) its awards and suppliers; for one closed without award (tag
+    `tenderUpdate`, dated `closed_at`) the tender `unsuccessful` with the reason. Both name
+    the tenderers, public from the outcome on. `challenge` comes with `with_bids()`."""
+    awarded = challenge.status == Status.AWARDED
+    kind, moment = (AWARD, challenge.awarded_at) if awarded else (UNSUCCESSFUL, challenge.closed_at)
+    with translation.override(LANGUAGE):
+        awards = list(challenge.awards.all()) if awarded else []
+        suppliers = {award.supplier_id for award in awards}
+        # The buyer, then each company that bid, then any supplier that did not (none, as an
+        # award goes to a standing proposal: a safeguard so that every reference resolves).
+        tenderers = [bid.company for bid in challenge.public_bids]
+        companies = {company.pk: company for company in tenderers}
+        for award in awards:
+            companies.setdefault(award.supplier_id, award.supplier)
+        parties = [party(challenge.owner, ["buyer"], absolute)]
+        for company in companies.values():
+            roles = (["tenderer"] if company in tenderers else []) + (["supplier"] if company.pk in suppliers else [])
+            parties.append(party(company, roles, absolute))
+        tender = _tender(challenge, "complete" if awarded else "unsuccessful", absolute)
+        tender["numberOfTenderers"] = len(tenderers)
+        if tenderers:
+            tender["tenderers"] = [_reference(company) for company in tenderers]
+        release = {
+            "ocid": ocid_for(challenge),
+            "id": _release_id(challenge, kind, moment),
+            "date": iso(moment),
+            "tag": [_TAG.get(kind, kind)],
+            "initiationType": "tender",
+            "language": LANGUAGE,
+            "parties": parties,
+            "buyer": _reference(challenge.owner),
+            "tender": tender,
+        }
+        if awarded:
+            release["awards"] = [
+                {
+                    "id": _award_id(challenge, award),
+                    "title": f"{challenge.title} — {award.supplier.name}",
+                    **({"description": challenge.outcome_justification} if challenge.outcome_justification else {}),
+                    "status": "active",
+                    "date": iso(award.awarded_at),
+                    "value": _value(award.value),
+                    "suppliers": [_reference(award.supplier)],
+                }
+                for award in awards
+            ]
+        elif challenge.outcome_justification:
+            tender["documents"].append(
+                {
+                    "id": "unsuccessful",
+                    "documentType": "unsuccessfulDetails",
+                    "title": "Closed without award",
+                    "description": challenge.outcome_justification,
+                    "url": absolute(challenge.get_absolute_url()),
+                    "format": "text/html",
+                    "datePublished": iso(moment),
+                    "language": LANGUAGE,
+                }
+            )
+        return release
+
+
+def contract_release(contract: Contract, challenge: Challenge) -> dict[str, Any]:
+    """The release of a signed contract, dated when it was recorded (see the module's note)."""
+    return {
+        "ocid": ocid_for(challenge),
+        "id": _release_id(challenge, f"{CONTRACT}-{contract.pk}", contract.recorded_at),
+        "date": iso(contract.recorded_at),
+        "tag": [CONTRACT],
+        "initiationType": "tender",
+        "language": LANGUAGE,
+        "contracts": [
+            {
+                "id": f"{ocid_for(challenge)}-contract-{contract.pk}",
+                "awardID": _award_id(challenge, contract.award),
+                "title": contract.title,
+                "status": "active",
+                "value": _value(contract.value),
+                "dateSigned": _day(contract.date_signed, time.min),
+                "period": {
+                    "startDate": _day(contract.period_start, time.min),
+                    "endDate": _day(contract.period_end, time(23, 59, 59)),
+                },
+            }
+        ],
+    }
+
+
 def build(entry: Entry, absolute: Absolute) -> dict[str, Any]:
+    if entry.kind in (AWARD, UNSUCCESSFUL):
+        return outcome_release(entry.challenge, absolute)
+    if entry.kind == CONTRACT:
+        return contract_release(entry.contract, entry.challenge)
     return tender_release(entry.challenge, absolute, kind=entry.kind)
 
 
 def award_releases(challenge: Challenge, absolute: Absolute) -> list[dict[str, Any]]:
-    """Hook for the award step: the award and contract releases of a challenge. None yet."""
+    """The releases of a challenge's outcome: its award release and one per signed contract,
+    or its tenderUpdate release when it was closed without award; none before the outcome.
+    `challenge` comes with `with_bids()`."""
+    if challenge.status == Status.AWARDED and challenge.awarded_at is not None:
+        releases = [outcome_release(challenge, absolute)]
+        for award in challenge.awards.all():
+            contract = getattr(award, "contract", None)
+            if contract is not None:
+                releases.append(contract_release(contract, challenge))
+        return releases
+    if challenge.status == Status.NOT_AWARDED and challenge.closed_at is not None:
+        return [outcome_release(challenge, absolute)]
     return []
 
 

@@ -5,10 +5,12 @@ from datetime import timedelta
 import pytest
 from django.test import Client
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from ponte.accounts.services import api_token_create
 from ponte.organisations.models import SectorTag
 from tests.api.utils import assert_problem, bearer
+from tests.challenges import outcomes
 from tests.factories import (
     ChallengeFactory,
     CompanyFactory,
@@ -169,3 +171,171 @@ def test_the_list_pages(db):
     assert first["count"] == second["count"] == 7
     assert len(first["items"]) == 5 and len(second["items"]) == 2
     assert {i["id"] for i in first["items"]}.isdisjoint({i["id"] for i in second["items"]})
+
+
+# The outcome ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def decided(db):
+    """An awarded challenge (two awards, the first with its contract), one closed without
+    award, and one still in evaluation."""
+    return {
+        "awarded": outcomes.awarded(winners=2, title="Forms nobody finds"),
+        "unsuccessful": outcomes.closed_without_award(title="Paper archives"),
+        "pending": outcomes.in_evaluation(title="Queues at the registry"),
+    }
+
+
+def same_moment(text, moment):
+    """The API writes date-times to the millisecond."""
+    return abs(parse_datetime(text) - moment) < timedelta(milliseconds=1)
+
+
+def test_a_decided_challenge_gives_its_status_and_outcome(decided):
+    outcome = decided["awarded"]
+    challenge, first, (contract,) = outcome.challenge, outcome.awards[0], outcome.contracts
+    body = Client().get(f"{LIST}{challenge.pk}").json()
+    assert body["status"] == "awarded"
+    assert body["outcome"]["status"] == "awarded"
+    assert same_moment(body["outcome"]["decided_at"], challenge.awarded_at)
+    assert body["outcome"]["justification"] == "The best value for the people affected."
+    civic, big = body["outcome"]["awards"]
+    assert civic["id"] == first.pk
+    assert civic["supplier"] == {
+        "id": first.supplier_id,
+        "slug": first.supplier.slug,
+        "name": "Civic Data Labs",
+        "sme": True,
+    }
+    assert (civic["value"], civic["currency"]) == ("18000.00", "EUR")
+    assert civic["contract"] == {
+        "title": "Pilot of the form finder",
+        "value": "17500.25",
+        "currency": "EUR",
+        "date_signed": contract.date_signed.isoformat(),
+        "period_start": contract.period_start.isoformat(),
+        "period_end": contract.period_end.isoformat(),
+    }
+    assert big["supplier"]["name"] == "Big Consulting" and big["supplier"]["sme"] is False
+    assert (big["value"], big["contract"]) == ("1500.00", None)
+    # The list says the same.
+    listed = {item["title"]: item for item in Client().get(LIST).json()["items"]}
+    assert listed["Forms nobody finds"]["outcome"] == body["outcome"]
+
+
+def test_a_challenge_closed_without_award_gives_the_reason_and_no_award(decided):
+    challenge = decided["unsuccessful"].challenge
+    body = Client().get(f"{LIST}{challenge.pk}").json()
+    assert body["status"] == "not_awarded"
+    assert same_moment(body["outcome"].pop("decided_at"), challenge.closed_at)
+    assert body["outcome"] == {
+        "status": "not_awarded",
+        "justification": "No proposal met the minimum standard.",
+        "awards": [],
+    }
+
+
+def test_before_the_outcome_there_is_none(decided):
+    body = Client().get(f"{LIST}{decided['pending'].challenge.pk}").json()
+    assert (body["status"], body["outcome"]) == ("closed", None)
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        ("awarded", {"Forms nobody finds"}),
+        ("not_awarded", {"Paper archives"}),
+        ("closed", {"Queues at the registry"}),  # past the deadline and not decided
+        ("open", set()),
+    ],
+)
+def test_the_status_filter_knows_the_outcome(decided, status, expected):
+    assert titles(Client().get(LIST, {"status": status})) == expected
+
+
+def test_the_public_outcome_leaks_nothing_sealed(decided):
+    served = Client().get(LIST).content.decode() + "".join(
+        Client().get(f"{LIST}{o.challenge.pk}").content.decode() for o in decided.values()
+    )
+    assert "SEALED-" not in served and "Eve Evaluator" not in served
+    assert "Loser Analytics" not in served and "9000.50" not in served  # a losing bid
+    assert "Near Miss" not in served and "5000.00" not in served
+
+
+def proposals_of(client, challenge):
+    response = client.get(f"{LIST}{challenge.pk}/proposals/")
+    assert response.status_code == 200, response.content
+    return {item["company_name"]: item for item in response.json()}
+
+
+def test_a_bidder_reads_its_own_outcome_and_feedback(decided, as_person):
+    outcome = decided["awarded"]
+    winner, loser = outcome.bids[0], outcome.bids[2]
+    (mine,) = proposals_of(as_person(winner.member), outcome.challenge).values()
+    assert mine["outcome"] == "awarded"
+    feedback = mine["feedback"]
+    assert feedback["awarded"] is True
+    assert feedback["justification"] == "The best value for the people affected."
+    assert feedback["total"] == "5.00"
+    impact, feasibility = feedback["criteria"]
+    assert (impact["criterion"], impact["weight"], impact["score"]) == ("Impact on the people affected", 60, "5.00")
+    assert impact["comments"] == [
+        {
+            "evaluator": "Evaluator 1",
+            "score": 5,
+            "comment": "SEALED-COMMENT on Civic Data Labs: Impact on the people affected",
+        }
+    ]
+    assert feasibility["criterion"] == "Feasibility and cost"
+    # The same through the proposal's own address.
+    one = as_person(winner.member).get(f"{LIST}{outcome.challenge.pk}/proposals/{winner.proposal.pk}").json()
+    assert one["feedback"] == feedback and one["outcome"] == "awarded"
+    # A company that lost reads its own, and nothing of the winner's.
+    response = as_person(loser.member).get(f"{LIST}{outcome.challenge.pk}/proposals/")
+    (theirs,) = response.json()
+    assert theirs["company_name"] == "Loser Analytics"
+    assert theirs["outcome"] == "not_awarded" and theirs["feedback"]["awarded"] is False
+    assert theirs["feedback"]["total"] == "2.00"
+    assert "Civic Data Labs" not in response.content.decode()
+    unsuccessful = decided["unsuccessful"]
+    (near_miss,) = proposals_of(as_person(unsuccessful.bids[0].member), unsuccessful.challenge).values()
+    assert near_miss["outcome"] == "not_awarded"
+    assert near_miss["feedback"]["justification"] == "No proposal met the minimum standard."
+
+
+def test_no_feedback_for_others_before_the_outcome_or_for_a_withdrawn_proposal(decided, as_person):
+    outcome = decided["awarded"]
+    # Programme managers and the public body read every proposal after the deadline: not the feedback.
+    for reader in (UserFactory(is_programme_manager=True), outcome.challenge.author):
+        read = proposals_of(as_person(reader), outcome.challenge)
+        assert set(read) == {"Civic Data Labs", "Big Consulting", "Loser Analytics"}
+        assert all(item["outcome"] is None and item["feedback"] is None for item in read.values())
+    # A withdrawn proposal was not evaluated: its company reads it, without an outcome.
+    (withdrawn,) = proposals_of(as_person(outcome.withdrawn.member), outcome.challenge).values()
+    assert withdrawn["status"] == "withdrawn" and withdrawn["feedback"] is None and withdrawn["outcome"] is None
+    # Before the outcome, the bidder reads its proposal without feedback, though it is scored.
+    pending = decided["pending"]
+    (waiting,) = proposals_of(as_person(pending.bids[0].member), pending.challenge).values()
+    assert waiting["outcome"] is None and waiting["feedback"] is None
+    # Someone else reads nothing.
+    assert proposals_of(as_person(MembershipFactory(organisation=CompanyFactory()).user), outcome.challenge) == {}
+    assert proposals_of(Client(), outcome.challenge) == {}
+
+
+def test_the_list_with_outcomes_does_not_grow_with_them(db):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count():
+        Client().get(LIST)
+        with CaptureQueriesContext(connection) as captured:
+            assert Client().get(LIST).status_code == 200
+        return len(captured.captured_queries)
+
+    outcomes.awarded(winners=2)
+    small = count()
+    for _ in range(3):
+        outcomes.awarded(winners=2)
+        outcomes.closed_without_award()
+    assert count() == small

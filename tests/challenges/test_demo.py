@@ -1,38 +1,57 @@
-"""The demo challenges: one at every stage of the lifecycle, reached through the services,
-and a second run adds nothing."""
+"""The demo challenges: one at every stage of the lifecycle, reached through the services —
+evaluation and outcome included — and a second run adds nothing."""
+
+import io
 
 import pytest
+from allauth.mfa.models import Authenticator
+from django.core.management import call_command
 
 from ponte.accounts import demo as accounts_demo
 from ponte.challenges import demo
-from ponte.challenges.models import Challenge, Criterion, Interest, Status, Subscription
-from ponte.core.models import AuditEvent
+from ponte.challenges.evaluation import award_gate, evaluation_board, feedback_for
+from ponte.challenges.models import (
+    Award,
+    Challenge,
+    Contract,
+    Criterion,
+    Evaluation,
+    Interest,
+    Proposal,
+    Score,
+    Status,
+    Subscription,
+)
+from ponte.core.models import AuditEvent, Notification
 from ponte.organisations import demo as organisations_demo
 
 
-@pytest.mark.django_db
-def test_the_demo_has_a_challenge_at_every_stage_and_a_second_run_adds_nothing():
+def build():
     accounts_demo.build_demo()
     organisations_demo.build_demo()
     demo.build_demo()
-    counts = (
-        Challenge.objects.count(),
-        Interest.objects.count(),
-        AuditEvent.objects.count(),
-        Criterion.objects.count(),
-    )
-    demo.build_demo()
-    assert (
-        Challenge.objects.count(),
-        Interest.objects.count(),
-        AuditEvent.objects.count(),
-        Criterion.objects.count(),
-    ) == counts
+
+
+def counts():
+    models = (Challenge, Interest, AuditEvent, Criterion, Proposal, Evaluation, Score, Award, Contract, Notification)
+    return tuple(model.objects.count() for model in models)
+
+
+@pytest.fixture
+def world(db):
+    build()
+
+
+def test_the_demo_has_a_challenge_at_every_stage_and_a_second_run_adds_nothing(world):
+    before = counts()
+    build()
+    assert counts() == before
 
     challenges = list(Challenge.objects.all())
     assert {c.status for c in challenges} == set(Status.values)
     assert sum(c.is_open for c in challenges) == 2
-    assert sum(c.is_closed for c in challenges) == 1
+    # Closed: one waiting for evaluators, one being evaluated, one waiting for its outcome.
+    assert sum(c.is_closed for c in challenges) == 3
     cancelled = Challenge.objects.get(status=Status.CANCELLED)
     assert cancelled.published_at is not None and cancelled.cancellation_reason
     assert Challenge.objects.get(status=Status.CHANGES_REQUESTED).changes_requested_reason
@@ -43,3 +62,183 @@ def test_the_demo_has_a_challenge_at_every_stage_and_a_second_run_adds_nothing()
             assert challenge.budget_ceiling <= 30000
     assert Interest.objects.filter(challenge__status=Status.PUBLISHED).exists()
     assert Subscription.objects.filter(user__email="company@example.org").exists()
+
+
+def _challenge(title_start):
+    return Challenge.objects.get(title__startswith=title_start)
+
+
+def _row(board, company_slug):
+    return next(row for row in board if row.proposal.company.slug == company_slug)
+
+
+def test_a_challenge_in_evaluation_shows_work_in_every_state(world):
+    challenge = _challenge("Patients in rural areas miss hospital appointments")
+    assert challenge.is_closed
+    board = evaluation_board(challenge)
+    civic = _row(board, "civic-data-labs")
+    assert (civic.done, civic.expected) == (1, 2)
+    # One proposal is fully evaluated, so the pending filter leaves it out.
+    assert len(board) == 3 and len(evaluation_board(challenge, pending_only=True)) == 2
+    assert award_gate(challenge)
+    mine = {
+        e.proposal.company.slug: e.status
+        for e in Evaluation.objects.filter(proposal__challenge=challenge, evaluator__email="evaluator@example.org")
+    }
+    # evaluator@ has a company to declare, a proposal to score (a draft), and one done.
+    assert mine == {
+        "civic-data-labs": "assigned",
+        "lisbon-health-analytics": "cleared",
+        "ljubljana-mobility": "completed",
+    }
+    draft = Evaluation.objects.get(evaluator__email="evaluator@example.org", status="cleared")
+    assert draft.scores.exists() and draft.scores.filter(score__isnull=True).exists()
+    recused = Evaluation.objects.get(proposal__challenge=challenge, status="recused")
+    assert recused.evaluator.email == "evaluator2@example.org" and recused.conflict_note
+    assert Notification.objects.filter(kind="challenges.evaluator_recused", recipient__email="manager@example.org")
+
+
+def test_a_challenge_waits_for_its_owner_to_decide_and_one_for_evaluators(world):
+    waiting = _challenge("Public forms ask again for data")
+    assert waiting.is_closed and award_gate(waiting) == []
+    assert waiting.author.email == "servant@example.org"
+    assert waiting.author.has_perm("challenges.award_challenge", waiting)
+    prices = sorted(waiting.proposals.values_list("price", flat=True))
+    # Together they exceed the ceiling: the owner must choose.
+    assert sum(prices) > waiting.budget_ceiling >= max(prices)
+    told = set(
+        Notification.objects.filter(
+            kind="challenges.evaluations_complete", url__contains=f"/{waiting.pk}/"
+        ).values_list("recipient__email", flat=True)
+    )
+    assert told == {"servant@example.org", "orgadmin@example.org"}
+
+    unassigned = _challenge("Public servants spend days answering")
+    assert unassigned.is_closed and unassigned.proposals.count() == 2
+    assert not Evaluation.objects.filter(proposal__challenge=unassigned).exists()
+
+
+def test_an_awarded_challenge_has_feedback_for_every_bidder_and_a_signed_contract(world):
+    challenge = Challenge.objects.get(status=Status.AWARDED)
+    award = Award.objects.get(challenge=challenge)
+    assert award.supplier.slug == "ljubljana-mobility" and challenge.outcome_justification
+    assert challenge.awarded_at == award.awarded_at < Contract.objects.get(award=award).recorded_at
+    contract = award.contract
+    assert award.awarded_at.date() <= contract.date_signed <= contract.period_start < contract.period_end
+    assert contract.value <= challenge.budget_ceiling
+    assert not Evaluation.objects.filter(proposal__challenge=challenge).exclude(status="completed").exists()
+    for proposal in challenge.proposals.all():
+        feedback = feedback_for(proposal)
+        assert feedback.awarded == (proposal.pk == award.proposal_id)
+        assert feedback.total is not None and all(c.comments for c in feedback.criteria)
+    assert Notification.objects.filter(kind="challenges.proposal_awarded", recipient__email="admin@example.org")
+    assert Notification.objects.filter(kind="challenges.proposal_not_awarded", recipient__email="company@example.org")
+
+
+def test_a_challenge_closed_without_award_gives_its_reason(world):
+    challenge = Challenge.objects.get(status=Status.NOT_AWARDED)
+    assert challenge.outcome_justification and challenge.closed_at is not None
+    assert not Award.objects.filter(challenge=challenge).exists()
+    bidders = set(challenge.proposals.values_list("company__slug", flat=True))
+    assert bidders == {"nordgrid-energy", "civic-data-labs"}
+
+
+def test_every_staff_demo_account_has_a_second_factor_and_demo_codes_lists_the_evaluators(world):
+    from ponte.accounts.models import User
+    from ponte.accounts.roles import requires_two_factor
+
+    for user in User.objects.filter(email__endswith="@example.org"):
+        has = Authenticator.objects.filter(user=user, type="totp").exists()
+        assert has == requires_two_factor(user), user.email
+    out = io.StringIO()
+    call_command("demo_codes", stdout=out)
+    listed = out.getvalue()
+    for email in ("evaluator@example.org", "evaluator2@example.org", "manager@example.org"):
+        assert email in listed
+    assert "company@example.org" not in listed
+    assert User.objects.get(email="evaluator2@example.org").is_evaluator
+
+
+# Synthetic data at scale (`python -m ponte generate`) ------------------------------------
+
+
+class _NoBar:
+    def update(self, count):
+        pass
+
+    def close(self):
+        pass
+
+
+def _generate():
+    from ponte.challenges import generate as challenges_generate
+    from ponte.organisations import generate as organisations_generate
+
+    def progress(total, desc):
+        return _NoBar()
+
+    organisations_generate.build("S", progress)
+    challenges_generate.build("S", progress)
+
+
+def _signature():
+    """What the generator made, without the database's ids."""
+    generated = Challenge.objects.filter(title__startswith="[gen]")
+    return (
+        sorted(generated.values_list("title", "status", "budget_ceiling")),
+        sorted(
+            Proposal.objects.filter(challenge__in=generated).values_list("challenge__title", "company__slug", "price")
+        ),
+        sorted(Evaluation.objects.values_list("proposal__challenge__title", "evaluator__email", "status")),
+        sorted(Score.objects.values_list("evaluation__evaluator__email", "criterion__name", "score")),
+        sorted(Award.objects.values_list("challenge__title", "supplier__slug", "value")),
+        Contract.objects.count(),
+    )
+
+
+def test_the_generator_adds_evaluated_awarded_and_unawarded_challenges_that_hold_together(db):
+    from django.utils import timezone
+
+    _generate()
+    generated = Challenge.objects.filter(title__startswith="[gen]")
+    statuses = set(generated.values_list("status", flat=True))
+    assert {Status.AWARDED, Status.NOT_AWARDED, Status.PUBLISHED} <= statuses
+    assert Evaluation.objects.filter(status="completed").exists() and Score.objects.exists()
+    # Challenges still in evaluation have work in every state.
+    in_evaluation = Evaluation.objects.filter(proposal__challenge__status=Status.PUBLISHED)
+    assert set(in_evaluation.values_list("status", flat=True)) == {"assigned", "cleared", "recused", "completed"}
+    assert not Evaluation.objects.filter(proposal__challenge__deadline__gt=timezone.now()).exists()
+
+    for challenge in generated.filter(status__in=[Status.AWARDED, Status.NOT_AWARDED]).prefetch_related("criteria"):
+        assert challenge.deadline < timezone.now() and challenge.outcome_justification
+        assert award_gate(challenge) == [], challenge.title
+        criteria = {c.pk for c in challenge.criteria.all()}
+        for evaluation in Evaluation.objects.filter(proposal__challenge=challenge).prefetch_related("scores"):
+            assert {s.criterion_id for s in evaluation.scores.all()} == criteria
+            assert all(0 <= s.score <= 5 for s in evaluation.scores.all())
+        awards = list(Award.objects.filter(challenge=challenge).select_related("proposal"))
+        if challenge.status == Status.AWARDED:
+            [award] = awards
+            assert award.proposal.challenge_id == challenge.pk and award.supplier_id == award.proposal.company_id
+            assert award.value == award.proposal.price <= challenge.budget_ceiling
+            assert award.awarded_at == challenge.awarded_at < timezone.now()
+        else:
+            assert awards == [] and challenge.closed_at is not None
+    contracts = list(Contract.objects.select_related("award"))
+    assert contracts and Contract.objects.count() < Award.objects.count()
+    for contract in contracts:
+        assert contract.award.awarded_at.date() <= contract.date_signed <= timezone.localdate()
+        assert contract.date_signed <= contract.period_start < contract.period_end
+
+
+def test_the_generator_makes_the_same_data_every_time(db):
+    from django.db import transaction
+
+    signatures = []
+    for _run in range(2):
+        with transaction.atomic():
+            _generate()
+            signatures.append(_signature())
+            transaction.set_rollback(True)
+    assert signatures[0] == signatures[1]
+    assert signatures[0][4]  # awards were made

@@ -488,3 +488,15 @@ def test_the_api_refuses_a_closed_challenge(challenge, proposer):
             f"/api/challenges/{challenge.pk}/proposals/", payload(challenge), content_type="application/json"
         )
     assert response.status_code == 400 and "deadline" in response.json()["detail"]
+
+
+def test_what_a_public_body_wrote_in_a_criterion_is_shown_as_text_on_the_proposal_form(
+    before, client, challenge, proposer
+):
+    criterion = challenge.criteria.first()
+    criterion.description = 'Reach <script>alert("x")</script> & cost'
+    criterion.save(update_fields=["description"])
+    client.force_login(proposer)
+    page = client.get(f"/challenges/{challenge.pk}/proposals/new/").content.decode()
+    assert '<script>alert("x")</script>' not in page
+    assert "Reach &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; cost" in page

@@ -4,6 +4,10 @@ admin — for everyone but the submitting company's members; after the deadline 
 entitled read it (the challenge's author, its public body's admins, programme managers)
 and the others still do not.
 
+Evaluators read a proposal only after the deadline, and only once assigned to it and
+cleared (no conflict of interest declared); an evaluator merely assigned, recused or whose
+assignment was removed reads nothing, on any channel.
+
 Decision: the public body is NOT notified of a proposal before the deadline (no
 notification at all); it sees only the total number on the challenge page."""
 
@@ -18,8 +22,9 @@ from django.test import Client
 from django.utils import timezone
 
 from ponte.accounts.services import api_token_create
+from ponte.challenges import evaluation as evaluation_services
 from ponte.challenges import proposals as services
-from ponte.challenges.models import Proposal
+from ponte.challenges.models import Evaluation, Proposal
 from ponte.core.models import Notification
 from ponte.core.search import rebuild_index
 from tests.api.utils import bearer
@@ -60,7 +65,7 @@ def world(db, django_capture_on_commit_callbacks):
             "citizen": UserFactory(),
             "visitor": AnonymousUser(),
         }
-        for key in ("programme_manager", "platform_admin"):
+        for key in ("programme_manager", "platform_admin", "evaluator"):
             give_two_factor(people[key])
         # The owner follows its own challenge and every staff role has alerts: any broadcast
         # of the proposal would reach them.
@@ -121,6 +126,8 @@ def channels(world, user) -> dict[str, str]:
         ("audit trail of the proposal", f"/audit/?type=challenges.proposal&id={proposal.pk}"),
         ("admin changelist", "/admin/challenges/proposal/"),
         ("admin change page", f"/admin/challenges/proposal/{proposal.pk}/change/"),
+        ("my evaluations page", "/challenges/evaluations/"),
+        ("evaluation board", f"/challenges/{challenge.pk}/evaluation/"),
     ]:
         response = client.get(url, follow=True)
         body = b"".join(response.streaming_content) if response.streaming else response.content
@@ -251,3 +258,103 @@ def test_an_attachment_to_a_sealed_proposal_leaves_no_file_name_in_the_audit_tra
     events = AuditEvent.objects.filter(verb="attach")
     assert events.exists()
     assert not any("secret-pricing" in str(event.after) for event in events)
+
+
+# Evaluators ----------------------------------------------------------------------------
+
+EVALUATOR_STATES = {
+    "evaluator_assigned": "assigned",
+    "evaluator_cleared": "cleared",
+    "evaluator_recused": "recused",
+    "evaluator_unassigned": "removed",
+}
+# Pages made from an evaluator's own assignments name the company (they must, to declare a
+# conflict of interest), never what it proposed.
+EVALUATOR_PAGES = ("my evaluations page", "own evaluation page")
+
+
+def _evaluator():
+    person = UserFactory(is_evaluator=True)
+    give_two_factor(person)
+    return person
+
+
+def _own_evaluation_page(person) -> str:
+    """The page of the evaluator's own evaluation: where they declare, then score."""
+    evaluation = Evaluation.objects.get(evaluator=person)
+    response = browser(person).get(f"/challenges/evaluations/{evaluation.pk}/", follow=True)
+    assert response.status_code < 500
+    return response.content.decode()
+
+
+@pytest.mark.parametrize("role", EVALUATOR_STATES)
+def test_an_evaluation_on_record_before_the_deadline_opens_nothing(world, role):
+    """The service refuses to assign before the deadline; even a row that got there
+    another way (an import, the Django admin) reads nothing: the seal is the clock's."""
+    person = _evaluator()
+    Evaluation.objects.create(
+        proposal=world["proposal"],
+        evaluator=person,
+        assigned_by=world["people"]["programme_manager"],
+        status=EVALUATOR_STATES[role],
+    )
+    with time_machine.travel(DEADLINE - timedelta(seconds=1), tick=False):
+        seen = channels(world, person)
+        seen["own evaluation page"] = _own_evaluation_page(person)
+    assert [name for name, text in seen.items() if SECRET in text] == []
+    assert [name for name in leaks(seen) if name not in EVALUATOR_PAGES] == []
+
+
+@pytest.fixture
+def evaluators(world):
+    """A minute after the deadline a programme manager assigns four evaluators; one clears
+    themselves, one declares a conflict, and one clears and then has the assignment removed."""
+    manager = world["people"]["programme_manager"]
+    people = {role: _evaluator() for role in EVALUATOR_STATES}
+    with time_machine.travel(DEADLINE + timedelta(minutes=1), tick=False):
+        evaluation_services.evaluators_assign(
+            actor=manager, challenge=world["challenge"], proposals=[world["proposal"]], evaluators=people.values()
+        )
+
+        def evaluation_of(role):
+            return Evaluation.objects.get(evaluator=people[role])
+
+        for role in ("evaluator_cleared", "evaluator_unassigned"):
+            evaluation_services.conflict_declare(actor=people[role], evaluation=evaluation_of(role), has_conflict=False)
+        evaluation_services.conflict_declare(
+            actor=people["evaluator_recused"],
+            evaluation=evaluation_of("evaluator_recused"),
+            has_conflict=True,
+            note="I worked for this company until last year.",
+        )
+        evaluation_services.evaluation_unassign(actor=manager, evaluation=evaluation_of("evaluator_unassigned"))
+    assert {e.evaluator_id: e.status for e in Evaluation.objects.all()} == {
+        people[role].pk: status for role, status in EVALUATOR_STATES.items()
+    }
+    return people
+
+
+@pytest.mark.parametrize("role", EVALUATOR_STATES)
+def test_after_the_deadline_an_evaluator_reads_only_the_proposal_they_are_cleared_for(world, evaluators, role):
+    with time_machine.travel(DEADLINE + timedelta(hours=1), tick=False):
+        seen = channels(world, evaluators[role])
+        seen["own evaluation page"] = _own_evaluation_page(evaluators[role])
+    if role == "evaluator_cleared":
+        for name in ("proposal page", "api detail", "api list"):
+            assert SECRET in seen[name], name
+    else:
+        assert [name for name, text in seen.items() if SECRET in text] == []
+    # Never the public body's list nor the board, nor through search, the export, a
+    # notification, an e-mail or the audit trail.
+    for name in (
+        "proposals list page",
+        "evaluation board",
+        "search",
+        "search by company",
+        "csv export",
+        "notifications",
+        "e-mails",
+        "audit trail",
+        "admin change page",
+    ):
+        assert SECRET not in seen[name] and COMPANY not in seen[name], (name, role)

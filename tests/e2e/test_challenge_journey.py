@@ -1,5 +1,6 @@
-"""A challenge's journey from draft to publication, in three people's browsers: the author,
-the organisation admin and a programme manager, with an accessibility check on every page."""
+"""A challenge's journey from draft to award, in five people's browsers: the author, the
+organisation admin, a programme manager, a company member and an evaluator, with an
+accessibility check on every page."""
 
 import re
 from datetime import timedelta
@@ -9,17 +10,22 @@ from playwright.sync_api import expect
 
 from ponte.challenges.models import Challenge, Status
 from tests.conftest import give_two_factor
+from tests.factories import CompanyFactory, MembershipFactory, UserFactory
 
 from .support import AccessibilityAudit, log_in_as
 
 TITLE = "Families cannot tell which benefits they may claim"
 
 
-def test_draft_review_and_publication(
+def test_draft_review_publication_evaluation_and_award(
     new_context, live_server, organisation, member, org_admin, programme_manager, screenshot_dir
 ):
     audit = AccessibilityAudit(screenshot_dir, "challenge journey")
     give_two_factor(programme_manager)
+    company = CompanyFactory(name="Civic Data Labs")
+    company_member = MembershipFactory(organisation=company, user__name="Carla Company").user
+    evaluator = UserFactory(name="Eva Evaluator", is_evaluator=True)
+    give_two_factor(evaluator)
 
     def person(user):
         context = new_context()
@@ -130,4 +136,79 @@ def test_draft_review_and_publication(
     visitor.goto("/challenges/")
     expect(visitor.get_by_role("link", name=TITLE)).to_be_visible()
     audit.check(visitor, "public list")
+
+    # A company member answers it with a proposal.
+    bidder = person(company_member)
+    bidder.goto(challenge.get_absolute_url())
+    bidder.get_by_role("link", name="Submit a proposal").click()
+    audit.check(bidder, "proposal form")
+    bidder.get_by_label("Your approach").fill("One page per life event that lists every benefit a family may claim.")
+    bidder.get_by_label("Reach among families").fill("Social workers share the page with every family they see.")
+    bidder.get_by_label("Cost to run").fill("Built on the existing benefits register; no new system to run.")
+    bidder.get_by_label("Team").fill("A designer, two developers and a social worker.")
+    bidder.get_by_label("Price (EUR, excluding VAT)").fill("22500")
+    bidder.get_by_label("Timeline").fill("Discovery in month one, pilot in Lisbon in months two and three.")
+    bidder.get_by_role("button", name="Submit the proposal").click()
+    expect(bidder.get_by_role("status")).to_contain_text("Your proposal is submitted")
+    audit.check(bidder, "proposal, submitted")
+
+    # The deadline passes (time is data: the challenge is now closed and in evaluation).
+    Challenge.objects.filter(pk=challenge.pk).update(deadline=timezone.now() - timedelta(minutes=1))
+
+    # The programme manager assigns the evaluator.
+    manager.goto(challenge.get_absolute_url())
+    manager.get_by_role("link", name="Evaluation board").click()
+    expect(manager.get_by_role("heading", name="Evaluation of the proposals", level=1)).to_be_visible()
+    audit.check(manager, "evaluation board, nobody assigned")
+    manager.get_by_role("checkbox", name=re.compile("Eva Evaluator")).check()
+    manager.get_by_role("button", name="Assign the evaluators").click()
+    expect(manager.get_by_role("status")).to_contain_text("1 assignment made.")
+    expect(manager.get_by_role("main")).to_contain_text("0 of 1 evaluation done")
+    audit.check(manager, "evaluation board, assigned")
+
+    # The evaluator declares no conflict of interest, then scores every criterion.
+    scorer = person(evaluator)
+    scorer.goto("/challenges/evaluations/")
+    audit.check(scorer, "my evaluations, to declare")
+    scorer.get_by_role("radio", name="I have no conflict of interest with Civic Data Labs").check()
+    scorer.get_by_role("button", name="Send your declarations").click()
+    scorer.get_by_role("link", name=re.compile("Score the proposal")).click()
+    expect(scorer.get_by_role("main")).to_contain_text("Social workers share the page with every family they see.")
+    audit.check(scorer, "scoring form")
+    scorer.get_by_role("group", name="Your score for “Reach among families”").get_by_label("4 — good").check()
+    scorer.get_by_label("Your comment on “Reach among families”").fill("Reaches families through people they trust.")
+    scorer.get_by_role("group", name="Your score for “Cost to run”").get_by_label("3 — adequate").check()
+    scorer.get_by_role("button", name="Submit evaluation").click()
+    expect(scorer.get_by_role("alert")).to_contain_text("Explain your score for “Cost to run”.")
+    audit.check(scorer, "scoring form, with an error")
+    expect(scorer.get_by_label("Your comment on “Reach among families”")).to_have_value(
+        "Reaches families through people they trust."
+    )
+    scorer.get_by_label("Your comment on “Cost to run”").fill("Cheap to run, but the register needs cleaning first.")
+    scorer.get_by_role("button", name="Submit evaluation").click()
+    expect(scorer.get_by_role("status")).to_contain_text("Your evaluation is submitted.")
+
+    # The author awards the proposal, now that every evaluation is complete.
+    author.goto(challenge.get_absolute_url())
+    author.get_by_role("link", name="Decide the outcome").click()
+    expect(author.get_by_role("heading", name="Award the challenge", level=1)).to_be_visible()
+    audit.check(author, "award form")
+    author.get_by_role("checkbox", name="Civic Data Labs").check()
+    author.get_by_label("Justification").fill("The only proposal, well scored on reach (3.60 out of 5) and in budget.")
+    author.get_by_role("button", name="Award", exact=True).click()
+    expect(author.get_by_role("status")).to_contain_text("The challenge is awarded to Civic Data Labs.")
+    audit.check(author, "challenge page, awarded")
+    challenge.refresh_from_db()
+    assert challenge.status == Status.AWARDED
+
+    # The company reads its feedback; everyone reads the award.
+    bidder.goto(challenge.proposals.get().get_absolute_url())
+    expect(bidder.get_by_role("heading", name="Feedback")).to_be_visible()
+    expect(bidder.get_by_role("main")).to_contain_text("Weighted total: 3.60 out of 5")
+    expect(bidder.get_by_role("main")).to_contain_text("Cheap to run, but the register needs cleaning first.")
+    expect(bidder.get_by_role("main")).not_to_contain_text("Eva Evaluator")
+    audit.check(bidder, "proposal with feedback")
+    visitor.goto(challenge.get_absolute_url())
+    expect(visitor.get_by_role("main")).to_contain_text("Civic Data Labs")
+    audit.check(visitor, "public challenge page, awarded")
     audit.assert_clean()

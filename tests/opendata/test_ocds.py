@@ -3,16 +3,19 @@ sealed (nothing that is not public), paged, and with a constant number of querie
 
 import json
 import zipfile
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 import ocdsmerge
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from ponte.challenges.models import CpvCode, Criterion
 from ponte.opendata import ocds
+from tests.challenges import outcomes
 from tests.factories import ChallengeFactory, OrganisationFactory, PublishedChallengeFactory
 
 STANDARD_ZIP = Path(__file__).resolve().parent.parent / "data" / "ocds" / "standard-1__1__5.zip"
@@ -337,3 +340,246 @@ def test_the_zip_and_schema_ship_with_the_repository():
     assert STANDARD_ZIP.is_file()
     assert ocds.RELEASE_SCHEMA.is_file()
     assert (ocds.RELEASE_SCHEMA.parent / "LICENSE").is_file()
+
+
+# The outcome: award, contract and unsuccessful releases ----------------------------------
+
+
+@pytest.fixture
+def decided(db):
+    """An awarded challenge (two awards, one contract signed), one closed without award, and
+    one whose proposals are evaluated but whose outcome is not decided yet."""
+    body = OrganisationFactory(name="Instituto dos Registos", country="PT")
+    return {
+        "awarded": outcomes.awarded(owner=body, winners=2, title="Forms nobody finds"),
+        "unsuccessful": outcomes.closed_without_award(owner=body, title="Queues at the registry"),
+        "pending": outcomes.in_evaluation(owner=body, title="Paper permits"),
+    }
+
+
+def all_releases(client):
+    releases, url = [], RELEASES
+    while url:
+        package = client.get(url).json()
+        releases += package["releases"]
+        url = package.get("links", {}).get("next", "")
+    return releases
+
+
+def releases_of(client, challenge):
+    return [r for r in all_releases(client) if r["ocid"] == ocds.ocid_for(challenge)]
+
+
+def test_packages_with_award_contract_and_unsuccessful_releases_are_valid_ocds(client, world, decided, tmp_path):
+    package = client.get(RELEASES).json()
+    tags = {tag for release in package["releases"] for tag in release["tag"]}
+    assert {"tender", "tenderCancellation", "award", "contract", "tenderUpdate"} <= tags
+    assert_valid(review(tmp_path, package, "releases.json"))
+    for key in ("awarded", "unsuccessful", "pending"):
+        response = client.get(record_url(ocds.ocid_for(decided[key].challenge)))
+        assert response.status_code == 200, key
+        assert_valid(review(tmp_path, response.json(), f"record-{key}.json"))
+    assert_valid(review(tmp_path, client.get(RECORDS).json(), "records.json"))
+
+
+def test_an_awarded_challenge_is_an_award_release(client, decided):
+    outcome = decided["awarded"]
+    challenge = outcome.challenge
+    (release,) = [r for r in releases_of(client, challenge) if r["tag"] == ["award"]]
+    assert release["date"] == ocds.iso(challenge.awarded_at)
+    assert release["id"].startswith(f"{ocds.ocid_for(challenge)}-award-")
+    assert release["tender"]["status"] == "complete"
+    assert release["tender"]["id"] == f"{ocds.ocid_for(challenge)}-tender"
+    first, second = outcome.awards
+    assert release["awards"] == [
+        {
+            "id": f"{ocds.ocid_for(challenge)}-award-{first.pk}",
+            "title": "Forms nobody finds — Civic Data Labs",
+            "description": "The best value for the people affected.",
+            "status": "active",
+            "date": ocds.iso(first.awarded_at),
+            "value": {"amount": 18000, "currency": "EUR"},
+            "suppliers": [{"id": f"ponte-org-{first.supplier_id}", "name": "Civic Data Labs"}],
+        },
+        {
+            "id": f"{ocds.ocid_for(challenge)}-award-{second.pk}",
+            "title": "Forms nobody finds — Big Consulting",
+            "description": "The best value for the people affected.",
+            "status": "active",
+            "date": ocds.iso(second.awarded_at),
+            "value": {"amount": 1500, "currency": "EUR"},
+            "suppliers": [{"id": f"ponte-org-{second.supplier_id}", "name": "Big Consulting"}],
+        },
+    ]
+    parties = {p["id"]: p for p in release["parties"]}
+    civic, big = parties[f"ponte-org-{first.supplier_id}"], parties[f"ponte-org-{second.supplier_id}"]
+    assert civic["roles"] == big["roles"] == ["tenderer", "supplier"]
+    assert civic["details"] == {"scale": "sme"} and big["details"] == {"scale": "large"}
+    assert civic["identifier"]["id"] == first.supplier.registration_number
+    assert civic["address"] == {"countryName": "Portugal"}
+    assert parties[f"ponte-org-{challenge.owner_id}"]["roles"] == ["buyer"]
+    assert release["buyer"] == {"id": f"ponte-org-{challenge.owner_id}", "name": challenge.owner.name}
+
+
+def test_a_signed_contract_is_a_contract_release(client, decided):
+    outcome = decided["awarded"]
+    challenge, (contract,) = outcome.challenge, outcome.contracts
+    (release,) = [r for r in releases_of(client, challenge) if r["tag"] == ["contract"]]
+    # Dated when it was published on Ponte, so that a reader paging with `since` finds it.
+    assert release["date"] == ocds.iso(contract.recorded_at)
+    assert release["initiationType"] == "tender"
+    assert "parties" not in release and "awards" not in release and "tender" not in release
+    signed, start, end = contract.date_signed, contract.period_start, contract.period_end
+    assert release["contracts"] == [
+        {
+            "id": f"{ocds.ocid_for(challenge)}-contract-{contract.pk}",
+            "awardID": f"{ocds.ocid_for(challenge)}-award-{outcome.awards[0].pk}",
+            "title": "Pilot of the form finder",
+            "status": "active",
+            "value": {"amount": 17500.25, "currency": "EUR"},
+            "dateSigned": timezone.make_aware(datetime.combine(signed, time.min)).isoformat(),
+            "period": {
+                "startDate": timezone.make_aware(datetime.combine(start, time.min)).isoformat(),
+                "endDate": timezone.make_aware(datetime.combine(end, time(23, 59, 59))).isoformat(),
+            },
+        }
+    ]
+    assert release["contracts"][0]["dateSigned"].startswith(signed.isoformat())
+
+
+def test_a_challenge_closed_without_award_is_an_unsuccessful_tender_update(client, decided):
+    outcome = decided["unsuccessful"]
+    challenge = outcome.challenge
+    releases = releases_of(client, challenge)
+    assert [r["tag"] for r in releases] == [["tender"], ["tenderUpdate"]]
+    update = releases[1]
+    assert update["date"] == ocds.iso(challenge.closed_at)
+    assert update["tender"]["status"] == "unsuccessful"
+    assert "awards" not in update
+    (details,) = [d for d in update["tender"]["documents"] if d["documentType"] == "unsuccessfulDetails"]
+    assert details["description"] == "No proposal met the minimum standard."
+    assert {p["name"]: p["roles"] for p in update["parties"]} == {
+        challenge.owner.name: ["buyer"],
+        "Near Miss Ltd": ["tenderer"],
+        "Also Ran BV": ["tenderer"],
+    }
+
+
+def test_tenderers_are_public_only_once_the_outcome_is_decided(client, decided):
+    pending = decided["pending"]
+    served = client.get(RELEASES).content.decode() + client.get(RECORDS).content.decode()
+    served += client.get(record_url(ocds.ocid_for(pending.challenge))).content.decode()
+    assert "Waiting Co" not in served
+    for release in releases_of(client, pending.challenge):
+        assert release["tag"] == ["tender"] and release["tender"]["status"] == "active"
+        assert "tenderers" not in release["tender"] and "numberOfTenderers" not in release["tender"]
+        assert [p["roles"] for p in release["parties"]] == [["buyer"]]
+    # Decided: the companies whose proposal stood at the deadline; the one that withdrew never counts.
+    for key, names in (
+        ("awarded", ["Big Consulting", "Civic Data Labs", "Loser Analytics"]),
+        ("unsuccessful", ["Also Ran BV", "Near Miss Ltd"]),
+    ):
+        challenge = decided[key].challenge
+        (tender,) = [r["tender"] for r in releases_of(client, challenge) if r["tag"] != ["tender"] and "tender" in r]
+        assert tender["numberOfTenderers"] == len(names)
+        assert [t["name"] for t in tender["tenderers"]] == names
+        assert decided[key].withdrawn.company.name not in client.get(RELEASES).content.decode()
+        first = releases_of(client, challenge)[0]
+        assert first["tag"] == ["tender"] and "tenderers" not in first["tender"]
+
+
+def test_nothing_sealed_reaches_the_open_data(client, decided):
+    served = "".join(
+        client.get(url).content.decode()
+        for url in [
+            RELEASES,
+            RECORDS,
+            *(record_url(ocds.ocid_for(outcome.challenge)) for outcome in decided.values()),
+        ]
+    )
+    # No proposal content, no evaluator's comment or name, no losing price, no withdrawn bidder.
+    assert "SEALED-" not in served
+    assert "Eve Evaluator" not in served
+    assert "9000.5" not in served  # Loser Analytics' price
+    assert '"amount": 5000' not in served and '"amount": 7000' not in served  # the unsuccessful bids
+    assert "Withdrawn Works" not in served and "Gave Up SA" not in served
+    for bad_key in ('"score', '"evaluat', '"approach"', '"team"', '"timeline"', '"price"'):
+        assert bad_key not in served.lower()
+
+
+def test_the_record_of_an_awarded_challenge_compiles_with_ocdsmerge(client, decided):
+    challenge = decided["awarded"].challenge
+    (record,) = client.get(record_url(ocds.ocid_for(challenge))).json()["records"]
+    assert [r["tag"] for r in record["releases"]] == [["tender"], ["award"], ["contract"]]
+    compiled = record["compiledRelease"]
+    assert compiled == ocdsmerge.Merger(schema=str(ocds.RELEASE_SCHEMA)).create_compiled_release(record["releases"])
+    assert compiled["tender"]["status"] == "complete"
+    assert compiled["tender"]["numberOfTenderers"] == 3
+    assert [a["value"]["amount"] for a in compiled["awards"]] == [18000, 1500]
+    (contract,) = compiled["contracts"]
+    assert contract["awardID"] == compiled["awards"][0]["id"]
+    roles = {p["name"]: p["roles"] for p in compiled["parties"]}
+    assert roles["Civic Data Labs"] == ["tenderer", "supplier"] and roles["Loser Analytics"] == ["tenderer"]
+    # Before the outcome, the record is the tender alone.
+    (pending,) = client.get(record_url(ocds.ocid_for(decided["pending"].challenge))).json()["records"]
+    assert [r["tag"] for r in pending["releases"]] == [["tender"]]
+    assert pending["compiledRelease"]["tender"]["status"] == "active"
+
+
+def test_the_outcome_releases_are_paged_by_date_with_the_others(client, world, decided, monkeypatch):
+    monkeypatch.setattr(ocds, "PAGE_SIZE", 2)
+    seen, url, pages = [], RELEASES, 0
+    while url:
+        package = client.get(url).json()
+        seen += [(r["date"], r["id"], r["tag"][0]) for r in package["releases"]]
+        url = package.get("links", {}).get("next", "")
+        pages += 1
+    assert seen == sorted(seen, key=lambda s: s[0])
+    assert len({s[1] for s in seen}) == len(seen) == 11  # 7 tenders, a cancellation, 2 outcomes, a contract
+    assert [s[2] for s in seen].count("tender") == 7
+    assert sorted(s[2] for s in seen if s[2] != "tender") == ["award", "contract", "tenderCancellation", "tenderUpdate"]
+    assert pages == 6
+
+
+def test_a_contract_recorded_after_a_reader_s_last_visit_is_in_their_next_page(client, db):
+    outcome = outcomes.awarded(contract=False)
+    last_visit = client.get(RELEASES).json()["releases"][-1]["date"]
+    assert client.get(RELEASES, {"since": last_visit}).json()["releases"] == []
+    # Signed last week, recorded on Ponte now: new to every reader.
+    with time_machine.travel(timezone.now() + timedelta(minutes=5)):
+        outcomes.sign(outcome.awards[0], title="Pilot", value="15000", signed=timezone.localdate())
+    (release,) = client.get(RELEASES, {"since": last_visit}).json()["releases"]
+    assert release["tag"] == ["contract"] and release["date"] > last_visit
+
+
+def test_a_page_never_splits_one_moment_whatever_the_kind_of_release(client, db, monkeypatch):
+    monkeypatch.setattr(ocds, "PAGE_SIZE", 2)
+    moment = timezone.now().replace(microsecond=0) - timedelta(days=1)
+    with time_machine.travel(moment, tick=False):
+        awarded = outcomes.awarded()  # its award and contract releases are dated `moment`
+        published = PublishedChallengeFactory(published_at=moment, criteria=False)
+    assert awarded.challenge.awarded_at == awarded.contracts[0].recorded_at == published.published_at == moment
+    first = client.get(RELEASES).json()
+    assert [r["tag"] for r in first["releases"]] == [["tender"]]  # the awarded one's, 40 days earlier
+    second = client.get(first["links"]["next"]).json()
+    assert sorted(r["tag"][0] for r in second["releases"]) == ["award", "contract", "tender"]
+    assert {r["date"] for r in second["releases"]} == {ocds.iso(moment)}
+    last = client.get(second["links"]["next"]).json()
+    assert last["releases"] == [] and "links" not in last
+
+
+def test_the_number_of_queries_does_not_grow_with_the_outcomes(client, db):
+    owner = OrganisationFactory()
+
+    def decide(k):
+        for _ in range(k):
+            outcome = outcomes.awarded(owner=owner, winners=2)
+            outcomes.sign(outcome.awards[1], title="Second pilot", value="1500")
+            outcomes.closed_without_award(owner=owner)
+
+    decide(1)
+    small = {url: _queries(client, url) for url in (RELEASES, RECORDS)}
+    decide(4)
+    for url in (RELEASES, RECORDS):
+        large = _queries(client, url)
+        assert len(small[url]) == len(large), "\n".join([*small[url], "", *large])

@@ -1,5 +1,6 @@
-"""Programme managers, sponsors and platform admins hold power over others' work: until they
-set up a second factor, every page sends them to do so, except their account pages."""
+"""Programme managers, sponsors, evaluators and platform admins hold power over others' work
+(evaluators read sealed proposals and their scores decide awards): until they set up a second
+factor, every page sends them to do so, except their account pages."""
 
 import pytest
 
@@ -11,6 +12,7 @@ ACTIVATE = "/accounts/2fa/totp/activate/"
 STAFF_FLAGS = [
     pytest.param({"is_programme_manager": True}, id="programme_manager"),
     pytest.param({"is_sponsor": True}, id="sponsor"),
+    pytest.param({"is_evaluator": True}, id="evaluator"),
     pytest.param({"is_staff": True, "is_superuser": True}, id="platform_admin"),
 ]
 
@@ -112,7 +114,7 @@ def test_with_a_second_factor_a_programme_manager_decides(client, pending_organi
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("flags", [{}, {"is_evaluator": True}, {"is_moderator": True}])
+@pytest.mark.parametrize("flags", [{}, {"is_moderator": True}], ids=["citizen", "moderator"])
 def test_other_people_need_no_second_factor(client, flags):
     client.force_login(UserFactory(**flags))
     assert client.get("/").status_code == 200

@@ -1,0 +1,46 @@
+"""The pages of matchmaking: the solutions and companies recommended for a challenge, to its
+public body and programme managers, and the open challenges recommended to a company's
+members. Views stay thin: the ranking is in matching.py."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+
+from ponte.organisations.queries import verified_companies_of
+
+from . import matching, queries
+
+
+@login_required
+def challenge_matches(request, pk):
+    challenge = queries.challenge_detail(request.user, pk)
+    if challenge is None:
+        raise Http404
+    if not request.user.has_perm("challenges.view_matches", challenge):
+        raise PermissionDenied
+    recommendations = matching.recommend_for_challenge(challenge)
+    return render(
+        request,
+        "challenges/matching/challenge.html",
+        {
+            "challenge": challenge,
+            "solutions": recommendations.solutions,
+            "companies": recommendations.companies,
+        },
+    )
+
+
+@login_required
+def recommended_challenges(request):
+    if not request.user.has_perm("challenges.view_recommended_challenges"):
+        raise PermissionDenied
+    sections = matching.recommend_for_companies(list(verified_companies_of(request.user)))
+    now = timezone.now()
+    for section in sections:
+        for match in section.challenges:
+            match.obj.days_left = (match.obj.deadline - now).days  # open: the deadline is ahead
+    return render(request, "challenges/matching/company.html", {"sections": sections})
