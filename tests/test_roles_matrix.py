@@ -286,10 +286,36 @@ CHALLENGE_STATES = {
     "awarded": {"status": "awarded", "published": True, "closed": True, "evaluation": "completed"},
     "closed without award": {"status": "not_awarded", "published": True, "closed": True, "evaluation": "completed"},
     "cancelled after publication": {"status": "cancelled", "published": True},
+    # Phases: the award of a challenge invites its suppliers to the next phase, a challenge of
+    # its own that its drafter prepares. "next_phase" is that draft; "after_award" makes the
+    # challenge the next phase of one awarded to the company member's company ("bidder") or to
+    # another company.
+    "awarded, its next phase prepared": {
+        "status": "awarded",
+        "published": True,
+        "closed": True,
+        "evaluation": "completed",
+        "next_phase": True,
+    },
+    "next phase, draft": {"status": "draft", "after_award": "bidder"},
+    "next phase, open, the company member's company invited": {
+        "status": "published",
+        "published": True,
+        "after_award": "bidder",
+    },
+    "next phase, open, the company member's company not invited": {
+        "status": "published",
+        "published": True,
+        "after_award": "another company",
+    },
 }
-INSIDE = ("draft", "awaiting the organisation", "returned by the organisation")
+INVITED = "next phase, open, the company member's company invited"
+NOT_INVITED = "next phase, open, the company member's company not invited"
+INSIDE = ("draft", "awaiting the organisation", "returned by the organisation", "next phase, draft")
 IN_REVIEW = ("awaiting review", "changes requested in review", "approved")
-EDITABLE = ("draft", "returned by the organisation", "changes requested in review")
+EDITABLE = ("draft", "returned by the organisation", "changes requested in review", "next phase, draft")
+# Open for proposals: a first phase (or a challenge in one phase), and later phases.
+OPEN = ("published, open", INVITED, NOT_INVITED)
 # Published and past the deadline, no outcome yet: proposals are evaluated.
 IN_EVALUATION = (
     "published, closed (deadline passed)",
@@ -297,8 +323,9 @@ IN_EVALUATION = (
     "in evaluation, every evaluation complete (award gate open)",
 )
 GATE_OPEN = ("published, closed (deadline passed)", "in evaluation, every evaluation complete (award gate open)")
-DECIDED = ("awarded", "closed without award")
-PUBLIC = ("published, open", *IN_EVALUATION, *DECIDED, "cancelled after publication")
+AWARDED = ("awarded", "awarded, its next phase prepared")
+DECIDED = (*AWARDED, "closed without award")
+PUBLIC = (*OPEN, *IN_EVALUATION, *DECIDED, "cancelled after publication")
 
 
 def _only(allowed_in: dict[str, set[str]]) -> dict[str, set[str]]:
@@ -317,7 +344,7 @@ EXPECTED_CHALLENGE = {
         }
     ),
     # Author and admin edit while drafting and while open; a closed call's terms are frozen.
-    "challenges.change_challenge": _only(dict.fromkeys((*EDITABLE, "published, open"), MEMBERS)),
+    "challenges.change_challenge": _only(dict.fromkeys((*EDITABLE, *OPEN), MEMBERS)),
     "challenges.submit_challenge": _only(dict.fromkeys(EDITABLE, MEMBERS)),
     "challenges.approve_for_organisation": _only({"awaiting the organisation": {"org_admin"}}),
     "challenges.return_to_author": _only(
@@ -334,13 +361,15 @@ EXPECTED_CHALLENGE = {
             if state not in ("cancelled after publication", *DECIDED)
         }
     ),
-    # Only a member of a verified company, only while the call is open.
-    "challenges.express_interest": _only({"published, open": {"company_member"}}),
+    # Only a member of a verified company, only while the call is open; any company may follow
+    # a later phase, though only the invited ones answer it.
+    "challenges.express_interest": _only({key: {"company_member"} for key in OPEN}),
     # Clarification questions: companies ask until questions close (72 hours before the
-    # deadline); the author and the body's admin answer while it is published; the body and
-    # programme managers see those waiting, once the challenge was public.
-    "challenges.ask_question": _only({"published, open": {"company_member"}}),
-    "challenges.answer_question": _only(dict.fromkeys(("published, open", *IN_EVALUATION), MEMBERS)),
+    # deadline), on a later phase only the invited ones; the author and the body's admin answer
+    # while it is published; the body and programme managers see those waiting, once the
+    # challenge was public.
+    "challenges.ask_question": _only({key: {"company_member"} for key in ("published, open", INVITED)}),
+    "challenges.answer_question": _only(dict.fromkeys((*OPEN, *IN_EVALUATION), MEMBERS)),
     "challenges.view_pending_questions": _only(dict.fromkeys(PUBLIC, MEMBERS | {"programme_manager"})),
 }
 
@@ -348,7 +377,8 @@ EXPECTED_CHALLENGE = {
 # once public; the list only after the deadline, to the author, the body's admin and
 # programme managers (the matrix's public servant is the challenge's author).
 EXPECTED_CHALLENGE |= {
-    "challenges.submit_proposal": _only({"published, open": {"company_member"}}),
+    # A later phase takes proposals only from the companies invited after the phase before.
+    "challenges.submit_proposal": _only({key: {"company_member"} for key in ("published, open", INVITED)}),
     "challenges.view_proposals": _only(dict.fromkeys((*IN_EVALUATION, *DECIDED), MEMBERS | {"programme_manager"})),
     "challenges.view_proposal_count": _only(dict.fromkeys(PUBLIC, MEMBERS | {"programme_manager"})),
 }
@@ -372,7 +402,9 @@ EXPECTED_CHALLENGE |= {
     # A closed challenge without proposals has nothing to award: it can only close without award.
     "challenges.award_challenge": _only({"in evaluation, every evaluation complete (award gate open)": MEMBERS}),
     "challenges.close_without_award": _only(dict.fromkeys(GATE_OPEN, MEMBERS)),
-    "challenges.record_contract": _only({"awarded": MEMBERS}),
+    "challenges.record_contract": _only(dict.fromkeys(AWARDED, MEMBERS)),
+    # The drafter prepares the next phase of an awarded challenge, once.
+    "challenges.add_next_phase": _only({"awarded": MEMBERS}),
 }
 
 # The proposal is the company member's company's. After the deadline the public body and
@@ -441,7 +473,9 @@ EXPECTED_EVALUATION = {
 }
 
 
-def make_challenge(state: str, author=None):
+def make_challenge(state: str, author=None, bidder=None):
+    """The challenge in `state`, written by `author` if given. `bidder` is the company of the
+    company member asked about: the company awarded before a later phase that invites it."""
     from django.utils import timezone
 
     from tests.factories import ChallengeFactory
@@ -451,6 +485,15 @@ def make_challenge(state: str, author=None):
     extra = {"author": author} if author is not None else {}
     if author is not None:
         extra["owner"] = author.memberships.get().organisation
+    if "after_award" in spec:
+        previous = make_challenge("awarded", author=author, bidder=bidder if spec["after_award"] == "bidder" else None)
+        extra.update(
+            owner=previous.owner,
+            author=previous.author,
+            phase_name="Prototype",
+            previous_phase=previous,
+            first_phase=previous,
+        )
     challenge = ChallengeFactory(
         status=spec["status"],
         published_at=now - timezone.timedelta(days=20) if spec.get("published") else None,
@@ -461,17 +504,25 @@ def make_challenge(state: str, author=None):
         **extra,
     )
     if spec.get("evaluation"):
-        _evaluated(challenge, spec["evaluation"], awarded=spec["status"] == "awarded")
+        _evaluated(challenge, spec["evaluation"], awarded=spec["status"] == "awarded", company=bidder)
+    if spec.get("next_phase"):
+        ChallengeFactory(
+            owner=challenge.owner,
+            author=challenge.author,
+            phase_name="Prototype",
+            previous_phase=challenge,
+            first_phase=challenge,
+        )
     return challenge
 
 
-def _evaluated(challenge, evaluation_status: str, *, awarded: bool):
-    """A company's proposal to the challenge, an evaluator's evaluation of it in
-    `evaluation_status`, and, if `awarded`, its award."""
+def _evaluated(challenge, evaluation_status: str, *, awarded: bool, company=None):
+    """A company's proposal to the challenge (of `company` if given), an evaluator's evaluation of
+    it in `evaluation_status`, and, if `awarded`, its award."""
     from ponte.challenges.models import Award, Evaluation, Proposal
     from tests.factories import CompanyFactory
 
-    company = CompanyFactory()
+    company = company or CompanyFactory()
     proposal = Proposal.objects.create(
         challenge=challenge,
         company=company,
@@ -505,6 +556,10 @@ def test_challenge_permission(perm, state, role, expected, person_in_role):
     if role == "public_servant":
         person = person_in_role(role)
         challenge = make_challenge(state, author=person)
+    elif role == "company_member":
+        # Its company bid (and won) where a state has a bid, so that a later phase invites it.
+        person = person_in_role(role)
+        challenge = make_challenge(state, bidder=person.memberships.get().organisation)
     else:
         challenge = make_challenge(state)
         person = person_in_role(role, challenge.owner)

@@ -133,6 +133,27 @@ class ChallengeOut(Schema):
     published_at: datetime | None
     updated_at: datetime
     outcome: OutcomeOut | None = Field(None, description="Once the outcome is decided")
+    phase_name: str = Field(
+        ...,
+        description="The phase, for a challenge in several phases (such as “Solution design” or “Prototype”); "
+        "empty for a challenge in one phase",
+    )
+    previous_phase: int | None = Field(
+        None,
+        description="Id of the challenge of the phase before, whose awarded suppliers alone may submit to this "
+        "one; null for a first phase or a challenge in one phase",
+    )
+    first_phase: int | None = Field(
+        None, description="Id of the first phase of the series; null for the first phase itself or a single phase"
+    )
+
+    @staticmethod
+    def resolve_previous_phase(obj):
+        return obj.previous_phase_id
+
+    @staticmethod
+    def resolve_first_phase(obj):
+        return obj.first_phase_id
 
     @staticmethod
     def resolve_url(obj, context):

@@ -1,10 +1,11 @@
 """The challenges of the demo world, drawn from the real programmes: problems that AMA and
 LabX in Portugal, Nido's Government Buys Innovation in Belgium and Slovenia's ministry have
 brought to companies. Each is written as a problem, never as a solution, and stands at one
-stage of the lifecycle — from a draft to an award with its signed pilot contract. States are
-reached through the services, so the audit trail and the notifications are real; only what
-must lie in the past (deadlines, proposals sent before them, the dates of decisions) is set
-directly."""
+stage of the lifecycle — from a draft to an award with its signed pilot contract — and one is
+a pre-commercial procurement in phases, whose second phase only the first one's suppliers may
+answer. States are reached through the services, so the audit trail and the notifications are
+real; only what must lie in the past (deadlines, proposals sent before them, the dates of
+decisions) is set directly."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -15,7 +16,7 @@ from ponte.accounts.models import User
 from ponte.organisations.models import Organisation, SectorTag
 
 from . import services
-from .models import Challenge, CpvCode, Subscription
+from .models import Challenge, CpvCode, Status, Subscription
 
 # The steps that bring a new draft to each demo state.
 STEPS = {
@@ -355,6 +356,98 @@ CHALLENGES = [
         },
     },
     {
+        # The first phase of a pre-commercial procurement (see PHASES): three of the four
+        # suppliers are selected after the solution design, and only they may answer the next
+        # phase, the prototype, which is open.
+        "stage": "awarded",
+        "phase_name": "Solution design",
+        "owner": "ministry-of-public-administration-si",
+        "author": "sponsor@example.org",
+        "admin": "admin@example.org",
+        "title": "Residents of small municipalities get no warning before flash floods",
+        "summary": "When a torrent rises within an hour, residents of small municipalities learn it from the water "
+        "or from a neighbour: warnings cover river basins, not their street.",
+        "context": "In August 2023 floods hit most of Slovenia; in many small municipalities, streams that no gauge "
+        "measures rose within hours. With the municipalities of Partnership for Change, the ministry chose a "
+        "pre-commercial procurement in three phases — solution design, prototype, test — because nothing on the "
+        "market warns residents of small catchments, and the risk of the research must be shared with suppliers.",
+        "problem": "National forecasts are issued for river basins. Municipalities cannot tell residents which "
+        "streets to leave, or when, and civil protection learns of flooding from calls for help. People who "
+        "cannot leave on their own are reached last.",
+        "affected": "Residents of small municipalities in torrent valleys, above all older and less mobile people; "
+        "municipal civil protection and volunteer firefighters.",
+        "desired_outcomes": "Residents of the pilot municipalities are warned for their own street early enough to "
+        "act, with few false alarms, and those who need help to leave are known and reached first.",
+        "constraints": "Builds on the public data of the national environment agency; results, models and data "
+        "are open for every municipality; personal data stays in the EU and is processed under the GDPR.",
+        "sectors": ["environment", "justice"],
+        "cpv": ["73300000-5", "72316000-3"],
+        "languages": ["sl", "en"],
+        "instrument": "pre_commercial",
+        "budget": "90000",
+        "weeks": 6,
+        "closed_days_ago": 50,
+        "bids": [
+            {
+                "company": "civic-data-labs",
+                "by": "company@example.org",
+                "price": "29000",
+                "approach": "An open model of each torrent built from the environment agency's radar and rain data "
+                "and the terrain, which turns a forecast into a warning street by street, sent through the channels "
+                "the municipality already uses.",
+                "evaluations": {
+                    "evaluator@example.org": ("completed", [5, 5, 4, 5]),
+                    "evaluator2@example.org": ("completed", [4, 5, 4, 5]),
+                },
+            },
+            {
+                "company": "ljubljana-mobility",
+                "by": "admin@example.org",
+                "price": "28500",
+                "approach": "Warnings that come with a ride: residents who cannot leave on their own are registered "
+                "with their consent, and a warning books them a seat with the municipality's transport before the "
+                "road floods.",
+                "evaluations": {
+                    "evaluator@example.org": ("completed", [5, 4, 4, 3]),
+                    "evaluator2@example.org": ("completed", [4, 4, 4, 4]),
+                },
+            },
+            {
+                "company": "lisbon-health-analytics",
+                "by": "admin@example.org",
+                "price": "27000",
+                "approach": "Predict, from the forecast and the home-care rounds, which people cared for at home will "
+                "be cut off, so that nurses and civil protection reach them before the water does.",
+                "evaluations": {
+                    "evaluator@example.org": ("completed", [4, 4, 3, 4]),
+                    "evaluator2@example.org": ("completed", [4, 3, 4, 3]),
+                },
+            },
+            {
+                "company": "nordgrid-energy",
+                "by": "admin@example.org",
+                "price": "45000",
+                "approach": "Fit every stream of the pilot municipalities with our water-level sensors and raise an "
+                "alarm from our control room when a threshold is crossed.",
+                "evaluations": {
+                    "evaluator@example.org": ("completed", [3, 3, 1, 2]),
+                    "evaluator2@example.org": ("completed", [2, 3, 2, 1]),
+                },
+            },
+        ],
+        "outcome": {
+            "award": ["civic-data-labs", "ljubljana-mobility", "lisbon-health-analytics"],
+            "justification": "A pre-commercial procurement keeps several suppliers competing from one phase to the "
+            "next. Civic Data Labs, Ljubljana Mobility Solutions and Lisbon Health Analytics ranked first to third: "
+            "their designs build on the environment agency's open data and take three different routes — an open "
+            "model of the torrents, a warning that comes with a ride, and help sent first to people cared for at "
+            "home — which the prototype phase will compare. They are invited to it. NordGrid Energy Systems' design "
+            "needs its own sensors on every stream, which the budget of the later phases could not pay for and "
+            "which would tie the municipalities to one supplier.",
+            "days_ago": 21,
+        },
+    },
+    {
         # Every evaluation complete: the public body decides (servant@ or orgadmin@). The two
         # proposals together exceed the budget ceiling, so at most one can be awarded.
         "stage": "awaiting_decision",
@@ -528,6 +621,7 @@ def _build_one(spec, people, organisations, now) -> Challenge:
         budget_ceiling=Decimal(spec["budget"]),
         deadline=_noon(now + timedelta(weeks=spec["weeks"])),
         languages=spec["languages"],
+        phase_name=spec.get("phase_name", ""),
     )
     services.challenge_update(
         actor=author,
@@ -567,7 +661,7 @@ def build_demo(stdout=None) -> None:
 
     added = 0
     for spec in CHALLENGES:
-        if Challenge.objects.filter(owner=organisations[spec["owner"]], title=spec["title"]).exists():
+        if _first_phase(spec, organisations) is not None:
             continue
         _build_one(spec, people, organisations, now)
         added += 1
@@ -575,11 +669,19 @@ def build_demo(stdout=None) -> None:
         stdout.write(f"Challenges: {added} added.")
     build_exchanges(stdout)
     build_evaluations(stdout)
+    build_phases(stdout)
+
+
+def _first_phase(spec, organisations) -> Challenge | None:
+    """The challenge a spec of CHALLENGES made: its later phases share its title, not its place."""
+    return Challenge.objects.filter(
+        owner=organisations[spec["owner"]], title=spec["title"], previous_phase__isnull=True
+    ).first()
 
 
 def _slugs():
     slugs = set()
-    for spec in CHALLENGES:
+    for spec in (*CHALLENGES, *PHASES):
         slugs.add(spec["owner"])
         slugs.update(slug for _email, slug in spec.get("interests", []))
         slugs.update(bid["company"] for bid in spec.get("bids", []))
@@ -742,7 +844,7 @@ def build_evaluations(stdout=None) -> None:
     for spec in CHALLENGES:
         if "bids" not in spec:
             continue
-        challenge = Challenge.objects.filter(owner=organisations[spec["owner"]], title=spec["title"]).first()
+        challenge = _first_phase(spec, organisations)
         if challenge is None or not challenge.is_closed or Proposal.objects.filter(challenge=challenge).exists():
             continue
         _evaluate(challenge, spec, people, organisations)
@@ -842,3 +944,77 @@ def _decide(challenge: Challenge, spec, people) -> None:
             period_start=start,
             period_end=start + timedelta(weeks=contract["weeks"]),
         )
+
+
+# Phases --------------------------------------------------------------------------------
+
+# The later phases of the demo's series, each prepared by its drafter through the services once
+# the phase before is awarded: the problem, sectors, codes and criteria are copied, then the
+# phase gets its own budget, deadline, criteria and context, and is reviewed and published.
+# Only the suppliers awarded in the phase before may answer it. "Test", the third phase, is left
+# for the ministry to prepare once the prototypes are judged.
+PHASES = [
+    {
+        "after": "Residents of small municipalities get no warning before flash floods",
+        "phase_name": "Prototype",
+        "owner": "ministry-of-public-administration-si",
+        "author": "sponsor@example.org",
+        "admin": "admin@example.org",
+        "context": "The second of three phases of a pre-commercial procurement. Only the three suppliers selected "
+        "after the solution design may submit: each builds a prototype of its design and runs it with the "
+        "residents and civil protection of two pilot municipalities through the spring storms. The third phase "
+        "will test the best prototypes through a whole autumn.",
+        "budget": "150000",
+        "weeks": 7,
+        "criteria": [
+            {
+                "name": "Quality of the prototype and of its test plan with residents",
+                "description": "Who tests it, how often, and what counts as a success.",
+                "weight": 35,
+            },
+            {
+                "name": "Expected lead time and accuracy of the warnings",
+                "description": "How early residents are warned, and how many warnings are false.",
+                "weight": 35,
+            },
+            {"name": "Cost and feasibility in the two pilot municipalities", "weight": 20},
+            {"name": "Openness: reuse, open standards and data protection by design", "weight": 10},
+        ],
+        "interests": [("company@example.org", "civic-data-labs")],
+    },
+]
+
+
+def build_phases(stdout=None) -> None:
+    """Each later phase of PHASES whose phase before is awarded and has no next phase yet."""
+    from . import queries
+
+    people = {u.email: u for u in User.objects.filter(email__endswith="@example.org")}
+    organisations = {o.slug: o for o in Organisation.objects.filter(slug__in=_slugs())}
+    added = 0
+    for spec in PHASES:
+        candidates = Challenge.objects.filter(owner=organisations[spec["owner"]], title=spec["after"]).order_by("pk")
+        series = queries.phases_of(candidates[0]) if candidates else []
+        previous = series[-1] if series else None
+        if previous is None or previous.status != Status.AWARDED:
+            continue
+        if any(phase.phase_name == spec["phase_name"] for phase in series):
+            continue  # prepared on an earlier run, and awarded since
+        author = people[spec["author"]]
+        phase = services.phase_create_next(actor=author, challenge=previous, phase_name=spec["phase_name"])
+        services.challenge_update(
+            actor=author,
+            challenge=phase,
+            context=spec["context"],
+            budget_ceiling=Decimal(spec["budget"]),
+            deadline=_noon(timezone.now() + timedelta(weeks=spec["weeks"])),
+            criteria=spec["criteria"],
+        )
+        for step in STEPS["open"]:
+            _advance(phase, step, spec, people)
+            phase.refresh_from_db()
+        for email, company_slug in spec.get("interests", []):
+            services.interest_express(actor=people[email], challenge=phase, company=organisations[company_slug])
+        added += 1
+    if stdout is not None and added:
+        stdout.write(f"Phases: {added} added.")

@@ -6,6 +6,7 @@ the form (nothing typed is lost) or, for a decision, as a message on the page it
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,6 +25,7 @@ from .forms import (
     BudgetForm,
     ChallengeCreateForm,
     ClassificationForm,
+    NextPhaseForm,
     ProblemForm,
     ReasonForm,
     criteria_formset,
@@ -43,6 +45,7 @@ STEP_KEYS = [key for key, _title, _form in STEPS]
 # Where each missing item is fixed: the step and the field to focus.
 FIELD_STEP = {
     "title": ("problem", "id_title"),
+    "phase_name": ("problem", "id_phase_name"),
     "summary": ("problem", "id_summary"),
     "context": ("problem", "id_context"),
     "problem": ("problem", "id_problem"),
@@ -214,6 +217,64 @@ def challenge_check(request, pk):
             "missing": _missing(challenge) if challenge.status in (Status.DRAFT, Status.CHANGES_REQUESTED) else [],
             "can_change": can_change,
             "criteria_total": sum(c.weight for c in challenge.criteria.all()),
+        },
+    )
+
+
+# Phases ----------------------------------------------------------------------------------
+
+
+def _next_phase_refusal(request, challenge):
+    """Why a drafter cannot prepare the next phase now, as a redirect with a message; someone
+    who will never prepare it is refused."""
+    if not challenge_rules.is_drafter(request.user, challenge):
+        raise PermissionDenied
+    following = Challenge.objects.filter(previous_phase=challenge).exclude(status=Status.CANCELLED).first()
+    if following is not None:
+        messages.info(request, _("The next phase of this challenge is already prepared: here it is."))
+        return redirect(following)
+    messages.error(
+        request,
+        _("The next phase is prepared once this challenge is awarded: its suppliers are the ones invited to it."),
+    )
+    return redirect(challenge)
+
+
+@login_required
+def challenge_next_phase(request, pk):
+    challenge = _visible(request, pk)
+    if not request.user.has_perm("challenges.add_next_phase", challenge):
+        return _next_phase_refusal(request, challenge)
+    form = NextPhaseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            phase = services.phase_create_next(
+                actor=request.user, challenge=challenge, phase_name=form.cleaned_data["phase_name"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except (PermissionDenied, IntegrityError):
+            # Someone prepared it, or the person left the public body, between the page and the click.
+            return _next_phase_refusal(request, challenge)
+        else:
+            messages.success(
+                request,
+                _(
+                    "The next phase “%(phase)s” is saved as a draft. Its problem, sectors, CPV codes, languages "
+                    "and evaluation criteria are copied from “%(previous)s”: set its own budget, deadline and "
+                    "criteria, then send it for approval. Only the suppliers awarded in “%(previous)s” may "
+                    "submit proposals to it."
+                )
+                % {"phase": phase.phase_name, "previous": phase.previous_phase.phase_name},
+            )
+            return redirect("challenges:edit", pk=phase.pk, step="problem")
+    return render(
+        request,
+        "challenges/drafting/next_phase.html",
+        {
+            "challenge": challenge,
+            "form": form,
+            "suppliers": [award.supplier for award in queries.public_awards().filter(challenge=challenge)],
         },
     )
 

@@ -51,8 +51,13 @@ def _textarea(rows=4):
     return forms.Textarea(attrs={"rows": rows})
 
 
+MAX_PHASE_NAME = 100
+PHASE_NAME_HINT = _("Only for a challenge in several phases, such as “Solution design” or “Prototype”.")
+
+
 class ProblemForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
+    phase_name = forms.CharField(label=_("Phase"), max_length=MAX_PHASE_NAME, required=False, help_text=PHASE_NAME_HINT)
     summary = forms.CharField(
         label=_("Summary"),
         max_length=400,
@@ -90,6 +95,9 @@ class ProblemForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["title"].error_messages["required"] = _("Give the challenge a title.")
+        self.fields["phase_name"].error_messages["max_length"] = _(
+            "Name the phase in at most %(limit_value)d characters (you wrote %(show_value)d)."
+        )
 
     @staticmethod
     def initial_for(challenge):
@@ -312,3 +320,21 @@ class ReasonForm(forms.Form):
             self.fields["reason"].help_text = help_text
         if required_message:
             self.fields["reason"].error_messages["required"] = required_message
+
+
+class NextPhaseForm(forms.Form):
+    """The name of the next phase of an awarded challenge; the service prepares the rest."""
+
+    phase_name = forms.CharField(
+        label=_("Name of the next phase"),
+        max_length=MAX_PHASE_NAME,
+        help_text=_("For example “Prototype” or “Test”."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["phase_name"]
+        field.error_messages["required"] = _("Name the next phase, such as “Prototype”.")
+        field.error_messages["max_length"] = _(
+            "Name the phase in at most %(limit_value)d characters (you wrote %(show_value)d)."
+        )

@@ -3,6 +3,9 @@
 and criteria weighted to 100. Closed ones carry what follows the deadline: proposals from
 companies, evaluations by generated evaluators in every state with their scores, and, for
 those decided, the award (often with its contract) or the reason for closing without award.
+Some awarded challenges are the first phase of a series ("Solution design"): their next phase
+("Prototype") is published, open or already closed, and only the supplier awarded in the first
+phase — the one invited — has answered it.
 
 Everything is written with bulk_create, batch by batch, from a random generator seeded by
 the scale: the same scale always produces the same data."""
@@ -140,18 +143,16 @@ def build(scale: str, progress) -> None:
                 )
             )
         created_rows = Challenge.objects.bulk_create(batch)
-        Challenge.sectors.through.objects.bulk_create(
-            [Challenge.sectors.through(challenge_id=c.pk, sectortag_id=rng.choice(sectors)) for c in created_rows],
-            ignore_conflicts=True,
-        )
-        Challenge.cpv_codes.through.objects.bulk_create(
-            [
-                Challenge.cpv_codes.through(challenge_id=c.pk, cpvcode_id=code)
-                for c in created_rows
-                for code in rng.sample(cpv, k=min(2, len(cpv)))
-            ],
-            ignore_conflicts=True,
-        )
+        sector_rows = [
+            Challenge.sectors.through(challenge_id=c.pk, sectortag_id=rng.choice(sectors)) for c in created_rows
+        ]
+        Challenge.sectors.through.objects.bulk_create(sector_rows, ignore_conflicts=True)
+        cpv_rows = [
+            Challenge.cpv_codes.through(challenge_id=c.pk, cpvcode_id=code)
+            for c in created_rows
+            for code in rng.sample(cpv, k=min(2, len(cpv)))
+        ]
+        Challenge.cpv_codes.through.objects.bulk_create(cpv_rows, ignore_conflicts=True)
         criteria = Criterion.objects.bulk_create(
             [
                 Criterion(challenge_id=c.pk, name=name, weight=weight, position=position)
@@ -160,7 +161,10 @@ def build(scale: str, progress) -> None:
             ],
             batch_size=BATCH,
         )
-        after.add([c for c in created_rows if c.deadline <= now and c.status in PAST_DEADLINE_STATUSES], criteria)
+        awards = after.add(
+            [c for c in created_rows if c.deadline <= now and c.status in PAST_DEADLINE_STATUSES], criteria
+        )
+        _next_phases(created_rows, awards, sector_rows + cpv_rows + criteria, after)
         bar.update(len(batch))
     bar.close()
 
@@ -236,9 +240,10 @@ class _AfterTheDeadline:
             .values_list("pk", flat=True)
         )
 
-    def add(self, challenges: list[Challenge], criteria: list[Criterion]) -> None:
+    def add(self, challenges: list[Challenge], criteria: list[Criterion]) -> list[Award]:
+        """Returns the awards made."""
         if not challenges or not self.company_ids or len(self.evaluator_ids) < 2:
-            return
+            return []
         rng = self.rng
         criteria_of: dict[int, list[Criterion]] = {}
         for criterion in criteria:
@@ -308,9 +313,9 @@ class _AfterTheDeadline:
                 for c, score in given
             ]
         Score.objects.bulk_create(scores, batch_size=BATCH)
-        self._decide(challenges, proposals, totals)
+        return self._decide(challenges, proposals, totals)
 
-    def _decide(self, challenges, proposals, totals) -> None:
+    def _decide(self, challenges, proposals, totals) -> list[Award]:
         """The best-ranked proposal of each awarded challenge wins; most awards have a contract."""
         rng = self.rng
         best: dict[int, tuple[float, Proposal]] = {}
@@ -351,3 +356,105 @@ class _AfterTheDeadline:
                 )
             )
         Contract.objects.bulk_create(contracts, batch_size=BATCH)
+        return awards
+
+
+# Phases ----------------------------------------------------------------------------------
+
+# The share of awarded challenges that go on to a next phase, and the names of the two phases.
+NEXT_PHASE_SHARE = 0.4
+FIRST_PHASE, NEXT_PHASE = "Solution design", "Prototype"
+LOW_VALUE_MAX = 30
+
+
+def _next_phases(challenges: list[Challenge], awards: list[Award], classification: list, after: _AfterTheDeadline):
+    """The next phase of some awarded challenges, as the services prepare it (the problem, sectors,
+    CPV codes and criteria copied) and then published with its own budget and deadline: open, or
+    closed with a proposal from the supplier invited. `classification` holds the challenges'
+    sector, CPV and criterion rows, to copy."""
+    rng, now = after.rng, after.now
+    by_pk = {challenge.pk: challenge for challenge in challenges}
+    chosen = [award for award in awards if rng.random() < NEXT_PHASE_SHARE]
+    if not chosen:
+        return
+    phases = []
+    for award in chosen:
+        previous = by_pk[award.challenge_id]
+        # Awarded at least ten days ago: the next phase is published after the award, and a
+        # closed one's deadline has passed by now.
+        published = previous.awarded_at + timedelta(
+            days=rng.randrange(1, max(2, (now - previous.awarded_at).days // 2))
+        )
+        if rng.random() < 0.5:
+            deadline = now + timedelta(days=rng.randrange(7, 60))
+        else:
+            deadline = published + timedelta(days=rng.randrange(1, max(2, (now - published).days)))
+        if previous.instrument == Instrument.LOW_VALUE:
+            budget = Decimal(rng.randrange(10, LOW_VALUE_MAX + 1) * 1000)
+        else:
+            budget = previous.budget_ceiling * 2
+        phases.append(
+            Challenge(
+                owner_id=previous.owner_id,
+                author_id=previous.author_id,
+                title=previous.title,
+                summary=previous.summary,
+                problem=previous.problem,
+                affected=previous.affected,
+                desired_outcomes=previous.desired_outcomes,
+                languages=previous.languages,
+                instrument=previous.instrument,
+                budget_ceiling=budget,
+                deadline=deadline,
+                status=Status.PUBLISHED,
+                submitted_at=previous.awarded_at + timedelta(hours=12),
+                published_at=published,
+                phase_name=NEXT_PHASE,
+                previous_phase_id=previous.pk,
+                first_phase_id=previous.pk,
+            )
+        )
+    phases = Challenge.objects.bulk_create(phases, batch_size=BATCH)
+    Challenge.objects.filter(pk__in=[phase.previous_phase_id for phase in phases]).update(phase_name=FIRST_PHASE)
+    next_of = {phase.previous_phase_id: phase.pk for phase in phases}
+    sectors, codes, criteria = [], [], []
+    for row in classification:
+        phase = next_of.get(row.challenge_id)
+        if phase is None:
+            continue
+        if isinstance(row, Criterion):
+            criteria.append(Criterion(challenge_id=phase, name=row.name, weight=row.weight, position=row.position))
+        elif isinstance(row, Challenge.sectors.through):
+            sectors.append(Challenge.sectors.through(challenge_id=phase, sectortag_id=row.sectortag_id))
+        else:
+            codes.append(Challenge.cpv_codes.through(challenge_id=phase, cpvcode_id=row.cpvcode_id))
+    Challenge.sectors.through.objects.bulk_create(sectors, ignore_conflicts=True)
+    Challenge.cpv_codes.through.objects.bulk_create(codes, ignore_conflicts=True)
+    criteria = Criterion.objects.bulk_create(criteria, batch_size=BATCH)
+    criteria_of: dict[int, list[Criterion]] = {}
+    for criterion in criteria:
+        criteria_of.setdefault(criterion.challenge_id, []).append(criterion)
+    # A closed next phase was answered by the supplier awarded in the phase before, the only
+    # company invited; its proposal waits for evaluators.
+    invited = {award.challenge_id: award.supplier_id for award in chosen}
+    Proposal.objects.bulk_create(
+        [
+            Proposal(
+                challenge_id=phase.pk,
+                company_id=invited[phase.previous_phase_id],
+                submitted_by_id=after.companies[invited[phase.previous_phase_id]],
+                approach="A synthetic approach to the next phase.",
+                criteria_responses=[
+                    {"criterion_id": c.pk, "criterion": c.name, "response": "Explained in the approach."}
+                    for c in criteria_of.get(phase.pk, [])
+                ],
+                team="Two people.",
+                price=Decimal(rng.randrange(50, 101) * int(phase.budget_ceiling) // 100),
+                timeline="Three months.",
+                submitted_at=phase.deadline - timedelta(hours=rng.randrange(1, 24)),
+            )
+            for phase in phases
+            if phase.deadline <= now
+        ],
+        batch_size=BATCH,
+    )

@@ -191,6 +191,22 @@ class Challenge(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     # Why these proposals won, or why none did: public with the outcome.
     outcome_justification = models.TextField(_("justification"), blank=True)
+    # Phases (e.g. solution design → prototype → test in pre-commercial procurement): each phase
+    # is a challenge of its own, with its deadline, budget and criteria; awarding a phase
+    # invites its suppliers to the next one, and only they may submit there.
+    phase_name = models.CharField(
+        _("phase"),
+        max_length=100,
+        blank=True,
+        help_text=_("Only for a challenge in several phases, such as “Solution design” or “Prototype”."),
+    )
+    # A next phase cancelled by mistake may be prepared again: only one standing next phase.
+    previous_phase = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="next_phases"
+    )
+    first_phase = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="later_phases"
+    )
 
     class Meta:
         ordering = ["-published_at", "-created_at"]

@@ -185,9 +185,19 @@ def proposal_submit(request, pk):
     if not challenge.is_open:
         messages.error(request, _("This challenge is not open for proposals."))
         return redirect(challenge)
+    companies = proposals.companies_of(request.user, challenge)
+    if not companies and proposals.companies_of(request.user):
+        # A later phase: a company member told why, rather than refused without a word.
+        messages.error(
+            request,
+            _(
+                "Only the suppliers invited after the previous phase may submit proposals to this phase, "
+                "and none of your companies was invited: you cannot submit a proposal."
+            ),
+        )
+        return redirect(challenge)
     if not request.user.has_perm("challenges.submit_proposal", challenge):
         raise PermissionDenied
-    companies = proposals.companies_of(request.user)
     form = ProposalForm(request.POST or None, request.FILES or None, challenge=challenge, companies=companies)
     if request.method == "POST" and form.is_valid():
         try:

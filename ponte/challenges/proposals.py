@@ -32,6 +32,7 @@ from ponte.core.notifications import notify
 from ponte.organisations.queries import roles_of, verified_companies_of
 
 from .models import PROPOSAL_LIFECYCLE, Challenge, Proposal, ProposalStatus, Status
+from .queries import invited_companies
 
 MAX_TEXT = 20_000
 MAX_PRICE = Decimal("9999999999.99")
@@ -82,9 +83,11 @@ def proposal_count(user, challenge: Challenge) -> int | None:
     return Proposal.objects.filter(challenge=challenge, status=ProposalStatus.SUBMITTED).count()
 
 
-def companies_of(user) -> list:
-    """The verified companies a person may propose for."""
-    return list(verified_companies_of(user))
+def companies_of(user, challenge: Challenge | None = None) -> list:
+    """The verified companies a person may propose for: in a later phase, only those invited."""
+    companies = list(verified_companies_of(user))
+    invited = invited_companies(challenge)
+    return companies if invited is None else [company for company in companies if company.pk in invited]
 
 
 def own_proposal(user, challenge: Challenge) -> Proposal | None:
@@ -189,8 +192,6 @@ def proposal_submit(
 ) -> Proposal:
     challenge = _locked(challenge)
     _require_open(challenge)
-    if not actor.has_perm("challenges.submit_proposal", challenge):
-        raise PermissionDenied("challenges.submit_proposal")
     if (
         company is None
         or company.kind != "company"
@@ -198,6 +199,15 @@ def proposal_submit(
         or company.pk not in roles_of(actor)
     ):
         raise PermissionDenied("not a member of this company")
+    # Before the permission, so that a company not invited hears why.
+    invited = invited_companies(challenge)
+    if invited is not None and company.pk not in invited:
+        raise ValidationError(
+            _("Only the suppliers invited after the previous phase may submit a proposal to this phase."),
+            code="not_invited",
+        )
+    if not actor.has_perm("challenges.submit_proposal", challenge):
+        raise PermissionDenied("challenges.submit_proposal")
     if Proposal.objects.filter(challenge=challenge, company=company, status=ProposalStatus.SUBMITTED).exists():
         raise ValidationError(
             _("%(company)s has already submitted a proposal to this challenge: edit it instead.")

@@ -157,3 +157,29 @@ def with_bids(challenges: QuerySet[Challenge]) -> QuerySet[Challenge]:
         .order_by("company__name", "pk")
     )
     return with_outcome(challenges).prefetch_related(Prefetch("proposals", queryset=bids, to_attr="public_bids"))
+
+
+# Phases --------------------------------------------------------------------------------
+
+
+def phases_of(challenge: Challenge) -> list[Challenge]:
+    """The whole series of phases a challenge belongs to, first to last, in one query; a
+    challenge in one phase only is a series of one."""
+    first_id = challenge.first_phase_id or challenge.pk
+    series = list(
+        Challenge.objects.filter(Q(pk=first_id) | Q(first_phase_id=first_id)).select_related("owner").order_by("pk")
+    )
+    # A cancelled next phase gives way to the one prepared after it (series are ordered by pk).
+    following = {phase.previous_phase_id: phase for phase in series if phase.previous_phase_id}
+    ordered = [phase for phase in series if phase.pk == first_id]
+    while ordered and ordered[-1].pk in following:
+        ordered.append(following[ordered[-1].pk])
+    return ordered
+
+
+def invited_companies(challenge: Challenge) -> set[int] | None:
+    """The companies invited to a later phase: the suppliers awarded in the phase before. None
+    for a first phase, which any company may answer."""
+    if challenge is None or challenge.previous_phase_id is None:
+        return None
+    return set(Award.objects.filter(challenge_id=challenge.previous_phase_id).values_list("supplier_id", flat=True))

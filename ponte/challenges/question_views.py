@@ -13,9 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ponte.core.forms import add_service_errors
-from ponte.organisations.queries import verified_companies_of
 
-from . import queries
+from . import proposals, queries
 from . import questions as services
 from . import rules as challenge_rules
 from .models import QUESTION_MAX_LENGTH, Question, QuestionStatus, Status
@@ -68,6 +67,8 @@ def _refusal(user, challenge) -> str:
     """Why someone may not ask, in words."""
     if not challenge_rules.is_company_member(user):
         return _("Only members of a verified company can ask questions on a challenge.")
+    if not challenge_rules.is_invited(user, challenge):
+        return services.not_invited_message()
     if challenge.status == Status.PUBLISHED:
         return services.closing_message(challenge)
     return _("This challenge does not take questions: it is not open.")
@@ -76,7 +77,7 @@ def _refusal(user, challenge) -> str:
 @login_required
 def question_ask(request, pk):
     challenge = _visible(request, pk)
-    companies = list(verified_companies_of(request.user))
+    companies = proposals.companies_of(request.user, challenge)
     form = QuestionForm(request.POST if request.method == "POST" else None)
     status = 200
     refusal = "" if request.user.has_perm("challenges.ask_question", challenge) else _refusal(request.user, challenge)

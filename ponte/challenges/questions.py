@@ -31,6 +31,7 @@ from .models import (
     questions_are_open,
     questions_close_at,
 )
+from .queries import invited_companies
 
 MAX_REASON_LENGTH = 2000
 MAX_ANSWER_LENGTH = 10000
@@ -65,6 +66,10 @@ def _clean_text(value: str, *, field_name: str, empty: str, max_length: int) -> 
 # Services ------------------------------------------------------------------------------
 
 
+def not_invited_message() -> str:
+    return _("Only the suppliers invited after the previous phase may ask questions on this phase.")
+
+
 @transaction.atomic
 def question_ask(*, actor, challenge: Challenge, company, text: str) -> Question:
     """A member of a verified company asks, on its behalf, while the challenge takes questions."""
@@ -81,6 +86,9 @@ def question_ask(*, actor, challenge: Challenge, company, text: str) -> Question
         or not company.memberships.filter(user=actor).exists()
     ):
         raise PermissionDenied("not a member of this company")
+    invited = invited_companies(challenge)
+    if invited is not None and company.pk not in invited:
+        raise ValidationError({"text": [not_invited_message()]}, code="not_invited")
     text = _clean_text(text, field_name="text", empty=_("Write your question."), max_length=QUESTION_MAX_LENGTH)
     question = Question.objects.create(challenge=challenge, company=company, asker=actor, text=text)
     audit.record(actor=actor, verb="ask_question", target=question, after={"challenge": challenge.pk})

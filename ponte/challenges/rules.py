@@ -119,7 +119,18 @@ def is_taking_questions(user, challenge) -> bool:
 
 is_published = _in(Status.PUBLISHED)
 
-rules.add_perm("challenges.ask_question", is_company_member & is_taking_questions)
+
+@rules.predicate
+def is_invited(user, challenge) -> bool:
+    """A first phase is open to every company; a later phase only to the suppliers awarded in
+    the phase before (the invitation), among the person's verified companies."""
+    from .queries import invited_companies
+
+    invited = invited_companies(challenge)
+    return invited is None or bool(invited & set(verified_companies_of(user).values_list("pk", flat=True)))
+
+
+rules.add_perm("challenges.ask_question", is_company_member & is_taking_questions & is_invited)
 rules.add_perm("challenges.answer_question", is_drafter & is_published)
 rules.add_perm("challenges.view_pending_questions", (is_owner_member | is_programme_manager) & was_public)
 
@@ -201,7 +212,7 @@ def is_cleared_evaluator(user, proposal) -> bool:
     )
 
 
-rules.add_perm("challenges.submit_proposal", is_company_member & is_open)
+rules.add_perm("challenges.submit_proposal", is_company_member & is_open & is_invited)
 rules.add_perm(
     "challenges.view_proposal",
     is_proposing_company_member | (is_standing & is_past_deadline & (is_entitled_to_proposals | is_cleared_evaluator)),
@@ -299,3 +310,20 @@ rules.add_perm(
     is_owner_member | (is_programme_manager & (was_public | ~is_inside_the_body)),
 )
 rules.add_perm("challenges.view_recommended_challenges", is_company_member)
+
+
+# Phases --------------------------------------------------------------------------------
+# Awarding a phase invites its suppliers to the next one, which its drafter then prepares.
+
+
+@rules.predicate
+def has_no_next_phase(user, challenge) -> bool:
+    from .models import Challenge
+
+    return (
+        challenge is not None
+        and not Challenge.objects.filter(previous_phase=challenge).exclude(status=Status.CANCELLED).exists()
+    )
+
+
+rules.add_perm("challenges.add_next_phase", is_drafter & is_awarded & has_no_next_phase)

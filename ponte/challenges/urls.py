@@ -42,5 +42,7 @@ urlpatterns = [
     # Matchmaking (matching_views.py)
     path("recommended/", matching_views.recommended_challenges, name="recommended"),
     path("<int:pk>/matches/", matching_views.challenge_matches, name="matches"),
+    # Phases (drafting.py)
+    path("<int:pk>/next-phase/", drafting.challenge_next_phase, name="next_phase"),
     path("<int:pk>/<str:verb>/", drafting.challenge_action, name="action"),
 ]

@@ -140,7 +140,51 @@ def challenge_detail(request, pk, slug):
             else None
         )
     context.update(_outcome(request.user, challenge))
+    context.update(_phases(request.user, challenge, context.get("companies", []), now))
     return render(request, "challenges/detail.html", context)
+
+
+def _phases(user, challenge, companies, now) -> dict:
+    """The series a phase belongs to, as far as the viewer may see it (a next phase in
+    preparation stays inside its public body), and who may submit to a later phase. A few
+    queries whatever the number of phases: the series is read at once, and the rule reads
+    the person's roles from the user object."""
+    found = {"phases": [], "invited_names": None}
+    if user.is_authenticated:
+        found["can_add_next_phase"] = user.has_perm("challenges.add_next_phase", challenge)
+    # Only a challenge awarded, named as a phase or following another can be part of a series.
+    if not (challenge.phase_name or challenge.first_phase_id or challenge.status == Status.AWARDED):
+        return found
+    series = queries.phases_of(challenge)
+    if len(series) < 2 and not challenge.phase_name:
+        return found
+    phases = [
+        phase for phase in series if phase.pk == challenge.pk or user.has_perm("challenges.view_challenge", phase)
+    ]
+    _annotate(phases, now)
+    # A phase still in preparation comes last, after every phase already public: numbering the
+    # visible ones numbers the series without revealing the draft.
+    for number, phase in enumerate(phases, start=1):
+        phase.number = number
+        # "Phase 2 · Prototype"; a first phase the service named "Phase 1" is not named twice.
+        phase.label = _("Phase %(number)s") % {"number": number}
+        if phase.phase_name and phase.phase_name.casefold() != phase.label.casefold():
+            phase.label = f"{phase.label} · {phase.phase_name}"
+        if phase.pk == challenge.pk:
+            challenge.number, challenge.label = number, phase.label
+    found["phases"] = phases
+    invited = queries.invited_companies(challenge)
+    if invited is not None:
+        previous = next((phase for phase in phases if phase.pk == challenge.previous_phase_id), None)
+        found["previous_name"] = previous.phase_name if previous is not None else ""
+        found["invited_names"] = list(
+            Organisation.objects.filter(pk__in=invited).order_by("name").values_list("name", flat=True)
+        )
+        # A company member none of whose companies was invited is told so by the proposals panel.
+        challenge.not_invited = (
+            bool(companies) and challenge.public_state == "open" and not any(c.pk in invited for c in companies)
+        )
+    return found
 
 
 def _outcome(user, challenge) -> dict:

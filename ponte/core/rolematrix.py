@@ -109,11 +109,18 @@ class World:
         return organisation
 
     def challenge(
-        self, status: str, *, closed: bool = False, was_published: bool = False, organisation_approved: bool = False
+        self,
+        status: str,
+        *,
+        closed: bool = False,
+        was_published: bool = False,
+        organisation_approved: bool = False,
+        **fields,
     ):
         """A challenge of the World's verified public body, in `status`: the public servant is
         its author, the organisation admin the body's sole admin. A published challenge is open
-        (deadline ahead) unless `closed`; `was_published` marks one published before."""
+        (deadline ahead) unless `closed`; `was_published` marks one published before. `fields`
+        are set as given (the phase of a series, for instance)."""
         from ponte.challenges.models import Challenge, Status
 
         if not hasattr(self, "_public_body"):
@@ -128,7 +135,28 @@ class World:
             deadline=now - timedelta(days=1) if closed else now + timedelta(days=30),
             published_at=now - timedelta(days=30) if published else None,
             organisation_approved_at=now - timedelta(days=40) if organisation_approved or published else None,
+            **fields,
         )
+
+    def other_company(self):
+        """A verified company the company member does not belong to, with a member of its own."""
+        from ponte.accounts.models import User
+        from ponte.organisations.models import Kind, Membership, Organisation, Status
+
+        if not hasattr(self, "_other_company"):
+            self._other_company = Organisation.objects.create(
+                kind=Kind.COMPANY,
+                name=f"Roles matrix other company {self.token}",
+                slug=f"roles-matrix-other-company-{self.token}",
+                country="BE",
+                registration_number=f"RM-OTHER-{self.token}",
+                status=Status.VERIFIED,
+            )
+            Membership.objects.create(
+                user=User.objects.create_user(email=f"other-company.{self.token}@roles-matrix.invalid", name="other"),
+                organisation=self._other_company,
+            )
+        return self._other_company
 
 
 @dataclass(frozen=True)
@@ -149,20 +177,23 @@ def _proposal(
     challenge_status: str = "published",
     evaluation: str | None = None,
     awarded: bool = False,
+    company=None,
+    **fields,
 ):
-    """A proposal of the World's company (whose member is the company member) to a challenge
-    of the World's public body, published and open unless `closed` (a challenge decided or in
-    evaluation is closed). With `evaluation`, the evaluator is assigned to it and their
-    evaluation is in that state; `awarded` makes the award."""
+    """A proposal of the World's company (whose member is the company member), or of `company`,
+    to a challenge of the World's public body, published and open unless `closed` (a challenge
+    decided or in evaluation is closed). With `evaluation`, the evaluator is assigned to it and
+    their evaluation is in that state; `awarded` makes the award. `fields` go to the challenge."""
     from ponte.challenges.models import Award, Evaluation, Proposal
     from ponte.organisations.models import Organisation
 
-    company = Organisation.objects.get(slug=f"roles-matrix-company-{world.token}")
-    challenge = world.challenge(challenge_status, closed=closed, was_published=True)
+    if company is None:
+        company = Organisation.objects.get(slug=f"roles-matrix-company-{world.token}")
+    challenge = world.challenge(challenge_status, closed=closed, was_published=True, **fields)
     proposal = Proposal.objects.create(
         challenge=challenge,
         company=company,
-        submitted_by=world.people["company_member"],
+        submitted_by=company.memberships.order_by("pk").first().user,
         approach="Roles matrix approach",
         team="Roles matrix team",
         price=1000,
@@ -200,6 +231,27 @@ def _evaluation(world: World, status: str, *, challenge_status: str = "published
         awarded=challenge_status == "awarded",
     )
     return proposal.evaluations.get()
+
+
+def _next_phase(world: World, status: str, *, invited: bool = True):
+    """The next phase, in `status`, of a challenge (its first phase) awarded after evaluation to
+    the company member's company, which is so invited to the next phase, or, unless `invited`,
+    to another company."""
+    previous = _proposal(
+        world,
+        closed=True,
+        challenge_status="awarded",
+        evaluation="completed",
+        awarded=True,
+        company=None if invited else world.other_company(),
+        phase_name="Solution design",
+    ).challenge
+    return world.challenge(status, phase_name="Prototype", previous_phase=previous, first_phase=previous)
+
+
+def _awarded_with_next_phase(world: World):
+    """An awarded challenge whose drafter has already prepared the next phase."""
+    return _next_phase(world, "draft").previous_phase
 
 
 def _solution(world: World, status: str):
@@ -259,6 +311,18 @@ SUBJECTS: dict[str, Subject] = {
                 lambda world: _evaluated_challenge(world, evaluation="completed", status="not_awarded"),
             ),
             ("cancelled after publication", lambda world: world.challenge("cancelled", was_published=True)),
+            # Phases: each phase of a series is a challenge; the award of one invites its
+            # suppliers to the next, which its drafter prepares.
+            ("awarded, its next phase prepared", _awarded_with_next_phase),
+            ("next phase, draft", lambda world: _next_phase(world, "draft")),
+            (
+                "next phase, open, the company member's company invited",
+                lambda world: _next_phase(world, "published"),
+            ),
+            (
+                "next phase, open, the company member's company not invited",
+                lambda world: _next_phase(world, "published", invited=False),
+            ),
         ),
     ),
     "proposal": Subject(
@@ -369,7 +433,11 @@ CASES: dict[str, Case] = {
     "challenges.publish_challenge": Case("Publish the approved challenge.", "challenge"),
     "challenges.cancel_challenge": Case("Cancel the challenge (with a reason).", "challenge"),
     "challenges.express_interest": Case("Follow the challenge on behalf of one's company.", "challenge"),
-    "challenges.submit_proposal": Case("Submit a proposal to the challenge on behalf of one's company.", "challenge"),
+    "challenges.submit_proposal": Case(
+        "Submit a proposal to the challenge on behalf of one's company (to a later phase, a company invited after "
+        "the phase before).",
+        "challenge",
+    ),
     "challenges.view_proposal": Case(
         "Read the proposal (sealed until the deadline: only the submitting company before it).", "proposal"
     ),
@@ -380,7 +448,8 @@ CASES: dict[str, Case] = {
         "See the total number of proposals (never per company) before the deadline.", "challenge"
     ),
     "challenges.ask_question": Case(
-        "Ask a clarification question on behalf of one's company (until questions close before the deadline).",
+        "Ask a clarification question on behalf of one's company (until questions close before the deadline; on a "
+        "later phase, a company invited after the phase before).",
         "challenge",
     ),
     "challenges.answer_question": Case(
@@ -424,6 +493,9 @@ CASES: dict[str, Case] = {
         "See the published solutions and companies recommended for the challenge.", "challenge"
     ),
     "challenges.view_recommended_challenges": Case("See the open challenges recommended for one's company."),
+    "challenges.add_next_phase": Case(
+        "Prepare the next phase of the awarded challenge (its suppliers are invited to it), once.", "challenge"
+    ),
 }
 
 NO_OBJECT = "any"

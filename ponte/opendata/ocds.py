@@ -32,6 +32,14 @@ withdrawn ones never count) as parties with role `tenderer` and give `numberOfTe
 Suppliers are parties with role `supplier`; companies carry their size (`party()`).
 Nothing of a proposal but its company is ever read here: not its content, not its price
 (an award's value is public, a losing price is not), not its scores or evaluators.
+
+A challenge in several phases (solution design → prototype → test, as in pre-commercial
+procurement) is one contracting process per phase, each with its own ocid, tender, awards
+and contracts. Every release of a later phase links the phase before in `relatedProcesses`
+(relationship `prior`, scheme `ocid`, with the address of its record package), as OCDS links a
+process to the one it follows from. The phases of a series share the problem's title, so the
+phase's name leads `tender.title` ("Prototype — <title>"), and a related process's `title`
+is that of the phase before, as the standard asks.
 """
 
 from __future__ import annotations
@@ -117,7 +125,12 @@ def _day(day: date, at: time) -> str:
 
 
 def _public() -> QuerySet[Challenge]:
-    return public_challenges().select_related("owner").prefetch_related("cpv_codes", "criteria")
+    return public_challenges().select_related("owner", "previous_phase").prefetch_related("cpv_codes", "criteria")
+
+
+def _contracts() -> QuerySet[Contract]:
+    """The signed contracts, each with its challenge and the phase before it (if any)."""
+    return public_contracts().select_related("award__challenge__previous_phase")
 
 
 def _cancelled() -> QuerySet[Challenge]:
@@ -175,7 +188,7 @@ _SOURCES = (
     _Source(CANCELLATION, _cancelled, "cancelled_at"),
     _Source(AWARD, _awarded, "awarded_at"),
     _Source(UNSUCCESSFUL, _unsuccessful, "closed_at"),
-    _Source(CONTRACT, public_contracts, "recorded_at"),
+    _Source(CONTRACT, _contracts, "recorded_at"),
 )
 
 
@@ -247,11 +260,44 @@ def _release_id(challenge: Challenge, kind: str, moment: datetime) -> str:
     return f"{ocid_for(challenge)}-{kind}-{moment.astimezone(UTC):%Y%m%dT%H%M%SZ}"
 
 
+def tender_title(challenge: Challenge) -> str:
+    """The title of a challenge's tender: a phase of a series is named first, so that the phases,
+    which share the problem's title, read apart."""
+    return f"{challenge.phase_name} — {challenge.title}" if challenge.phase_name else challenge.title
+
+
+def related_processes(challenge: Challenge, absolute: Absolute) -> list[dict[str, Any]]:
+    """A later phase's link to the phase before (`relatedProcesses`); none for a first phase or
+    a challenge in one phase. The phase before was awarded, so it is public."""
+    previous = challenge.previous_phase if challenge.previous_phase_id else None
+    if previous is None or previous.published_at is None:
+        return []
+    ocid = ocid_for(previous)
+    return [
+        {
+            "id": "1",
+            "relationship": ["prior"],
+            "title": tender_title(previous),
+            "scheme": "ocid",
+            "identifier": ocid,
+            "uri": absolute(reverse("opendata:ocds_record", kwargs={"ocid": ocid})),
+        }
+    ]
+
+
+def _linked(release: dict[str, Any], challenge: Challenge, absolute: Absolute) -> dict[str, Any]:
+    """The release, with the phase before linked when the challenge is a later phase."""
+    related = related_processes(challenge, absolute)
+    if related:
+        release["relatedProcesses"] = related
+    return release
+
+
 def _tender(challenge: Challenge, status: str, absolute: Absolute) -> dict[str, Any]:
     buyer = {"id": f"ponte-org-{challenge.owner_id}", "name": challenge.owner.name}
     tender: dict[str, Any] = {
         "id": f"{ocid_for(challenge)}-tender",
-        "title": challenge.title,
+        "title": tender_title(challenge),
         "status": status,
         "procuringEntity": buyer,
         "procurementMethod": "open",
@@ -264,7 +310,7 @@ def _tender(challenge: Challenge, status: str, absolute: Absolute) -> dict[str, 
             {
                 "id": "notice",
                 "documentType": "tenderNotice",
-                "title": challenge.title,
+                "title": tender_title(challenge),
                 "url": absolute(challenge.get_absolute_url()),
                 "format": "text/html",
                 "language": LANGUAGE,
@@ -314,7 +360,7 @@ def tender_release(challenge: Challenge, absolute: Absolute, *, kind: str = TEND
                     "language": LANGUAGE,
                 }
             )
-        return {
+        release = {
             "ocid": ocid_for(challenge),
             "id": _release_id(challenge, kind, moment),
             "date": iso(moment),
@@ -325,6 +371,7 @@ def tender_release(challenge: Challenge, absolute: Absolute, *, kind: str = TEND
             "buyer": {"id": f"ponte-org-{challenge.owner_id}", "name": challenge.owner.name},
             "tender": tender,
         }
+        return _linked(release, challenge, absolute)
 
 
 def _reference(organisation) -> dict[str, str]:
@@ -396,12 +443,12 @@ def outcome_release(challenge: Challenge, absolute: Absolute) -> dict[str, Any]:
                     "language": LANGUAGE,
                 }
             )
-        return release
+        return _linked(release, challenge, absolute)
 
 
-def contract_release(contract: Contract, challenge: Challenge) -> dict[str, Any]:
+def contract_release(contract: Contract, challenge: Challenge, absolute: Absolute) -> dict[str, Any]:
     """The release of a signed contract, dated when it was recorded (see the module's note)."""
-    return {
+    release = {
         "ocid": ocid_for(challenge),
         "id": _release_id(challenge, f"{CONTRACT}-{contract.pk}", contract.recorded_at),
         "date": iso(contract.recorded_at),
@@ -423,13 +470,14 @@ def contract_release(contract: Contract, challenge: Challenge) -> dict[str, Any]
             }
         ],
     }
+    return _linked(release, challenge, absolute)
 
 
 def build(entry: Entry, absolute: Absolute) -> dict[str, Any]:
     if entry.kind in (AWARD, UNSUCCESSFUL):
         return outcome_release(entry.challenge, absolute)
     if entry.kind == CONTRACT:
-        return contract_release(entry.contract, entry.challenge)
+        return contract_release(entry.contract, entry.challenge, absolute)
     return tender_release(entry.challenge, absolute, kind=entry.kind)
 
 
@@ -442,7 +490,7 @@ def award_releases(challenge: Challenge, absolute: Absolute) -> list[dict[str, A
         for award in challenge.awards.all():
             contract = getattr(award, "contract", None)
             if contract is not None:
-                releases.append(contract_release(contract, challenge))
+                releases.append(contract_release(contract, challenge, absolute))
         return releases
     if challenge.status == Status.NOT_AWARDED and challenge.closed_at is not None:
         return [outcome_release(challenge, absolute)]

@@ -339,3 +339,107 @@ def test_the_list_with_outcomes_does_not_grow_with_them(db):
         outcomes.awarded(winners=2)
         outcomes.closed_without_award()
     assert count() == small
+
+
+# Phases ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def series(db):
+    """Solution design and Prototype awarded, Test published and open: a series of three."""
+    from tests.challenges import phases
+
+    series = phases.three_phases()
+    series.phases[2] = phases.publish(series.phases[2])
+    return series
+
+
+def phase_fields(item):
+    return item["phase_name"], item["previous_phase"], item["first_phase"]
+
+
+def test_the_list_and_the_detail_say_which_phase_a_challenge_is(series):
+    design, prototype, test = series.phases
+    single = PublishedChallengeFactory(title="One phase only")
+    listed = {item["id"]: item for item in Client().get(LIST).json()["items"]}
+    expected = {
+        design.pk: ("Solution design", None, None),
+        prototype.pk: ("Prototype", design.pk, design.pk),
+        test.pk: ("Test", prototype.pk, design.pk),
+        single.pk: ("", None, None),
+    }
+    assert {pk: phase_fields(item) for pk, item in listed.items()} == expected
+    for pk, fields in expected.items():
+        assert phase_fields(Client().get(f"{LIST}{pk}").json()) == fields
+    assert listed[test.pk]["status"] == "open" and listed[prototype.pk]["status"] == "awarded"
+
+
+def test_a_next_phase_in_preparation_is_read_only_by_its_public_body(db, as_person):
+    from tests.challenges import phases
+
+    series = phases.awarded_first_phase()
+    draft = phases.next_phase(series, "Prototype", published=False)
+    assert_problem(Client().get(f"{LIST}{draft.pk}"), 404)
+    assert_problem(as_person(series.invited[0].member).get(f"{LIST}{draft.pk}"), 404)
+    assert draft.pk not in {item["id"] for item in Client().get(LIST).json()["items"]}
+    body = as_person(series.author).get(f"{LIST}{draft.pk}").json()
+    assert phase_fields(body) == ("Prototype", series.first.pk, series.first.pk)
+    assert body["status"] == "draft" and body["budget_ceiling"] is None and body["deadline"] is None
+    # Its first phase is named now.
+    assert phase_fields(Client().get(f"{LIST}{series.first.pk}").json()) == ("Phase 1", None, None)
+
+
+def test_through_the_api_only_an_invited_company_submits_to_a_later_phase(series):
+    from ponte.challenges.models import Proposal
+
+    test = series.phases[2]
+    url = f"{LIST}{test.pk}/proposals/"
+
+    def writer(user):
+        _token, raw = api_token_create(user=user, name="script", scope="write")
+        return Client(headers=bearer(raw))
+
+    def payload(**overrides):
+        return {
+            "approach": "Test the prototype in two municipalities",
+            "criteria": [{"criterion_id": c.pk, "response": "Yes"} for c in test.criteria.all()],
+            "team": "Team",
+            "price": "85000",
+            "timeline": "Six months",
+            **overrides,
+        }
+
+    # Only Civic Data Labs' prototype was awarded: Big Consulting, invited to the prototype, is not
+    # invited to the test.
+    civic, big = series.invited
+    refused = writer(big.member).post(url, payload(), content_type="application/json")
+    assert refused.status_code in (400, 403), refused.content
+    # Someone in both companies may submit, for the invited one only, and is told why.
+    both = MembershipFactory(organisation=big.company).user
+    MembershipFactory(organisation=civic.company, user=both)
+    response = writer(both).post(url, payload(company=big.company.slug), content_type="application/json")
+    body = assert_problem(response, 400)
+    assert "Only the suppliers invited after the previous phase" in body["detail"]
+    assert not Proposal.objects.filter(challenge=test).exists()
+    response = writer(civic.member).post(url, payload(), content_type="application/json")
+    assert response.status_code == 201, response.content
+    assert response.json()["company"] == civic.company.slug
+
+
+def test_the_list_with_phases_does_not_grow_with_them(db):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.challenges import phases
+
+    def count():
+        Client().get(LIST)
+        with CaptureQueriesContext(connection) as captured:
+            assert Client().get(LIST).status_code == 200
+        return len(captured.captured_queries)
+
+    phases.three_phases()
+    small = count()
+    for _ in range(2):
+        phases.publish(phases.three_phases().phases[2])
+    assert count() == small

@@ -49,7 +49,8 @@ def test_the_demo_has_a_challenge_at_every_stage_and_a_second_run_adds_nothing(w
 
     challenges = list(Challenge.objects.all())
     assert {c.status for c in challenges} == set(Status.values)
-    assert sum(c.is_open for c in challenges) == 2
+    # Two calls open to every company, and the second phase of a series open to three.
+    assert sum(c.is_open for c in challenges) == 3
     # Closed: one waiting for evaluators, one being evaluated, one waiting for its outcome.
     assert sum(c.is_closed for c in challenges) == 3
     cancelled = Challenge.objects.get(status=Status.CANCELLED)
@@ -119,7 +120,8 @@ def test_a_challenge_waits_for_its_owner_to_decide_and_one_for_evaluators(world)
 
 
 def test_an_awarded_challenge_has_feedback_for_every_bidder_and_a_signed_contract(world):
-    challenge = Challenge.objects.get(status=Status.AWARDED)
+    challenge = _challenge("Older residents of small municipalities cannot reach")
+    assert challenge.status == Status.AWARDED
     award = Award.objects.get(challenge=challenge)
     assert award.supplier.slug == "ljubljana-mobility" and challenge.outcome_justification
     assert challenge.awarded_at == award.awarded_at < Contract.objects.get(award=award).recorded_at
@@ -193,6 +195,11 @@ def _signature():
         sorted(Score.objects.values_list("evaluation__evaluator__email", "criterion__name", "score")),
         sorted(Award.objects.values_list("challenge__title", "supplier__slug", "value")),
         Contract.objects.count(),
+        sorted(
+            generated.exclude(phase_name="").values_list(
+                "title", "phase_name", "status", "previous_phase__phase_name", "budget_ceiling"
+            )
+        ),
     )
 
 
@@ -231,6 +238,46 @@ def test_the_generator_adds_evaluated_awarded_and_unawarded_challenges_that_hold
         assert contract.date_signed <= contract.period_start < contract.period_end
 
 
+def test_the_generator_takes_some_awarded_challenges_to_a_next_phase_that_only_the_invited_answer(db):
+    from django.utils import timezone
+
+    from ponte.challenges import queries
+
+    _generate()
+    later = list(
+        Challenge.objects.filter(title__startswith="[gen]", previous_phase__isnull=False)
+        .select_related("previous_phase")
+        .prefetch_related("criteria", "sectors", "cpv_codes", "proposals")
+    )
+    assert later
+    assert {phase.is_open for phase in later} == {True, False}  # open ones and closed ones
+    for phase in later:
+        first = phase.previous_phase
+        assert (phase.first_phase_id, phase.phase_name, first.phase_name) == (first.pk, "Prototype", "Solution design")
+        assert first.status == Status.AWARDED and first.first_phase_id is None
+        assert phase.status == Status.PUBLISHED and first.awarded_at < phase.published_at < timezone.now()
+        assert phase.published_at < phase.deadline
+        assert phase.title == first.title and phase.problem == first.problem
+        assert set(phase.sectors.all()) == set(first.sectors.all()) and phase.sectors.exists()
+        assert set(phase.cpv_codes.all()) == set(first.cpv_codes.all()) and phase.cpv_codes.exists()
+        assert [(c.name, c.weight) for c in phase.criteria.all()] == [(c.name, c.weight) for c in first.criteria.all()]
+        assert queries.phases_of(phase) == [first, phase]
+        # Only the supplier awarded in the first phase answered, once the phase closed.
+        invited = queries.invited_companies(phase)
+        bidders = {p.company_id for p in phase.proposals.all()}
+        assert bidders <= invited and len(invited) == 1
+        assert bool(bidders) == phase.is_closed
+        for proposal in phase.proposals.all():
+            assert phase.published_at < proposal.submitted_at < phase.deadline
+            assert proposal.price <= phase.budget_ceiling
+            assert len(proposal.criteria_responses) == len(phase.criteria.all())
+        if phase.instrument == "low_value":
+            assert phase.budget_ceiling <= 30000
+    # The first phases of a series are among the awarded challenges, one next phase each.
+    firsts = Challenge.objects.filter(title__startswith="[gen]", phase_name="Solution design")
+    assert firsts.count() == len(later) < Challenge.objects.filter(status=Status.AWARDED).count()
+
+
 def test_the_generator_makes_the_same_data_every_time(db):
     from django.db import transaction
 
@@ -242,3 +289,57 @@ def test_the_generator_makes_the_same_data_every_time(db):
             transaction.set_rollback(True)
     assert signatures[0] == signatures[1]
     assert signatures[0][4]  # awards were made
+    assert signatures[0][6]  # and next phases
+
+
+# Phases: a pre-commercial procurement in several phases -----------------------------------
+
+FLOODS = "Residents of small municipalities get no warning before flash floods"
+
+
+def test_a_pre_commercial_procurement_in_phases_invites_the_suppliers_of_the_first(world):
+    from ponte.accounts.models import User
+    from ponte.challenges import queries
+    from ponte.challenges.proposals import companies_of
+
+    design, prototype = queries.phases_of(Challenge.objects.filter(title=FLOODS).order_by("pk").first())
+    assert (design.phase_name, prototype.phase_name) == ("Solution design", "Prototype")
+    assert design.owner.slug == prototype.owner.slug == "ministry-of-public-administration-si"
+    assert design.instrument == prototype.instrument == "pre_commercial"
+    assert (prototype.previous_phase, prototype.first_phase) == (design, design)
+    # The solution design: evaluated by both evaluators, three of four suppliers awarded within
+    # the budget, the reason public and feedback for each, the one left out included.
+    assert design.status == Status.AWARDED and design.outcome_justification
+    assert award_gate(design) == []
+    awarded = set(design.awards.values_list("supplier__slug", flat=True))
+    assert awarded == {"civic-data-labs", "ljubljana-mobility", "lisbon-health-analytics"}
+    assert sum(design.awards.values_list("value", flat=True)) <= design.budget_ceiling
+    assert set(design.proposals.values_list("company__slug", flat=True)) == awarded | {"nordgrid-energy"}
+    evaluators = Evaluation.objects.filter(proposal__challenge=design, status="completed")
+    assert set(evaluators.values_list("evaluator__email", flat=True)) == set(demo.EVALUATORS)
+    assert evaluators.count() == 8
+    for proposal in design.proposals.all():
+        feedback = feedback_for(proposal)
+        assert feedback.awarded == (proposal.company.slug in awarded)
+        assert all(c.comments for c in feedback.criteria)
+    # The prototype: published and open, with its own budget, deadline and criteria.
+    assert prototype.is_open and prototype.published_at > design.awarded_at
+    assert prototype.budget_ceiling > design.budget_ceiling
+    assert [c.name for c in prototype.criteria.all()] != [c.name for c in design.criteria.all()]
+    assert sum(prototype.criteria.values_list("weight", flat=True)) == 100
+    assert set(prototype.sectors.all()) == set(design.sectors.all())
+    assert set(prototype.cpv_codes.all()) == set(design.cpv_codes.all())
+    assert prototype.problem == design.problem and prototype.context != design.context
+    assert AuditEvent.objects.filter(verb="create_next_phase", target_id=str(prototype.pk)).exists()
+    # Only the three suppliers of the solution design may answer it.
+    assert queries.invited_companies(prototype) == set(design.awards.values_list("supplier_id", flat=True))
+    company = User.objects.get(email="company@example.org")
+    assert company.has_perm("challenges.submit_proposal", prototype)
+    assert [c.slug for c in companies_of(company, prototype)] == ["civic-data-labs"]
+    assert Interest.objects.filter(challenge=prototype, user=company).exists()
+    admin = User.objects.get(email="admin@example.org")
+    assert sorted(c.slug for c in companies_of(admin, prototype)) == ["lisbon-health-analytics", "ljubljana-mobility"]
+    assert "nordgrid-energy" in {c.slug for c in companies_of(admin, design)}
+    # The third phase, the test, is left for the ministry to prepare.
+    assert not Challenge.objects.filter(previous_phase=prototype).exists()
+    assert not prototype.proposals.exists()

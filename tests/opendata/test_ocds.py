@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from ponte.challenges.models import CpvCode, Criterion
 from ponte.opendata import ocds
-from tests.challenges import outcomes
+from tests.challenges import outcomes, phases
 from tests.factories import ChallengeFactory, OrganisationFactory, PublishedChallengeFactory
 
 STANDARD_ZIP = Path(__file__).resolve().parent.parent / "data" / "ocds" / "standard-1__1__5.zip"
@@ -580,6 +580,119 @@ def test_the_number_of_queries_does_not_grow_with_the_outcomes(client, db):
     decide(1)
     small = {url: _queries(client, url) for url in (RELEASES, RECORDS)}
     decide(4)
+    for url in (RELEASES, RECORDS):
+        large = _queries(client, url)
+        assert len(small[url]) == len(large), "\n".join([*small[url], "", *large])
+
+
+# Phases: each phase is a contracting process, linked to the one before ------------------------
+
+
+@pytest.fixture
+def phased(db):
+    """Solution design (awarded to two), Prototype (awarded to one, its contract signed) and
+    Test, published and open to the prototype's supplier."""
+    series = phases.three_phases(owner=OrganisationFactory(name="Ministry of Public Administration", country="SI"))
+    prototype = series.phases[1]
+    outcomes.sign(prototype.awards.get(), title="Prototype in two municipalities", value="40000")
+    series.phases[2] = phases.publish(series.phases[2], budget="150000")
+    return series
+
+
+def related(previous):
+    ocid = ocds.ocid_for(previous)
+    return [
+        {
+            "id": "1",
+            "relationship": ["prior"],
+            "title": f"{previous.phase_name} — {previous.title}",
+            "scheme": "ocid",
+            "identifier": ocid,
+            "uri": f"http://testserver{record_url(ocid)}",
+        }
+    ]
+
+
+def test_a_series_of_phases_is_valid_ocds(client, phased, decided, tmp_path):
+    package = client.get(RELEASES).json()
+    assert any("relatedProcesses" in release for release in package["releases"])
+    result = review(tmp_path, package, "releases.json")
+    assert_valid(result)
+    # `prior` and `ocid` are codes of the (open) relatedProcess and relatedProcessScheme codelists.
+    assert not [key for key in result.get("additional_open_codelist_values", {}) if "relatedProcess" in key]
+    for phase in phased.phases:
+        response = client.get(record_url(ocds.ocid_for(phase)))
+        assert response.status_code == 200, phase.phase_name
+        assert_valid(review(tmp_path, response.json(), f"record-{phase.pk}.json"))
+    assert_valid(review(tmp_path, client.get(RECORDS).json(), "records.json"))
+
+
+def test_every_release_of_a_later_phase_links_the_phase_before(client, phased):
+    design, prototype, test = phased.phases
+    releases = all_releases(client)
+
+    def of(phase):
+        return [r for r in releases if r["ocid"] == ocds.ocid_for(phase)]
+
+    assert [r["tag"] for r in of(prototype)] == [["tender"], ["award"], ["contract"]]
+    for release in of(prototype):
+        assert release["relatedProcesses"] == related(design), release["tag"]
+    (tender,) = of(test)
+    assert tender["relatedProcesses"] == related(prototype)
+    assert tender["relatedProcesses"][0]["title"] == f"Prototype — {design.title}"
+    # The first phase follows from nothing.
+    assert [r["tag"] for r in of(design)] == [["tender"], ["award"]]
+    assert not any("relatedProcesses" in r for r in of(design))
+    # Each phase's tender is named after its phase: they share the problem's title.
+    assert [of(phase)[0]["tender"]["title"] for phase in phased.phases] == [
+        f"Solution design — {design.title}",
+        f"Prototype — {design.title}",
+        f"Test — {design.title}",
+    ]
+    assert of(test)[0]["tender"]["documents"][0]["title"] == f"Test — {design.title}"
+    # The link leads to the record of the phase before.
+    linked = client.get(tender["relatedProcesses"][0]["uri"].removeprefix("http://testserver"))
+    assert linked.status_code == 200
+    assert linked.json()["records"][0]["ocid"] == ocds.ocid_for(prototype)
+
+
+def test_the_record_of_the_second_phase_links_the_first(client, phased):
+    design, prototype, _test = phased.phases
+    (record,) = client.get(record_url(ocds.ocid_for(prototype))).json()["records"]
+    compiled = record["compiledRelease"]
+    assert compiled == ocdsmerge.Merger(schema=str(ocds.RELEASE_SCHEMA)).create_compiled_release(record["releases"])
+    assert compiled["relatedProcesses"] == related(design)
+    assert compiled["tender"]["status"] == "complete"
+    # Its own budget and criteria, and its supplier: the one of the two invited that won.
+    assert compiled["tender"]["value"] == {"amount": 90000, "currency": "EUR"}
+    assert compiled["tender"]["awardCriteriaDetails"] == "Quality of the prototype: 70%; Cost of the test phase: 30%"
+    assert [a["suppliers"][0]["name"] for a in compiled["awards"]] == ["Civic Data Labs"]
+    assert [t["name"] for t in compiled["tender"]["tenderers"]] == ["Big Consulting", "Civic Data Labs"]
+    (first,) = client.get(record_url(ocds.ocid_for(design))).json()["records"]
+    assert "relatedProcesses" not in first["compiledRelease"]
+
+
+def test_a_next_phase_in_preparation_is_not_published(client, db):
+    series = phases.awarded_first_phase()
+    draft = phases.next_phase(series, "Prototype", published=False)
+    served = client.get(RELEASES).content.decode() + client.get(RECORDS).content.decode()
+    assert ocds.ocid_for(draft) not in served and "relatedProcesses" not in served
+    assert client.get(record_url(ocds.ocid_for(draft))).status_code == 404
+    # Its first phase, now named, is public as before.
+    (release,) = [r for r in all_releases(client) if r["tag"] == ["tender"]]
+    assert release["tender"]["title"] == f"Phase 1 — {series.first.title}"
+
+
+def test_the_number_of_queries_does_not_grow_with_the_phases(client, db):
+    def add(k):
+        for _ in range(k):
+            series = phases.three_phases()
+            outcomes.sign(series.phases[1].awards.get(), title="Prototype", value="40000")
+            phases.publish(series.phases[2])
+
+    add(1)
+    small = {url: _queries(client, url) for url in (RELEASES, RECORDS)}
+    add(2)
     for url in (RELEASES, RECORDS):
         large = _queries(client, url)
         assert len(small[url]) == len(large), "\n".join([*small[url], "", *large])
