@@ -289,6 +289,11 @@ for kind in [
         _("Your company's proposal to “%(challenge)s” is awarded: read the feedback"),
     ),
     NotificationKind(
+        "challenges.invited_to_phase",
+        _("Phases your company is invited to"),
+        _("Your company is invited to submit a proposal to the phase “%(phase)s” of “%(challenge)s”"),
+    ),
+    NotificationKind(
         "challenges.proposal_not_awarded",
         _("Proposals of your company that are not awarded"),
         _("Your company's proposal to “%(challenge)s” is not awarded: read the feedback"),

@@ -18,6 +18,7 @@ from ponte.core import audit
 from ponte.core.notifications import notify
 
 from .models import LIFECYCLE, SUBSTANCE, Challenge, Criterion, Instrument, InstrumentRule, Interest, Status
+from .queries import invited_companies
 
 TOTAL_WEIGHT = 100
 LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
@@ -259,7 +260,18 @@ def challenge_publish(*, actor, challenge: Challenge) -> Challenge:
         raise ValidationError({"deadline": [_("The deadline has passed: set a new one before publishing.")]})
     first_time = challenge.published_at is None
     LIFECYCLE.apply(challenge, "publish", actor=actor)
-    if first_time:
+    invited = invited_companies(challenge)
+    if first_time and invited is not None:
+        # A later phase is for the suppliers invited to it: they hear of it, alerts do not.
+        from ponte.accounts.models import User
+
+        notify(
+            User.objects.filter(memberships__organisation_id__in=invited, is_active=True).distinct(),
+            "challenges.invited_to_phase",
+            params={"challenge": challenge.title, "phase": challenge.phase_name},
+            url=challenge.get_absolute_url(),
+        )
+    elif first_time:
         notify(
             _subscribers_matching(challenge),
             "challenges.new_match",

@@ -385,3 +385,20 @@ def test_a_later_phase_closes_like_any_challenge(series, prototype):
     with pytest.raises(ValidationError) as caught:
         propose(prototype, civic, price="45000")
     assert caught.value.code == "deadline_passed"
+
+
+def test_the_invited_suppliers_hear_when_their_phase_opens_and_alerts_stay_silent(series):
+    from ponte.challenges.models import Subscription
+    from ponte.core.models import Notification
+
+    watcher = UserFactory(name="Wanda Watcher")
+    Subscription.objects.create(user=watcher, keywords=[series.first.title.split()[0]])
+    prototype = next_phase(series, "Prototype")
+    told = set(
+        Notification.objects.filter(kind="challenges.invited_to_phase", url=prototype.get_absolute_url()).values_list(
+            "recipient_id", flat=True
+        )
+    )
+    assert {bid.member.pk for bid in series.invited} <= told
+    assert not told & {bid.member.pk for bid in series.not_invited}
+    assert not Notification.objects.filter(recipient=watcher, url=prototype.get_absolute_url()).exists()
