@@ -3,11 +3,10 @@ reader is shown."""
 
 from __future__ import annotations
 
-import csv
-
-from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from ponte.core.csvexport import csv_response
 
 from . import queries
 from .models import Challenge, Status
@@ -60,11 +59,6 @@ def public_state(challenge: Challenge, now=None) -> str:
     return challenge.status
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def _rows(request):
     challenges = (
         queries.public_challenges().select_related("owner").prefetch_related("sectors", "cpv_codes").order_by("pk")
@@ -88,15 +82,8 @@ def _rows(request):
         ]
 
 
-def _csv(rows, filename: str) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
-    response = StreamingHttpResponse((writer.writerow(row) for row in rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 def challenges_csv(request):
-    return _csv(_rows(request), "ponte-challenges.csv")
+    return csv_response(_rows(request), "ponte-challenges.csv")
 
 
 # Awards: one row per award, with the contract signed after it. Only what is public once
@@ -142,4 +129,4 @@ def _award_rows(request):
 
 
 def awards_csv(request):
-    return _csv(_award_rows(request), "ponte-awards.csv")
+    return csv_response(_award_rows(request), "ponte-awards.csv")

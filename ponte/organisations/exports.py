@@ -1,8 +1,6 @@
 """Open data: the public register of organisations as CSV."""
 
-import csv
-
-from django.http import StreamingHttpResponse
+from ponte.core.csvexport import csv_response
 
 from .models import Organisation, Status
 
@@ -19,11 +17,6 @@ COLUMNS = [
     "sectors",
     "verified_at",
 ]
-
-
-class _Echo:
-    def write(self, value):
-        return value
 
 
 def _rows():
@@ -51,7 +44,4 @@ def _rows():
 
 
 def organisations_csv(request):
-    writer = csv.writer(_Echo())
-    response = StreamingHttpResponse((writer.writerow(row) for row in _rows()), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="ponte-organisations.csv"'
-    return response
+    return csv_response(_rows(), "ponte-organisations.csv")
