@@ -346,6 +346,8 @@ EXPECTED_CHALLENGE = {
     # Author and admin edit while drafting and while open; a closed call's terms are frozen.
     "challenges.change_challenge": _only(dict.fromkeys((*EDITABLE, *OPEN), MEMBERS)),
     "challenges.submit_challenge": _only(dict.fromkeys(EDITABLE, MEMBERS)),
+    # Documents are added or removed while drafting only: published ones are part of the call.
+    "challenges.change_documents": _only(dict.fromkeys(EDITABLE, MEMBERS)),
     "challenges.approve_for_organisation": _only({"awaiting the organisation": {"org_admin"}}),
     "challenges.return_to_author": _only(
         {"awaiting the organisation": {"org_admin"}, "awaiting review": {"programme_manager"}}

@@ -6,6 +6,7 @@ from typing import Literal
 
 from django.db.models import prefetch_related_objects
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from ninja import Path, Query, Router, Schema, Status
 from ninja.pagination import paginate
@@ -14,6 +15,7 @@ from pydantic import Field, field_validator
 from ponte.api.auth import ANYONE, SIGNED_IN, require_write
 from ponte.api.pagination import LimitOffset
 from ponte.api.schemas import Problem
+from ponte.core import attachments
 from ponte.organisations.models import Sector
 
 from . import queries
@@ -36,6 +38,21 @@ class CriterionOut(Schema):
     name: str
     description: str
     weight: int = Field(..., description="Weight in percent; a challenge's weights add up to 100")
+
+
+class DocumentOut(Schema):
+    name: str = Field(..., description="The file name, as given by the public body")
+    content_type: str = Field(..., description="The media type, judged from the file's content")
+    size: int = Field(..., description="Size in bytes")
+    url: str = Field(..., description="Where to download it")
+
+    @staticmethod
+    def resolve_name(obj):
+        return obj.original_name
+
+    @staticmethod
+    def resolve_url(obj, context):
+        return context["request"].build_absolute_uri(reverse("attachment_download", args=[obj.pk]))
 
 
 class SupplierOut(Schema):
@@ -201,10 +218,17 @@ class ChallengeDetailOut(ChallengeOut):
     out_of_scope: str
     criteria: list[CriterionOut]
     cancellation_reason: str
+    documents: list[DocumentOut] = Field(
+        ..., description="Documents published with the challenge, such as its terms of reference"
+    )
 
     @staticmethod
     def resolve_criteria(obj):
         return list(obj.criteria.all())
+
+    @staticmethod
+    def resolve_documents(obj):
+        return attachments.attachments_of(obj)
 
 
 class ChallengeFilters(Schema):

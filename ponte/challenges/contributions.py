@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from ponte.accounts.roles import is_authenticated, is_evaluator, is_programme_manager
 from ponte.core.models import EmailChannel
 from ponte.core.registry import (
+    AttachmentTarget,
     DashboardFigure,
     DataBuilder,
     Export,
@@ -18,6 +19,16 @@ from ponte.core.registry import (
 from .models import Challenge
 
 registry.add_nav(NavItem(label=_("Challenges"), url_name="challenges:list", order=10))
+# Documents of a challenge (terms of reference, data...): whoever sees the challenge
+# downloads them; its drafter adds or removes them while it is a draft.
+registry.add_attachment_target(
+    AttachmentTarget(
+        model=Challenge,
+        view_permission="challenges.view_challenge",
+        add_permission="challenges.change_documents",
+        sealed=False,
+    )
+)
 registry.add_export(
     Export(
         key="challenges",

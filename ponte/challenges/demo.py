@@ -10,9 +10,11 @@ decisions) is set directly."""
 from datetime import timedelta
 from decimal import Decimal
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from ponte.accounts.models import User
+from ponte.core import attachments
 from ponte.organisations.models import Organisation, SectorTag
 
 from . import services
@@ -195,6 +197,13 @@ CHALLENGES = [
         "budget": "24000",
         "weeks": 6,
         "interests": [("company@example.org", "civic-data-labs")],
+        "documents": [
+            (
+                "Terms of reference.pdf",
+                "Terms of reference: waiting at Citizen Shops. Proposals explain how waiting times would be "
+                "measured in every shop, using the queue data each administration already keeps.",
+            )
+        ],
     },
     {
         "stage": "closed",
@@ -604,6 +613,31 @@ def _advance(challenge, step, spec, people):
         services.challenge_cancel(actor=admin, challenge=challenge, reason=spec["cancelled"])
 
 
+def pdf(text: str) -> bytes:
+    """A minimal valid PDF of one A4 page showing `text` (ASCII) on one line per sentence."""
+    lines = [line.strip() + "." for line in text.split(".") if line.strip()]
+    escaped = [line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") for line in lines]
+    stream = "BT /F1 11 Tf 56 780 Td 14 TL " + " ".join(f"({line}) '" for line in escaped) + " ET"
+    objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        "/Resources << /Font << /F1 5 0 R >> >> >>",
+        f"<< /Length {len(stream)} >>\nstream\n{stream}\nendstream",
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n{body}\nendobj\n".encode("ascii")
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode("ascii")
+    out += "".join(f"{offset:010d} 00000 n \n" for offset in offsets).encode("ascii")
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode("ascii")
+    return out
+
+
 def _build_one(spec, people, organisations, now) -> Challenge:
     author = people[spec["author"]]
     challenge = services.challenge_create(
@@ -630,6 +664,9 @@ def _build_one(spec, people, organisations, now) -> Challenge:
         cpv_codes=list(CpvCode.objects.filter(code__in=spec["cpv"])),
         criteria=STANDARD_CRITERIA,
     )
+    for name, text in spec.get("documents", []):
+        # Attached while a draft, as a public body does; _build_one runs once per challenge.
+        attachments.attach(ContentFile(pdf(text), name=name), target=challenge, actor=author)
     for step in STEPS[spec["stage"]]:
         _advance(challenge, step, spec, people)
         challenge.refresh_from_db()

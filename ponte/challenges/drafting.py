@@ -6,15 +6,16 @@ the form (nothing typed is lost) or, for a decision, as a message on the page it
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from ponte.accounts.roles import is_programme_manager
+from ponte.core import attachments
 from ponte.core.forms import add_service_errors
 from ponte.core.paging import paginate
 from ponte.organisations.queries import roles_of
@@ -25,6 +26,7 @@ from .forms import (
     BudgetForm,
     ChallengeCreateForm,
     ClassificationForm,
+    DocumentsForm,
     NextPhaseForm,
     ProblemForm,
     ReasonForm,
@@ -33,12 +35,14 @@ from .forms import (
 )
 from .models import Challenge, Status
 
-# The steps of the draft, in order: (key, title, form). "criteria" is a formset.
+# The steps of the draft, in order: (key, title, form). "criteria" is a formset;
+# "documents" adds and removes files (challenge_documents).
 STEPS = [
     ("problem", gettext_lazy("The problem"), ProblemForm),
     ("classification", gettext_lazy("Sectors, codes and languages"), ClassificationForm),
     ("budget", gettext_lazy("Budget and deadline"), BudgetForm),
     ("criteria", gettext_lazy("Evaluation criteria"), None),
+    ("documents", gettext_lazy("Documents"), None),
 ]
 STEP_KEYS = [key for key, _title, _form in STEPS]
 
@@ -163,6 +167,8 @@ def challenge_edit(request, pk, step):
         raise Http404
     challenge = _visible(request, pk)
     _allowed(request, "challenges.change_challenge", challenge)
+    if step == "documents":
+        return challenge_documents(request, challenge)
     form_class = {key: form for key, _title, form in STEPS}[step]
     posted = request.method == "POST"
     if step == "criteria":
@@ -189,20 +195,72 @@ def challenge_edit(request, pk, step):
                 return redirect(_next_url(challenge, step))
             return redirect("challenges:edit", pk=challenge.pk, step=step)
     template = "challenges/drafting/criteria.html" if step == "criteria" else "challenges/drafting/step.html"
+    return render(request, template, _step_context(challenge, step, form))
+
+
+def _step_context(challenge, step, form):
     titles = {key: title for key, title, _form in STEPS}
-    return render(
-        request,
-        template,
-        {
-            "challenge": challenge,
-            "form": form,
-            "step": step,
-            "step_title": titles[step],
-            "steps": [{"key": key, "title": title, "current": key == step} for key, title, _form in STEPS],
-            "is_last": step == STEP_KEYS[-1],
-            "is_published": challenge.status == Status.PUBLISHED,
-        },
-    )
+    return {
+        "challenge": challenge,
+        "form": form,
+        "step": step,
+        "step_title": titles[step],
+        "steps": [{"key": key, "title": title, "current": key == step} for key, title, _form in STEPS],
+        "is_last": step == STEP_KEYS[-1],
+        "is_published": challenge.status == Status.PUBLISHED,
+    }
+
+
+def challenge_documents(request, challenge):
+    """The "Documents" step: the files published with the challenge. They are added or
+    removed while it is a draft or returned for changes; afterwards they are only listed."""
+    can_change = request.user.has_perm("challenges.change_documents", challenge)
+    documents = attachments.attachments_of(challenge)
+    form = DocumentsForm(existing=len(documents))
+    if request.method == "POST":
+        if not can_change:
+            messages.error(
+                request,
+                _("Documents can be added or removed only while the challenge is a draft or returned for changes."),
+            )
+            return redirect("challenges:edit", pk=challenge.pk, step="documents")
+        if "remove" in request.POST:
+            return _remove_document(request, challenge, documents)
+        form = DocumentsForm(request.POST, request.FILES, existing=len(documents))
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    for uploaded in form.cleaned_data["files"]:
+                        attachments.attach(uploaded, target=challenge, actor=request.user)
+            except ValidationError as error:
+                add_service_errors(form, ValidationError({"files": error.messages}))
+            except PermissionError:
+                messages.error(request, _("Documents can no longer be added: the challenge has changed state."))
+                return redirect("challenges:edit", pk=challenge.pk, step="documents")
+            else:
+                messages.success(
+                    request,
+                    ngettext("%(count)s document added.", "%(count)s documents added.", len(form.cleaned_data["files"]))
+                    % {"count": len(form.cleaned_data["files"])},
+                )
+                return redirect("challenges:edit", pk=challenge.pk, step="documents")
+    context = _step_context(challenge, "documents", form)
+    context.update({"documents": documents, "can_change": can_change})
+    return render(request, "challenges/drafting/documents.html", context)
+
+
+def _remove_document(request, challenge, documents):
+    document = next((d for d in documents if str(d.pk) == request.POST["remove"]), None)
+    if document is None:
+        messages.info(request, _("That document was already removed."))
+    else:
+        try:
+            attachments.detach(document, actor=request.user)
+        except PermissionError:
+            messages.error(request, _("Documents can no longer be removed: the challenge has changed state."))
+        else:
+            messages.success(request, _("“%(name)s” is removed.") % {"name": document.original_name})
+    return redirect("challenges:edit", pk=challenge.pk, step="documents")
 
 
 @login_required

@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
+from ponte.core import attachments
+from ponte.core.forms import MultipleFileField
 from ponte.organisations.models import Organisation, Sector, SectorTag
 
 from .models import CpvCode, Instrument, InstrumentRule
@@ -338,3 +340,44 @@ class NextPhaseForm(forms.Form):
         field.error_messages["max_length"] = _(
             "Name the phase in at most %(limit_value)d characters (you wrote %(show_value)d)."
         )
+
+
+MAX_DOCUMENTS = 10
+
+
+class DocumentsForm(forms.Form):
+    """Files added to a draft challenge; attachments.validate_upload judges each one."""
+
+    files = MultipleFileField(
+        label=_("Add documents"),
+        help_text=_(
+            "At most 10 documents in all, such as terms of reference or data that helps companies understand "
+            "the problem: PDF, image, office document, text or CSV; at most 10 MB each. "
+            "They are published with the challenge."
+        ),
+        error_messages={"required": _("Choose at least one file to add.")},
+    )
+
+    def __init__(self, *args, existing=0, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.existing = existing
+
+    def clean_files(self):
+        files = self.cleaned_data["files"]
+        if not files:
+            raise forms.ValidationError(self.fields["files"].error_messages["required"], code="required")
+        room = MAX_DOCUMENTS - self.existing
+        if len(files) > room:
+            raise forms.ValidationError(
+                _("A challenge has at most %(max)s documents: it has %(count)s, so add at most %(room)s more.")
+                % {"max": MAX_DOCUMENTS, "count": self.existing, "room": max(room, 0)}
+            )
+        errors = []
+        for uploaded in files:
+            try:
+                attachments.validate_upload(uploaded)
+            except forms.ValidationError as error:
+                errors.extend(error.messages)
+        if errors:
+            raise forms.ValidationError(errors)
+        return files

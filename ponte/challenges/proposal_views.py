@@ -15,24 +15,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ponte.core import attachments
-from ponte.core.forms import add_service_errors
+from ponte.core.forms import MultipleFileField, add_service_errors
 
 from . import evaluation, proposals, queries
 from .models import ProposalStatus
 
 MAX_FILES = 5
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    widget = MultipleFileInput
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, list | tuple) else ([data] if data else [])
-        return [super(MultipleFileField, self).clean(item, initial) for item in files]
 
 
 def _textarea(rows=5):

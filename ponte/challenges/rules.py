@@ -327,3 +327,9 @@ def has_no_next_phase(user, challenge) -> bool:
 
 
 rules.add_perm("challenges.add_next_phase", is_drafter & is_awarded & has_no_next_phase)
+
+
+# Documents attached to a challenge ------------------------------------------------------
+# The drafter adds or removes them while the challenge is a draft or returned for changes;
+# who may download them is whoever may see the challenge (registered in contributions.py).
+rules.add_perm("challenges.change_documents", is_drafter & is_editable)

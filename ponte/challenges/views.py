@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from ponte.core import attachments
 from ponte.core.amounts import parse_amount
 from ponte.core.paging import paginate
 from ponte.organisations.models import Organisation, Sector, SectorTag
@@ -130,7 +131,11 @@ def challenge_detail(request, pk, slug):
     now = timezone.now()
     _annotate([challenge], now)
     names = dict(settings.LANGUAGES)
-    context = {"challenge": challenge, "languages": [names.get(code, code) for code in challenge.languages]}
+    context = {
+        "challenge": challenge,
+        "languages": [names.get(code, code) for code in challenge.languages],
+        "documents": attachments.attachments_of(challenge),
+    }
     if request.user.is_authenticated:
         context["can_view_matches"] = request.user.has_perm("challenges.view_matches", challenge)
         context["companies"] = list(verified_companies_of(request.user))

@@ -142,6 +142,23 @@ def attach(uploaded, *, target, actor) -> Attachment:
     return attachment
 
 
+@transaction.atomic
+def detach(attachment: Attachment, *, actor) -> None:
+    """Remove an attachment: its stored file and its row. Allowed to whoever may add one."""
+    target = attachment.target
+    spec = registry.attachment_targets.get(type(target)) if target is not None else None
+    if spec is None:
+        raise ValueError("this attachment's target does not accept attachments")
+    if not actor.has_perm(spec.add_permission, target):
+        raise PermissionError(spec.add_permission)
+    name, stored = attachment.original_name, attachment.file.name
+    described = {"sha256": attachment.sha256} if spec.sealed else {"attachment": name, "sha256": attachment.sha256}
+    attachment.delete()
+    audit.record(actor=actor, verb="detach", target=target, before=described)
+    # The file goes only once the row is gone for good: a rolled-back removal keeps both.
+    transaction.on_commit(lambda: private_storage().delete(stored))
+
+
 def attachments_of(target) -> list[Attachment]:
     return list(
         Attachment.objects.filter(target_type=ContentType.objects.get_for_model(target), target_id=str(target.pk))

@@ -24,3 +24,16 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
 
 
 __all__ = ["NON_FIELD_ERRORS", "add_service_errors"]
+
+
+# Several files in one field: Django's FileField takes one; a form for documents takes a few.
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        return [super(MultipleFileField, self).clean(item, initial) for item in files]

@@ -425,6 +425,10 @@ CASES: dict[str, Case] = {
         "Edit the challenge (once published, a change of substance sends it back to review).", "challenge"
     ),
     "challenges.submit_challenge": Case("Send the draft to the organisation for approval.", "challenge"),
+    "challenges.change_documents": Case(
+        "Add or remove the documents published with the challenge (terms of reference, data), while drafting.",
+        "challenge",
+    ),
     "challenges.approve_for_organisation": Case(
         "Approve the challenge on behalf of the public body and send it for review.", "challenge"
     ),

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
@@ -152,10 +153,13 @@ def audit_trail(request):
     )
 
 
-@login_required
 def attachment_download(request, pk):
+    """A file, to whoever may see its target: the documents of a published challenge are
+    public; anyone else who is not signed in is asked to sign in first."""
     attachment = Attachment.objects.filter(pk=pk).first()
     if attachment is None or not attachments.can_download(request.user, attachment):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
         raise Http404
     response = FileResponse(
         attachments.open_file(attachment),

@@ -53,12 +53,14 @@ from typing import Any
 
 import ocdsmerge
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from ponte.challenges.models import Challenge, Contract, Instrument, Status
 from ponte.challenges.queries import public_challenges, public_contracts, with_bids
+from ponte.core.models import Attachment
 from ponte.organisations.models import Country
 
 VERSION = "1.1"
@@ -293,6 +295,37 @@ def _linked(release: dict[str, Any], challenge: Challenge, absolute: Absolute) -
     return release
 
 
+def _with_documents(challenges: list[Challenge]) -> None:
+    """Read the documents of many challenges in one query (a package stays at a constant
+    number of queries); `_documents` reads them one challenge at a time otherwise."""
+    by_challenge: dict[str, list[Attachment]] = {str(c.pk): [] for c in challenges}
+    if not by_challenge:
+        return
+    for attachment in Attachment.objects.filter(
+        target_type=ContentType.objects.get_for_model(Challenge), target_id__in=list(by_challenge)
+    ):
+        by_challenge[attachment.target_id].append(attachment)
+    for challenge in challenges:
+        challenge.ocds_documents = by_challenge[str(challenge.pk)]
+
+
+def _documents(challenge: Challenge, absolute: Absolute) -> list[dict[str, Any]]:
+    """The files published with the challenge, as bidding documents."""
+    if not hasattr(challenge, "ocds_documents"):
+        _with_documents([challenge])
+    return [
+        {
+            "id": f"document-{attachment.pk.hex}",
+            "documentType": "biddingDocuments",
+            "title": attachment.original_name,
+            "url": absolute(reverse("attachment_download", args=[attachment.pk])),
+            "format": attachment.content_type,
+            "datePublished": iso(challenge.published_at),
+        }
+        for attachment in challenge.ocds_documents
+    ]
+
+
 def _tender(challenge: Challenge, status: str, absolute: Absolute) -> dict[str, Any]:
     buyer = {"id": f"ponte-org-{challenge.owner_id}", "name": challenge.owner.name}
     tender: dict[str, Any] = {
@@ -314,7 +347,8 @@ def _tender(challenge: Challenge, status: str, absolute: Absolute) -> dict[str, 
                 "url": absolute(challenge.get_absolute_url()),
                 "format": "text/html",
                 "language": LANGUAGE,
-            }
+            },
+            *_documents(challenge, absolute),
         ],
     }
     description = "\n\n".join(filter(None, [challenge.summary.strip(), challenge.problem.strip()]))
@@ -536,6 +570,7 @@ def _package_metadata(uri: str, absolute: Absolute) -> dict[str, Any]:
 
 def release_package(entries: list[Entry], *, uri: str, absolute: Absolute, next_url: str = "") -> dict[str, Any]:
     package = _package_metadata(uri, absolute)
+    _with_documents([entry.challenge for entry in entries])
     package["releases"] = [build(entry, absolute) for entry in entries]
     if next_url:
         package["links"] = {"next": next_url}
@@ -544,6 +579,7 @@ def release_package(entries: list[Entry], *, uri: str, absolute: Absolute, next_
 
 def record_package(challenges: list[Challenge], *, uri: str, absolute: Absolute, next_url: str = "") -> dict[str, Any]:
     package = _package_metadata(uri, absolute)
+    _with_documents(challenges)
     package["records"] = [record(challenge, absolute) for challenge in challenges]
     if next_url:
         package["links"] = {"next": next_url}

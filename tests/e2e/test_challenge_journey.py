@@ -77,7 +77,17 @@ def test_draft_review_publication_evaluation_and_award(
     second.get_by_label("Weight (%)").fill("40")
     expect(author.locator("#weights-total")).to_have_text("They now add up to 100.")
     audit.check(author, "step: criteria")
-    author.get_by_role("button", name="Save and check").click()
+    author.get_by_role("button", name="Save and continue").click()
+
+    expect(author.get_by_role("heading", name="Documents", level=1)).to_be_visible()
+    author.get_by_label("Add documents").set_input_files(
+        files=[{"name": "Benefits by region.csv", "mimeType": "text/csv", "buffer": b"region,benefits\nLisbon,41\n"}]
+    )
+    author.get_by_role("button", name="Add the documents").click()
+    expect(author.get_by_role("status")).to_contain_text("1 document added.")
+    expect(author.get_by_role("link", name="Benefits by region.csv")).to_be_visible()
+    audit.check(author, "step: documents")
+    author.get_by_role("link", name="Check the whole challenge").first.click()
 
     expect(author.get_by_role("heading", name="Check the challenge", level=1)).to_be_visible()
     expect(author.get_by_text("Still missing")).to_have_count(0)
@@ -136,6 +146,10 @@ def test_draft_review_publication_evaluation_and_award(
     visitor.goto("/challenges/")
     expect(visitor.get_by_role("link", name=TITLE)).to_be_visible()
     audit.check(visitor, "public list")
+    visitor.get_by_role("link", name=TITLE).click()
+    with visitor.expect_download() as download:
+        visitor.get_by_role("link", name="Benefits by region.csv").click()
+    assert download.value.suggested_filename == "Benefits by region.csv"
 
     # A company member answers it with a proposal.
     bidder = person(company_member)
