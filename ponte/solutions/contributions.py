@@ -5,18 +5,33 @@ from django.utils.translation import gettext_lazy as _
 from ponte.accounts.roles import is_programme_manager
 from ponte.core.models import EmailChannel
 from ponte.core.registry import (
+    AttachmentTarget,
     DashboardFigure,
     DataBuilder,
     NavItem,
     NotificationKind,
+    OrganisationSection,
     SearchDocument,
     SearchSource,
     registry,
 )
 
 from .models import Solution, Status
+from .queries import company_solutions
 
 registry.add_nav(NavItem(label=_("Solutions"), url_name="solutions:list", order=20))
+# Pictures and documents of a solution: whoever sees the solution sees them; whoever may
+# change the solution adds or removes them (adding sends a published one back to screening).
+registry.add_organisation_section(
+    OrganisationSection(
+        key="solutions", order=10, template="solutions/profile/solutions.html", context=company_solutions
+    )
+)
+registry.add_attachment_target(
+    AttachmentTarget(
+        model=Solution, view_permission="solutions.view_solution", add_permission="solutions.change_solution"
+    )
+)
 
 
 def _document(solution: Solution) -> SearchDocument | None:

@@ -5,6 +5,7 @@ from ponte.challenges.models import CpvCode
 from ponte.organisations.models import Organisation, SectorTag
 
 from . import services
+from .demo_media import bar_chart_png, one_page_pdf, upload
 from .models import Solution
 
 # company slug, member's e-mail, title, summary, description, TRL, sectors, CPV codes, references, stage
@@ -51,6 +52,38 @@ SOLUTIONS = [
     ),
 ]
 
+# Pictures and documents, added while the solution is a draft (before screening).
+MEDIA = {
+    "Queue insight for public counters": [
+        (
+            "waiting-by-hour.png",
+            lambda: bar_chart_png([20, 45, 90, 70, 40, 30, 55, 80, 35]),
+            "Bar chart of the average wait at a municipal counter by hour, from 8:00 to 16:00: "
+            "longest at 10:00 and at 15:00.",
+        ),
+        (
+            "queue-insight-brochure.pdf",
+            lambda: one_page_pdf(
+                [
+                    "Queue insight for public counters",
+                    "Civic Data Labs, Gent",
+                    "Reads ticketing logs; forecasts busy hours; open source.",
+                    "In use in two Belgian municipalities since 2024.",
+                ]
+            ),
+            "One-page brochure: how Queue insight works and where it is in use.",
+        ),
+    ],
+    "Appointment demand forecasting": [
+        (
+            "forecast-vs-actual.png",
+            lambda: bar_chart_png([60, 72, 85, 78, 64, 40, 35]),
+            "Bar chart of forecast appointments per weekday at a hospital outpatient clinic, Monday to Sunday, "
+            "highest on Wednesday.",
+        )
+    ],
+}
+
 
 def build_demo(stdout=None) -> None:
     people = {u.email: u for u in User.objects.filter(email__endswith="@example.org")}
@@ -71,6 +104,10 @@ def build_demo(stdout=None) -> None:
             sectors=list(SectorTag.objects.filter(code__in=sectors)),
             cpv_codes=list(CpvCode.objects.filter(code__in=cpv)),
         )
+        for name, content, description in MEDIA.get(title, []):
+            services.media_add(
+                actor=people[email], solution=solution, uploaded=upload(name, content()), description=description
+            )
         services.solution_submit(actor=people[email], solution=solution)
         if stage == "published":
             services.solution_publish(actor=manager, solution=solution)

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ponte.challenges.forms import ClassificationForm
+from ponte.core import attachments
 from ponte.organisations.models import Sector, SectorTag
 
 from .models import TRL_HELP
@@ -61,3 +62,34 @@ class SolutionForm(forms.Form):
         data.pop("company", None)
         data["sectors"] = list(SectorTag.objects.filter(code__in=data["sectors"]))
         return data
+
+
+class MediaForm(forms.Form):
+    """One picture or document at a time, each with its own description."""
+
+    file = forms.FileField(
+        label=_("Picture or document"),
+        help_text=_(
+            "A screenshot or a photo of the solution in use (PNG or JPEG), or a document such as a brochure "
+            "(PDF, office document); at most 10 MB. It is shown with the solution, so leave out anything "
+            "you would not publish."
+        ),
+        error_messages={"required": _("Choose a file to add.")},
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=250,
+        help_text=_(
+            "What the picture shows or what the document is, in a sentence. People who cannot see the picture "
+            "read this instead."
+        ),
+        error_messages={
+            "required": _("Describe the picture or document in a sentence."),
+            "max_length": _("Describe it in at most 250 characters."),
+        },
+    )
+
+    def clean_file(self):
+        uploaded = self.cleaned_data["file"]
+        attachments.validate_upload(uploaded)
+        return uploaded

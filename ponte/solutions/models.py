@@ -71,3 +71,32 @@ class Solution(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("solutions:detail", kwargs={"pk": self.pk})
+
+
+MAX_MEDIA = 8
+IMAGE_TYPES = ("image/png", "image/jpeg")
+
+
+class SolutionMedia(models.Model):
+    """A picture or a document that shows a solution: a screenshot, a photo of it in use, a
+    brochure. Its file is an attachment, served only to whoever may see the solution; the
+    description is what a person who cannot see the picture reads instead."""
+
+    solution = models.ForeignKey(Solution, verbose_name=_("solution"), on_delete=models.CASCADE, related_name="media")
+    attachment = models.OneToOneField(
+        "core.Attachment", verbose_name=_("file"), on_delete=models.CASCADE, related_name="+"
+    )
+    description = models.CharField(_("description"), max_length=250)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("picture or document")
+        verbose_name_plural = _("pictures and documents")
+
+    def __str__(self) -> str:
+        return self.description
+
+    @property
+    def is_image(self) -> bool:
+        return self.attachment.content_type in IMAGE_TYPES

@@ -8,10 +8,10 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from ponte.core import audit
+from ponte.core import attachments, audit
 from ponte.core.notifications import notify
 
-from .models import LIFECYCLE, Solution, Status
+from .models import LIFECYCLE, MAX_MEDIA, Solution, SolutionMedia, Status
 
 FIELDS = ("title", "summary", "description", "trl", "references", "website")
 
@@ -77,10 +77,54 @@ def solution_update(*, actor, solution: Solution, sectors=None, cpv_codes=None, 
     if cpv_codes is not None:
         solution.cpv_codes.set(cpv_codes)
     audit.record(actor=actor, verb="update", target=solution, after={"changed": changed})
+    _screen_again_if_published(actor, solution, changed)
+    return solution
+
+
+def _screen_again_if_published(actor, solution: Solution, changed: list[str]) -> None:
+    """What the public sees was screened: a published solution that changes is hidden until
+    a programme manager screens it again."""
     if solution.status == Status.PUBLISHED:
         LIFECYCLE.apply(solution, "revise", actor=actor, reason=", ".join(changed))
         _notify_programme_managers(solution)
-    return solution
+
+
+@transaction.atomic
+def media_add(*, actor, solution: Solution, uploaded, description: str) -> SolutionMedia:
+    """Add a picture or a document, with the description read by whoever cannot see it.
+    A published solution goes back to screening: a new picture is new public content."""
+    solution = _locked(solution)
+    _require(actor, "solutions.change_solution", solution)
+    description = " ".join((description or "").split())
+    errors = {}
+    if not description:
+        errors["description"] = [_("Describe the picture or document in a sentence.")]
+    elif len(description) > SolutionMedia._meta.get_field("description").max_length:
+        errors["description"] = [_("Describe it in at most 250 characters.")]
+    if solution.media.count() >= MAX_MEDIA:
+        errors["file"] = [
+            _("A solution has at most %(max)s pictures and documents: remove one before adding another.")
+            % {"max": MAX_MEDIA}
+        ]
+    if errors:
+        raise ValidationError(errors)
+    try:
+        attachment = attachments.attach(uploaded, target=solution, actor=actor)
+    except ValidationError as error:
+        raise ValidationError({"file": error.messages}) from error
+    media = SolutionMedia.objects.create(solution=solution, attachment=attachment, description=description)
+    _screen_again_if_published(actor, solution, ["media"])
+    return media
+
+
+@transaction.atomic
+def media_remove(*, actor, media: SolutionMedia) -> None:
+    """Remove a picture or a document. Removing shows the public less of what was screened,
+    so a published solution stays published."""
+    solution = _locked(media.solution)
+    _require(actor, "solutions.change_solution", solution)
+    # The media row goes with its attachment (on_delete=CASCADE).
+    attachments.detach(media.attachment, actor=actor)
 
 
 @transaction.atomic

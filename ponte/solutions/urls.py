@@ -11,6 +11,7 @@ urlpatterns = [
     path("screening/", views.screening, name="screening"),
     path("<int:pk>/", views.solution_detail, name="detail"),
     path("<int:pk>/edit/", views.solution_edit, name="edit"),
+    path("<int:pk>/media/", views.solution_media, name="media"),
     path("<int:pk>/submit/", views.solution_submit, name="submit"),
     path("<int:pk>/publish/", views.solution_publish, name="publish"),
     path("<int:pk>/return/", views.solution_return, name="return"),

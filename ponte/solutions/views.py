@@ -5,6 +5,8 @@ form, beside the field it concerns, and nothing typed is lost."""
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,21 +19,29 @@ from ponte.accounts.roles import is_programme_manager
 from ponte.challenges.forms import ReasonForm
 from ponte.core.forms import add_service_errors
 from ponte.core.paging import paginate
-from ponte.organisations.models import Sector
+from ponte.organisations.models import Organisation, Sector
 from ponte.organisations.queries import verified_companies_of
 
 from . import queries, services
-from .forms import SolutionForm
+from .forms import MediaForm, SolutionForm
+from .models import MAX_MEDIA
 
 MAX_QUERY = 200
+SLUG_PATTERN = re.compile(r"^[-a-zA-Z0-9_]{1,220}$")
 TRL_LEVELS = range(1, 10)
 
 
 def parse_filters(data) -> tuple[dict, dict, list[str]]:
     """What was typed (to show it again), what to filter on, and why a value was ignored."""
-    typed = {key: data.get(key, "").strip().replace("\x00", "")[:MAX_QUERY] for key in ("q", "sector", "trl_min")}
+    typed = {
+        key: data.get(key, "").strip().replace("\x00", "")[:MAX_QUERY] for key in ("q", "sector", "trl_min", "company")
+    }
     use: dict = {"q": typed["q"]}
     problems: list[str] = []
+    if SLUG_PATTERN.match(typed["company"]):
+        use["company"] = typed["company"]
+    elif typed["company"]:
+        problems.append(_("The company is not one of the list; it is ignored."))
     if typed["sector"] in Sector.values:
         use["sector"] = typed["sector"]
     elif typed["sector"]:
@@ -46,9 +56,16 @@ def parse_filters(data) -> tuple[dict, dict, list[str]]:
 
 def solution_list(request):
     typed, use, problems = parse_filters(request.GET)
+    company = None
+    if "company" in use:
+        company = Organisation.objects.filter(slug=use["company"], kind="company", status="verified").first()
+        if company is None:
+            del use["company"]
+            problems.append(_("The company is not one of the list; it is ignored."))
     page = paginate(request, queries.catalogue(**use))
     context = {
         "page": page,
+        "company": company,
         "filters": typed,
         "problems": problems,
         "sectors": Sector.choices,
@@ -70,7 +87,17 @@ def solution_detail(request, pk):
         verb: request.user.has_perm(f"solutions.{verb}_solution", solution)
         for verb in ("change", "submit", "publish", "return")
     }
-    return render(request, "solutions/detail.html", {"solution": solution, "can": can})
+    return render(request, "solutions/detail.html", {"solution": solution, "can": can, **_media_of(solution)})
+
+
+def _media_of(solution) -> dict:
+    """Pictures (shown as a gallery) and documents (listed), each in the order added."""
+    media = list(solution.media.all())
+    return {
+        "media": media,
+        "pictures": [item for item in media if item.is_image],
+        "documents": [item for item in media if not item.is_image],
+    }
 
 
 @login_required
@@ -120,6 +147,55 @@ def solution_edit(request, pk):
                 messages.success(request, _("The changes are saved."))
             return redirect(solution)
     return render(request, "solutions/form.html", {"form": form, "solution": solution})
+
+
+@login_required
+def solution_media(request, pk):
+    """The pictures and documents shown with a solution: listed to whoever sees it, added
+    and removed by whoever may change it."""
+    solution = _visible(request, pk)
+    can_change = request.user.has_perm("solutions.change_solution", solution)
+    form = MediaForm()
+    if request.method == "POST":
+        if not can_change:
+            raise PermissionDenied
+        if "remove" in request.POST:
+            return _remove_media(request, solution)
+        form = MediaForm(request.POST, request.FILES)
+        if form.is_valid():
+            was_published = solution.status == "published"
+            try:
+                services.media_add(
+                    actor=request.user,
+                    solution=solution,
+                    uploaded=form.cleaned_data["file"],
+                    description=form.cleaned_data["description"],
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("“%(name)s” is added.") % {"name": form.cleaned_data["description"]})
+                if was_published:
+                    messages.info(request, _("The solution is hidden until a programme manager screens it again."))
+                return redirect("solutions:media", pk=solution.pk)
+    context = {
+        "solution": solution,
+        **_media_of(solution),
+        "form": form,
+        "can_change": can_change,
+        "max_media": MAX_MEDIA,
+    }
+    return render(request, "solutions/media.html", context)
+
+
+def _remove_media(request, solution):
+    media = next((m for m in solution.media.all() if str(m.pk) == request.POST["remove"]), None)
+    if media is None:
+        messages.info(request, _("That picture or document was already removed."))
+    else:
+        services.media_remove(actor=request.user, media=media)
+        messages.success(request, _("“%(name)s” is removed.") % {"name": media.description})
+    return redirect("solutions:media", pk=solution.pk)
 
 
 @login_required
