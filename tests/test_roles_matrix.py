@@ -117,6 +117,12 @@ EXPECTED = {
         "verified": {"org_admin", "platform_admin"},
         "suspended": {"platform_admin"},
     },
+    # Any member keeps the public profile; a suspended organisation's members may not.
+    "organisations.change_profile": {
+        "pending": MEMBERS | {"platform_admin"},
+        "verified": MEMBERS | {"platform_admin"},
+        "suspended": {"platform_admin"},
+    },
     "organisations.view_members": {
         "pending": MEMBERS | STAFF,
         "verified": MEMBERS | STAFF,
@@ -363,9 +369,9 @@ EXPECTED_CHALLENGE = {
             if state not in ("cancelled after publication", *DECIDED)
         }
     ),
-    # Only a member of a verified company, only while the call is open; any company may follow
-    # a later phase, though only the invited ones answer it.
-    "challenges.express_interest": _only({key: {"company_member"} for key in OPEN}),
+    # Only a member of a verified company, only while the call is open; a later phase only a
+    # company invited to it.
+    "challenges.express_interest": _only({key: {"company_member"} for key in ("published, open", INVITED)}),
     # Clarification questions: companies ask until questions close (72 hours before the
     # deadline), on a later phase only the invited ones; the author and the body's admin answer
     # while it is published; the body and programme managers see those waiting, once the

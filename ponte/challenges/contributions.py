@@ -11,11 +11,13 @@ from ponte.core.registry import (
     Export,
     NavItem,
     NotificationKind,
+    OrganisationSection,
     SearchDocument,
     SearchSource,
     registry,
 )
 
+from . import profile
 from .models import Challenge
 
 registry.add_nav(NavItem(label=_("Challenges"), url_name="challenges:list", order=10))
@@ -332,3 +334,18 @@ registry.add_nav(
     NavItem(label=_("Challenges for you"), url_name="challenges:recommended", visible=_is_company_member, order=12)
 )
 registry.add_data_builder(DataBuilder(key="matching", order=50, generate=_generate_matching))
+
+
+registry.add_organisation_section(
+    OrganisationSection(
+        key="challenges.challenges",
+        order=20,
+        template="challenges/profile/challenges.html",
+        context=profile.public_body_challenges,
+    )
+)
+registry.add_organisation_section(
+    OrganisationSection(
+        key="challenges.awards", order=30, template="challenges/profile/awards.html", context=profile.company_awards
+    )
+)

@@ -59,6 +59,16 @@ def public_state(challenge: Challenge, now=None) -> str:
     return challenge.status
 
 
+def annotate(challenges, now=None) -> None:
+    """The state and the days left that the templates show, computed once."""
+    now = now or timezone.now()
+    for challenge in challenges:
+        challenge.public_state = public_state(challenge, now)
+        challenge.days_left = (
+            (challenge.deadline - now).days if challenge.deadline and challenge.deadline > now else None
+        )
+
+
 def _rows(request):
     challenges = (
         queries.public_challenges().select_related("owner").prefetch_related("sectors", "cpv_codes").order_by("pk")

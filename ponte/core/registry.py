@@ -93,6 +93,19 @@ class AttachmentTarget:
 
 
 @dataclass(frozen=True)
+class OrganisationSection:
+    """A part of an organisation's public page contributed by a module, such as its
+    solutions or the awards it won. `context(organisation, user)` returns what the template
+    needs, or None when the section has nothing to show; it must make a fixed number of
+    queries whatever the organisation's history."""
+
+    key: str
+    order: int
+    template: str
+    context: Callable[..., dict | None]
+
+
+@dataclass(frozen=True)
 class DataBuilder:
     """Fills the database: `demo(stdout)` adds the demo world, `generate(scale, progress)`
     synthetic data at a scale. Builders run in `order`; later modules build on earlier ones."""
@@ -112,6 +125,7 @@ class Registry:
     notification_kinds: dict[str, NotificationKind] = field(default_factory=dict)
     attachment_targets: dict[type[models.Model], AttachmentTarget] = field(default_factory=dict)
     data_builders: list[DataBuilder] = field(default_factory=list)
+    organisation_sections: list[OrganisationSection] = field(default_factory=list)
 
     def add_data_builder(self, builder: DataBuilder) -> None:
         self.data_builders = sorted([*self.data_builders, builder], key=lambda b: b.order)
@@ -143,6 +157,17 @@ class Registry:
 
     def add_attachment_target(self, target: AttachmentTarget) -> None:
         self.attachment_targets[target.model] = target
+
+    def add_organisation_section(self, section: OrganisationSection) -> None:
+        self.organisation_sections = sorted([*self.organisation_sections, section], key=lambda s: s.order)
+
+    def organisation_sections_for(self, organisation, user) -> list[tuple[str, dict]]:
+        shown = []
+        for section in self.organisation_sections:
+            context = section.context(organisation, user)
+            if context is not None:
+                shown.append((section.template, context))
+        return shown
 
     def nav_for(self, user) -> list[NavItem]:
         return [item for item in self.nav_items if item.visible(user)]

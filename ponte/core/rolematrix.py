@@ -407,7 +407,12 @@ CASES: dict[str, Case] = {
     "core.view_audit_trail": Case("Read the audit trail of every decision and change."),
     "organisations.add_organisation": Case("Register a new organisation (its creator becomes its first admin)."),
     "organisations.view_organisation": Case("See the organisation's page and its API record.", "organisation"),
-    "organisations.change_organisation": Case("Edit the organisation's details.", "organisation"),
+    "organisations.change_organisation": Case(
+        "Edit who the organisation is (name, country, registration) and its profile.", "organisation"
+    ),
+    "organisations.change_profile": Case(
+        "Edit the organisation's public profile (description, sectors, size, contact).", "organisation"
+    ),
     "organisations.view_members": Case("See who the members are.", "organisation"),
     "organisations.manage_members": Case(
         "Invite people, answer requests to join, change roles, remove members.", "organisation"
@@ -436,7 +441,9 @@ CASES: dict[str, Case] = {
     "challenges.approve_challenge": Case("Approve the challenge for publication after review.", "challenge"),
     "challenges.publish_challenge": Case("Publish the approved challenge.", "challenge"),
     "challenges.cancel_challenge": Case("Cancel the challenge (with a reason).", "challenge"),
-    "challenges.express_interest": Case("Follow the challenge on behalf of one's company.", "challenge"),
+    "challenges.express_interest": Case(
+        "Follow the challenge on behalf of one's company (a later phase, a company invited to it).", "challenge"
+    ),
     "challenges.submit_proposal": Case(
         "Submit a proposal to the challenge on behalf of one's company (to a later phase, a company invited after "
         "the phase before).",

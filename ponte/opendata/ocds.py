@@ -253,6 +253,14 @@ def party(organisation, roles: list[str], absolute: Absolute) -> dict[str, Any]:
         "address": {"countryName": str(Country(organisation.country).label)},
         "roles": roles,
     }
+    if organisation.city:
+        entry["address"]["locality"] = organisation.city
+    # The contact the organisation chose to publish on its profile, if any.
+    contact = {
+        key: value for key, value in (("email", organisation.contact_email), ("url", organisation.website)) if value
+    }
+    if contact:
+        entry["contactPoint"] = contact
     if organisation.is_company:
         entry["details"] = {"scale": "sme" if organisation.is_sme else "large"}
     return entry

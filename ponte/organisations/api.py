@@ -29,6 +29,10 @@ class OrganisationOut(Schema):
     registration_number: str
     is_sme: bool
     sectors: list[str]
+    city: str
+    founded: int | None = Field(None, description="The year the organisation was founded")
+    employees: str = Field(..., description="Head-count class: 1-9, 10-49, 50-249 or 250+; empty if not given")
+    contact_email: str = Field(..., description="The address the organisation publishes for questions")
     verified_at: datetime | None
 
     @staticmethod

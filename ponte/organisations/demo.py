@@ -213,6 +213,14 @@ ORGANISATIONS = [
     ),
 ]
 
+# What companies tell about themselves on their page: town, year founded, head count, contact.
+PROFILES = {
+    "civic-data-labs": ("Gent", 2017, "10-49", "hello@civic-data-labs.example"),
+    "lisbon-health-analytics": ("Lisboa", 2014, "50-249", "info@lisbon-health-analytics.example"),
+    "ljubljana-mobility": ("Ljubljana", 2019, "1-9", "info@ljubljana-mobility.example"),
+    "nordgrid-energy": ("Eindhoven", 2008, "250+", "contact@nordgrid-energy.example"),
+}
+
 MEMBERSHIPS = [
     ("orgadmin@example.org", "ama", "admin"),
     ("servant@example.org", "ama", "member"),
@@ -254,6 +262,10 @@ def build_demo(stdout=None) -> None:
         )
         by_slug[slug] = organisation
         if created:
+            city, founded, employees, contact = PROFILES.get(slug, ("", None, "", ""))
+            organisation.city, organisation.founded = city, founded
+            organisation.employees, organisation.contact_email = employees, contact
+            organisation.save(update_fields=["city", "founded", "employees", "contact_email"])
             organisation.sectors.set([SectorTag.objects.get_or_create(code=code)[0] for code in sectors])
             created_now.append(organisation)
     people = {u.email: u for u in User.objects.filter(email__endswith="@example.org")}

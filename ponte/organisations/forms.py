@@ -1,13 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Country, Kind, LevelOfGovernment, Organisation, Role, Sector, Tier
+from .models import Country, Employees, Kind, LevelOfGovernment, Organisation, Role, Sector, Tier
 
 
-class OrganisationForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind of organisation"), choices=Kind.choices, widget=forms.RadioSelect)
-    name = forms.CharField(label=_("Name"), max_length=200)
-    country = forms.ChoiceField(label=_("Country"), choices=[("", "—"), *Country.choices])
+class ProfileForm(forms.Form):
+    """What an organisation tells about itself; any of its members keeps it."""
+
     description = forms.CharField(
         label=_("Description"),
         required=False,
@@ -19,6 +18,34 @@ class OrganisationForm(forms.Form):
     sectors = forms.MultipleChoiceField(
         label=_("Sectors"), choices=Sector.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
+    city = forms.CharField(label=_("Town or city"), required=False, max_length=100)
+    founded = forms.IntegerField(
+        label=_("Year founded"),
+        required=False,
+        # The range is the service's rule (organisation_update), checked there with its message.
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        error_messages={"invalid": _("Give the year as four digits, such as 2015.")},
+    )
+    employees = forms.ChoiceField(label=_("People employed"), required=False, choices=[("", "—"), *Employees.choices])
+    contact_email = forms.EmailField(
+        label=_("Public contact address"),
+        required=False,
+        help_text=Organisation._meta.get_field("contact_email").help_text,
+    )
+
+    @staticmethod
+    def initial_for(organisation: Organisation, fields) -> dict:
+        initial = {f: getattr(organisation, f) for f in fields if f != "sectors"}
+        initial["sectors"] = [s.code for s in organisation.sectors.all()]
+        return initial
+
+
+class OrganisationForm(ProfileForm):
+    """Registering an organisation (who it is, and a short profile), or changing it as its admin."""
+
+    kind = forms.ChoiceField(label=_("Kind of organisation"), choices=Kind.choices, widget=forms.RadioSelect)
+    name = forms.CharField(label=_("Name"), max_length=200)
+    country = forms.ChoiceField(label=_("Country"), choices=[("", "—"), *Country.choices])
     parent = forms.ModelChoiceField(
         label=_("Part of"),
         required=False,
@@ -42,12 +69,35 @@ class OrganisationForm(forms.Form):
     )
     is_sme = forms.BooleanField(label=_("This company is a small or medium-sized enterprise"), required=False)
 
+    field_order = [
+        "kind",
+        "name",
+        "country",
+        "description",
+        "website",
+        "sectors",
+        "parent",
+        "tier",
+        "level_of_government",
+        "registration_number",
+        "is_sme",
+        "employees",
+        "founded",
+        "city",
+        "contact_email",
+    ]
+    # Registration asks only what verification needs; the rest of the profile comes later.
+    LATER = ("employees", "founded", "city", "contact_email")
+
     def __init__(self, *args, instance: Organisation | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         parents = Organisation.objects.filter(kind=Kind.PUBLIC_BODY, status="verified").order_by("name")
         if instance is not None:
             parents = parents.exclude(pk=instance.pk)
             del self.fields["kind"]
+        else:
+            for name in self.LATER:
+                del self.fields[name]
         self.fields["parent"].queryset = parents
 
     def clean(self):

@@ -84,6 +84,15 @@ class Sector(models.TextChoices):
     HOUSING = "housing", _("Housing and urban development")
 
 
+class Employees(models.TextChoices):
+    """Head-count classes of the EU definition of micro, small and medium-sized enterprises."""
+
+    MICRO = "1-9", _("1 to 9 people")
+    SMALL = "10-49", _("10 to 49 people")
+    MEDIUM = "50-249", _("50 to 249 people")
+    LARGE = "250+", _("250 people or more")
+
+
 class Status(models.TextChoices):
     PENDING = "pending", _("Awaiting verification")
     VERIFIED = "verified", _("Verified")
@@ -129,6 +138,15 @@ class Organisation(models.Model):
     registration_number = models.CharField(_("registration number"), max_length=50, blank=True)
     is_sme = models.BooleanField(_("small or medium-sized enterprise"), default=False)
     sectors = models.ManyToManyField(SectorTag, verbose_name=_("sectors"), blank=True, related_name="+")
+    # The public profile, kept by the organisation's members.
+    city = models.CharField(_("town or city"), max_length=100, blank=True)
+    founded = models.PositiveSmallIntegerField(_("year founded"), null=True, blank=True)
+    employees = models.CharField(_("people employed"), max_length=8, choices=Employees.choices, blank=True)
+    contact_email = models.EmailField(
+        _("public contact address"),
+        blank=True,
+        help_text=_("An address the organisation publishes for questions, such as info@…; shown to everyone."),
+    )
 
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(auto_now_add=True)

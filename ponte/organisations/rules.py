@@ -56,6 +56,8 @@ def has_pending_request(user, organisation) -> bool:
 rules.add_perm("organisations.view_organisation", is_verified | is_member | is_staff_role)
 rules.add_perm("organisations.add_organisation", is_authenticated)
 rules.add_perm("organisations.change_organisation", (is_org_admin & ~is_suspended) | is_platform_admin)
+# The public profile (description, sectors, size, contact) is kept by any member.
+rules.add_perm("organisations.change_profile", (is_member & ~is_suspended) | is_platform_admin)
 rules.add_perm("organisations.view_members", is_member | is_staff_role)
 rules.add_perm("organisations.manage_members", is_org_admin & ~is_suspended)
 rules.add_perm("organisations.request_to_join", is_authenticated & is_verified & ~is_member & ~has_pending_request)

@@ -20,6 +20,7 @@ from .models import (
     JOIN_REQUEST_LIFECYCLE,
     LIFECYCLE,
     TIER_ORDER,
+    Employees,
     Invitation,
     JoinRequest,
     Kind,
@@ -143,27 +144,46 @@ def organisation_create(
     return organisation
 
 
-EDITABLE_FIELDS = (
-    "name",
-    "description",
-    "website",
-    "country",
-    "parent",
-    "tier",
-    "level_of_government",
-    "registration_number",
-    "is_sme",
-)
+# The public profile: what the organisation tells about itself, kept by any of its members.
+PROFILE_FIELDS = ("description", "website", "city", "founded", "employees", "contact_email")
+# Who the organisation is: kept by its admins, since verification vouched for it.
+IDENTITY_FIELDS = ("name", "country", "parent", "tier", "level_of_government", "registration_number", "is_sme")
+EDITABLE_FIELDS = IDENTITY_FIELDS + PROFILE_FIELDS
+EARLIEST_FOUNDED = 1600
 
 
 @transaction.atomic
 def organisation_update(*, actor, organisation: Organisation, sectors=None, **changes) -> Organisation:
-    _require(actor, "organisations.change_organisation", organisation)
+    """Change an organisation: its profile (and sectors) needs organisations.change_profile;
+    anything about who it is needs organisations.change_organisation."""
+    identity = set(changes) & set(IDENTITY_FIELDS)
+    _require(actor, "organisations.change_organisation" if identity else "organisations.change_profile", organisation)
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    founded, this_year = changes.get("founded"), timezone.localdate().year
+    if founded is not None and not EARLIEST_FOUNDED <= founded <= this_year:
+        raise ValidationError(
+            {
+                "founded": [
+                    _("Give the year the organisation was founded, from %(earliest)s to %(this_year)s.")
+                    % {"earliest": EARLIEST_FOUNDED, "this_year": this_year}
+                ]
+            }
+        )
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"Not editable: {sorted(unknown)}")
     merged = {f: changes.get(f, getattr(organisation, f)) for f in EDITABLE_FIELDS}
+    if merged["is_sme"] and merged["employees"] == Employees.LARGE:
+        raise ValidationError(
+            {
+                "employees": [
+                    _(
+                        "An enterprise of 250 people or more is not small or medium-sized, and this company is "
+                        "registered as one: change one of the two."
+                    )
+                ]
+            }
+        )
     validate_structure(
         kind=organisation.kind,
         parent=merged["parent"],

@@ -9,9 +9,19 @@ from django.views.decorators.http import require_POST
 from ponte.core import attachments
 from ponte.core.forms import add_service_errors
 from ponte.core.paging import paginate
+from ponte.core.registry import registry
 
 from . import queries, services
-from .forms import DecisionForm, DocumentForm, InvitationForm, JoinRequestForm, OrganisationForm, ReasonForm, RoleForm
+from .forms import (
+    DecisionForm,
+    DocumentForm,
+    InvitationForm,
+    JoinRequestForm,
+    OrganisationForm,
+    ProfileForm,
+    ReasonForm,
+    RoleForm,
+)
 from .models import Country, Invitation, JoinRequest, Kind, Membership, Organisation, Sector
 
 
@@ -63,6 +73,8 @@ def organisation_detail(request, slug):
     }
     if user.has_perm("organisations.view_documents", organisation):
         context["documents"] = attachments.attachments_of(organisation)
+    # What the organisation did on Ponte: its solutions, challenges, awards (from their modules).
+    context["sections"] = registry.organisation_sections_for(organisation, user)
     return render(request, "organisations/detail.html", context)
 
 
@@ -84,12 +96,16 @@ def organisation_create(request):
 
 @login_required
 def organisation_edit(request, slug):
+    """Admins change everything; other members change the public profile only."""
     organisation = _visible(request, slug)
-    _allowed(request, "organisations.change_organisation", organisation)
-    initial = {f: getattr(organisation, f) for f in services.EDITABLE_FIELDS}
-    initial["sectors"] = [s.code for s in organisation.sectors.all()]
-    form = OrganisationForm(request.POST or None, instance=organisation, initial=initial)
-    form._kind = organisation.kind
+    if request.user.has_perm("organisations.change_organisation", organisation):
+        initial = ProfileForm.initial_for(organisation, services.EDITABLE_FIELDS)
+        form = OrganisationForm(request.POST or None, instance=organisation, initial=initial)
+        form._kind = organisation.kind
+    else:
+        _allowed(request, "organisations.change_profile", organisation)
+        initial = ProfileForm.initial_for(organisation, services.PROFILE_FIELDS)
+        form = ProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         sectors = data.pop("sectors")

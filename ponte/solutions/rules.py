@@ -34,7 +34,11 @@ is_draft = _in(Status.DRAFT)
 
 rules.add_perm("solutions.add_solution", is_company_member)
 # Drafts stay inside the company; programme managers see a solution once it was submitted.
-rules.add_perm("solutions.view_solution", is_published | is_company_member_of | (is_programme_manager & ~is_draft))
+# A suspended company's solutions leave the public catalogue with it.
+rules.add_perm(
+    "solutions.view_solution",
+    (is_published & is_company_verified) | is_company_member_of | (is_programme_manager & ~is_draft),
+)
 # A solution waiting for screening is not edited; editing a published one sends it back.
 rules.add_perm("solutions.change_solution", is_company_member_of & is_company_verified & (is_editable | is_published))
 rules.add_perm("solutions.submit_solution", is_company_member_of & is_company_verified & is_editable)

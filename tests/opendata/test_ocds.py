@@ -421,6 +421,20 @@ def test_an_awarded_challenge_is_an_award_release(client, decided):
     assert release["buyer"] == {"id": f"ponte-org-{challenge.owner_id}", "name": challenge.owner.name}
 
 
+def test_a_supplier_party_carries_the_contact_its_profile_publishes(client, decided, tmp_path):
+    outcome = decided["awarded"]
+    supplier = outcome.awards[0].supplier
+    supplier.city, supplier.contact_email, supplier.website = "Gent", "hello@civic.example", "https://civic.example"
+    supplier.save()
+    (release,) = [r for r in releases_of(client, outcome.challenge) if r["tag"] == ["award"]]
+    party = next(p for p in release["parties"] if p["id"] == f"ponte-org-{supplier.pk}")
+    assert party["address"] == {"countryName": "Portugal", "locality": "Gent"}
+    assert party["contactPoint"] == {"email": "hello@civic.example", "url": "https://civic.example"}
+    buyer = next(p for p in release["parties"] if p["roles"] == ["buyer"])
+    assert "contactPoint" not in buyer  # the public body published no contact
+    assert_valid(review(tmp_path, client.get(RELEASES).json(), "releases.json"))
+
+
 def test_a_signed_contract_is_a_contract_release(client, decided):
     outcome = decided["awarded"]
     challenge, (contract,) = outcome.challenge, outcome.contracts

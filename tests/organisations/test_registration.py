@@ -259,6 +259,19 @@ def test_an_admin_can_edit_the_details(login, org_admin, organisation):
 
 
 @pytest.mark.django_db
-def test_a_member_who_is_not_admin_may_not_edit(login, member, organisation):
-    response = login(member).get(f"/organisations/{organisation.slug}/edit/")
-    assert response.status_code == 403
+def test_a_member_who_is_not_admin_edits_the_profile_but_not_who_the_organisation_is(login, member, organisation):
+    name = organisation.name
+    client = login(member)
+    response = client.get(f"/organisations/{organisation.slug}/edit/")
+    assert response.status_code == 200
+    assert "name" not in response.context["form"].fields
+    client.post(
+        f"/organisations/{organisation.slug}/edit/",
+        {"name": "Renamed by a member", "description": "We modernise public services.", "city": "Lisboa"},
+    )
+    organisation.refresh_from_db()
+    assert (organisation.name, organisation.description, organisation.city) == (
+        name,
+        "We modernise public services.",
+        "Lisboa",
+    )

@@ -315,3 +315,17 @@ def test_the_catalogue_makes_as_many_queries_with_20_solutions_as_with_1(company
     small = count()
     add(19)
     assert count() == small
+
+
+@pytest.mark.django_db
+def test_a_suspended_companys_solutions_leave_the_public_catalogue(client, company, staff_member, manager):
+    solution = SolutionFactory(company=company, title="Queue insight", status="published", published_at=timezone.now())
+    company.status = "suspended"
+    company.save()
+    assert client.get("/solutions/").context["page"].paginator.count == 0
+    assert client.get(f"/solutions/{solution.pk}/").status_code == 404
+    assert client.get("/api/solutions/").json()["count"] == 0
+    assert not AnonymousUser().has_perm("solutions.view_solution", solution)
+    # Its own members and programme managers still read it, to mend what led to the suspension.
+    assert staff_member.has_perm("solutions.view_solution", solution)
+    assert manager.has_perm("solutions.view_solution", solution)
