@@ -138,10 +138,12 @@ def _register_routers() -> None:
     from ponte.accounts.api import router as accounts_router
     from ponte.challenges.api import router as challenges_router
     from ponte.organisations.api import router as organisations_router
+    from ponte.solutions.api import router as solutions_router
 
     api.add_router("/me/", accounts_router)
     api.add_router("/organisations/", organisations_router)
     api.add_router("/challenges/", challenges_router)
+    api.add_router("/solutions/", solutions_router)
 
 
 _register_routers()
