@@ -48,6 +48,7 @@ def main() -> int:
     from ponte.challenges.models import Challenge
 
     orgadmin = User.objects.get(email="orgadmin@example.org")
+    company_member = User.objects.get(email="company@example.org")
     challenge_url = Challenge.objects.filter(status="published").order_by("pk").first().get_absolute_url()
     pages = [
         ("home, visitor", None, "/"),
@@ -59,10 +60,14 @@ def main() -> int:
         ("search", None, "/search/?q=agency"),
         ("API organisation list", None, "/api/organisations/?limit=50"),
         ("challenge list", None, "/challenges/"),
-        ("challenge list, filtered", None, "/challenges/?state=open&sector=digital"),
+        ("challenge list, company member", company_member, "/challenges/"),
+        # The list's filter is called `status`, as in its form and the API.
+        ("challenge list, filtered", None, "/challenges/?status=open&sector=digital"),
         ("challenge page", None, challenge_url),
         ("API challenge list", None, "/api/challenges/?limit=50"),
         ("OCDS release package", None, "/open-data/ocds/releases.json"),
+        ("solution catalogue", None, "/solutions/"),
+        ("solution catalogue, filtered", None, "/solutions/?sector=digital"),
     ]
 
     def measure() -> dict:

@@ -210,7 +210,20 @@ class Challenge(models.Model):
 
     class Meta:
         ordering = ["-published_at", "-created_at"]
-        indexes = [models.Index(fields=["status", "deadline"]), models.Index(fields=["status", "-published_at"])]
+        indexes = [
+            models.Index(fields=["status", "deadline"]),
+            models.Index(fields=["status", "-published_at"]),
+            # The public list in its order, so that a page reads its 25 rows instead of sorting
+            # every challenge ever published.
+            models.Index(
+                fields=["deadline", "-published_at", "id"],
+                condition=models.Q(published_at__isnull=False),
+                name="challenge_public_list_order",
+            ),
+            # A public body's published challenges: the list's public-body filter and its
+            # options, the body's page and its own list.
+            models.Index(fields=["owner", "-published_at"], name="challenge_owner_published"),
+        ]
         verbose_name = _("challenge")
         verbose_name_plural = _("challenges")
 

@@ -6,6 +6,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from ponte.accounts.roles import is_staff_role
+from ponte.organisations.models import Organisation
 from ponte.organisations.queries import roles_of
 
 from .models import DECIDED, Award, Challenge, Contract, Proposal, ProposalStatus, Status
@@ -73,6 +74,17 @@ def challenge_list(
     if q:
         qs = qs.filter(Q(title__icontains=q) | Q(summary__icontains=q) | Q(problem__icontains=q))
     return qs
+
+
+def public_bodies_with_open_challenges(selected: str = "") -> QuerySet:
+    """The slug and name of every public body with an open challenge, by name, and of the body
+    `selected` if any: the options of the list's public-body filter. Every body that ever
+    published would be thousands of options at national scale; its page lists all its
+    challenges. A subquery rather than a join, so that no DISTINCT sorts a row per challenge."""
+    offered = Q(pk__in=open_challenges().values("owner_id"))
+    if selected:
+        offered |= Q(slug=selected, pk__in=public_challenges().values("owner_id"))
+    return Organisation.objects.filter(offered).order_by("name").values_list("slug", "name")
 
 
 def challenge_detail(user, pk: int) -> Challenge | None:
@@ -183,3 +195,9 @@ def invited_companies(challenge: Challenge) -> set[int] | None:
     if challenge is None or challenge.previous_phase_id is None:
         return None
     return set(Award.objects.filter(challenge_id=challenge.previous_phase_id).values_list("supplier_id", flat=True))
+
+
+def invited_among(challenge: Challenge | None, companies) -> list:
+    """Those of `companies` that may answer the challenge: any, or on a later phase the invited."""
+    invited = invited_companies(challenge)
+    return list(companies) if invited is None else [company for company in companies if company.pk in invited]

@@ -1,13 +1,22 @@
 """The challenge pages and the API make as many database queries with 30 challenges as with
 one, each challenge with its sectors, CPV codes and criteria."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from ponte.challenges.models import CpvCode, Criterion
 from ponte.organisations.models import Sector, SectorTag
-from tests.factories import CompanyFactory, MembershipFactory, OrganisationFactory, PublishedChallengeFactory
+from tests.factories import (
+    ChallengeFactory,
+    CompanyFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    PublishedChallengeFactory,
+)
 
 SMALL, LARGE = 1, 30
 
@@ -64,6 +73,38 @@ def test_lists_do_not_grow_with_the_challenges(client, owner, company_member, si
     else:
         assert len(response.context["page"].object_list) == 25
     assert_same_count(small, large)
+
+
+def test_a_page_of_the_list_is_read_in_order_from_an_index_not_sorted_from_every_challenge(client, owner):
+    if connection.vendor != "sqlite":
+        pytest.skip("reads SQLite's query plan")
+    add_challenges(LARGE, owner, 1)
+    _response, queries = queries_of(client, "/challenges/")
+    [page] = [sql for sql in queries if sql.startswith('SELECT "challenges_challenge"."id"') and " LIMIT " in sql]
+    with connection.cursor() as cursor:
+        plan = [row[3] for row in cursor.execute(f"EXPLAIN QUERY PLAN {page}").fetchall()]
+    assert any("challenge_public_list_order" in step for step in plan), plan
+    assert not any("TEMP B-TREE FOR ORDER BY" in step for step in plan), plan
+
+
+def test_the_public_body_filter_offers_each_body_with_an_open_challenge_once_without_a_distinct(client, owner):
+    add_challenges(3, owner, 1)
+    add_challenges(1, OrganisationFactory(name="Archive Office", slug="archive-office"), 1)
+    closed = OrganisationFactory(name="Closed Registry", slug="closed-registry")
+    PublishedChallengeFactory(owner=closed, deadline=timezone.now() - timedelta(days=1))
+    ChallengeFactory(owner=OrganisationFactory(name="Body Still Drafting", slug="body-still-drafting"))
+    response, queries = queries_of(client, "/challenges/")
+    assert list(response.context["organisations"]) == [
+        ("archive-office", "Archive Office"),
+        ("health-agency", "Health Agency"),
+    ]
+    assert not [sql for sql in queries if "DISTINCT" in sql]
+    # A body whose challenges are all closed is offered when it is the one chosen (from its page).
+    response = client.get("/challenges/?organisation=closed-registry")
+    assert ("closed-registry", "Closed Registry") in list(response.context["organisations"])
+    assert [c.owner for c in response.context["page"].object_list] == [closed]
+    response = client.get("/challenges/?organisation=body-still-drafting")
+    assert ("body-still-drafting", "Body Still Drafting") not in list(response.context["organisations"])
 
 
 @pytest.mark.parametrize("signed_in", [False, True])
