@@ -30,15 +30,23 @@ the documents, and a challenge keeps the best of its solutions' scores.
 
 Scale
 -----
-Nothing loads the whole catalogue. Candidates come from three capped reads: the search
-index (the query's most frequent words, any of them, ranked by the engine), the
-sector/CPV filters, and the most recent items, which also serve as the background against
-which word rarity is measured (so IDF is computed on the candidate pool, not the whole
-catalogue: with fewer items than the pool holds, the two are the same). The candidates are
-then re-ranked here. A page makes the same number of queries whatever the amount of data.
+Nothing loads the whole catalogue on a request, and the Python work of a request does not
+grow with it. Candidates come from three capped reads: the search index (the query's most
+frequent words, any of them, ranked by the engine), the sector/CPV filters, and the most
+recent items; together they are cut to POOL (per company on "Challenges for you"), so that
+re-ranking reads and scores at most that many. Word rarity (IDF) and the average length are
+measured on the catalogue (at most CORPUS_SAMPLE of its most recent items), not on the pool:
+counted once, kept in Django's cache under a key made of what changes when an item is
+published, withdrawn or edited (the count, the sum of the keys, the latest publication and
+update), so one aggregate query tells whether they still hold; the first request after a
+change counts them again. The database still finds the matches of the capped reads among all
+items, which grows with the catalogue, but slowly (bench/matching.py measures the pages at two
+sizes). A page makes the same number of queries whatever the amount of data.
 
 Only published solutions of verified companies are ever recommended, and to companies only
-open challenges (published, before their deadline). Proposals are never read.
+open challenges (published, before their deadline); a later phase of a challenge only to the
+companies invited to it (awarded in the phase before), who also find it listed above their
+recommendations. Proposals are never read.
 """
 
 from __future__ import annotations
@@ -51,8 +59,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
@@ -62,11 +71,17 @@ COMPANY_SECTOR_BONUS = 0.1
 # BM25's usual parameters: term-frequency saturation and length normalisation.
 K1, B = 1.2, 0.75
 
-# The capped reads that make the candidate pool, and what a page shows.
-TEXT_CANDIDATES = 150
-CLASSIFIED_CANDIDATES = 100
-BACKGROUND = 100
+# The capped reads that make the candidate pool, the pool's own cap (what re-ranking reads and
+# scores on one request, whatever the size of the catalogue), and what a page shows.
+TEXT_CANDIDATES = 100
+CLASSIFIED_CANDIDATES = 50
+BACKGROUND = 20
+POOL = 120
 RETRIEVAL_TERMS = 24
+# Word rarity is measured on at most this many of the most recent items, recomputed only when
+# they change; CORPUS_TIMEOUT only bounds how long an unused set of statistics is kept.
+CORPUS_SAMPLE = 2000
+CORPUS_TIMEOUT = 24 * 60 * 60
 MAX_QUERY_SOLUTIONS = 20
 SHOWN = 10
 REASON_WORDS = 5
@@ -187,6 +202,19 @@ class Profile:
     label: str = ""
 
 
+@functools.lru_cache(maxsize=4096)
+def _weighted_terms(fields: tuple[tuple[str, float], ...]) -> tuple[dict[str, float], float, dict[str, str]]:
+    """The weighted counts, length and first-written words of (text, weight) pairs. Kept for
+    the items seen last, as `analyse` is: the dictionaries are shared, never modified."""
+    counts: Counter[str] = Counter()
+    surface: dict[str, str] = {}
+    for text, weight in fields:
+        for term, count, word in analyse(text):
+            counts[term] += weight * count
+            surface.setdefault(term, word)
+    return dict(counts), float(sum(counts.values())), surface
+
+
 def profile(
     key: int,
     fields: Iterable[tuple[str, float]],
@@ -196,16 +224,11 @@ def profile(
     label: str = "",
 ) -> Profile:
     """A profile from (text, weight) pairs, sector codes and {CPV digits: label}."""
-    counts: Counter[str] = Counter()
-    surface: dict[str, str] = {}
-    for text, weight in fields:
-        for term, count, word in analyse(text):
-            counts[term] += weight * count
-            surface.setdefault(term, word)
+    terms, length, surface = _weighted_terms(tuple(fields))
     return Profile(
         key=key,
-        terms=dict(counts),
-        length=float(sum(counts.values())),
+        terms=terms,
+        length=length,
         surface=surface,
         sectors=frozenset(sectors),
         cpv=dict(cpv or {}),
@@ -423,13 +446,15 @@ def rank(
     *,
     weights: dict[str, float] | None = None,
     limit: int | None = None,
+    corpus: Corpus | None = None,
 ) -> list[Match]:
     """Rank documents for one or more queries; each document keeps its best query's score.
     Words scores are divided by the best of all pairs, so queries share one scale. Documents
-    that share nothing with any query are left out. Pure: no database."""
+    that share nothing with any query are left out. Word rarity is the `corpus`'s (the
+    catalogue's), or else the documents' own. Pure: no database."""
     weights = weights or WEIGHTS
     documents = list(documents)
-    corpus = Corpus.of(documents)
+    corpus = corpus if corpus is not None else Corpus.of(documents)
     raw: list[tuple[Profile, Profile, float, list[tuple[float, str]]]] = []
     for query in queries:
         query_terms = term_weights(query, corpus)
@@ -465,7 +490,9 @@ def _reason_words(query: Profile, document: Profile, parts: list[tuple[float, st
 
 
 def retrieval_terms(queries: Sequence[Profile], limit: int = RETRIEVAL_TERMS) -> list[str]:
-    """The query words to look up in the search index: the most repeated, longer first."""
+    """The query words to look up in the search index: the most repeated, longer first.
+    (Choosing the rarest instead finds fewer candidates and, on the labelled set, misses some
+    that the most repeated find.)"""
     counts: Counter[str] = Counter()
     for query in queries:
         for term, count in query.terms.items():
@@ -477,6 +504,51 @@ def keyword_overlap(query_text: str, document_text: str) -> int:
     """The baseline the ranker must beat: how many distinct words two texts share, every
     word counting the same, without stemming, sectors or codes."""
     return len(plain_words(query_text) & plain_words(document_text))
+
+
+# Word rarity in the catalogue: computed once, cached until the catalogue changes -----------
+
+# Part of the cache key: change it when the analysis of words (stop words, stemmer, fields or
+# their weights) changes, so that statistics counted the old way are not read.
+CORPUS_FORMAT = 1
+
+
+def catalogue_corpus(queryset: QuerySet, spec) -> Corpus:
+    """The document frequencies and average length of the items of `queryset` (the
+    recommendable solutions, or the open challenges), read as `spec` says, on at most
+    CORPUS_SAMPLE of the most recent. One aggregate query tells whether the cached statistics
+    still hold: its figures change when an item is published, withdrawn, edited, or leaves
+    the set in any other way (a company suspended, a deadline passed)."""
+    version = queryset.order_by().aggregate(
+        count=Count("pk"), keys=Sum("pk"), published=Max("published_at"), updated=Max("updated_at")
+    )
+    stamp = ":".join(value.isoformat() if hasattr(value, "isoformat") else str(value) for value in version.values())
+    key = f"matching:corpus:{CORPUS_FORMAT}:{queryset.model._meta.label_lower}:{stamp}"
+    corpus = cache.get(key)
+    if corpus is None:
+        corpus = _count_corpus(queryset, spec)
+        cache.set(key, corpus, CORPUS_TIMEOUT)
+    return corpus
+
+
+def _count_corpus(queryset: QuerySet, spec) -> Corpus:
+    # The texts are analysed without the per-text cache: the catalogue read once would push
+    # out the candidates that recur from one page to the next.
+    analyse_once = analyse.__wrapped__
+    names = [name for name, _weight in spec]
+    weights = [weight for _name, weight in spec]
+    rows = queryset.order_by("-published_at", "-pk").values_list(*names)[:CORPUS_SAMPLE]
+    frequency: Counter[str] = Counter()
+    size, total_length = 0, 0.0
+    for row in rows.iterator(chunk_size=500):
+        counts: Counter[str] = Counter()
+        for text, weight in zip(row, weights, strict=True):
+            for term, count, _word in analyse_once(text or ""):
+                counts[term] += weight * count
+        frequency.update(counts.keys())
+        size += 1
+        total_length += sum(counts.values())
+    return Corpus(size, dict(frequency), (total_length / size) if size else 1.0)
 
 
 # Candidates: capped reads, a constant number of queries ----------------------------------
@@ -543,16 +615,25 @@ def _classified(queryset: QuerySet, model, sectors: Iterable[str], cpv: Iterable
     return list(qs.values_list("pk", flat=True)[:limit])
 
 
-def _pool(model, queryset: QuerySet, queries: Sequence[Profile], sectors: Iterable[str], cpv: Iterable[str]):
-    """The candidate keys: by words, by classification, and recent background."""
+def _pool(
+    model,
+    queryset: QuerySet,
+    queries: Sequence[Profile],
+    sectors: Iterable[str],
+    cpv: Iterable[str],
+    share: int = 1,
+) -> list[int]:
+    """The candidate keys: by words, by classification, and recent background, at most POOL
+    of them, in that order of preference. Several companies asking at once (a person's) `share`
+    a pool as large as theirs would be together."""
     keys: dict[int, None] = {}
-    for pk in _text_candidates(model, retrieval_terms(queries), queryset, TEXT_CANDIDATES):
+    for pk in _text_candidates(model, retrieval_terms(queries), queryset, TEXT_CANDIDATES * share):
         keys[pk] = None
-    for pk in _classified(queryset, model, sectors, cpv, CLASSIFIED_CANDIDATES):
+    for pk in _classified(queryset, model, sectors, cpv, CLASSIFIED_CANDIDATES * share):
         keys[pk] = None
-    for pk in queryset.order_by("-published_at", "-pk").values_list("pk", flat=True)[:BACKGROUND]:
+    for pk in queryset.order_by("-published_at", "-pk").values_list("pk", flat=True)[: BACKGROUND * share]:
         keys[pk] = None
-    return list(keys)
+    return list(keys)[: POOL * share]
 
 
 def _profiles(rows: QuerySet, model, spec, extra: Sequence[str] = ()) -> tuple[list[Profile], dict[int, tuple]]:
@@ -630,12 +711,19 @@ def recommend_for_challenge(challenge, *, limit: int = SHOWN) -> ChallengeRecomm
     The challenge's sectors and CPV codes should be prefetched (queries.challenge_detail does)."""
     from ponte.solutions.models import Solution
 
+    from .queries import invited_companies
+
     query = challenge_profile(challenge)
+    corpus = catalogue_corpus(recommendable_solutions(), SOLUTION_FIELDS)
     allowed = recommendable_solutions()
+    invited = invited_companies(challenge)
+    if invited is not None:
+        # A later phase is answered only by the companies invited to it: recommend no other.
+        allowed = allowed.filter(company_id__in=invited)
     keys = _pool(Solution, allowed, [query], query.sectors, query.cpv)
     documents, extras = _profiles(allowed.filter(pk__in=keys), Solution, SOLUTION_FIELDS, extra=("company_id",))
     titles = {d.key: d.label for d in documents}
-    matches = rank([query], documents)
+    matches = rank([query], documents, corpus=corpus)
 
     by_company: dict[int, list[Match]] = {}
     for match in matches:
@@ -666,15 +754,68 @@ def recommend_for_challenge(challenge, *, limit: int = SHOWN) -> ChallengeRecomm
 
 
 @dataclass
+class Invitation:
+    """An open later phase a company is invited to, having been awarded the phase before."""
+
+    challenge: Any
+    number: int  # its place in the series: 2 for the phase after the first
+    series: str  # the title of the series' first phase
+
+
+@dataclass
 class CompanyRecommendations:
     company: Any
     challenges: list[Match]
     has_solutions: bool
+    invitations: list[Invitation] = field(default_factory=list)
+
+
+def invited_phases(company_keys: Sequence[int]) -> dict[int, set[int]]:
+    """The open later phases some of the companies are invited to, each with the companies
+    invited: those awarded in the phase before (as queries.invited_companies says for one
+    phase). One query, whatever the number of companies and invitations."""
+    found: dict[int, set[int]] = defaultdict(set)
+    rows = (
+        open_challenges()
+        .filter(previous_phase__awards__supplier_id__in=list(company_keys))
+        .values_list("pk", "previous_phase__awards__supplier_id")
+    )
+    for pk, company_pk in rows:
+        found[pk].add(company_pk)
+    return dict(found)
+
+
+def _phase_numbers(phases: Iterable) -> dict[int, tuple[int, str]]:
+    """(place in the series, title of the first phase) of each phase, in one query for all
+    their series. Cancelled next phases are left behind by the links from phase to phase,
+    so walking back along them counts only the phases that led here."""
+    from .models import Challenge
+
+    phases = list(phases)
+    if not phases:
+        return {}
+    firsts = {phase.first_phase_id or phase.pk for phase in phases}
+    series = {
+        pk: (previous, title)
+        for pk, previous, title in Challenge.objects.filter(
+            Q(pk__in=firsts) | Q(first_phase_id__in=firsts)
+        ).values_list("pk", "previous_phase_id", "title")
+    }
+    numbers = {}
+    for phase in phases:
+        number, previous = 1, phase.previous_phase_id
+        while previous is not None and previous in series and number <= len(series):
+            number, previous = number + 1, series[previous][0]
+        first = series.get(phase.first_phase_id or phase.pk)
+        numbers[phase.pk] = (number, first[1] if first else phase.title)
+    return numbers
 
 
 def recommend_for_companies(companies: Sequence, *, limit: int = SHOWN) -> list[CompanyRecommendations]:
     """For each company, the open challenges that suit its published solutions and its
-    sectors, best first. The same number of queries for one company or several."""
+    sectors, best first, and the open later phases it is invited to. A later phase is
+    recommended only to the companies invited to it. The same number of queries for one
+    company or several, with one invitation or several."""
     from ponte.solutions.models import Solution
 
     from .models import Challenge
@@ -700,13 +841,20 @@ def recommend_for_companies(companies: Sequence, *, limit: int = SHOWN) -> list[
     all_sectors = set().union(*sectors_of.values(), *(q.sectors for q in all_queries))
     all_cpv = {code for q in all_queries for code in q.cpv}
     allowed = open_challenges()
-    keys = _pool(Challenge, allowed, all_queries, all_sectors, all_cpv)
-    documents, _extras = _profiles(allowed.filter(pk__in=keys), Challenge, CHALLENGE_FIELDS)
+    invited = invited_phases([c.pk for c in companies])
+    # Later phases are only for the suppliers invited to them: none other enters the pool.
+    eligible = allowed.filter(Q(previous_phase__isnull=True) | Q(pk__in=list(invited)))
+    corpus = catalogue_corpus(allowed, CHALLENGE_FIELDS)
+    keys = _pool(Challenge, eligible, all_queries, all_sectors, all_cpv, share=len(companies))
+    documents, _extras = _profiles(eligible.filter(pk__in=keys), Challenge, CHALLENGE_FIELDS)
 
     ranked_of = {}
     for company in companies:
-        matches = {m.key: m for m in rank(queries_of[company.pk], documents)} if queries_of[company.pk] else {}
-        for document in documents:
+        # A later phase in the pool may be there for another of the person's companies.
+        own_documents = [d for d in documents if d.key not in invited or company.pk in invited[d.key]]
+        queries = queries_of[company.pk]
+        matches = {m.key: m for m in rank(queries, own_documents, corpus=corpus)} if queries else {}
+        for document in own_documents:
             share, shared = sector_overlap(sectors_of[company.pk], document.sectors)
             if not shared:
                 continue
@@ -722,11 +870,20 @@ def recommend_for_companies(companies: Sequence, *, limit: int = SHOWN) -> list[
         ranked_of[company.pk] = ranked
 
     shown = {m.key for ranked in ranked_of.values() for m in ranked}
-    by_key = {c.pk: c for c in allowed.filter(pk__in=shown).select_related("owner")}
+    by_key = {c.pk: c for c in allowed.filter(pk__in=shown | set(invited)).select_related("owner")}
+    numbers = _phase_numbers(by_key[pk] for pk in invited if pk in by_key)
     results = []
     for company in companies:
         ranked = [m for m in ranked_of[company.pk] if m.key in by_key]  # a deadline may pass meanwhile
         for match in ranked:
             match.obj = by_key[match.key]
-        results.append(CompanyRecommendations(company, ranked, bool(queries_of[company.pk])))
+        invitations = sorted(
+            (
+                Invitation(by_key[pk], *numbers[pk])
+                for pk, invited_companies in invited.items()
+                if company.pk in invited_companies and pk in by_key
+            ),
+            key=lambda i: (i.challenge.deadline, i.challenge.pk),
+        )
+        results.append(CompanyRecommendations(company, ranked, bool(queries_of[company.pk]), invitations))
     return results

@@ -1,6 +1,7 @@
 """The pages of matchmaking: the solutions and companies recommended for a challenge, to its
 public body and programme managers, and the open challenges recommended to a company's
-members. Views stay thin: the ranking is in matching.py."""
+members, with the later phases their companies are invited to. Views stay thin: the ranking
+is in matching.py."""
 
 from __future__ import annotations
 
@@ -41,6 +42,7 @@ def recommended_challenges(request):
     sections = matching.recommend_for_companies(list(verified_companies_of(request.user)))
     now = timezone.now()
     for section in sections:
-        for match in section.challenges:
-            match.obj.days_left = (match.obj.deadline - now).days  # open: the deadline is ahead
-    return render(request, "challenges/matching/company.html", {"sections": sections})
+        for challenge in [*(m.obj for m in section.challenges), *(i.challenge for i in section.invitations)]:
+            challenge.days_left = (challenge.deadline - now).days  # open: the deadline is ahead
+    invited = any(section.invitations for section in sections)
+    return render(request, "challenges/matching/company.html", {"sections": sections, "invited": invited})

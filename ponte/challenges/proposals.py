@@ -32,7 +32,7 @@ from ponte.core.notifications import notify
 from ponte.organisations.queries import roles_of, verified_companies_of
 
 from .models import PROPOSAL_LIFECYCLE, Challenge, Proposal, ProposalStatus, Status
-from .queries import invited_companies
+from .queries import invited_among, invited_companies
 
 MAX_TEXT = 20_000
 MAX_PRICE = Decimal("9999999999.99")
@@ -85,9 +85,7 @@ def proposal_count(user, challenge: Challenge) -> int | None:
 
 def companies_of(user, challenge: Challenge | None = None) -> list:
     """The verified companies a person may propose for: in a later phase, only those invited."""
-    companies = list(verified_companies_of(user))
-    invited = invited_companies(challenge)
-    return companies if invited is None else [company for company in companies if company.pk in invited]
+    return invited_among(challenge, verified_companies_of(user))
 
 
 def own_proposal(user, challenge: Challenge) -> Proposal | None:

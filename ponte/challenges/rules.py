@@ -105,7 +105,6 @@ rules.add_perm("challenges.approve_challenge", is_programme_manager & is_awaitin
 rules.add_perm("challenges.publish_challenge", is_programme_manager & is_approved)
 # A published challenge may be cancelled until its outcome is decided, after the deadline too.
 rules.add_perm("challenges.cancel_challenge", (is_owner_admin | is_programme_manager) & is_cancellable)
-rules.add_perm("challenges.express_interest", is_company_member & is_open)
 
 
 # Clarification questions. Companies ask until questions close (a configurable time before
@@ -130,6 +129,9 @@ def is_invited(user, challenge) -> bool:
     return invited is None or bool(invited & set(verified_companies_of(user).values_list("pk", flat=True)))
 
 
+# Following a challenge (hearing of its changes and answers) is for the companies that may
+# answer it: on a later phase, only the invited ones.
+rules.add_perm("challenges.express_interest", is_company_member & is_open & is_invited)
 rules.add_perm("challenges.ask_question", is_company_member & is_taking_questions & is_invited)
 rules.add_perm("challenges.answer_question", is_drafter & is_published)
 rules.add_perm("challenges.view_pending_questions", (is_owner_member | is_programme_manager) & was_public)

@@ -367,6 +367,9 @@ def interest_express(*, actor, challenge: Challenge, company) -> Interest:
     _require(actor, "challenges.express_interest", challenge)
     if company.kind != "company" or company.status != "verified" or not company.memberships.filter(user=actor).exists():
         raise PermissionDenied("not a member of this company")
+    invited = invited_companies(challenge)
+    if invited is not None and company.pk not in invited:
+        raise PermissionDenied("this company is not invited to this phase")
     interest, created = Interest.objects.get_or_create(challenge=challenge, user=actor, defaults={"company": company})
     if created:
         audit.record(actor=actor, verb="express_interest", target=challenge, after={"company": company.name})

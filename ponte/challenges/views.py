@@ -92,20 +92,11 @@ def parse_filters(data) -> tuple[dict, dict, list[str]]:
     return typed, use, problems
 
 
-def _annotate(challenges, now) -> None:
-    """The state and the days left that the templates show, computed once."""
-    for challenge in challenges:
-        challenge.public_state = exports.public_state(challenge, now)
-        challenge.days_left = (
-            (challenge.deadline - now).days if challenge.deadline and challenge.deadline > now else None
-        )
-
-
 def challenge_list(request):
     typed, use, problems = parse_filters(request.GET)
     page = paginate(request, queries.challenge_list(request.user, **use))
     page.object_list = list(page.object_list)
-    _annotate(page.object_list, timezone.now())
+    exports.annotate(page.object_list, timezone.now())
     context = {"page": page, "filters": typed, "problems": problems}
     if request.headers.get("HX-Request"):
         # htmx asks for the results alone when a filter changes; everyone else gets the page.
@@ -114,10 +105,7 @@ def challenge_list(request):
         sectors=Sector.choices,
         instruments=Instrument.choices,
         states=list(STATES.items()),
-        organisations=Organisation.objects.filter(challenges__published_at__isnull=False)
-        .distinct()
-        .order_by("name")
-        .values_list("slug", "name"),
+        organisations=queries.public_bodies_with_open_challenges(use.get("organisation", "")),
     )
     return render(request, "challenges/list.html", context)
 
@@ -129,7 +117,7 @@ def challenge_detail(request, pk, slug):
     if slug != challenge.slug:
         return redirect(challenge, permanent=True)
     now = timezone.now()
-    _annotate([challenge], now)
+    exports.annotate([challenge], now)
     names = dict(settings.LANGUAGES)
     context = {
         "challenge": challenge,
@@ -143,6 +131,12 @@ def challenge_detail(request, pk, slug):
             Interest.objects.filter(challenge=challenge, user=request.user).select_related("company").first()
             if context["companies"]
             else None
+        )
+        context["can_follow"] = bool(context["companies"]) and request.user.has_perm(
+            "challenges.express_interest", challenge
+        )
+        context["follow_companies"] = (
+            queries.invited_among(challenge, context["companies"]) if context["can_follow"] else []
         )
     context.update(_outcome(request.user, challenge))
     context.update(_phases(request.user, challenge, context.get("companies", []), now))
@@ -166,7 +160,7 @@ def _phases(user, challenge, companies, now) -> dict:
     phases = [
         phase for phase in series if phase.pk == challenge.pk or user.has_perm("challenges.view_challenge", phase)
     ]
-    _annotate(phases, now)
+    exports.annotate(phases, now)
     # A phase still in preparation comes last, after every phase already public: numbering the
     # visible ones numbers the series without revealing the draft.
     for number, phase in enumerate(phases, start=1):
@@ -218,14 +212,32 @@ def interest(request, pk):
     challenge = queries.challenge_detail(request.user, pk)
     if challenge is None:
         raise Http404
-    if not request.user.has_perm("challenges.express_interest", challenge):
-        raise PermissionDenied
     if request.POST.get("action") == "unfollow":
+        # Whoever follows may stop, whatever happened since: it only removes their own interest
+        # (a company not invited to a later phase may have followed it before that was refused).
         services.interest_withdraw(actor=request.user, challenge=challenge)
         messages.success(request, _("You no longer follow this challenge."))
         return redirect(challenge)
-    companies = list(verified_companies_of(request.user))
-    company = next((c for c in companies if str(c.pk) == request.POST.get("company", "")), None)
+    if not request.user.has_perm("challenges.express_interest", challenge):
+        if challenge_rules.is_company_member(request.user) and not challenge_rules.is_invited(request.user, challenge):
+            messages.error(
+                request,
+                _("Only the companies invited to this phase may follow it, and none of your companies was invited."),
+            )
+            return redirect(challenge)
+        raise PermissionDenied
+    mine = list(verified_companies_of(request.user))
+    companies = queries.invited_among(challenge, mine)
+    chosen = request.POST.get("company", "")
+    company = next((c for c in companies if str(c.pk) == chosen), None)
+    not_invited = next((c for c in mine if str(c.pk) == chosen), None) if company is None else None
+    if not_invited is not None:
+        messages.error(
+            request,
+            _("%(company)s was not invited to this phase: only the companies invited may follow it.")
+            % {"company": not_invited},
+        )
+        return redirect(challenge)
     if company is None and len(companies) == 1:
         company = companies[0]
     if company is None:
