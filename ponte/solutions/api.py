@@ -11,6 +11,7 @@ from pydantic import Field
 from ponte.api.auth import ANYONE
 from ponte.api.pagination import LimitOffset
 from ponte.api.schemas import Problem
+from ponte.challenges.api import CpvOut
 from ponte.organisations.models import Sector
 
 from . import queries
@@ -18,11 +19,6 @@ from . import queries
 router = Router(tags=["solutions"], auth=ANYONE)
 
 MAX_ID = 2**63 - 1
-
-
-class CpvOut(Schema):
-    code: str
-    label: str
 
 
 class MediaOut(Schema):
