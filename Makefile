@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Parallel test workers for test-postgres: every CPU, at most 4, as CI runs it.
+WORKERS ?= $(shell n=$$(nproc 2>/dev/null || sysctl -n hw.ncpu 2>/dev/null || echo 1); echo $$(( n > 4 ? 4 : n )))
 
 .PHONY: run setup test test-postgres lint format worker demo messages compilemessages bench clean
 
@@ -38,9 +40,10 @@ worker: setup
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Each worker has its own test database and its own Redis database (see REDIS_URL in ponte/settings.py).
 test-postgres: $(STAMP)
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/ponte} REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} \
-		$(MAKE) test
+		$(BIN)/python -m pytest -n $(WORKERS) $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff format --check .
