@@ -215,6 +215,12 @@ for kind in [
     registry.add_notification_kind(kind)
 
 
+def _proposals_visible_to(user):
+    from .proposals import proposals_visible_to
+
+    return proposals_visible_to(user)
+
+
 # Proposals: sealed until the deadline, so they are never search documents, and their
 # notifications go to the submitting company's members only and carry no content.
 def _register_proposals() -> None:
@@ -229,6 +235,7 @@ def _register_proposals() -> None:
             view_permission="challenges.view_proposal",
             add_permission="challenges.change_proposal",
             sealed=True,
+            visible_to=_proposals_visible_to,
         )
     )
     for kind in [

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from .attachments import attachments_visible_to
 from .models import Attachment, AuditEvent, Notification, SearchEntry
 
 
@@ -31,8 +32,16 @@ class NotificationAdmin(admin.ModelAdmin):
 
 @admin.register(Attachment)
 class AttachmentAdmin(admin.ModelAdmin):
+    """Sealed like every other screen: the list, its count, its search and every page of one
+    attachment read attachments_visible_to(), so a sealed target's files stay out of sight
+    (their names included) until its seal lifts for the person."""
+
     list_display = ["original_name", "content_type", "size", "target_type", "created_at"]
+    search_fields = ["original_name"]
     readonly_fields = ["file", "sha256", "size", "content_type"]
+
+    def get_queryset(self, request):
+        return attachments_visible_to(request.user).select_related("target_type")
 
 
 @admin.register(SearchEntry)

@@ -90,6 +90,11 @@ class AttachmentTarget:
     add_permission: str
     # A sealed target's attachments leave no file name in the audit trail, which staff read.
     sealed: bool = False
+    # For a sealed target, `visible_to(user)` is the queryset of its objects the person may
+    # read now (the module's seal, in one query). Screens that list attachments across targets,
+    # such as the Django admin, show a sealed target's files only for those objects; a sealed
+    # target that gives none shows its files to nobody there.
+    visible_to: Callable[[Any], models.QuerySet] | None = None
 
 
 @dataclass(frozen=True)

@@ -358,3 +358,73 @@ def test_after_the_deadline_an_evaluator_reads_only_the_proposal_they_are_cleare
         "admin change page",
     ):
         assert SECRET not in seen[name] and COMPANY not in seen[name], (name, role)
+
+
+# The Django admin of attachments ---------------------------------------------------------
+
+SEALED_FILE = f"{SECRET}-pricing-model.pdf"
+PUBLIC_FILE = "annual-report.pdf"
+
+
+@pytest.fixture
+def attached(world):
+    """The company attaches a file to its sealed proposal; the public body a document to its
+    own page, which is not sealed."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from ponte.core import attachments
+
+    pdf = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    with time_machine.travel(DEADLINE - timedelta(hours=2), tick=False):
+        sealed = attachments.attach(
+            SimpleUploadedFile(SEALED_FILE, pdf), target=world["proposal"], actor=world["proposer"]
+        )
+        public = attachments.attach(
+            SimpleUploadedFile(PUBLIC_FILE, pdf),
+            target=world["challenge"].owner,
+            actor=world["people"]["owner_admin"],
+        )
+    return {"sealed": sealed, "public": public}
+
+
+def _admin_attachment_screens(user, attached) -> dict[str, object]:
+    client = browser(user)
+    listing = client.get("/admin/core/attachment/")
+    search = client.get(f"/admin/core/attachment/?q={SECRET}")
+    assert listing.status_code == 200 and search.status_code == 200
+    return {
+        "listing": listing,
+        "search": search,
+        "change page": client.get(f"/admin/core/attachment/{attached['sealed'].pk}/change/", follow=True),
+        "history page": client.get(f"/admin/core/attachment/{attached['sealed'].pk}/history/", follow=True),
+    }
+
+
+def test_before_the_deadline_the_attachments_admin_shows_nothing_of_a_sealed_proposal(world, attached):
+    """Sealed in every admin screen: the list, its count, its search and the change page of a
+    sealed proposal's attachment show a platform admin nothing, not even its file name."""
+    with time_machine.travel(DEADLINE - timedelta(seconds=1), tick=False):
+        screens = _admin_attachment_screens(world["people"]["platform_admin"], attached)
+    for name in ("listing", "change page", "history page"):
+        assert SECRET not in screens[name].content.decode(), name
+    listing = screens["listing"].context["cl"]
+    assert [a.original_name for a in listing.result_list] == [PUBLIC_FILE]
+    assert listing.result_count == listing.full_result_count == 1
+    # The search page repeats what was typed: judge what it found.
+    search = screens["search"].context["cl"]
+    assert list(search.result_list) == [] and search.full_result_count == 1
+    assert SEALED_FILE not in screens["search"].content.decode()
+
+
+def test_after_the_deadline_the_attachments_admin_follows_the_proposal_seal(world, attached):
+    """Once the seal lifts, the admin shows the file to whoever may read the proposal (a
+    programme manager) and still not to a platform admin who may not."""
+    admin = world["people"]["platform_admin"]
+    with time_machine.travel(DEADLINE + timedelta(minutes=1), tick=False):
+        assert SECRET not in _admin_attachment_screens(admin, attached)["listing"].content.decode()
+        admin.is_programme_manager = True
+        admin.save(update_fields=["is_programme_manager"])
+        screens = _admin_attachment_screens(admin, attached)
+    names = {a.original_name for a in screens["listing"].context["cl"].result_list}
+    assert names == {SEALED_FILE, PUBLIC_FILE}
+    assert SECRET in screens["change page"].content.decode()
