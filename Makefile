@@ -49,6 +49,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	if [ -f .importlinter ]; then $(BIN)/lint-imports; fi
 
 format: $(STAMP)
 	$(BIN)/ruff format .
