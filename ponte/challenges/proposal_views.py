@@ -163,17 +163,40 @@ def _attach(files, proposal, user) -> None:
         attachments.attach(uploaded, target=proposal, actor=user)
 
 
+def _chosen_company(request) -> int | None:
+    """The company the person chose, from the link that opened the form or the form itself."""
+    value = request.POST.get("company") or request.GET.get("company") or ""
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 12 else None
+
+
 @login_required
 def proposal_submit(request, pk):
+    """A new proposal for one of the person's companies: each company bids once, so a person in
+    several companies is sent to the bid of the company they chose, or given a form for one
+    that has not bid yet."""
     challenge = _challenge(request, pk)
-    own = proposals.own_proposal(request.user, challenge)
-    if own is not None:
-        messages.info(request, _("Your company has already submitted a proposal to this challenge: edit it here."))
-        return redirect(own)
+    standing = {proposal.company_id: proposal for proposal in proposals.own_proposals(request.user, challenge)}
+    chosen = _chosen_company(request)
+    if chosen in standing:
+        messages.info(
+            request,
+            _("%(company)s has already submitted a proposal to this challenge: edit it here.")
+            % {"company": standing[chosen].company.name},
+        )
+        return redirect(standing[chosen])
+    companies = [c for c in proposals.companies_of(request.user, challenge) if c.pk not in standing]
+    if standing and not companies:
+        if len(standing) == 1:
+            messages.info(request, _("Your company has already submitted a proposal to this challenge: edit it here."))
+            return redirect(next(iter(standing.values())))
+        messages.info(
+            request,
+            _("Each of your companies has already submitted a proposal to this challenge: open one here to edit it."),
+        )
+        return redirect(challenge)
     if not challenge.is_open:
         messages.error(request, _("This challenge is not open for proposals."))
         return redirect(challenge)
-    companies = proposals.companies_of(request.user, challenge)
     if not companies and proposals.companies_of(request.user):
         # A later phase: a company member told why, rather than refused without a word.
         messages.error(
@@ -186,7 +209,13 @@ def proposal_submit(request, pk):
         return redirect(challenge)
     if not request.user.has_perm("challenges.submit_proposal", challenge):
         raise PermissionDenied
-    form = ProposalForm(request.POST or None, request.FILES or None, challenge=challenge, companies=companies)
+    form = ProposalForm(
+        request.POST or None,
+        request.FILES or None,
+        challenge=challenge,
+        companies=companies,
+        initial={"company": chosen} if chosen in {c.pk for c in companies} else None,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():

@@ -88,14 +88,15 @@ def companies_of(user, challenge: Challenge | None = None) -> list:
     return invited_among(challenge, verified_companies_of(user))
 
 
-def own_proposal(user, challenge: Challenge) -> Proposal | None:
-    """The standing proposal of one of the person's companies to the challenge."""
+def own_proposals(user, challenge: Challenge) -> list[Proposal]:
+    """The standing proposals of the person's companies to the challenge, one per company at
+    most, by company name: a person in several companies may bid for each."""
     if not user.is_authenticated:
-        return None
-    return (
+        return []
+    return list(
         proposals_visible_to(user, challenge)
         .filter(company_id__in=list(roles_of(user)), status=ProposalStatus.SUBMITTED)
-        .first()
+        .order_by("company__name", "pk")
     )
 
 

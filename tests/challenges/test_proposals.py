@@ -385,6 +385,55 @@ def test_the_company_submits_from_the_challenge_page_and_edits_and_withdraws(bef
     assert proposal.status == "withdrawn"
 
 
+def _form_data(challenge, approach):
+    data = {"approach": approach, "team": "Three people", "price": "15000", "timeline": "Three months"}
+    data.update({f"criterion_{c.pk}": "We meet it" for c in challenge.criteria.all()})
+    return data
+
+
+def test_a_person_in_two_companies_bids_for_the_second_from_the_challenge_page(
+    before, client, challenge, company, proposer
+):
+    """The first company's bid does not stand in the way of the second's: the challenge page
+    offers each company its own bid or a form for it, and the form submits for the one chosen."""
+    other = CompanyFactory(name="NordGrid Energy")
+    MembershipFactory(organisation=other, user=proposer)
+    first = submit(proposer, challenge, company)
+    client.force_login(proposer)
+
+    page = client.get(challenge.get_absolute_url()).content.decode()
+    assert "Civic Data Labs has submitted a proposal to this challenge." in page
+    assert f'href="{first.get_absolute_url()}"' in page
+    form_url = f"/challenges/{challenge.pk}/proposals/new/"
+    assert "Submit a proposal for NordGrid Energy" in page
+    assert f'href="{form_url}?company={other.pk}"' in page
+
+    # Choosing the company that has bid opens its bid; choosing the other, a form for it.
+    chosen = client.get(f"{form_url}?company={company.pk}")
+    assert chosen.status_code == 302 and chosen["Location"] == first.get_absolute_url()
+    form = client.get(f"{form_url}?company={other.pk}")
+    assert form.status_code == 200
+    assert "NordGrid Energy" in form.content.decode()
+    # Without a choice, the form is for the company that has not bid yet.
+    assert client.get(form_url).status_code == 200
+
+    response = client.post(
+        f"{form_url}?company={other.pk}", {**_form_data(challenge, "Grid data"), "company": other.pk}
+    )
+    second = Proposal.objects.get(company=other)
+    assert response.status_code == 302 and response["Location"] == second.get_absolute_url()
+    assert second.approach == "Grid data" and second.submitted_by == proposer
+    assert Proposal.objects.get(company=company) == first  # the first bid untouched
+
+    # Both companies have bid: the page links each bid, and the form sends back to the page.
+    page = client.get(challenge.get_absolute_url()).content.decode()
+    assert f'href="{first.get_absolute_url()}"' in page and f'href="{second.get_absolute_url()}"' in page
+    assert "Submit a proposal" not in page
+    again = client.get(form_url, follow=True)
+    assert again.redirect_chain[-1][0] == challenge.get_absolute_url()
+    assert "Each of your companies has already submitted a proposal" in again.content.decode()
+
+
 def test_a_missing_criterion_answer_on_the_form_keeps_what_was_typed(before, client, challenge, proposer):
     client.force_login(proposer)
     first, second = challenge.criteria.all()

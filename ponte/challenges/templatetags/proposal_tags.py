@@ -13,10 +13,17 @@ def proposal_panel(context, challenge):
     panel = {"challenge": challenge, "user": user, "show": False}
     if not user.is_authenticated:
         return panel
-    own = proposals.own_proposal(user, challenge) if proposals.companies_of(user) else None
+    # Each of the person's companies bids once: its standing proposal, or a way to submit one.
+    in_companies = bool(proposals.companies_of(user))
+    own = proposals.own_proposals(user, challenge) if in_companies else []
+    companies = proposals.companies_of(user, challenge) if in_companies else []
+    bid = {proposal.company_id for proposal in own}
+    free = [company for company in companies if company.pk not in bid]
     panel.update(
         own=own,
-        can_submit=own is None and user.has_perm("challenges.submit_proposal", challenge),
+        free=free,
+        several=len(companies) > 1,
+        can_submit=bool(free) and user.has_perm("challenges.submit_proposal", challenge),
         count=proposals.proposal_count(user, challenge),
         can_list=user.has_perm("challenges.view_proposals", challenge),
     )
