@@ -59,6 +59,10 @@ class SearchSource:
     document: Callable[[Any], SearchDocument | None]
     # All objects to index when the index is rebuilt.
     queryset: Callable[[], Iterable[Any]]
+    # What the documents also depend on: {model: objects}. Whenever an object of that model
+    # is saved, the objects `objects(instance)` gives are indexed again, so that a change
+    # elsewhere (a company suspended, then reinstated) takes them out of search or back in.
+    depends_on: dict[type[models.Model], Callable[[Any], Iterable[Any]]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -150,6 +154,13 @@ class Registry:
             if source.model is model:
                 return source
         return None
+
+    def search_dependents_of(self, model: type[models.Model]) -> list[tuple[SearchSource, Callable]]:
+        """The sources whose documents depend on objects of `model`, each with its way to
+        find the objects that depend on one of them."""
+        return [
+            (source, source.depends_on[model]) for source in self.search_sources.values() if model in source.depends_on
+        ]
 
     def add_export(self, export: Export) -> None:
         self.exports.append(export)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 
 from .models import SearchEntry, Visibility
-from .registry import SearchDocument, registry
+from .registry import SearchDocument, SearchSource, registry
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 MAX_TERMS = 8
@@ -37,6 +37,17 @@ def index_object(obj) -> None:
     source = registry.search_source_for(type(obj))
     if source is None:
         return
+    _index(source, obj)
+
+
+def index_dependents(obj) -> None:
+    """Index again the objects whose documents depend on `obj` (SearchSource.depends_on)."""
+    for source, dependents in registry.search_dependents_of(type(obj)):
+        for dependent in dependents(obj):
+            _index(source, dependent)
+
+
+def _index(source: SearchSource, obj) -> None:
     document = source.document(obj)
     if document is None:
         SearchEntry.objects.filter(key=entry_key(obj)).delete()

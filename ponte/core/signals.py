@@ -13,9 +13,12 @@ from .registry import registry
 
 @receiver(post_save)
 def reindex_on_save(sender, instance, raw=False, **kwargs):
-    if raw or registry.search_source_for(sender) is None:
+    if raw:
         return
-    search.index_object(instance)
+    if registry.search_source_for(sender) is not None:
+        search.index_object(instance)
+    # Documents that read this object (a company's solutions read its status) follow it.
+    search.index_dependents(instance)
 
 
 @receiver(post_delete)

@@ -15,9 +15,10 @@ from ponte.core.registry import (
     SearchSource,
     registry,
 )
+from ponte.organisations.models import Organisation
 
 from .models import Solution, Status
-from .queries import company_solutions
+from .queries import PUBLIC, company_solutions, is_public
 
 registry.add_nav(NavItem(label=_("Solutions"), url_name="solutions:list", order=20))
 # Pictures and documents of a solution: whoever sees the solution sees them; whoever may
@@ -35,8 +36,8 @@ registry.add_attachment_target(
 
 
 def _document(solution: Solution) -> SearchDocument | None:
-    if solution.status != Status.PUBLISHED:
-        return None  # drafts and solutions waiting for screening are never in the index
+    if not is_public(solution):
+        return None  # drafts, solutions waiting for screening and those of a suspended company
     return SearchDocument(
         title=solution.title,
         body=" ".join(filter(None, [solution.summary, solution.description, solution.references])),
@@ -50,7 +51,14 @@ registry.add_search_source(
         label=_("Solutions"),
         model=Solution,
         document=_document,
-        queryset=lambda: Solution.objects.filter(status=Status.PUBLISHED).iterator(),
+        queryset=lambda: Solution.objects.filter(PUBLIC).select_related("company").iterator(),
+        # A company's status decides whether its solutions are public: suspending it takes
+        # them out of search, reinstating it puts them back.
+        depends_on={
+            Organisation: lambda organisation: Solution.objects.filter(
+                company=organisation, status=Status.PUBLISHED
+            ).select_related("company")
+        },
     )
 )
 

@@ -14,6 +14,11 @@ from .models import Solution, SolutionMedia, Status
 PUBLIC = Q(status=Status.PUBLISHED, company__status=OrganisationStatus.VERIFIED)
 
 
+def is_public(solution: Solution) -> bool:
+    """PUBLIC, for one solution in hand."""
+    return solution.status == Status.PUBLISHED and solution.company.status == OrganisationStatus.VERIFIED
+
+
 def visible_solutions(user) -> QuerySet[Solution]:
     """Mirrors solutions.view_solution in one query."""
     visible = PUBLIC | Q(company_id__in=list(roles_of(user)))

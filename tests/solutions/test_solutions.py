@@ -231,6 +231,41 @@ def test_search_and_catalogue_never_show_unpublished_solutions(company, manager,
     assert "helper draft" not in response.text and "helper submitted" not in response.text
 
 
+def test_suspending_a_company_takes_its_solutions_out_of_search_and_reinstating_brings_them_back(
+    company, manager, client, login
+):
+    """A visitor never finds a solution whose page would answer 404: suspension removes the
+    company's solutions from the search index at once; reinstatement puts them back."""
+    from ponte.organisations import services as organisation_services
+
+    solution = make(company, "published", title="Quetzalcoatl queue planner")
+    solution.save()  # index it
+    give_two_factor(manager)
+    assert [e.url for e in search("quetzalcoatl", user=AnonymousUser()).entries] == [solution.get_absolute_url()]
+
+    organisation_services.organisation_suspend(actor=manager, organisation=company, reason="Fraud inquiry")
+    for user in (AnonymousUser(), MembershipFactory(organisation=CompanyFactory()).user):
+        assert search("quetzalcoatl", user=user).total == 0
+    page = client.get("/search/?q=quetzalcoatl")
+    assert page.status_code == 200 and "Quetzalcoatl queue planner" not in page.text
+    assert client.get(solution.get_absolute_url()).status_code == 404
+
+    company.refresh_from_db()
+    organisation_services.organisation_reinstate(actor=manager, organisation=company, reason="Cleared")
+    assert [e.url for e in search("quetzalcoatl", user=AnonymousUser()).entries] == [solution.get_absolute_url()]
+    assert client.get(solution.get_absolute_url()).status_code == 200
+
+
+def test_rebuilding_the_index_leaves_out_the_solutions_of_a_suspended_company(company):
+    from ponte.core.search import rebuild_index
+
+    make(company, "published", title="Quetzalcoatl queue planner")
+    company.status = "suspended"
+    company.save(update_fields=["status"])
+    rebuild_index()
+    assert search("quetzalcoatl", user=AnonymousUser()).total == 0
+
+
 def test_catalogue_filters_by_sector_and_trl(company, client):
     make(company, "published", title="Low readiness", trl=3)
     high = make(company, "published", title="High readiness", trl=8)
