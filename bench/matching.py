@@ -1,11 +1,11 @@
 """Matchmaking benchmark: does the ranker find the solutions that answer a challenge, and the
 open challenges that suit a company, better than counting shared words?
 
-It builds a throw-away SQLite database with the labelled set of
-ponte/challenges/matching_data.py (60 open challenges in 20 topics; 80 relevant published
-solutions written in the vendors' words, four per challenge; 20 unpublished ones; 60
-distractors; 20 closed or cancelled challenges; that module's docstring says how it is made
-and what it does and does not prove), then ranks:
+It builds a throw-away SQLite database with the labelled set of bench/matching_set.py
+(60 open challenges in 20 topics; 80 relevant published solutions written in the vendors'
+words, four per challenge; 20 unpublished ones; 60 distractors; 20 closed or cancelled
+challenges; that module's docstring says how it is made and what it does and does not
+prove), then ranks:
 
 - for each labelled challenge, the published solutions: the relevant ones are its topic's;
 - for each company with a published solution in a topic, the open challenges: the relevant
@@ -31,9 +31,10 @@ The ranker's weights were set by hand before the set existed and not fitted to i
 no separate test set. Different seeds give different realisations of the set, and the figures
 move by a few points from one to the next: compare methods within a run.
 
-Then `generate --scale` (S by default) adds organisations, people, challenges, a second
-labelled set and a catalogue of synthetic solutions from the same vocabularies, whose topics
-it writes to var/matching-labels.json. The first set's challenges are ranked again against
+Then `generate --scale` (S by default) adds organisations, people, challenges and a
+catalogue of synthetic solutions from the same vendors' vocabularies, whose topics it writes
+to var/catalogue-topics.json, and a second labelled set is built beside them (with the
+seed, as the first). The first set's challenges are ranked again against
 the grown catalogue, relevance being the same topic: there are then some twenty relevant
 solutions per challenge, so this table is easier than the first and mostly shows whether the
 capped pools of the pipeline lose what the whole catalogue would find.
@@ -113,9 +114,9 @@ def main() -> int:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    from bench.matching_set import build_labelled_set, topics
     from ponte.accounts.models import User
     from ponte.challenges import matching
-    from ponte.challenges.matching_data import TOPICS, build_labelled_set
     from ponte.challenges.models import Challenge
     from ponte.organisations.models import Organisation
 
@@ -275,11 +276,14 @@ def main() -> int:
     base_size, base = sizes(), measure()
     print(f"Generating scale {args.scale}…", flush=True)
     call_command("generate", scale=args.scale, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    second = build_labelled_set(seed=args.seed)
     scale_size, scaled = sizes(), measure()
-    generated = json.loads((Path(os.environ["PONTE_VAR_DIR"]) / "matching-labels.json").read_text(encoding="utf-8"))
+    catalogue_topics = json.loads(
+        (Path(os.environ["PONTE_VAR_DIR"]) / "catalogue-topics.json").read_text(encoding="utf-8")
+    )
     topic_of = dict(labelled.topic_of_solution)
-    topic_of |= {int(pk): topic for pk, topic in generated["topic_of_solution"].items()}
-    topic_of |= {int(pk): topic for pk, topic in generated["catalogue_topics"].items() if topic}
+    topic_of |= second.topic_of_solution
+    topic_of |= {int(pk): topic for pk, topic in catalogue_topics.items() if topic}
     at_scale_labels = {
         pk: {solution for solution, key in topic_of.items() if key == topic}
         for pk, topic in labelled.topic_of_challenge.items()
@@ -312,7 +316,7 @@ def main() -> int:
 
     relevant = sorted(len(v) for v in labelled.challenges.values())
     print(
-        f"\nLabelled set: {len(challenges)} open challenges in {len(TOPICS)} topics; {catalogue_size} published "
+        f"\nLabelled set: {len(challenges)} open challenges in {len(topics())} topics; {catalogue_size} published "
         f"solutions, {relevant[0]} to {relevant[-1]} relevant to each challenge; {len(unpublished)} unpublished "
         f"solutions; {len(labelled.closed_challenges)} closed or cancelled challenges. Built in {built_in:.1f} s.\n"
     )
@@ -360,7 +364,7 @@ def main() -> int:
                 "weights": matching.WEIGHTS,
                 "labelled_set": {
                     "challenges": len(challenges),
-                    "topics": len(TOPICS),
+                    "topics": len(topics()),
                     "published_solutions": catalogue_size,
                     "relevant_per_challenge": [relevant[0], relevant[-1]],
                     "closed_or_cancelled_challenges": len(labelled.closed_challenges),

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "ponte.solutions",
     "ponte.opendata",
     "ponte.api",
+    "ponte.dev",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

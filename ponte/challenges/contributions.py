@@ -7,7 +7,6 @@ from ponte.core.models import EmailChannel
 from ponte.core.registry import (
     AttachmentTarget,
     DashboardFigure,
-    DataBuilder,
     Export,
     NavItem,
     NotificationKind,
@@ -154,21 +153,6 @@ for kind in [
     ),
 ]:
     registry.add_notification_kind(kind)
-
-
-def _demo(stdout=None) -> None:
-    from . import demo
-
-    demo.build_demo(stdout)
-
-
-def _generate(scale, progress) -> None:
-    from . import generate
-
-    generate.build(scale, progress)
-
-
-registry.add_data_builder(DataBuilder(key="challenges", order=30, demo=_demo, generate=_generate))
 
 
 # Clarification questions (questions.py) -----------------------------------------------
@@ -322,7 +306,7 @@ for kind in [
     registry.add_notification_kind(kind)
 
 
-# Matchmaking (matching.py, matching_data.py) ----------------------------------------------
+# Matchmaking (matching.py) ----------------------------------------------------------------
 
 
 def _is_company_member(user) -> bool:
@@ -331,16 +315,9 @@ def _is_company_member(user) -> bool:
     return is_company_member(user)
 
 
-def _generate_matching(scale, progress) -> None:
-    from . import matching_data
-
-    matching_data.build(scale, progress)
-
-
 registry.add_nav(
     NavItem(label=_("Challenges for you"), url_name="challenges:recommended", visible=_is_company_member, order=12)
 )
-registry.add_data_builder(DataBuilder(key="matching", order=50, generate=_generate_matching))
 
 
 registry.add_organisation_section(

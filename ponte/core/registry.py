@@ -114,17 +114,6 @@ class OrganisationSection:
     context: Callable[..., dict | None]
 
 
-@dataclass(frozen=True)
-class DataBuilder:
-    """Fills the database: `demo(stdout)` adds the demo world, `generate(scale, progress)`
-    synthetic data at a scale. Builders run in `order`; later modules build on earlier ones."""
-
-    key: str
-    order: int
-    demo: Callable[..., None] | None = None
-    generate: Callable[..., None] | None = None
-
-
 @dataclass
 class Registry:
     nav_items: list[NavItem] = field(default_factory=list)
@@ -133,11 +122,7 @@ class Registry:
     exports: list[Export] = field(default_factory=list)
     notification_kinds: dict[str, NotificationKind] = field(default_factory=dict)
     attachment_targets: dict[type[models.Model], AttachmentTarget] = field(default_factory=dict)
-    data_builders: list[DataBuilder] = field(default_factory=list)
     organisation_sections: list[OrganisationSection] = field(default_factory=list)
-
-    def add_data_builder(self, builder: DataBuilder) -> None:
-        self.data_builders = sorted([*self.data_builders, builder], key=lambda b: b.order)
 
     def add_nav(self, item: NavItem) -> None:
         self.nav_items.append(item)

@@ -8,7 +8,6 @@ from ponte.core.models import EmailChannel, Visibility
 from ponte.core.registry import (
     AttachmentTarget,
     DashboardFigure,
-    DataBuilder,
     Export,
     NavItem,
     NotificationKind,
@@ -138,18 +137,3 @@ for kind in [
     ),
 ]:
     registry.add_notification_kind(kind)
-
-
-def _demo(stdout=None) -> None:
-    from . import demo
-
-    demo.build_demo(stdout)
-
-
-def _generate(scale, progress) -> None:
-    from . import generate
-
-    generate.build(scale, progress)
-
-
-registry.add_data_builder(DataBuilder(key="organisations", order=20, demo=_demo, generate=_generate))

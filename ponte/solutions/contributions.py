@@ -7,7 +7,6 @@ from ponte.core.models import EmailChannel
 from ponte.core.registry import (
     AttachmentTarget,
     DashboardFigure,
-    DataBuilder,
     NavItem,
     NotificationKind,
     OrganisationSection,
@@ -96,12 +95,3 @@ for kind in [
     ),
 ]:
     registry.add_notification_kind(kind)
-
-
-def _demo(stdout=None) -> None:
-    from . import demo
-
-    demo.build_demo(stdout)
-
-
-registry.add_data_builder(DataBuilder(key="solutions", order=40, demo=_demo))

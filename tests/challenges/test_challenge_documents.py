@@ -5,16 +5,16 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from ponte.challenges.demo import pdf
 from ponte.challenges.models import Challenge
 from ponte.core import attachments
 from ponte.core.models import Attachment, AuditEvent
+from ponte.dev.demo.media import text_pdf
 from ponte.opendata import ocds
 from tests.conftest import give_two_factor
 from tests.factories import ChallengeFactory, CompanyFactory, MembershipFactory, PublishedChallengeFactory
 from tests.opendata.test_ocds import _offline_standard, assert_valid, review  # noqa: F401  (fixture)
 
-PDF = pdf("Terms of reference. Measure the waiting.")
+PDF = text_pdf("Terms of reference. Measure the waiting.")
 
 
 def upload(name="Terms of reference.pdf", data=PDF, content_type="application/pdf"):
@@ -189,12 +189,15 @@ def test_someone_else_cannot_remove_or_add(client, draft, organisation, member):
 
 
 @pytest.mark.django_db
-def test_a_published_challenge_s_documents_are_listed_but_not_changed(client, published, member):
+def test_a_published_challenge_s_documents_are_kept_and_more_are_added_only_by_amendment(client, published, member):
     document = attachments.attachments_of(published)[0]
     client.force_login(member)
     page = client.get(documents_url(published)).content.decode()
     assert "Terms of reference.pdf" in page
-    assert 'name="remove"' not in page and 'type="file"' not in page
+    # Removing is never offered once published; adding is, as an amendment with its reason
+    # (tests/challenges/test_amendments.py).
+    assert 'name="remove"' not in page
+    assert 'type="file"' in page and 'name="rationale"' in page
     response = client.post(documents_url(published), {"remove": str(document.pk)})
     assert response.status_code == 302
     assert Attachment.objects.filter(pk=document.pk).exists()
@@ -298,7 +301,7 @@ def test_the_api_lists_the_documents(client, published, draft):
 def test_the_demo_pdf_is_a_real_pdf():
     import puremagic
 
-    data = pdf("Terms of reference. Proposals explain how (and why).")
+    data = text_pdf("Terms of reference. Proposals explain how (and why).")
     assert data.startswith(b"%PDF-1.4") and data.rstrip().endswith(b"%%EOF")
     assert "application/pdf" in {m.mime_type for m in puremagic.magic_string(data)}
     xref = int(data.rsplit(b"startxref\n", 1)[1].split(b"\n")[0])

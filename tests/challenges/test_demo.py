@@ -7,8 +7,6 @@ import pytest
 from allauth.mfa.models import Authenticator
 from django.core.management import call_command
 
-from ponte.accounts import demo as accounts_demo
-from ponte.challenges import demo
 from ponte.challenges.evaluation import award_gate, evaluation_board, feedback_for
 from ponte.challenges.models import (
     Award,
@@ -23,13 +21,15 @@ from ponte.challenges.models import (
     Subscription,
 )
 from ponte.core.models import AuditEvent, Notification
-from ponte.organisations import demo as organisations_demo
+from ponte.dev.demo import challenges as demo
+from ponte.dev.demo import organisations as organisations_demo
+from ponte.dev.demo import people as accounts_demo
 
 
 def build():
-    accounts_demo.build_demo()
-    organisations_demo.build_demo()
-    demo.build_demo()
+    accounts_demo.build()
+    organisations_demo.build()
+    demo.build()
 
 
 def counts():
@@ -173,8 +173,8 @@ class _NoBar:
 
 
 def _generate():
-    from ponte.challenges import generate as challenges_generate
-    from ponte.organisations import generate as organisations_generate
+    from ponte.dev.generate import challenges as challenges_generate
+    from ponte.dev.generate import organisations as organisations_generate
 
     def progress(total, desc):
         return _NoBar()
@@ -316,7 +316,7 @@ def test_a_pre_commercial_procurement_in_phases_invites_the_suppliers_of_the_fir
     assert sum(design.awards.values_list("value", flat=True)) <= design.budget_ceiling
     assert set(design.proposals.values_list("company__slug", flat=True)) == awarded | {"nordgrid-energy"}
     evaluators = Evaluation.objects.filter(proposal__challenge=design, status="completed")
-    assert set(evaluators.values_list("evaluator__email", flat=True)) == set(demo.EVALUATORS)
+    assert set(evaluators.values_list("evaluator__email", flat=True)) == set(demo.data()["evaluators"])
     assert evaluators.count() == 8
     for proposal in design.proposals.all():
         feedback = feedback_for(proposal)

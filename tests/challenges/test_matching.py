@@ -10,8 +10,8 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
+from bench.matching_set import build_labelled_set
 from ponte.challenges import matching
-from ponte.challenges.matching_data import build_labelled_set
 from ponte.challenges.models import Challenge, CpvCode
 from ponte.organisations.models import SectorTag
 from tests.conftest import give_two_factor

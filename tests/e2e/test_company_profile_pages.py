@@ -6,7 +6,7 @@ page, with and without errors, is checked with axe-core."""
 
 from playwright.sync_api import expect
 
-from ponte.solutions.demo_media import bar_chart_png, one_page_pdf
+from ponte.dev.demo.media import bar_chart_png, one_page_pdf
 from ponte.solutions.models import Solution
 from tests.conftest import give_two_factor
 from tests.factories import CompanyFactory, MembershipFactory, SolutionFactory, UserFactory

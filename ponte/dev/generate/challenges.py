@@ -18,9 +18,7 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from ponte.accounts.models import User
-from ponte.organisations.models import Membership, Sector, SectorTag
-
-from .models import (
+from ponte.challenges.models import (
     SCORE_MAX,
     SCORE_MIN,
     Award,
@@ -35,6 +33,7 @@ from .models import (
     Score,
     Status,
 )
+from ponte.organisations.models import Membership, Sector, SectorTag
 
 SIZES = {"S": 300, "M": 3_000, "L": 30_000}
 # The pool of evaluators each run adds, by scale.

@@ -3,7 +3,7 @@ import time
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.core.management.base import BaseCommand
 
-from ponte.accounts.demo import sign_in_table
+from ponte.dev.demo.people import sign_in_table
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@ from django.db import transaction
 from tqdm import tqdm
 
 from ponte.core import search
-from ponte.core.registry import registry
+from ponte.dev import generate
 
 
 class Command(BaseCommand):
@@ -17,9 +17,7 @@ class Command(BaseCommand):
             return tqdm(total=total, desc=desc, unit="rows", file=self.stderr._out)
 
         with transaction.atomic():
-            for builder in registry.data_builders:
-                if builder.generate is not None:
-                    builder.generate(scale, progress)
+            generate.build(scale, progress)
         self.stdout.write("Rebuilding the search index…")
         count = search.rebuild_index()
         self.stdout.write(self.style.SUCCESS(f"Generated scale {scale}; {count} searchable items."))

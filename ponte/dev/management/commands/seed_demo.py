@@ -2,7 +2,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from ponte.core import search
-from ponte.core.registry import registry
+from ponte.dev import demo
+from ponte.dev.demo.people import password, sign_in_table
 
 
 class Command(BaseCommand):
@@ -13,17 +14,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, quiet=False, **options):
         with transaction.atomic():
-            for builder in registry.data_builders:
-                if builder.demo is not None:
-                    builder.demo(self.stdout)
+            demo.build(self.stdout)
         count = search.rebuild_index()
         if quiet:
             return
-        from ponte.accounts.demo import DEMO_PASSWORD, sign_in_table
-
         self.stdout.write(self.style.SUCCESS(f"Demo world ready ({count} searchable items)."))
         self.stdout.write("")
-        self.stdout.write(f"Demo sign-ins (password for all: {DEMO_PASSWORD}):")
+        self.stdout.write(f"Demo sign-ins (password for all: {password()}):")
         for role, email, secret in sign_in_table():
             line = f"  {role:<45} {email}"
             if secret:
