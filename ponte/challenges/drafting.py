@@ -12,11 +12,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from ponte.accounts.roles import is_programme_manager
 from ponte.core import attachments
-from ponte.core.forms import add_service_errors
+from ponte.core.forms import add_service_errors, mark_needed_later
 from ponte.core.paging import paginate
 from ponte.organisations.queries import roles_of
 
@@ -33,7 +33,7 @@ from .forms import (
     criteria_formset,
     criteria_from,
 )
-from .models import Challenge, Status
+from .models import EDITABLE, Challenge, Status
 
 # The steps of the draft, in order: (key, title, form). "criteria" is a formset;
 # "documents" adds and removes files (challenge_documents).
@@ -69,6 +69,26 @@ FIELD_STEP = {
 # A service names the deadline; the budget form asks for its date and time.
 SERVICE_FIELD_ON_FORM = {"deadline": "deadline_date"}
 
+# The form fields that carry a field the send rule names, where the names differ: the deadline
+# is asked as a date and a time, the criteria as rows of a name and a weight.
+FORM_FIELDS = {"deadline": ("deadline_date", "deadline_time"), "criteria": ("name", "weight")}
+# How a needed field is called where no one form field carries its label.
+NEEDED_LABELS = {
+    "deadline": gettext_lazy("Deadline for proposals"),
+    "criteria": gettext_lazy("Evaluation criteria"),
+}
+# What every new draft already holds: it does not make a part started.
+PREFILLED = {"title", "phase_name", "instrument"}
+
+# The status of each part of a draft, as a GOV.UK task list gives it.
+TASK_STATUS = {
+    "not_started": pgettext_lazy("status of a part", "Not started"),
+    "in_progress": pgettext_lazy("status of a part", "In progress"),
+    "completed": pgettext_lazy("status of a part", "Completed"),
+    "cannot_start": pgettext_lazy("status of a part", "Cannot start yet"),
+}
+
+
 
 def _visible(request, pk):
     challenge = queries.challenge_detail(request.user, pk)
@@ -88,6 +108,56 @@ def _on_form(error: ValidationError) -> ValidationError:
             {SERVICE_FIELD_ON_FORM.get(field, field): messages for field, messages in error.message_dict.items()}
         )
     return error
+
+
+def _step_of(field: str) -> str:
+    return FIELD_STEP.get(field, ("problem", "id_title"))[0]
+
+
+def _needed_later(step: str) -> list[tuple[str, object]]:
+    """(field, label) of what sending needs from a step that a draft may leave empty for now:
+    the send rule's fields on this step, less those the step's form requires anyway."""
+    form_class = {key: form for key, _title, form in STEPS}[step]
+    fields = form_class.base_fields if form_class is not None else {}
+    needed = []
+    for field in services.needed_to_send():
+        if _step_of(field) != step or (field in fields and fields[field].required):
+            continue
+        label = NEEDED_LABELS.get(field) or (fields[field].label if field in fields else field)
+        needed.append((field, label))
+    return needed
+
+
+def _started(challenge, step: str) -> bool:
+    """Whether the author has given anything on a part of the draft."""
+    if step == "criteria":
+        return challenge.criteria.exists()
+    if step == "documents":
+        return bool(attachments.attachments_of(challenge))
+    form_class = {key: form for key, _title, form in STEPS}[step]
+    initial = form_class.initial_for(challenge)
+    return any(value not in (None, "", [], ()) for name, value in initial.items() if name not in PREFILLED)
+
+
+def _tasks(challenge, missing) -> list[dict]:
+    """The draft's parts as a task list: what sending needs from each, and each one's status.
+    A part is completed when the send rule misses nothing on it (an optional part, once
+    something is given); the check cannot start while anything is missing."""
+    missing_steps = {_step_of(field) for field, _message in missing}
+    tasks = []
+    for key, title, _form in STEPS:
+        started = _started(challenge, key)
+        needed = [label for _field, label in _needed_later(key)]
+        if key in missing_steps:
+            status = "in_progress" if started else "not_started"
+        else:
+            status = "completed" if needed or started else "not_started"
+        tasks.append(
+            {"key": key, "title": title, "needed": needed, "status": status, "status_label": TASK_STATUS[status]}
+        )
+    check = "cannot_start" if missing else "not_started"
+    tasks.append({"key": "check", "title": _("Check and send"), "status": check, "status_label": TASK_STATUS[check]})
+    return tasks
 
 
 def _missing(challenge):
@@ -175,6 +245,10 @@ def challenge_edit(request, pk, step):
         form = criteria_formset(request.POST if posted else None, challenge=challenge)
     else:
         form = form_class(request.POST if posted else None, initial=form_class.initial_for(challenge))
+    # What sending needs is not "(optional)", though a draft may be saved without it.
+    needed = [name for field, _label in _needed_later(step) for name in FORM_FIELDS.get(field, (field,))]
+    for part in form.forms if step == "criteria" else [form]:
+        mark_needed_later(part, needed)
     if posted and form.is_valid():
         fields = {"criteria": criteria_from(form)} if step == "criteria" else form.service_fields()
         try:
@@ -200,7 +274,8 @@ def challenge_edit(request, pk, step):
 
 def _step_context(challenge, step, form):
     titles = {key: title for key, title, _form in STEPS}
-    return {
+    drafting = challenge.status in EDITABLE
+    context = {
         "challenge": challenge,
         "form": form,
         "step": step,
@@ -208,7 +283,20 @@ def _step_context(challenge, step, form):
         "steps": [{"key": key, "title": title, "current": key == step} for key, title, _form in STEPS],
         "is_last": step == STEP_KEYS[-1],
         "is_published": challenge.status == Status.PUBLISHED,
+        "drafting": drafting,
     }
+    if drafting:
+        # While it is a draft, each step says what sending needs from it and every part's status.
+        missing = services.missing_for_submission(challenge)
+        tasks = _tasks(challenge, missing)
+        for item, task in zip(context["steps"], tasks, strict=False):
+            item.update(status=task["status"], status_label=task["status_label"])
+        missing_by_field = dict(missing)
+        context["check_task"] = tasks[-1]
+        context["needed"] = [
+            {"label": label, "missing": missing_by_field.get(field, "")} for field, label in _needed_later(step)
+        ]
+    return context
 
 
 def challenge_documents(request, challenge):
@@ -261,6 +349,21 @@ def _remove_document(request, challenge, documents):
         else:
             messages.success(request, _("“%(name)s” is removed.") % {"name": document.original_name})
     return redirect("challenges:edit", pk=challenge.pk, step="documents")
+
+
+@login_required
+def challenge_parts(request, pk):
+    """The draft's task list: its parts, what sending needs from each, and their status."""
+    challenge = _visible(request, pk)
+    if challenge.status not in EDITABLE:
+        return redirect(challenge)  # sent: the challenge page says where it stands
+    _allowed(request, "challenges.change_challenge", challenge)
+    missing = services.missing_for_submission(challenge)
+    return render(
+        request,
+        "challenges/drafting/parts.html",
+        {"challenge": challenge, "tasks": _tasks(challenge, missing), "ready": not missing},
+    )
 
 
 @login_required

@@ -3,6 +3,7 @@ audited and notifying. Views and the API call these; nothing else sets a status.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.conf import settings
@@ -13,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ponte.core import audit
 from ponte.core.notifications import notify
@@ -69,35 +71,73 @@ def check_criteria(criteria: list[dict]) -> None:
         )
 
 
-def missing_for_submission(challenge: Challenge) -> list[tuple[str, str]]:
-    """What a draft still lacks before it can be sent for review: (field, message)."""
-    missing = []
-    for field, message in [
-        ("title", _("Give the challenge a title.")),
-        ("summary", _("Write a short summary.")),
-        ("problem", _("Describe the problem.")),
-        ("affected", _("Say who is affected.")),
-        ("desired_outcomes", _("Describe the outcomes you want.")),
-    ]:
-        if not (getattr(challenge, field) or "").strip():
-            missing.append((field, message))
+def _given(field: str, message) -> Callable[[Challenge], str | None]:
+    def check(challenge: Challenge) -> str | None:
+        return None if (getattr(challenge, field) or "").strip() else str(message)
+
+    return check
+
+
+def _budget_missing(challenge: Challenge) -> str | None:
     if challenge.budget_ceiling is None:
-        missing.append(("budget_ceiling", _("Set a budget ceiling.")))
-    if challenge.deadline is None:
-        missing.append(("deadline", _("Set a deadline for proposals.")))
-    elif challenge.deadline <= timezone.now():
-        missing.append(("deadline", _("Set a deadline in the future.")))
-    if not challenge.sectors.exists():
-        missing.append(("sectors", _("Choose at least one sector.")))
-    criteria = list(challenge.criteria.all())
-    if not criteria:
-        missing.append(("criteria", _("Add evaluation criteria.")))
-    elif sum(c.weight for c in criteria) != TOTAL_WEIGHT:
-        missing.append(("criteria", _("Make the criteria weights add up to 100%.")))
+        return _("Set a budget ceiling.")
     try:
         check_budget(challenge.instrument, challenge.budget_ceiling)
     except ValidationError as error:
-        missing.append(("budget_ceiling", " ".join(error.message_dict["budget_ceiling"])))
+        return " ".join(error.message_dict["budget_ceiling"])
+    return None
+
+
+def _deadline_missing(challenge: Challenge) -> str | None:
+    if challenge.deadline is None:
+        return _("Set a deadline for proposals.")
+    if challenge.deadline <= timezone.now():
+        return _("Set a deadline in the future.")
+    return None
+
+
+def _sectors_missing(challenge: Challenge) -> str | None:
+    return None if challenge.sectors.exists() else _("Choose at least one sector.")
+
+
+def _criteria_missing(challenge: Challenge) -> str | None:
+    criteria = list(challenge.criteria.all())
+    if not criteria:
+        return _("Add evaluation criteria.")
+    if sum(c.weight for c in criteria) != TOTAL_WEIGHT:
+        return _("Make the criteria weights add up to 100%.")
+    return None
+
+
+# What sending a challenge for approval needs: one check per field, in the order its author
+# meets them, each naming what is missing. It is the one rule: submitting and approving run it,
+# and the drafting pages ask it which fields sending needs (so none of them is offered as
+# "(optional)") and what is still missing.
+SUBMISSION_CHECKS: list[tuple[str, Callable[[Challenge], str | None]]] = [
+    ("title", _given("title", gettext_lazy("Give the challenge a title."))),
+    ("summary", _given("summary", gettext_lazy("Write a short summary."))),
+    ("problem", _given("problem", gettext_lazy("Describe the problem."))),
+    ("affected", _given("affected", gettext_lazy("Say who is affected."))),
+    ("desired_outcomes", _given("desired_outcomes", gettext_lazy("Describe the outcomes you want."))),
+    ("budget_ceiling", _budget_missing),
+    ("deadline", _deadline_missing),
+    ("sectors", _sectors_missing),
+    ("criteria", _criteria_missing),
+]
+
+
+def needed_to_send() -> list[str]:
+    """The fields that sending a challenge needs, whatever the draft holds now."""
+    return [field for field, _check in SUBMISSION_CHECKS]
+
+
+def missing_for_submission(challenge: Challenge) -> list[tuple[str, str]]:
+    """What a draft still lacks before it can be sent for review: (field, message)."""
+    missing = []
+    for field, check in SUBMISSION_CHECKS:
+        message = check(challenge)
+        if message:
+            missing.append((field, message))
     return missing
 
 

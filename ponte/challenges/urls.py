@@ -23,6 +23,7 @@ urlpatterns = [
     path("new/", drafting.challenge_create, name="create"),
     path("<int:pk>/edit/<str:step>/", drafting.challenge_edit, name="edit"),
     path("<int:pk>/check/", drafting.challenge_check, name="check"),
+    path("<int:pk>/parts/", drafting.challenge_parts, name="parts"),
     # Proposals (proposal_views.py), before the catch-all action pattern below
     path("<int:pk>/proposals/", proposal_views.proposal_list, name="proposal_list"),
     path("<int:pk>/proposals/new/", proposal_views.proposal_submit, name="proposal_submit"),

@@ -23,7 +23,15 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
             form.add_error(None, message)
 
 
-__all__ = ["NON_FIELD_ERRORS", "add_service_errors"]
+def mark_needed_later(form: forms.Form, names) -> None:
+    """Fields a form may save empty that a later step needs, such as what a draft must hold
+    before it is sent: the renderer does not call them "(optional)", since they are not."""
+    for name in names:
+        if name in form.fields:
+            form.fields[name].needed_later = True
+
+
+__all__ = ["NON_FIELD_ERRORS", "add_service_errors", "mark_needed_later"]
 
 
 # Several files in one field: Django's FileField takes one; a form for documents takes a few.
