@@ -35,6 +35,7 @@ def account(request):
         {
             "form": form,
             "has_two_factor": services.has_two_factor(request.user),
+            "actions": registry.actions_for(request.user),
         },
     )
 

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from ponte.accounts.roles import is_authenticated, is_evaluator, is_programme_manager
 from ponte.core.models import EmailChannel
 from ponte.core.registry import (
+    Action,
     AttachmentTarget,
     DashboardFigure,
     Export,
@@ -20,6 +21,33 @@ from . import profile
 from .models import Challenge
 
 registry.add_nav(NavItem(label=_("Challenges"), url_name="challenges:list", order=10))
+
+
+def _is_public_servant(user) -> bool:
+    """A member of a verified public body: who may post a challenge. The menu asks on every
+    page, twice, so the answer is kept on the user object while their memberships are."""
+    from ponte.organisations.queries import roles_of
+
+    from .rules import is_public_servant
+
+    roles = roles_of(user)
+    kept = getattr(user, "_ponte_public_servant", None)
+    if kept is None or kept[0] is not roles:
+        kept = (roles, bool(roles) and is_public_servant(user))
+        if user is not None and user.is_authenticated:
+            user._ponte_public_servant = kept
+    return kept[1]
+
+
+# Public servants start and follow their challenges from the menu, the home and account pages.
+registry.add_nav(
+    NavItem(label=_("Post a challenge"), url_name="challenges:create", visible=_is_public_servant, order=11)
+)
+registry.add_nav(NavItem(label=_("My challenges"), url_name="challenges:mine", visible=_is_public_servant, order=12))
+registry.add_action(
+    Action(label=_("Post a challenge"), url_name="challenges:create", visible=_is_public_servant, order=10)
+)
+registry.add_action(Action(label=_("My challenges"), url_name="challenges:mine", visible=_is_public_servant, order=11))
 # Documents of a challenge (terms of reference, data...): whoever sees the challenge
 # downloads them; its drafter adds or removes them while it is a draft.
 registry.add_attachment_target(

@@ -106,6 +106,7 @@ def challenge_list(request):
         instruments=Instrument.choices,
         states=list(STATES.items()),
         organisations=queries.public_bodies_with_open_challenges(use.get("organisation", "")),
+        can_post=request.user.has_perm("challenges.add_challenge"),
     )
     return render(request, "challenges/list.html", context)
 

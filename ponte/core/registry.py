@@ -1,9 +1,9 @@
 """The registry through which apps contribute to the platform without knowing each other.
 
-Each app registers, in its AppConfig.ready(), its navigation entries, dashboard
-figures, search documents, exports, notification kinds and attachment targets. The
-core composes them: the layout builds the navigation, the home page the figures, the
-search index the documents.
+Each app registers, in its AppConfig.ready(), its navigation entries, actions a
+person can start, dashboard figures, search documents, exports, notification kinds and
+attachment targets. The core composes them: the layout builds the navigation, the home
+page the actions and figures, the search index the documents.
 """
 
 from __future__ import annotations
@@ -20,6 +20,21 @@ from .models import EmailChannel, Visibility
 
 @dataclass(frozen=True)
 class NavItem:
+    label: Any
+    url_name: str
+    visible: Callable[[Any], bool] = lambda user: True
+    order: int = 100
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+@dataclass(frozen=True)
+class Action:
+    """Something a person can start, such as posting a challenge: a button on their home page
+    and a link on their account page, for the people `visible` admits."""
+
     label: Any
     url_name: str
     visible: Callable[[Any], bool] = lambda user: True
@@ -117,6 +132,7 @@ class OrganisationSection:
 @dataclass
 class Registry:
     nav_items: list[NavItem] = field(default_factory=list)
+    actions: list[Action] = field(default_factory=list)
     figures: list[DashboardFigure] = field(default_factory=list)
     search_sources: dict[str, SearchSource] = field(default_factory=dict)
     exports: list[Export] = field(default_factory=list)
@@ -127,6 +143,9 @@ class Registry:
     def add_nav(self, item: NavItem) -> None:
         self.nav_items.append(item)
         self.nav_items.sort(key=lambda i: i.order)
+
+    def add_action(self, action: Action) -> None:
+        self.actions = sorted([*self.actions, action], key=lambda a: a.order)
 
     def add_figure(self, figure: DashboardFigure) -> None:
         self.figures.append(figure)
@@ -172,6 +191,9 @@ class Registry:
 
     def nav_for(self, user) -> list[NavItem]:
         return [item for item in self.nav_items if item.visible(user)]
+
+    def actions_for(self, user) -> list[Action]:
+        return [action for action in self.actions if action.visible(user)]
 
     def figures_for(self, user) -> list[DashboardFigure]:
         return [figure for figure in self.figures if figure.visible(user)]

@@ -33,6 +33,7 @@ def home(request):
         from ponte.organisations import queries as org_queries
 
         context.update(
+            actions=registry.actions_for(user),
             figures=[(figure, figure.value(user)) for figure in registry.figures_for(user)],
             memberships=org_queries.memberships_of(user),
             invitations=org_queries.invitations_for(user),

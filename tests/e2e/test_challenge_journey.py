@@ -37,7 +37,7 @@ def test_draft_review_publication_evaluation_and_award(
     # The author drafts the challenge in short steps.
     author.goto("/challenges/mine/")
     audit.check(author, "my challenges, empty")
-    author.get_by_role("link", name="Post a challenge").click()
+    author.get_by_role("main").get_by_role("link", name="Post a challenge").click()
     audit.check(author, "post a challenge")
     author.get_by_label("Title").fill(TITLE)
     author.get_by_role("button", name="Create the draft").click()
