@@ -197,7 +197,7 @@ registry.add_figure(
         key="challenges.questions_waiting",
         label=_("Questions waiting for your answer"),
         value=_questions_waiting,
-        url_name="challenges:mine",
+        url_name="challenges:questions_waiting",
         visible=is_authenticated,
     )
 )

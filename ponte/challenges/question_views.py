@@ -121,6 +121,18 @@ def question_ask(request, pk):
     return render(request, "challenges/questions/ask.html", context, status=status)
 
 
+@login_required
+def questions_waiting(request):
+    """The questions waiting for the person's answer: on one challenge, its page, where they are
+    answered; on several, a list of them by challenge, each with a link to answer it."""
+    waiting = list(services.waiting_for_answer(request.user))
+    challenges = {question.challenge_id: question.challenge for question in waiting}
+    if len(challenges) == 1:
+        challenge = next(iter(challenges.values()))
+        return redirect(challenge.get_absolute_url() + "#questions-waiting")
+    return render(request, "challenges/questions/waiting.html", {"waiting": waiting})
+
+
 def _question(challenge, question_pk) -> Question:
     """One question of the challenge; only those who may answer reach here."""
     question = Question.objects.filter(challenge=challenge, pk=question_pk).first()

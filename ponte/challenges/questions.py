@@ -240,19 +240,29 @@ def section_for(user, challenge: Challenge) -> QuestionsSection:
     )
 
 
-def waiting_count(user) -> int:
-    """Questions waiting for an answer on the challenges a person may answer."""
+def waiting_for_answer(user) -> QuerySet[Question]:
+    """Questions waiting for an answer on the published challenges a person answers for (as
+    their author, while in the public body, or as an admin of the body), with their challenge,
+    the challenge whose questions close first coming first."""
+    from django.db.models import Q
+
     from ponte.organisations.queries import roles_of
 
     roles = roles_of(user)
     if not roles:
-        return 0
+        return Question.objects.none()
     admin_of = [org for org, role in roles.items() if role == "admin"]
-    member_of = list(roles)
-    from django.db.models import Q
+    return (
+        Question.objects.filter(
+            Q(challenge__owner_id__in=admin_of) | Q(challenge__author=user, challenge__owner_id__in=list(roles)),
+            status=QuestionStatus.PENDING,
+            challenge__status=Status.PUBLISHED,
+        )
+        .select_related("challenge")
+        .order_by("challenge__deadline", "challenge_id", "created_at", "pk")
+    )
 
-    return Question.objects.filter(
-        Q(challenge__owner_id__in=admin_of) | Q(challenge__author=user, challenge__owner_id__in=member_of),
-        status=QuestionStatus.PENDING,
-        challenge__status=Status.PUBLISHED,
-    ).count()
+
+def waiting_count(user) -> int:
+    """Questions waiting for an answer on the challenges a person may answer."""
+    return waiting_for_answer(user).count()

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>-<slug:slug>/", views.challenge_detail, name="detail"),
     path("<int:pk>/interest/", views.interest, name="interest"),
     # Clarification questions (question_views.py)
+    path("questions/waiting/", question_views.questions_waiting, name="questions_waiting"),
     path("<int:pk>/questions/ask/", question_views.question_ask, name="question_ask"),
     path("<int:pk>/questions/<int:question_pk>/answer/", question_views.question_answer, name="question_answer"),
     path("<int:pk>/questions/<int:question_pk>/decline/", question_views.question_decline, name="question_decline"),
