@@ -89,7 +89,6 @@ TASK_STATUS = {
 }
 
 
-
 def _visible(request, pk):
     challenge = queries.challenge_detail(request.user, pk)
     if challenge is None:

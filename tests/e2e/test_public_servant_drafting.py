@@ -52,7 +52,9 @@ def test_a_public_servant_posts_a_challenge_and_answers_questions_from_the_home_
     audit.check(page, "step: the problem, new draft")
 
     # A draft is saved without what sending needs.
-    page.get_by_label("Summary", exact=True).fill("Families miss benefits because the rules are spread over many sites.")
+    page.get_by_label("Summary", exact=True).fill(
+        "Families miss benefits because the rules are spread over many sites."
+    )
     page.get_by_role("button", name="Save draft").click()
     expect(page.get_by_role("status")).to_contain_text("Draft saved.")
     expect(page.get_by_role("listitem").filter(has_text="Summary Done")).to_be_visible()
