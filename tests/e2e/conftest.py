@@ -27,6 +27,21 @@ DEFAULT_TIMEOUT_MS = 10_000
 
 _screenshot_folders = pytest.StashKey[list]()
 
+# Every page reports what its Content-Security-Policy blocked to the test, as it happens
+# (the binding survives navigation, where a list kept in the page would not).
+CSP_REPORTER = "ponteReportCspViolation"
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.REPORTER({
+    page: event.documentURI,
+    directive: event.effectiveDirective || event.violatedDirective,
+    blocked: event.blockedURI,
+    source: event.sourceFile ? `${event.sourceFile}:${event.lineNumber}:${event.columnNumber}` : "",
+    sample: event.sample,
+  });
+}, true);
+""".replace("REPORTER", CSP_REPORTER)
+
 
 def chromium_path() -> str:
     return os.environ.get("PONTE_CHROMIUM") or "/usr/bin/chromium"
@@ -80,9 +95,27 @@ def browser(playwright_driver, chromium_executable):
     browser.close()
 
 
+def describe_csp_violation(violation: dict) -> str:
+    what = violation["blocked"] or "?"
+    if what in ("inline", "eval"):
+        what = f"{what} ({violation['sample']!r})" if violation["sample"] else what
+    where = f" at {violation['source']}" if violation["source"] else ""
+    return f"{violation['page']}: {violation['directive']} blocked {what}{where}"
+
+
 @pytest.fixture
-def new_context(browser, live_server):
-    """Open a fresh browser context (its own cookies: one person) on the live server."""
+def csp_violations() -> list[str]:
+    """What the Content-Security-Policy blocked on any page of the test, described (from the
+    pages' securitypolicyviolation events and the browser console)."""
+    return []
+
+
+@pytest.fixture
+def new_context(browser, live_server, csp_violations):
+    """Open a fresh browser context (its own cookies: one person) on the live server.
+
+    The test fails if any page answers with a server error or if the Content-Security-Policy
+    blocks anything on any page."""
     contexts = []
     server_errors = []
 
@@ -98,13 +131,30 @@ def new_context(browser, live_server):
                 else None
             ),
         )
+        context.expose_binding(
+            CSP_REPORTER, lambda _source, violation: csp_violations.append(describe_csp_violation(violation))
+        )
+        context.add_init_script(CSP_LISTENER)
+        context.on(
+            "console",
+            lambda message: (
+                csp_violations.append(f"{message.page.url if message.page else '?'}: console: {message.text}")
+                if "Content Security Policy" in message.text
+                else None
+            ),
+        )
         contexts.append(context)
         return context
 
     yield make
     for context in contexts:
+        # A round trip to each open page delivers the reports still on their way.
+        for open_page in context.pages:
+            if not open_page.is_closed():
+                open_page.evaluate("0")
         context.close()
     assert not server_errors, "the server answered with errors:\n" + "\n".join(server_errors)
+    assert not csp_violations, "the Content-Security-Policy blocked something:\n" + "\n".join(csp_violations)
 
 
 @pytest.fixture
