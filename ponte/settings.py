@@ -203,6 +203,8 @@ LANGUAGES = [
     ("sl", "Slovenščina"),
 ]
 LOCALE_PATHS = [BASE_DIR / "ponte" / "locale"]
+# One way to write dates and times per language, everywhere: ponte/formats/<language>/formats.py.
+FORMAT_MODULE_PATH = ["ponte.formats"]
 TIME_ZONE = env("TIME_ZONE", "Europe/Brussels")
 USE_I18N = True
 USE_TZ = True

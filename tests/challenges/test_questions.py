@@ -3,12 +3,13 @@ answers in public (never naming who asked) or declines with a reason, followers 
 answer, and the API publishes the answered questions."""
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from ponte.challenges import questions
 from ponte.challenges.models import Interest, Question, QuestionStatus
@@ -209,6 +210,47 @@ def test_the_page_says_when_questions_closed_and_offers_no_form(login, body, aut
         body_html = response.content.decode()
         assert "Questions closed on" in body_html and QUESTION in body_html  # nothing typed is lost
     assert not Question.objects.exists()
+
+
+# One date format per language: the cut-off reads like every other date ----------------------
+
+BRUSSELS_DEADLINE = timezone.make_aware(timezone.datetime(2026, 12, 22, 17, 0), ZoneInfo("Europe/Brussels"))
+
+
+@pytest.mark.parametrize(
+    ("language", "until", "closed"),
+    [
+        (
+            "en",
+            "Companies may ask clarification questions until 19 December 2026, 17:00. Every answer",
+            "Questions closed on 19 December 2026, 17:00.",
+        ),
+        (
+            "fr",
+            "jusqu’au 19 décembre 2026 à 17:00. Chaque réponse",
+            "Les questions ont été closes le 19 décembre 2026 à 17:00.",
+        ),
+    ],
+)
+def test_the_question_cut_off_is_written_in_the_language_s_one_date_format(
+    client, body, author, language, until, closed
+):
+    body.country = "BE"
+    body.save(update_fields=["country"])
+    challenge = PublishedChallengeFactory(owner=body, author=author, deadline=BRUSSELS_DEADLINE)
+
+    def read():
+        # The language a request chose stays active afterwards: leave none to the next test.
+        with translation.override(language):
+            return client.get(challenge.get_absolute_url(), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+
+    with time_machine.travel(BRUSSELS_DEADLINE - timedelta(days=10), tick=False):
+        html = read()
+    assert until in html
+    assert "p.m." not in html and ".." not in html.replace("...", "")
+    with time_machine.travel(BRUSSELS_DEADLINE - timedelta(hours=1), tick=False):
+        html = read()
+    assert closed in html
 
 
 # Answering and declining -----------------------------------------------------------------------
