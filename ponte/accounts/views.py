@@ -42,7 +42,9 @@ def account(request):
 
 @login_required
 def notification_preferences(request):
-    kinds = registry.notification_kinds
+    # Only the kinds that can reach this person are offered, and only those are saved: a
+    # choice sent for any other kind is ignored.
+    kinds = registry.notification_kinds_for(request.user)
     current = notifications.preferences_of(request.user)
     errors = []
     if request.method == "POST":

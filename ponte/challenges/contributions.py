@@ -16,6 +16,11 @@ from ponte.core.registry import (
     SearchSource,
     registry,
 )
+from ponte.organisations.rules import (
+    administers_a_public_body,
+    belongs_to_a_company,
+    belongs_to_a_public_body,
+)
 
 from . import profile
 from .models import Challenge
@@ -150,34 +155,49 @@ for kind in [
         "challenges.to_approve",
         _("Challenges sent to your organisation for approval"),
         _("%(person)s asks you to approve the challenge “%(challenge)s”"),
+        audience=administers_a_public_body,
     ),
     NotificationKind(
         "challenges.to_review",
         _("Challenges waiting for a programme manager's review"),
         _("“%(challenge)s” from %(organisation)s waits for review"),
         EmailChannel.DIGEST,
+        audience=is_programme_manager,
     ),
     NotificationKind(
         "challenges.changes_requested",
         _("Changes requested to your challenges"),
         _("Changes are requested to “%(challenge)s”: %(reason)s"),
+        audience=belongs_to_a_public_body,
     ),
     NotificationKind(
-        "challenges.approved", _("Approval of your challenges"), _("“%(challenge)s” is approved for publication")
+        "challenges.approved",
+        _("Approval of your challenges"),
+        _("“%(challenge)s” is approved for publication"),
+        audience=belongs_to_a_public_body,
     ),
-    NotificationKind("challenges.published", _("Publication of your challenges"), _("“%(challenge)s” is published")),
+    NotificationKind(
+        "challenges.published",
+        _("Publication of your challenges"),
+        _("“%(challenge)s” is published"),
+        audience=belongs_to_a_public_body,
+    ),
     NotificationKind(
         "challenges.new_match",
         _("New challenges matching your alerts"),
         _("A new challenge matches your alerts: “%(challenge)s”"),
     ),
     NotificationKind(
-        "challenges.revised", _("Changes to challenges you follow"), _("“%(challenge)s”, which you follow, has changed")
+        "challenges.revised",
+        _("Changes to challenges you follow"),
+        _("“%(challenge)s”, which you follow, has changed"),
+        audience=belongs_to_a_company,
     ),
     NotificationKind(
         "challenges.cancelled",
         _("Cancellation of challenges you follow"),
         _("“%(challenge)s”, which you follow, is cancelled: %(reason)s"),
+        audience=belongs_to_a_company,
     ),
 ]:
     registry.add_notification_kind(kind)
@@ -207,21 +227,25 @@ for kind in [
         "challenges.question_asked",
         _("Questions asked on your challenges"),
         _("A company asks a question on “%(challenge)s”"),
+        audience=belongs_to_a_public_body,
     ),
     NotificationKind(
         "challenges.your_question_answered",
         _("Answers to your questions"),
         _("Your question on “%(challenge)s” is answered"),
+        audience=belongs_to_a_company,
     ),
     NotificationKind(
         "challenges.question_answered",
         _("Answers to questions on challenges you follow"),
         _("A question on “%(challenge)s”, which you follow, is answered"),
+        audience=belongs_to_a_company,
     ),
     NotificationKind(
         "challenges.question_declined",
         _("Questions of yours that are declined"),
         _("Your question on “%(challenge)s” was declined: %(reason)s"),
+        audience=belongs_to_a_company,
     ),
 ]:
     registry.add_notification_kind(kind)
@@ -255,16 +279,19 @@ def _register_proposals() -> None:
             "challenges.proposal_submitted",
             _("Proposals your company submits"),
             _("Your company's proposal to “%(challenge)s” is submitted"),
+            audience=belongs_to_a_company,
         ),
         NotificationKind(
             "challenges.proposal_updated",
             _("Changes to your company's proposals"),
             _("Your company's proposal to “%(challenge)s” has been changed"),
+            audience=belongs_to_a_company,
         ),
         NotificationKind(
             "challenges.proposal_withdrawn",
             _("Withdrawal of your company's proposals"),
             _("Your company's proposal to “%(challenge)s” is withdrawn"),
+            audience=belongs_to_a_company,
         ),
     ]:
         registry.add_notification_kind(kind)
@@ -299,36 +326,43 @@ for kind in [
         "challenges.evaluation_assigned",
         _("Proposals assigned to you for evaluation"),
         _("You are asked to evaluate proposals to “%(challenge)s”"),
+        audience=is_evaluator,
     ),
     NotificationKind(
         "challenges.evaluator_recused",
         _("Evaluators who declare a conflict of interest"),
         _("An evaluator of “%(challenge)s” declared a conflict of interest: assign another if needed"),
+        audience=is_programme_manager,
     ),
     NotificationKind(
         "challenges.evaluation_reopened",
         _("Evaluations sent back to you"),
         _("Your evaluation for “%(challenge)s” is sent back to you: %(reason)s"),
+        audience=is_evaluator,
     ),
     NotificationKind(
         "challenges.evaluations_complete",
         _("Challenges whose evaluation is complete"),
         _("Every evaluation of “%(challenge)s” is complete: you can decide the outcome"),
+        audience=belongs_to_a_public_body,
     ),
     NotificationKind(
         "challenges.proposal_awarded",
         _("Outcome of your company's proposals"),
         _("Your company's proposal to “%(challenge)s” is awarded: read the feedback"),
+        audience=belongs_to_a_company,
     ),
     NotificationKind(
         "challenges.invited_to_phase",
         _("Phases your company is invited to"),
         _("Your company is invited to submit a proposal to the phase “%(phase)s” of “%(challenge)s”"),
+        audience=belongs_to_a_company,
     ),
     NotificationKind(
         "challenges.proposal_not_awarded",
         _("Proposals of your company that are not awarded"),
         _("Your company's proposal to “%(challenge)s” is not awarded: read the feedback"),
+        audience=belongs_to_a_company,
     ),
 ]:
     registry.add_notification_kind(kind)

@@ -93,6 +93,9 @@ class NotificationKind:
     label: Any  # what the preferences page calls this kind of event
     message: Any  # lazy, translatable, with %(name)s parameters
     default_channel: str = EmailChannel.IMMEDIATE
+    # Whom it can reach: the preferences page offers a kind only to the people it admits
+    # (a company's members, programme managers, evaluators...).
+    audience: Callable[[Any], bool] = lambda user: True
 
     def render(self, params: dict[str, Any]) -> str:
         try:
@@ -174,6 +177,10 @@ class Registry:
 
     def notification_kind(self, key: str) -> NotificationKind:
         return self.notification_kinds.get(key) or NotificationKind(key=key, label=key, message=key)
+
+    def notification_kinds_for(self, user) -> dict[str, NotificationKind]:
+        """The kinds of notification that can reach a person, which they may choose about."""
+        return {key: kind for key, kind in self.notification_kinds.items() if kind.audience(user)}
 
     def add_attachment_target(self, target: AttachmentTarget) -> None:
         self.attachment_targets[target.model] = target

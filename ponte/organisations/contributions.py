@@ -17,6 +17,7 @@ from ponte.core.registry import (
 )
 
 from .models import Organisation, Status
+from .rules import administers_an_organisation, belongs_to_an_organisation
 
 registry.add_nav(NavItem(label=_("Organisations"), url_name="organisations:list", order=80))
 registry.add_export(
@@ -107,11 +108,13 @@ for kind in [
         _("Invitations you sent are accepted"),
         _("%(person)s accepted your invitation to %(organisation)s"),
         EmailChannel.DIGEST,
+        audience=administers_an_organisation,
     ),
     NotificationKind(
         "organisations.join_request",
         _("Requests to join an organisation you administer"),
         _("%(person)s asks to join %(organisation)s"),
+        audience=administers_an_organisation,
     ),
     NotificationKind(
         "organisations.join_decision",
@@ -119,21 +122,29 @@ for kind in [
         _("Your request to join %(organisation)s was answered"),
     ),
     NotificationKind(
-        "organisations.removed", _("Removal from an organisation"), _("You are no longer a member of %(organisation)s")
+        "organisations.removed",
+        _("Removal from an organisation"),
+        _("You are no longer a member of %(organisation)s"),
+        audience=belongs_to_an_organisation,
     ),
     NotificationKind(
         "organisations.to_verify",
         _("New organisations to verify"),
         _("%(organisation)s registered and awaits verification"),
         EmailChannel.DIGEST,
+        audience=is_programme_manager,
     ),
     NotificationKind(
         "organisations.verified",
         _("Verification of your organisation"),
         _("%(organisation)s is verified and visible to everyone"),
+        audience=administers_an_organisation,
     ),
     NotificationKind(
-        "organisations.suspended", _("Suspension of your organisation"), _("%(organisation)s was suspended: %(reason)s")
+        "organisations.suspended",
+        _("Suspension of your organisation"),
+        _("%(organisation)s was suspended: %(reason)s"),
+        audience=administers_an_organisation,
     ),
 ]:
     registry.add_notification_kind(kind)

@@ -21,9 +21,25 @@ def roles_of(user) -> dict[int, str]:
     return cached
 
 
+def roles_by_kind(user) -> dict[str, set[str]]:
+    """{kind of organisation: the person's roles in organisations of that kind}, such as
+    {"company": {"admin"}}, read once and kept on the user object."""
+    if user is None or not user.is_authenticated:
+        return {}
+    cached = getattr(user, "_ponte_roles_by_kind", None)
+    if cached is None:
+        cached = {}
+        if roles_of(user):
+            for kind, role in Membership.objects.filter(user=user).values_list("organisation__kind", "role"):
+                cached.setdefault(kind, set()).add(role)
+        user._ponte_roles_by_kind = cached
+    return cached
+
+
 def forget_roles(user) -> None:
-    if user is not None and hasattr(user, "_ponte_org_roles"):
-        del user._ponte_org_roles
+    for cached in ("_ponte_org_roles", "_ponte_roles_by_kind"):
+        if user is not None and hasattr(user, cached):
+            delattr(user, cached)
 
 
 def verified_companies_of(user) -> QuerySet[Organisation]:

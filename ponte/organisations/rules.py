@@ -5,8 +5,8 @@ import rules
 
 from ponte.accounts.roles import is_authenticated, is_platform_admin, is_programme_manager, is_staff_role
 
-from .models import JoinRequestStatus, Role, Status
-from .queries import roles_of
+from .models import JoinRequestStatus, Kind, Role, Status
+from .queries import roles_by_kind, roles_of
 
 
 @rules.predicate
@@ -51,6 +51,33 @@ def has_pending_request(user, organisation) -> bool:
         and is_authenticated(user)
         and organisation.join_requests.filter(user=user, status=JoinRequestStatus.PENDING).exists()
     )
+
+
+# Who a kind of notification can reach, whatever state the organisations are in: the
+# people of a company or of a public body, and the admins of one.
+@rules.predicate
+def belongs_to_an_organisation(user) -> bool:
+    return bool(roles_of(user))
+
+
+@rules.predicate
+def belongs_to_a_company(user) -> bool:
+    return Kind.COMPANY in roles_by_kind(user)
+
+
+@rules.predicate
+def belongs_to_a_public_body(user) -> bool:
+    return Kind.PUBLIC_BODY in roles_by_kind(user)
+
+
+@rules.predicate
+def administers_an_organisation(user) -> bool:
+    return any(Role.ADMIN in roles for roles in roles_by_kind(user).values())
+
+
+@rules.predicate
+def administers_a_public_body(user) -> bool:
+    return Role.ADMIN in roles_by_kind(user).get(Kind.PUBLIC_BODY, set())
 
 
 rules.add_perm("organisations.view_organisation", is_verified | is_member | is_staff_role)

@@ -15,6 +15,7 @@ from ponte.core.registry import (
     registry,
 )
 from ponte.organisations.models import Organisation
+from ponte.organisations.rules import belongs_to_a_company
 
 from .models import Solution, Status
 from .queries import PUBLIC, company_solutions, is_public
@@ -84,14 +85,19 @@ for kind in [
         _("Solutions waiting for screening"),
         _("“%(solution)s” from %(company)s waits for screening"),
         EmailChannel.DIGEST,
+        audience=is_programme_manager,
     ),
     NotificationKind(
-        "solutions.published", _("Publication of your company's solutions"), _("“%(solution)s” is published")
+        "solutions.published",
+        _("Publication of your company's solutions"),
+        _("“%(solution)s” is published"),
+        audience=belongs_to_a_company,
     ),
     NotificationKind(
         "solutions.returned",
         _("Solutions returned to your company"),
         _("“%(solution)s” is returned for changes: %(reason)s"),
+        audience=belongs_to_a_company,
     ),
 ]:
     registry.add_notification_kind(kind)

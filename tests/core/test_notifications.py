@@ -272,6 +272,16 @@ def _checked(html: str) -> dict[str, str]:
 
 @pytest.fixture
 def signed_in(client, person):
+    """A person whom every kind of notification can reach: a programme manager and evaluator
+    who is an admin of a public body and of a company."""
+    from tests.conftest import give_two_factor
+    from tests.factories import CompanyFactory
+
+    person.is_programme_manager = person.is_evaluator = True
+    person.save(update_fields=["is_programme_manager", "is_evaluator"])
+    give_two_factor(person)
+    MembershipFactory(user=person, organisation=OrganisationFactory(), role="admin")
+    MembershipFactory(user=person, organisation=CompanyFactory(), role="admin")
     client.force_login(person)
     return client
 
@@ -315,6 +325,65 @@ def test_an_unknown_channel_is_refused_clearly_and_keeps_the_other_choices(signe
     checked = _checked(html)
     assert all(checked[kind] == EmailChannel.NONE for kind in choices if kind != TO_VERIFY)
     assert checked[TO_VERIFY] == EmailChannel.DIGEST  # still the saved (default) choice
+
+
+# Each person sees the kinds that can reach them --------------------------------------------
+
+COMPANY_MEMBERS_KIND = "Proposals your company submits"
+PROGRAMME_MANAGERS_KIND = "New organisations to verify"
+
+
+def _labels(client) -> str:
+    response = client.get(reverse("notification_preferences"))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_company_member_is_not_offered_what_only_programme_managers_receive(client, db):
+    from tests.factories import CompanyFactory
+
+    member = MembershipFactory(organisation=CompanyFactory()).user
+    client.force_login(member)
+    page = _labels(client)
+    assert COMPANY_MEMBERS_KIND in page
+    assert "Solutions returned to your company" in page
+    assert PROGRAMME_MANAGERS_KIND not in page
+    assert "Solutions waiting for screening" not in page
+    assert "Proposals assigned to you for evaluation" not in page
+    assert "Challenges sent to your organisation for approval" not in page
+    # What reaches anyone (an invitation, alerts) is offered to everyone.
+    assert "Invitations to join an organisation" in page and "New challenges matching your alerts" in page
+
+
+def test_a_programme_manager_is_offered_what_programme_managers_receive(client, programme_manager):
+    from tests.conftest import give_two_factor
+
+    give_two_factor(programme_manager)
+    client.force_login(programme_manager)
+    page = _labels(client)
+    assert PROGRAMME_MANAGERS_KIND in page and "Solutions waiting for screening" in page
+    assert COMPANY_MEMBERS_KIND not in page
+
+
+def test_a_public_servant_is_offered_what_reaches_a_public_body(client, member):
+    client.force_login(member)
+    page = _labels(client)
+    assert "Questions asked on your challenges" in page and "Publication of your challenges" in page
+    assert COMPANY_MEMBERS_KIND not in page and PROGRAMME_MANAGERS_KIND not in page
+
+
+def test_saving_ignores_a_kind_that_is_not_offered(client, db):
+    from tests.factories import CompanyFactory
+
+    member = MembershipFactory(organisation=CompanyFactory()).user
+    client.force_login(member)
+    offered = _checked(_labels(client))
+    assert TO_VERIFY not in offered
+    choices = dict.fromkeys(offered, EmailChannel.NONE)
+    response = client.post(reverse("notification_preferences"), {**choices, TO_VERIFY: EmailChannel.NONE})
+    assert response.status_code == 302
+    saved = dict(NotificationPreference.objects.filter(user=member).values_list("kind", "email_channel"))
+    assert saved == choices
 
 
 def test_the_preferences_page_needs_a_signed_in_person(client, db):
