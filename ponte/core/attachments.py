@@ -117,12 +117,15 @@ def validate_upload(uploaded) -> tuple[str, str]:
 
 
 @transaction.atomic
-def attach(uploaded, *, target, actor) -> Attachment:
+def attach(uploaded, *, target, actor, permission: str = "") -> Attachment:
+    """Attach a file to `target`, if `actor` has the target's add permission, or `permission`
+    when a module's service allows adding in other cases (such as an amendment) than removing."""
     spec = registry.attachment_targets.get(type(target))
     if spec is None:
         raise ValueError(f"{type(target).__name__} does not accept attachments")
-    if not actor.has_perm(spec.add_permission, target):
-        raise PermissionError(spec.add_permission)
+    required = permission or spec.add_permission
+    if not actor.has_perm(required, target):
+        raise PermissionError(required)
     name, mime = validate_upload(uploaded)
     digest = hashlib.sha256()
     for chunk in uploaded.chunks():
