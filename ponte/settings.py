@@ -288,6 +288,22 @@ PONTE_API_RATE_AUTH = env("PONTE_API_RATE_AUTH", "600/m")
 
 # Companies may ask clarification questions until this many hours before a challenge's deadline.
 PONTE_QUESTIONS_CLOSE_HOURS = int(env("PONTE_QUESTIONS_CLOSE_HOURS", "72"))
+# A challenge is published at least this many days before its deadline (refused otherwise).
+PONTE_MIN_TENDER_DAYS = int(env("PONTE_MIN_TENDER_DAYS", "10"))
+# Either minimum, for one procurement instrument, e.g. PONTE_MIN_TENDER_DAYS_PRE_COMMERCIAL=30 or
+# PONTE_QUESTIONS_CLOSE_HOURS_PRIZE=120: {"pre_commercial": {"tender_days": 30}, ...}. An
+# instrument without its own value takes the two above.
+PONTE_INSTRUMENT_PERIODS = {
+    instrument: {
+        key: int(value)
+        for key, value in (
+            ("tender_days", env(f"PONTE_MIN_TENDER_DAYS_{instrument.upper()}")),
+            ("questions_close_hours", env(f"PONTE_QUESTIONS_CLOSE_HOURS_{instrument.upper()}")),
+        )
+        if value
+    }
+    for instrument in ("low_value", "innovation_partnership", "pre_commercial", "prize")
+}
 
 LOGGING = {
     "version": 1,

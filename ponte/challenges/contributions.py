@@ -202,6 +202,27 @@ for kind in [
 ]:
     registry.add_notification_kind(kind)
 
+# Amendments (services.challenge_amend): a published challenge changed without going back to
+# review, and a revision that did, told to the companies whose proposal it keeps.
+for kind in [
+    NotificationKind(
+        "challenges.amended",
+        _("Amendments to challenges you follow or answered"),
+        _("“%(challenge)s” is amended: %(changes)s. The reason: %(rationale)s"),
+        audience=belongs_to_a_company,
+    ),
+    NotificationKind(
+        "challenges.revised_proposal_kept",
+        _("Revisions of challenges your company answered"),
+        _(
+            "“%(challenge)s”, which your company answered, has changed and goes back to review: your "
+            "proposal is kept, and you may change it once the challenge is published again"
+        ),
+        audience=belongs_to_a_company,
+    ),
+]:
+    registry.add_notification_kind(kind)
+
 
 # Clarification questions (questions.py) -----------------------------------------------
 

@@ -243,7 +243,9 @@ def challenge_edit(request, pk, step):
     if step == "criteria":
         form = criteria_formset(request.POST if posted else None, challenge=challenge)
     else:
-        form = form_class(request.POST if posted else None, initial=form_class.initial_for(challenge))
+        form = form_class(
+            request.POST if posted else None, initial=form_class.initial_for(challenge), challenge=challenge
+        )
     # What sending needs is not "(optional)", though a draft may be saved without it.
     needed = [name for field, _label in _needed_later(step) for name in FORM_FIELDS.get(field, (field,))]
     for part in form.forms if step == "criteria" else [form]:
@@ -259,9 +261,22 @@ def challenge_edit(request, pk, step):
                 add_service_errors(form, _on_form(error))
         else:
             was_published = challenge.status == Status.PUBLISHED
+            amendments = challenge.amendments.count() if was_published else 0
             challenge.refresh_from_db()
             if was_published and challenge.status == Status.AWAITING_REVIEW:
                 messages.warning(request, _("Your changes are saved. The challenge goes back to review."))
+                return redirect(challenge)
+            if was_published:
+                if challenge.amendments.count() > amendments:
+                    messages.success(
+                        request,
+                        _(
+                            "The amendment is published on the challenge page, and the companies that follow "
+                            "the challenge or submitted a proposal are told."
+                        ),
+                    )
+                else:
+                    messages.success(request, _("Your changes are saved."))
                 return redirect(challenge)
             messages.success(request, _("Draft saved."))
             if "continue" in request.POST:
@@ -300,9 +315,12 @@ def _step_context(challenge, step, form):
 
 def challenge_documents(request, challenge):
     """The "Documents" step: the files published with the challenge. They are added or
-    removed while it is a draft or returned for changes; afterwards they are only listed."""
+    removed while it is a draft or returned for changes; once published, while it is open, they
+    are added by amendment (with a reason) and never removed."""
     can_change = request.user.has_perm("challenges.change_documents", challenge)
     documents = attachments.attachments_of(challenge)
+    if challenge.status == Status.PUBLISHED:
+        return _amend_documents(request, challenge, documents)
     form = DocumentsForm(existing=len(documents))
     if request.method == "POST":
         if not can_change:
@@ -333,6 +351,43 @@ def challenge_documents(request, challenge):
                 return redirect("challenges:edit", pk=challenge.pk, step="documents")
     context = _step_context(challenge, "documents", form)
     context.update({"documents": documents, "can_change": can_change})
+    return render(request, "challenges/drafting/documents.html", context)
+
+
+def _amend_documents(request, challenge, documents):
+    """Add documents to a published challenge: an amendment, told to the companies concerned."""
+    form = DocumentsForm(existing=len(documents), amending=True)
+    if request.method == "POST":
+        if "remove" in request.POST:
+            messages.error(request, _("A published challenge's documents are kept: they cannot be removed."))
+            return redirect("challenges:edit", pk=challenge.pk, step="documents")
+        form = DocumentsForm(request.POST, request.FILES, existing=len(documents), amending=True)
+        if form.is_valid():
+            try:
+                services.challenge_add_documents(
+                    actor=request.user,
+                    challenge=challenge,
+                    files=form.cleaned_data["files"],
+                    rationale=form.cleaned_data["rationale"],
+                )
+            except ValidationError as error:
+                add_service_errors(
+                    form, error if hasattr(error, "error_dict") else ValidationError({"files": error.messages})
+                )
+            except (PermissionDenied, PermissionError):
+                messages.error(request, _("Documents can no longer be added: the challenge has changed state."))
+                return redirect(challenge)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "The amendment is published on the challenge page, and the companies that follow "
+                        "the challenge or submitted a proposal are told."
+                    ),
+                )
+                return redirect(challenge)
+    context = _step_context(challenge, "documents", form)
+    context.update({"documents": documents, "can_change": False, "can_amend": True})
     return render(request, "challenges/drafting/documents.html", context)
 
 
@@ -369,16 +424,18 @@ def challenge_parts(request, pk):
 def challenge_check(request, pk):
     challenge = _visible(request, pk)
     can_change = request.user.has_perm("challenges.change_challenge", challenge)
-    return render(
-        request,
-        "challenges/drafting/check.html",
-        {
-            "challenge": challenge,
-            "missing": _missing(challenge) if challenge.status in (Status.DRAFT, Status.CHANGES_REQUESTED) else [],
-            "can_change": can_change,
-            "criteria_total": sum(c.weight for c in challenge.criteria.all()),
-        },
-    )
+    # The deadline reads in the public body's time, as it was entered.
+    with timezone.override(challenge.time_zone):
+        return render(
+            request,
+            "challenges/drafting/check.html",
+            {
+                "challenge": challenge,
+                "missing": _missing(challenge) if challenge.status in (Status.DRAFT, Status.CHANGES_REQUESTED) else [],
+                "can_change": can_change,
+                "criteria_total": sum(c.weight for c in challenge.criteria.all()),
+            },
+        )
 
 
 # Phases ----------------------------------------------------------------------------------

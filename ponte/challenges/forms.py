@@ -11,12 +11,13 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from ponte.core import attachments
 from ponte.core.forms import MultipleFileField
 from ponte.organisations.models import Organisation, Sector, SectorTag
 
-from .models import CpvCode, Instrument, InstrumentRule
+from .models import CpvCode, Instrument, InstrumentRule, minimum_periods
 
 MAX_CRITERIA = 8
 CPV_PATTERN = re.compile(r"\d{8}(?:-\d)?")
@@ -53,11 +54,39 @@ def _textarea(rows=4):
     return forms.Textarea(attrs={"rows": rows})
 
 
+def rationale_field() -> forms.CharField:
+    """Why a published challenge changes: published with an amendment and sent to the companies
+    that follow it or submitted a proposal."""
+    return forms.CharField(
+        label=_("Why are you changing the published challenge?"),
+        max_length=4000,
+        widget=_textarea(3),
+        help_text=_(
+            "Shown with the change on the challenge page, and sent to the companies that follow it or "
+            "submitted a proposal."
+        ),
+        error_messages={"required": _("Say why you amend the challenge: the reason is published with the amendment.")},
+    )
+
+
+class StepForm(forms.Form):
+    """A step of the drafting journey. Once the challenge is published a change to it is an
+    amendment (or a revision, back to review), and its editor says why."""
+
+    asks_rationale = True
+
+    def __init__(self, *args, challenge=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.challenge = challenge
+        if self.asks_rationale and challenge is not None and challenge.status == "published":
+            self.fields["rationale"] = rationale_field()
+
+
 MAX_PHASE_NAME = 100
 PHASE_NAME_HINT = _("Only for a challenge in several phases, such as “Solution design” or “Prototype”.")
 
 
-class ProblemForm(forms.Form):
+class ProblemForm(StepForm):
     title = forms.CharField(label=_("Title"), max_length=200)
     phase_name = forms.CharField(label=_("Phase"), max_length=MAX_PHASE_NAME, required=False, help_text=PHASE_NAME_HINT)
     summary = forms.CharField(
@@ -118,7 +147,10 @@ def parse_cpv(text: str) -> list[str]:
     return codes
 
 
-class ClassificationForm(forms.Form):
+class ClassificationForm(StepForm):
+    # Sectors, codes and languages change as they did before amendments: no reason is asked.
+    asks_rationale = False
+
     sectors = forms.MultipleChoiceField(
         label=_("Sectors"), choices=Sector.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -195,7 +227,7 @@ def instrument_choices():
     return choices
 
 
-class BudgetForm(forms.Form):
+class BudgetForm(StepForm):
     instrument = forms.ChoiceField(label=_("Procurement instrument"), widget=forms.RadioSelect)
     budget_ceiling = forms.DecimalField(
         label=_("Budget ceiling (EUR, excluding VAT)"),
@@ -223,8 +255,21 @@ class BudgetForm(forms.Form):
         self.fields["budget_ceiling"].error_messages["invalid"] = _(
             "Enter the budget as a number of euros, for example 25000."
         )
-        zone = timezone.get_current_timezone_name()
-        self.fields["deadline_time"].help_text = _("Time in %(zone)s, for example 17:00.") % {"zone": zone}
+        # The deadline is given in the public body's time (its country's), and stored in UTC.
+        if self.challenge is not None:
+            self.zone, zone = self.challenge.time_zone, self.challenge.time_zone_label
+            tender, questions = minimum_periods(self.challenge.instrument)
+        else:
+            self.zone, zone = timezone.get_current_timezone(), timezone.get_current_timezone_name()
+            tender, questions = minimum_periods(Instrument.LOW_VALUE)
+        self.fields["deadline_time"].help_text = _("%(zone)s, for example 17:00.") % {"zone": zone}
+        hours = int(questions.total_seconds() // 3600)
+        self.fields["deadline_date"].help_text = _(
+            "At least %(days)s after publication; questions close %(hours)s before the deadline."
+        ) % {
+            "days": ngettext("%(count)s day", "%(count)s days", tender.days) % {"count": tender.days},
+            "hours": ngettext("%(count)s hour", "%(count)s hours", hours) % {"count": hours},
+        }
 
     def clean(self):
         data = super().clean()
@@ -241,7 +286,7 @@ class BudgetForm(forms.Form):
     def initial_for(challenge):
         initial = {"instrument": challenge.instrument, "budget_ceiling": challenge.budget_ceiling}
         if challenge.deadline is not None:
-            local = timezone.localtime(challenge.deadline)
+            local = timezone.localtime(challenge.deadline, challenge.time_zone)
             initial["deadline_date"] = local.date()
             initial["deadline_time"] = local.time().replace(second=0, microsecond=0)
         return initial
@@ -250,8 +295,16 @@ class BudgetForm(forms.Form):
         data = self.cleaned_data
         deadline = None
         if data.get("deadline_date") and data.get("deadline_time"):
-            deadline = timezone.make_aware(datetime.datetime.combine(data["deadline_date"], data["deadline_time"]))
-        return {"instrument": data["instrument"], "budget_ceiling": data["budget_ceiling"], "deadline": deadline}
+            deadline = timezone.make_aware(
+                datetime.datetime.combine(data["deadline_date"], data["deadline_time"]), self.zone
+            )
+            kept = self.challenge.deadline if self.challenge is not None else None
+            if kept is not None and deadline == kept.replace(second=0, microsecond=0):
+                deadline = kept  # shown to the minute and sent back untouched: unchanged
+        fields = {"instrument": data["instrument"], "budget_ceiling": data["budget_ceiling"], "deadline": deadline}
+        if "rationale" in data:
+            fields["rationale"] = data["rationale"]
+        return fields
 
 
 class CriterionForm(forms.Form):
@@ -358,9 +411,12 @@ class DocumentsForm(forms.Form):
         error_messages={"required": _("Choose at least one file to add.")},
     )
 
-    def __init__(self, *args, existing=0, **kwargs):
+    def __init__(self, *args, existing=0, amending=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.existing = existing
+        if amending:
+            # A published challenge's documents are added by amendment, with its reason.
+            self.fields["rationale"] = rationale_field()
 
     def clean_files(self):
         files = self.cleaned_data["files"]

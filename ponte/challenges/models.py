@@ -1,16 +1,19 @@
 """The challenge marketplace: public bodies describe problems, companies answer them."""
 
+from datetime import datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from ponte.core.statemachine import Lifecycle, Transition
+from ponte.organisations import timezones
 
 
 class Instrument(models.TextChoices):
@@ -114,10 +117,12 @@ LIFECYCLE = Lifecycle(
     ],
 )
 
-# Fields whose change is a change of substance: editing them once published sends the
-# challenge back to review and tells the companies that follow it.
-SUBSTANCE = (
+# What a published, open challenge may change by amendment, staying published: clarified texts
+# and a later deadline (and added documents, see services.challenge_add_documents). They do not
+# change who may bid or what is bought.
+CLARIFIABLE = (
     "title",
+    "phase_name",
     "summary",
     "context",
     "problem",
@@ -125,10 +130,28 @@ SUBSTANCE = (
     "desired_outcomes",
     "constraints",
     "out_of_scope",
-    "budget_ceiling",
-    "instrument",
-    "deadline",
 )
+AMENDABLE = (*CLARIFIABLE, "deadline")
+# Fields whose change is a change of substance, altering who may bid or what is bought (with the
+# criteria and their weights): editing them once published sends the challenge back to review.
+SUBSTANCE = ("budget_ceiling", "instrument")
+
+
+def minimum_periods(instrument: str) -> tuple[timedelta, timedelta]:
+    """The least time from publication to the deadline, and how long before the deadline
+    questions close, for an instrument (settings PONTE_MIN_TENDER_DAYS and
+    PONTE_QUESTIONS_CLOSE_HOURS, each overridable per instrument in PONTE_INSTRUMENT_PERIODS)."""
+    own = getattr(settings, "PONTE_INSTRUMENT_PERIODS", {}).get(instrument, {})
+    tender_days = own.get("tender_days", settings.PONTE_MIN_TENDER_DAYS)
+    questions_hours = own.get("questions_close_hours", settings.PONTE_QUESTIONS_CLOSE_HOURS)
+    return timedelta(days=tender_days), timedelta(hours=questions_hours)
+
+
+def earliest_deadline(instrument: str, start: datetime) -> datetime:
+    """The earliest deadline of a challenge published at `start`: the minimum tender period,
+    and never before questions could close."""
+    tender, questions = minimum_periods(instrument)
+    return start + max(tender, questions)
 
 
 class Challenge(models.Model):
@@ -251,6 +274,26 @@ class Challenge(models.Model):
         """Awarded or closed without award: the evaluation is over and bidders have feedback."""
         return self.status in DECIDED
 
+    # Its deadline is set and read in its public body's time (its country's), stored in UTC.
+    @property
+    def time_zone(self) -> ZoneInfo:
+        return timezones.time_zone_of(self.owner.country)
+
+    @property
+    def time_zone_name(self) -> str:
+        """The name of its time, such as "Lisbon time"."""
+        return timezones.zone_name(self.owner.country)
+
+    @property
+    def time_zone_label(self) -> str:
+        """Its time as a hint names it, such as "Lisbon time (WET/WEST)"."""
+        return timezones.zone_label(self.owner.country)
+
+    def local_moment(self, moment: datetime) -> str:
+        """A moment as the challenge's readers read it: "19 December 2026, 17:00 (Lisbon time)"."""
+        local = formats.date_format(timezone.localtime(moment, self.time_zone), "DATETIME_FORMAT")
+        return f"{local} ({self.time_zone_name})"
+
 
 DECIDED = (Status.AWARDED, Status.NOT_AWARDED)
 
@@ -302,6 +345,90 @@ class Subscription(models.Model):
         return f"alerts of {self.user}"
 
 
+# Amendments -------------------------------------------------------------------------------
+
+
+class AmendmentKind(models.TextChoices):
+    # A later deadline, a clarified text, an added document: the challenge stays published.
+    AMENDMENT = "amendment", _("Amendment")
+    # A change of budget, instrument or criteria: the challenge went back to review.
+    REVISION = "revision", _("Revision")
+
+
+# What each amended field is called where its change is described.
+AMENDED_FIELD_LABELS = {
+    "title": _("title"),
+    "phase_name": _("phase"),
+    "summary": _("summary"),
+    "context": _("context"),
+    "problem": _("the problem"),
+    "affected": _("who is affected"),
+    "desired_outcomes": _("desired outcomes"),
+    "constraints": _("constraints"),
+    "out_of_scope": _("out of scope"),
+    "budget_ceiling": _("budget ceiling"),
+    "instrument": _("procurement instrument"),
+    "criteria": _("evaluation criteria"),
+}
+
+
+class Amendment(models.Model):
+    """A dated, public change to a published challenge: who made it, why, and each changed field
+    with its value before and after (`changes`: [{"field", "before", "after"}]; a deadline as an
+    ISO 8601 moment in UTC, a budget as a decimal string, criteria as [{"name", "weight"}], added
+    documents as [{"id", "name"}]). Earlier OCDS releases are rebuilt from these befores, so the
+    record keeps every release as it was published."""
+
+    challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="amendments")
+    number = models.PositiveIntegerField()
+    kind = models.CharField(max_length=16, choices=AmendmentKind.choices, default=AmendmentKind.AMENDMENT)
+    amended_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    amended_at = models.DateTimeField(default=timezone.now)
+    changes = models.JSONField(default=list)
+    rationale = models.TextField(_("reason for the change"), blank=True)
+
+    class Meta:
+        ordering = ["amended_at", "number"]
+        constraints = [models.UniqueConstraint(fields=["challenge", "number"], name="one_number_per_amendment")]
+        indexes = [models.Index(fields=["amended_at", "id"], name="amendment_feed_order")]
+        verbose_name = _("amendment")
+        verbose_name_plural = _("amendments")
+
+    def __str__(self) -> str:
+        return f"Amendment {self.number} of challenge {self.challenge_id}"
+
+    def describe(self) -> list[str]:
+        """What changed, one phrase per change, in the active language, moments in the
+        challenge's time: "deadline moved to 9 January 2027, 17:00 (Lisbon time)"."""
+        phrases = []
+        for change in self.changes:
+            field, after = change["field"], change.get("after")
+            if field == "deadline":
+                moment = datetime.fromisoformat(after)
+                phrases.append(_("deadline moved to %(deadline)s") % {"deadline": self.challenge.local_moment(moment)})
+            elif field == "documents":
+                for document in after:
+                    phrases.append(_("document “%(name)s” added") % {"name": document["name"]})
+            elif field == "budget_ceiling" and after is not None:
+                phrases.append(
+                    _("budget ceiling changed to EUR %(amount)s excluding VAT")
+                    % {"amount": formats.number_format(Decimal(after), decimal_pos=0, force_grouping=True)}
+                )
+            elif field == "instrument":
+                phrases.append(
+                    _("procurement instrument changed to %(instrument)s") % {"instrument": Instrument(after).label}
+                )
+            elif field in CLARIFIABLE:
+                phrases.append(_("%(field)s clarified") % {"field": AMENDED_FIELD_LABELS[field]})
+            else:
+                phrases.append(_("%(field)s changed") % {"field": AMENDED_FIELD_LABELS.get(field, field)})
+        return phrases
+
+    @property
+    def description(self) -> str:
+        return "; ".join(str(phrase) for phrase in self.describe())
+
+
 # Clarification questions -----------------------------------------------------------------
 
 QUESTION_MAX_LENGTH = 2000
@@ -323,12 +450,11 @@ QUESTION_LIFECYCLE = Lifecycle(
 
 
 def questions_close_at(challenge: Challenge):
-    """When a challenge stops taking questions: a configurable time before its deadline."""
-    from datetime import timedelta
-
+    """When a challenge stops taking questions: a configurable time before its deadline, per
+    instrument (minimum_periods)."""
     if challenge is None or challenge.deadline is None:
         return None
-    return challenge.deadline - timedelta(hours=settings.PONTE_QUESTIONS_CLOSE_HOURS)
+    return challenge.deadline - minimum_periods(challenge.instrument)[1]
 
 
 def questions_are_open(challenge: Challenge) -> bool:

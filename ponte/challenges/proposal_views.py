@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from ponte.core import attachments
 from ponte.core.forms import MultipleFileField, add_service_errors
 
-from . import evaluation, proposals, queries
+from . import evaluation, exports, proposals, queries
 from .models import ProposalStatus
 
 MAX_FILES = 5
@@ -256,13 +256,28 @@ def proposal_detail(request, pk):
     )
 
 
+# A published challenge whose budget, instrument or criteria change goes back to review: its
+# proposals are kept, frozen until it is published again, and their companies told so.
+KEPT_UNDER_REVIEW = gettext_lazy(
+    "This proposal is kept while the challenge’s changes are reviewed: you may change or withdraw it "
+    "once the challenge is published again."
+)
+
+
+def _kept_under_review(proposal) -> bool:
+    return proposal.status == ProposalStatus.SUBMITTED and exports.public_state(proposal.challenge) == "under review"
+
+
 @login_required
 def proposal_edit(request, pk):
     proposal = _proposal(request, pk)
     if not request.user.has_perm("challenges.change_proposal", proposal):
-        messages.error(
-            request, _("This proposal can no longer be changed: the deadline has passed or it is withdrawn.")
-        )
+        if _kept_under_review(proposal):
+            messages.info(request, KEPT_UNDER_REVIEW)
+        else:
+            messages.error(
+                request, _("This proposal can no longer be changed: the deadline has passed or it is withdrawn.")
+            )
         return redirect(proposal)
     challenge = proposal.challenge
     form = ProposalForm(
@@ -294,9 +309,12 @@ def proposal_edit(request, pk):
 def proposal_withdraw(request, pk):
     proposal = _proposal(request, pk)
     if not request.user.has_perm("challenges.withdraw_proposal", proposal):
-        messages.error(
-            request, _("This proposal can no longer be withdrawn: the deadline has passed or it is withdrawn.")
-        )
+        if _kept_under_review(proposal):
+            messages.info(request, KEPT_UNDER_REVIEW)
+        else:
+            messages.error(
+                request, _("This proposal can no longer be withdrawn: the deadline has passed or it is withdrawn.")
+            )
         return redirect(proposal)
     if request.method == "POST":
         try:

@@ -9,7 +9,7 @@ from ponte.accounts.roles import is_staff_role
 from ponte.organisations.models import Organisation
 from ponte.organisations.queries import roles_of
 
-from .models import DECIDED, Award, Challenge, Contract, Proposal, ProposalStatus, Status
+from .models import DECIDED, Amendment, Award, Challenge, Contract, Proposal, ProposalStatus, Status
 
 PRIVATE_TO_THE_BODY = (Status.DRAFT, Status.AWAITING_ORGANISATION)
 
@@ -95,6 +95,14 @@ def challenge_detail(user, pk: int) -> Challenge | None:
         .filter(pk=pk)
         .first()
     )
+
+
+def amendments_of(challenge: Challenge) -> list[Amendment]:
+    """A public challenge's dated amendments and revisions, newest first, in one query."""
+    amendments = list(challenge.amendments.order_by("-amended_at", "-number"))
+    for amendment in amendments:
+        amendment.challenge = challenge
+    return amendments
 
 
 def drafts_of(user) -> QuerySet[Challenge]:

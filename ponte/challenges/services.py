@@ -4,6 +4,7 @@ audited and notifying. Views and the API call these; nothing else sets a status.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -11,15 +12,29 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
-from ponte.core import audit
+from ponte.core import attachments, audit
 from ponte.core.notifications import notify
 
-from .models import LIFECYCLE, SUBSTANCE, Challenge, Criterion, Instrument, InstrumentRule, Interest, Status
+from .models import (
+    AMENDABLE,
+    LIFECYCLE,
+    SUBSTANCE,
+    Amendment,
+    AmendmentKind,
+    Challenge,
+    Criterion,
+    Instrument,
+    InstrumentRule,
+    Interest,
+    Status,
+    earliest_deadline,
+    minimum_periods,
+)
 from .queries import invited_companies
 
 TOTAL_WEIGHT = 100
@@ -93,7 +108,7 @@ def _deadline_missing(challenge: Challenge) -> str | None:
         return _("Set a deadline for proposals.")
     if challenge.deadline <= timezone.now():
         return _("Set a deadline in the future.")
-    return None
+    return deadline_too_soon(challenge, challenge.deadline)
 
 
 def _sectors_missing(challenge: Challenge) -> str | None:
@@ -141,6 +156,26 @@ def missing_for_submission(challenge: Challenge) -> list[tuple[str, str]]:
     return missing
 
 
+def deadline_too_soon(challenge: Challenge, deadline, *, start=None) -> str | None:
+    """Why `deadline` leaves companies too little time, counted from `start` (its publication,
+    now when it is not published yet), naming the earliest deadline allowed; None when it is
+    late enough. The minimum periods are configured per instrument (models.minimum_periods)."""
+    start = start or challenge.published_at or timezone.now()
+    earliest = earliest_deadline(challenge.instrument, start)
+    if deadline >= earliest:
+        return None
+    tender, questions = minimum_periods(challenge.instrument)
+    return _(
+        "The deadline must leave companies at least %(days)s after publication, and questions close "
+        "%(hours)s before it: the earliest deadline allowed is %(earliest)s."
+    ) % {
+        "days": ngettext("%(count)s day", "%(count)s days", tender.days) % {"count": tender.days},
+        "hours": ngettext("%(count)s hour", "%(count)s hours", int(questions.total_seconds() // 3600))
+        % {"count": int(questions.total_seconds() // 3600)},
+        "earliest": challenge.local_moment(earliest),
+    }
+
+
 def _clean_fields(fields: dict) -> dict:
     languages = fields.get("languages")
     if languages is not None and not set(languages) <= LANGUAGE_CODES:
@@ -150,7 +185,7 @@ def _clean_fields(fields: dict) -> dict:
     return fields
 
 
-EDITABLE_FIELDS = (*SUBSTANCE, "languages", "phase_name")
+EDITABLE_FIELDS = (*AMENDABLE, *SUBSTANCE, "languages")
 
 
 # Drafting ------------------------------------------------------------------------------
@@ -171,12 +206,91 @@ def challenge_create(*, actor, owner, title: str, **fields) -> Challenge:
     return challenge
 
 
+def _criteria_rows(criteria) -> list[dict]:
+    """Criteria as compared and recorded: name, description and weight, in order."""
+    return [
+        {
+            "name": (c["name"] if isinstance(c, dict) else c.name).strip(),
+            "description": ((c.get("description") if isinstance(c, dict) else c.description) or "").strip(),
+            "weight": int(c["weight"] if isinstance(c, dict) else c.weight),
+        }
+        for c in criteria
+    ]
+
+
+def _recorded(name: str, value):
+    """A field's value as an amendment records it (JSON): moments in UTC, amounts as text."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value if isinstance(value, (str, int, list)) else str(value)
+
+
+def _check_deadline_move(challenge: Challenge, deadline) -> None:
+    """A published challenge's deadline only moves later (companies planned for the one
+    published), and still leaves the minimum tender period from its publication."""
+    if deadline is None:
+        raise ValidationError({"deadline": [_("A published challenge keeps a deadline: choose a later one.")]})
+    if deadline <= challenge.deadline:
+        raise ValidationError(
+            {
+                "deadline": [
+                    _("The deadline of a published challenge may only move later: choose a moment after %(deadline)s.")
+                    % {"deadline": challenge.local_moment(challenge.deadline)}
+                ]
+            }
+        )
+    too_soon = deadline_too_soon(challenge, deadline)
+    if too_soon is not None:
+        raise ValidationError({"deadline": [too_soon]})
+
+
+def _record_amendment(*, actor, challenge: Challenge, kind: str, changes: list[dict], rationale: str) -> Amendment:
+    last = challenge.amendments.order_by("-number").values_list("number", flat=True).first() or 0
+    amendment = Amendment.objects.create(
+        challenge=challenge,
+        number=last + 1,
+        kind=kind,
+        amended_by=actor,
+        changes=changes,
+        rationale=rationale,
+    )
+    if kind == AmendmentKind.AMENDMENT:
+        # A revision is audited as the update and the "revise" move it makes.
+        audit.record(
+            actor=actor,
+            verb="amend",
+            target=challenge,
+            before={change["field"]: change["before"] for change in changes},
+            after={"amendment": amendment.number, **{change["field"]: change["after"] for change in changes}},
+            reason=rationale,
+        )
+    return amendment
+
+
+def _rationale(rationale: str) -> str:
+    rationale = (rationale or "").strip()
+    if not rationale:
+        raise ValidationError(
+            {"rationale": [_("Say why you amend the challenge: the reason is published with the amendment.")]}
+        )
+    if "\x00" in rationale:
+        raise ValidationError({"rationale": [_("The text contains characters that are not allowed.")]})
+    return rationale
+
+
 @transaction.atomic
 def challenge_update(
-    *, actor, challenge: Challenge, sectors=None, cpv_codes=None, criteria=None, **fields
+    *, actor, challenge: Challenge, rationale: str = "", sectors=None, cpv_codes=None, criteria=None, **fields
 ) -> Challenge:
-    """Save a draft (anything may still be missing), or revise a published challenge: a change
-    of substance then sends it back to review and tells the companies that follow it."""
+    """Save a draft (anything may still be missing). On a published challenge, a later deadline
+    or a clarified text is an amendment (challenge_amend): it stays published. A change of
+    budget, instrument or criteria, which alters who may bid or what is bought, is a revision:
+    it goes back to review, and the companies that follow it or bid are told (a proposal
+    already submitted is kept)."""
     challenge = _locked(challenge)
     _require(actor, "challenges.change_challenge", challenge)
     unknown = set(fields) - set(EDITABLE_FIELDS)
@@ -186,6 +300,60 @@ def challenge_update(
     check_budget(fields.get("instrument", challenge.instrument), fields.get("budget_ceiling", challenge.budget_ceiling))
     if criteria is not None:
         check_criteria(criteria)
+    changed = [name for name, value in fields.items() if getattr(challenge, name) != value]
+    criteria_before = _criteria_rows(challenge.criteria.all())
+    criteria_changed = criteria is not None and _criteria_rows(criteria) != criteria_before
+    substance = [name for name in changed if name in SUBSTANCE] + (["criteria"] if criteria_changed else [])
+    if challenge.status == Status.PUBLISHED and not substance:
+        amended = {name: fields[name] for name in changed if name in AMENDABLE}
+        if amended:
+            challenge_amend(actor=actor, challenge=challenge, rationale=rationale, **amended)
+            challenge.refresh_from_db()
+        rest = {name: value for name, value in fields.items() if name not in AMENDABLE}
+        return _save(actor, challenge, rest, sectors=sectors, cpv_codes=cpv_codes)
+    if challenge.status == Status.PUBLISHED and "deadline" in changed:
+        _check_deadline_move(challenge, fields["deadline"])
+    changes = [
+        {"field": name, "before": _recorded(name, getattr(challenge, name)), "after": _recorded(name, fields[name])}
+        for name in changed
+        if name in (*AMENDABLE, *SUBSTANCE)
+    ]
+    if criteria_changed:
+        changes.append(
+            {
+                "field": "criteria",
+                "before": [{"name": c["name"], "weight": c["weight"]} for c in criteria_before],
+                "after": [{"name": c["name"], "weight": c["weight"]} for c in _criteria_rows(criteria)],
+            }
+        )
+    _save(
+        actor, challenge, fields, sectors=sectors, cpv_codes=cpv_codes, criteria=criteria if criteria_changed else None
+    )
+    if challenge.published_at is not None and changes:
+        # The public reads a published challenge throughout its revision: the change is dated
+        # and kept, so its open data keeps every release as it was published.
+        _record_amendment(
+            actor=actor, challenge=challenge, kind=AmendmentKind.REVISION, changes=changes, rationale=rationale.strip()
+        )
+    if challenge.status == Status.PUBLISHED and substance:
+        LIFECYCLE.apply(challenge, "revise", actor=actor, reason=rationale.strip() or ", ".join(substance))
+        bidders = _bidders(challenge)
+        _notify_followers(challenge, "challenges.revised", exclude=bidders)
+        notify(
+            bidders,
+            "challenges.revised_proposal_kept",
+            params={"challenge": challenge.title},
+            url=challenge.get_absolute_url(),
+        )
+        _notify_programme_managers(challenge)
+    return challenge
+
+
+def _save(
+    actor, challenge: Challenge, fields: dict, *, sectors=None, cpv_codes=None, criteria=None, audited=True
+) -> Challenge:
+    """Write fields, sectors, codes and criteria as they are, audited with before and after
+    (unless the caller audits the change itself)."""
     changed = [name for name, value in fields.items() if getattr(challenge, name) != value]
     before = {name: str(getattr(challenge, name)) for name in changed}
     for name in changed:
@@ -208,7 +376,7 @@ def challenge_update(
             for i, c in enumerate(criteria)
         )
         changed.append("criteria")
-    if changed:
+    if changed and audited:
         audit.record(
             actor=actor,
             verb="update",
@@ -216,12 +384,90 @@ def challenge_update(
             before=before,
             after={name: str(getattr(challenge, name, "")) for name in changed},
         )
-    substance = [name for name in changed if name in SUBSTANCE or name == "criteria"]
-    if challenge.status == Status.PUBLISHED and substance:
-        LIFECYCLE.apply(challenge, "revise", actor=actor, reason=", ".join(substance))
-        _notify_followers(challenge, "challenges.revised")
-        _notify_programme_managers(challenge)
     return challenge
+
+
+# Amendments ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def challenge_amend(*, actor, challenge: Challenge, rationale: str, **fields) -> Amendment:
+    """Amend a published, open challenge without changing who may bid or what is bought: a
+    later deadline or clarified texts (AMENDABLE). It stays published, its publication date
+    is kept, the amendment is recorded with the editor's reason and shown on its page, and the
+    companies that follow it or submitted a proposal are told what changed."""
+    challenge = _locked(challenge)
+    _require(actor, "challenges.change_challenge", challenge)
+    if challenge.status != Status.PUBLISHED:
+        raise PermissionDenied("only a published challenge is amended; a draft is edited")
+    not_amendable = set(fields) - set(AMENDABLE)
+    if not_amendable:
+        raise ValueError(f"Not amendable: {sorted(not_amendable)}")
+    fields = _clean_fields(fields)
+    changed = {name: value for name, value in fields.items() if getattr(challenge, name) != value}
+    if not changed:
+        raise ValidationError(_("Nothing has changed: there is nothing to amend."))
+    rationale = _rationale(rationale)
+    if "deadline" in changed:
+        _check_deadline_move(challenge, changed["deadline"])
+    if "title" in changed and not (changed["title"] or "").strip():
+        raise ValidationError({"title": [_("Give the challenge a title.")]})
+    changes = [
+        {"field": name, "before": _recorded(name, getattr(challenge, name)), "after": _recorded(name, value)}
+        for name, value in changed.items()
+    ]
+    _save(actor, challenge, changed, audited=False)
+    amendment = _record_amendment(
+        actor=actor, challenge=challenge, kind=AmendmentKind.AMENDMENT, changes=changes, rationale=rationale
+    )
+    _notify_amendment(amendment)
+    return amendment
+
+
+@transaction.atomic
+def challenge_add_documents(*, actor, challenge: Challenge, files, rationale: str) -> Amendment:
+    """Add documents to a published, open challenge, as an amendment with its reason (a draft's
+    documents are added and removed in its documents step). Nothing is added unless all are."""
+    challenge = _locked(challenge)
+    _require(actor, "challenges.change_challenge", challenge)
+    if challenge.status != Status.PUBLISHED:
+        raise PermissionDenied("only a published challenge is amended; a draft is edited")
+    rationale = _rationale(rationale)
+    if not files:
+        raise ValidationError({"files": [_("Choose at least one file to add.")]})
+    added = [
+        attachments.attach(uploaded, target=challenge, actor=actor, permission="challenges.change_challenge")
+        for uploaded in files
+    ]
+    amendment = _record_amendment(
+        actor=actor,
+        challenge=challenge,
+        kind=AmendmentKind.AMENDMENT,
+        changes=[
+            {"field": "documents", "before": [], "after": [{"id": a.pk.hex, "name": a.original_name} for a in added]}
+        ],
+        rationale=rationale,
+    )
+    _notify_amendment(amendment)
+    return amendment
+
+
+def _notify_amendment(amendment: Amendment) -> None:
+    """Tell the followers and bidders what changed, each in their own language (the change is
+    described when the notification is made, so it is written once per language)."""
+    from itertools import groupby
+
+    challenge = amendment.challenge
+    recipients = sorted(_followers(challenge), key=lambda user: user.language or settings.LANGUAGE_CODE)
+    for language, people in groupby(recipients, key=lambda user: user.language or settings.LANGUAGE_CODE):
+        with translation.override(language):
+            changes = amendment.description
+        notify(
+            list(people),
+            "challenges.amended",
+            params={"challenge": challenge.title, "changes": changes, "rationale": amendment.rationale},
+            url=challenge.get_absolute_url() + "#amendments",
+        )
 
 
 # Review --------------------------------------------------------------------------------
@@ -298,8 +544,17 @@ def challenge_publish(*, actor, challenge: Challenge) -> Challenge:
     _require(actor, "challenges.publish_challenge", challenge)
     if challenge.deadline is None or challenge.deadline <= timezone.now():
         raise ValidationError({"deadline": [_("The deadline has passed: set a new one before publishing.")]})
-    first_time = challenge.published_at is None
+    first_published = challenge.published_at
+    first_time = first_published is None
+    # The tender period runs from the first publication: a revision republished keeps it.
+    too_soon = deadline_too_soon(challenge, challenge.deadline, start=first_published or timezone.now())
+    if too_soon is not None:
+        raise ValidationError({"deadline": [too_soon]})
     LIFECYCLE.apply(challenge, "publish", actor=actor)
+    if not first_time:
+        # Its open data and its page date it from its first publication, as companies read it.
+        challenge.published_at = first_published
+        challenge.save(update_fields=["published_at"])
     invited = invited_companies(challenge)
     if first_time and invited is not None:
         # A later phase is for the suppliers invited to it: they hear of it, alerts do not.
@@ -424,14 +679,28 @@ def interest_withdraw(*, actor, challenge: Challenge) -> None:
 # Who hears about it --------------------------------------------------------------------
 
 
-def _notify_followers(challenge: Challenge, kind: str) -> None:
+def _bidders(challenge: Challenge):
+    """The members of every company with a standing proposal."""
     from ponte.accounts.models import User
 
-    # Those who follow it, and the members of every company with a standing proposal.
+    companies = challenge.proposals.filter(status="submitted").values("company_id")
+    return User.objects.filter(memberships__organisation_id__in=companies, is_active=True).distinct()
+
+
+def _followers(challenge: Challenge):
+    """Those who follow it, and the members of every company with a standing proposal."""
+    from ponte.accounts.models import User
+
     bidders = challenge.proposals.filter(status="submitted").values("company_id")
-    followers = User.objects.filter(
+    return User.objects.filter(
         Q(pk__in=challenge.interests.values("user_id")) | Q(memberships__organisation_id__in=bidders)
     ).distinct()
+
+
+def _notify_followers(challenge: Challenge, kind: str, *, exclude=None) -> None:
+    followers = _followers(challenge)
+    if exclude is not None:
+        followers = followers.exclude(pk__in=exclude.values("pk"))
     notify(
         followers,
         kind,

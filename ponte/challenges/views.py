@@ -124,6 +124,7 @@ def challenge_detail(request, pk, slug):
         "challenge": challenge,
         "languages": [names.get(code, code) for code in challenge.languages],
         "documents": attachments.attachments_of(challenge),
+        "amendments": queries.amendments_of(challenge) if challenge.published_at is not None else [],
     }
     if request.user.is_authenticated:
         context["can_view_matches"] = request.user.has_perm("challenges.view_matches", challenge)
@@ -141,7 +142,9 @@ def challenge_detail(request, pk, slug):
         )
     context.update(_outcome(request.user, challenge))
     context.update(_phases(request.user, challenge, context.get("companies", []), now))
-    return render(request, "challenges/detail.html", context)
+    # Its times read in its public body's time, which the page names beside the deadline.
+    with timezone.override(challenge.time_zone):
+        return render(request, "challenges/detail.html", context)
 
 
 def _phases(user, challenge, companies, now) -> dict:

@@ -7,8 +7,15 @@ this module.
 
 Releases of a challenge, in date order:
 
-- a `tender` release when it is published (dated `published_at`; a republication after a
-  revision re-stamps `published_at`, so the release and its id follow the latest one);
+- a `tender` release when it is published (dated `published_at`, its first publication: a
+  revision republished keeps it, so the tender period starts where companies first read it);
+- a `tenderAmendment` release for each amendment of a published challenge (dated when it was
+  made): a later deadline, a clarified text, an added document, or a revision of its budget,
+  instrument or criteria. Its `tender.amendments` lists every amendment so far, each with its
+  date, rationale, description and the releases before and after it (`amendsReleaseID`,
+  `releaseID`). Each release keeps what it published: an earlier release is rebuilt with the
+  values the amendments after it replaced (each amendment records them), and without the
+  documents they added;
 - a `tenderCancellation` release when a published challenge is cancelled;
 - an `award` release when it is awarded (dated `awarded_at`): the awards, each with its
   value and supplier, and `tender.status` `complete`;
@@ -44,11 +51,13 @@ is that of the phase before, as the standard asks.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import ocdsmerge
@@ -58,7 +67,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from ponte.challenges.models import Challenge, Contract, Instrument, Status
+from ponte.challenges.models import Amendment, Challenge, Contract, Instrument, Status
 from ponte.challenges.queries import public_challenges, public_contracts, with_bids
 from ponte.core.models import Attachment
 from ponte.organisations.models import Country
@@ -74,11 +83,12 @@ MAX_PK = 2**63 - 1
 # The kinds of release, each named by its tag (UNSUCCESSFUL's tag is `tenderUpdate`), in
 # the order the releases of one challenge at one moment are listed.
 TENDER = "tender"
+AMENDMENT = "tenderAmendment"
 CANCELLATION = "tenderCancellation"
 AWARD = "award"
 UNSUCCESSFUL = "unsuccessful"
 CONTRACT = "contract"
-_KIND_ORDER = {TENDER: 0, CANCELLATION: 1, AWARD: 2, UNSUCCESSFUL: 2, CONTRACT: 3}
+_KIND_ORDER = {TENDER: 0, AMENDMENT: 1, CANCELLATION: 2, AWARD: 3, UNSUCCESSFUL: 3, CONTRACT: 4}
 _TAG = {UNSUCCESSFUL: "tenderUpdate"}
 
 # Makes an absolute address of a path (request.build_absolute_uri in the views).
@@ -127,7 +137,20 @@ def _day(day: date, at: time) -> str:
 
 
 def _public() -> QuerySet[Challenge]:
-    return public_challenges().select_related("owner", "previous_phase").prefetch_related("cpv_codes", "criteria")
+    return (
+        public_challenges()
+        .select_related("owner", "previous_phase")
+        .prefetch_related("cpv_codes", "criteria", "amendments")
+    )
+
+
+def _amendments() -> QuerySet[Amendment]:
+    """The amendments of public challenges, each with what its release needs of its challenge."""
+    return (
+        Amendment.objects.filter(challenge__in=public_challenges())
+        .select_related("challenge__owner", "challenge__previous_phase")
+        .prefetch_related("challenge__cpv_codes", "challenge__criteria", "challenge__amendments")
+    )
 
 
 def _contracts() -> QuerySet[Contract]:
@@ -165,10 +188,12 @@ class Entry:
     kind: str
     challenge: Challenge
     contract: Contract | None = None
+    amendment: Amendment | None = None
 
     @property
     def key(self) -> tuple:
-        return (self.date, self.challenge.pk, _KIND_ORDER[self.kind], self.contract.pk if self.contract else 0)
+        detail = self.contract.pk if self.contract else self.amendment.number if self.amendment else 0
+        return (self.date, self.challenge.pk, _KIND_ORDER[self.kind], detail)
 
 
 @dataclass(frozen=True)
@@ -182,11 +207,14 @@ class _Source:
     def entries(self, queryset: QuerySet) -> list[Entry]:
         if self.kind == CONTRACT:
             return [Entry(c.recorded_at, CONTRACT, c.award.challenge, c) for c in queryset]
+        if self.kind == AMENDMENT:
+            return [Entry(a.amended_at, AMENDMENT, a.challenge, amendment=a) for a in queryset]
         return [Entry(getattr(c, self.moment), self.kind, c) for c in queryset]
 
 
 _SOURCES = (
     _Source(TENDER, _public, "published_at"),
+    _Source(AMENDMENT, _amendments, "amended_at"),
     _Source(CANCELLATION, _cancelled, "cancelled_at"),
     _Source(AWARD, _awarded, "awarded_at"),
     _Source(UNSUCCESSFUL, _unsuccessful, "closed_at"),
@@ -321,6 +349,14 @@ def _documents(challenge: Challenge, absolute: Absolute) -> list[dict[str, Any]]
     """The files published with the challenge, as bidding documents."""
     if not hasattr(challenge, "ocds_documents"):
         _with_documents([challenge])
+    # A document added by amendment was published with it.
+    added = {
+        document["id"]: amendment.amended_at
+        for amendment in challenge.amendments.all()
+        for change in amendment.changes
+        if change["field"] == "documents"
+        for document in change.get("after") or []
+    }
     return [
         {
             "id": f"document-{attachment.pk.hex}",
@@ -328,10 +364,44 @@ def _documents(challenge: Challenge, absolute: Absolute) -> list[dict[str, Any]]
             "title": attachment.original_name,
             "url": absolute(reverse("attachment_download", args=[attachment.pk])),
             "format": attachment.content_type,
-            "datePublished": iso(challenge.published_at),
+            "datePublished": iso(added.get(attachment.pk.hex, challenge.published_at)),
         }
         for attachment in challenge.ocds_documents
     ]
+
+
+def _order(amendment: Amendment) -> tuple:
+    return (amendment.amended_at, amendment.number)
+
+
+def as_published(challenge: Challenge, until: tuple | None) -> Challenge:
+    """The challenge as its releases told it once the amendments up to `until` (an amendment's
+    `_order`; None for none) were made: the amendments after it are undone from the values each
+    recorded before it, and the documents they added are left out. The challenge itself is
+    left as it is."""
+    if not hasattr(challenge, "ocds_documents"):
+        _with_documents([challenge])
+    later = [a for a in challenge.amendments.all() if until is None or _order(a) > until]
+    if not later:
+        return challenge
+    past = copy.copy(challenge)
+    added: set[str] = set()
+    # The latest first, so that the value before the earliest of them is the one that stays.
+    for amendment in sorted(later, key=_order, reverse=True):
+        for change in amendment.changes:
+            field, before = change["field"], change.get("before")
+            if field == "documents":
+                added |= {document["id"] for document in change.get("after") or []}
+            elif field == "criteria":
+                past.ocds_criteria = [SimpleNamespace(name=c["name"], weight=c["weight"]) for c in before or []]
+            elif field == "deadline":
+                past.deadline = datetime.fromisoformat(before) if before else None
+            elif field == "budget_ceiling":
+                past.budget_ceiling = Decimal(before) if before is not None else None
+            else:
+                setattr(past, field, before if before is not None else "")
+    past.ocds_documents = [d for d in challenge.ocds_documents if d.pk.hex not in added]
+    return past
 
 
 def _tender(challenge: Challenge, status: str, absolute: Absolute) -> dict[str, Any]:
@@ -376,7 +446,9 @@ def _tender(challenge: Challenge, status: str, absolute: Absolute) -> dict[str, 
     ]
     if items:
         tender["items"] = items
-    criteria = list(challenge.criteria.all())
+    criteria = getattr(challenge, "ocds_criteria", None)
+    if criteria is None:
+        criteria = list(challenge.criteria.all())
     if criteria:
         # OCDS 1.1 has no structured weights: the weighted criteria are written out.
         tender["awardCriteriaDetails"] = "; ".join(f"{c.name}: {c.weight}%" for c in criteria)
@@ -388,6 +460,8 @@ def tender_release(challenge: Challenge, absolute: Absolute, *, kind: str = TEND
     cancellation (CANCELLATION, dated the cancellation, with its public reason)."""
     with translation.override(LANGUAGE):
         moment = challenge.published_at if kind == TENDER else challenge.cancelled_at
+        if kind == TENDER:
+            challenge = as_published(challenge, None)
         tender = _tender(challenge, "active" if kind == TENDER else "cancelled", absolute)
         if kind == CANCELLATION and challenge.cancellation_reason:
             tender["documents"].append(
@@ -411,6 +485,43 @@ def tender_release(challenge: Challenge, absolute: Absolute, *, kind: str = TEND
             "language": LANGUAGE,
             "parties": [party(challenge.owner, ["buyer"], absolute)],
             "buyer": {"id": f"ponte-org-{challenge.owner_id}", "name": challenge.owner.name},
+            "tender": tender,
+        }
+        return _linked(release, challenge, absolute)
+
+
+def _amendment_release_id(challenge: Challenge, amendment: Amendment) -> str:
+    return _release_id(challenge, f"{AMENDMENT}-{amendment.number}", amendment.amended_at)
+
+
+def amendment_release(amendment: Amendment, absolute: Absolute) -> dict[str, Any]:
+    """The release of an amendment (tag `tenderAmendment`, dated when it was made): the tender
+    as the amendment left it, its period still starting at the publication, and every
+    amendment so far in `tender.amendments`, each naming the release it amends and its own."""
+    challenge = amendment.challenge
+    with translation.override(LANGUAGE):
+        so_far = sorted((a for a in challenge.amendments.all() if _order(a) <= _order(amendment)), key=_order)
+        tender = _tender(as_published(challenge, _order(amendment)), "active", absolute)
+        entries, before = [], _release_id(challenge, TENDER, challenge.published_at)
+        for made in so_far:
+            made.challenge = challenge
+            own = _amendment_release_id(challenge, made)
+            entry = {"id": str(made.number), "date": iso(made.amended_at)}
+            if made.rationale:
+                entry["rationale"] = made.rationale
+            entry.update(description=made.description, amendsReleaseID=before, releaseID=own)
+            entries.append(entry)
+            before = own
+        tender["amendments"] = entries
+        release = {
+            "ocid": ocid_for(challenge),
+            "id": _amendment_release_id(challenge, amendment),
+            "date": iso(amendment.amended_at),
+            "tag": [AMENDMENT],
+            "initiationType": "tender",
+            "language": LANGUAGE,
+            "parties": [party(challenge.owner, ["buyer"], absolute)],
+            "buyer": _reference(challenge.owner),
             "tender": tender,
         }
         return _linked(release, challenge, absolute)
@@ -520,6 +631,8 @@ def build(entry: Entry, absolute: Absolute) -> dict[str, Any]:
         return outcome_release(entry.challenge, absolute)
     if entry.kind == CONTRACT:
         return contract_release(entry.contract, entry.challenge, absolute)
+    if entry.kind == AMENDMENT:
+        return amendment_release(entry.amendment, absolute)
     return tender_release(entry.challenge, absolute, kind=entry.kind)
 
 
@@ -542,6 +655,9 @@ def award_releases(challenge: Challenge, absolute: Absolute) -> list[dict[str, A
 def releases_of(challenge: Challenge, absolute: Absolute) -> list[dict[str, Any]]:
     """Every release of a public challenge, oldest first."""
     releases = [tender_release(challenge, absolute)]
+    for amendment in challenge.amendments.all():
+        amendment.challenge = challenge
+        releases.append(amendment_release(amendment, absolute))
     if challenge.status == Status.CANCELLED and challenge.cancelled_at is not None:
         releases.append(tender_release(challenge, absolute, kind=CANCELLATION))
     releases += award_releases(challenge, absolute)

@@ -218,12 +218,26 @@ def test_a_criterion_without_weight_is_explained(login, draft, member):
     assert response.context["form"].forms[1].errors["weight"] == ["Give this criterion a weight."]
 
 
-def test_editing_a_published_challenge_warns_then_sends_it_back_to_review(login, complete, member):
+def test_editing_a_published_challenge_warns_then_amends_it_or_sends_it_back_to_review(login, complete, member):
     Challenge.objects.filter(pk=complete.pk).update(status=Status.PUBLISHED, published_at=timezone.now())
     client = login(member)
     page = client.get(edit(complete, "problem")).content.decode()
-    assert "Changing the substance of a published challenge sends it back to review." in page
-    client.post(edit(complete, "problem"), {"title": complete.title, "summary": "A new summary", "problem": "x"})
+    assert "Changing the budget ceiling, the instrument or the evaluation criteria sends it back to review" in page
+    # A clarified text is an amendment: the challenge stays published (it used to go back to review).
+    data = {"title": complete.title, "summary": "A new summary", "problem": "x", "rationale": "Clearer."}
+    assert client.post(edit(complete, "problem"), data).status_code == 302
+    complete.refresh_from_db()
+    assert complete.status == Status.PUBLISHED and complete.summary == "A new summary"
+    # A new budget ceiling alters what is bought: back to review.
+    local = timezone.localtime(complete.deadline)
+    data = {
+        "instrument": "low_value",
+        "budget_ceiling": "25000",
+        "deadline_date": local.date().isoformat(),
+        "deadline_time": local.strftime("%H:%M"),
+        "rationale": "The budget was approved.",
+    }
+    client.post(edit(complete, "budget"), data)
     complete.refresh_from_db()
     assert complete.status == Status.AWAITING_REVIEW
 
