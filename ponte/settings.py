@@ -50,6 +50,7 @@ if PRODUCTION and not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    "ponte.reference",
     "ponte.core",
     "ponte.accounts",
     "ponte.organisations",

@@ -3,8 +3,8 @@ from django.db import transaction
 from ninja import Router, Schema
 from pydantic import BaseModel, Field
 
-from ponte.api.auth import SIGNED_IN, require_write
-from ponte.api.schemas import Problem
+from ponte.accounts.api_auth import SIGNED_IN, require_write
+from ponte.core.api import Problem
 
 from . import services
 

@@ -4,7 +4,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from .roles import requires_two_factor
+from ponte.core.roles import requires_two_factor
+
 from .services import has_two_factor
 
 

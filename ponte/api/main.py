@@ -12,9 +12,10 @@ from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.openapi.schema import OpenAPISchema
 
-from .auth import PersonThrottle, Visitor, VisitorThrottle
+from ponte.accounts.api_auth import PersonThrottle, Visitor, VisitorThrottle
+from ponte.core.api import Problem
+
 from .docs import ReadableDocs
-from .schemas import Problem
 
 PROBLEM = "application/problem+json"
 

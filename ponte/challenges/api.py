@@ -12,11 +12,11 @@ from ninja import Path, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field, field_validator
 
-from ponte.api.auth import ANYONE, SIGNED_IN, require_write
-from ponte.api.pagination import LimitOffset
-from ponte.api.schemas import Problem
+from ponte.accounts.api_auth import ANYONE, SIGNED_IN, require_write
 from ponte.core import attachments
-from ponte.organisations.models import Sector
+from ponte.core.api import LimitOffset, Problem
+from ponte.reference.models import Sector
+from ponte.reference.schemas import CpvOut
 
 from . import queries
 from .exports import CURRENCY, public_state
@@ -27,11 +27,6 @@ router = Router(tags=["challenges"], auth=ANYONE)
 
 MAX_ID = 2**63 - 1
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-class CpvOut(Schema):
-    code: str
-    label: str
 
 
 class CriterionOut(Schema):

@@ -2,7 +2,6 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from ponte.accounts.roles import is_authenticated, is_evaluator, is_programme_manager
 from ponte.core.models import EmailChannel
 from ponte.core.registry import (
     Action,
@@ -16,6 +15,7 @@ from ponte.core.registry import (
     SearchSource,
     registry,
 )
+from ponte.core.roles import is_authenticated, is_evaluator, is_programme_manager
 from ponte.organisations.rules import (
     administers_a_public_body,
     belongs_to_a_company,

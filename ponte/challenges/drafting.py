@@ -14,10 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
-from ponte.accounts.roles import is_programme_manager
 from ponte.core import attachments
-from ponte.core.forms import add_service_errors, mark_needed_later
+from ponte.core.forms import ReasonForm, add_service_errors, mark_needed_later
 from ponte.core.paging import paginate
+from ponte.core.roles import is_programme_manager
 from ponte.organisations.queries import roles_of
 
 from . import exports, queries, services
@@ -29,7 +29,6 @@ from .forms import (
     DocumentsForm,
     NextPhaseForm,
     ProblemForm,
-    ReasonForm,
     criteria_formset,
     criteria_from,
 )

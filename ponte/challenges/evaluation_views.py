@@ -22,10 +22,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from ponte.accounts.roles import is_programme_manager
 from ponte.core import attachments
 from ponte.core.forms import add_service_errors
 from ponte.core.models import AuditEvent
+from ponte.core.roles import is_programme_manager
 
 from . import evaluation, proposals, queries
 from .evaluation_forms import AssignmentForm, DeclarationForm, ReopenForm, ScoringForm

@@ -15,9 +15,10 @@ from django.utils.translation import ngettext
 
 from ponte.core import attachments
 from ponte.core.forms import MultipleFileField
-from ponte.organisations.models import Organisation, Sector, SectorTag
+from ponte.organisations.models import Organisation
+from ponte.reference.forms import CpvCodesField, SectorsField
 
-from .models import CpvCode, Instrument, InstrumentRule, minimum_periods
+from .models import Instrument, InstrumentRule, minimum_periods
 
 MAX_CRITERIA = 8
 CPV_PATTERN = re.compile(r"\d{8}(?:-\d)?")
@@ -138,31 +139,12 @@ class ProblemForm(StepForm):
         return dict(self.cleaned_data)
 
 
-def parse_cpv(text: str) -> list[str]:
-    """The codes typed or pasted into the CPV field, in order, without repeats."""
-    codes = []
-    for token in re.split(r"[\s,;]+", text.strip()):
-        if token and token not in codes:
-            codes.append(token)
-    return codes
-
-
 class ClassificationForm(StepForm):
     # Sectors, codes and languages change as they did before amendments: no reason is asked.
     asks_rationale = False
 
-    sectors = forms.MultipleChoiceField(
-        label=_("Sectors"), choices=Sector.choices, required=False, widget=forms.CheckboxSelectMultiple
-    )
-    cpv_codes = forms.CharField(
-        label=_("CPV codes"),
-        required=False,
-        max_length=2000,
-        help_text=_(
-            "Codes of the EU's Common Procurement Vocabulary, separated by commas, "
-            "for example “72000000-5, 48000000-8”."
-        ),
-    )
+    sectors = SectorsField()
+    cpv_codes = CpvCodesField()
     languages = forms.MultipleChoiceField(
         label=_("Languages of proposals"),
         choices=settings.LANGUAGES,
@@ -171,41 +153,18 @@ class ClassificationForm(StepForm):
         help_text=_("The languages in which companies may write their proposals."),
     )
 
-    def clean_cpv_codes(self):
-        typed = parse_cpv(self.cleaned_data["cpv_codes"])
-        known = {}
-        for code in CpvCode.objects.filter(code__in=typed):
-            known[code.code] = code
-        # A code typed without its check digit ("72000000") is found by its eight digits.
-        digits_only = [c for c in typed if c not in known and re.fullmatch(r"\d{8}", c)]
-        for digits in digits_only:
-            match = CpvCode.objects.filter(code__startswith=f"{digits}-").first()
-            if match is not None:
-                known[digits] = match
-        unknown = [c for c in typed if c not in known]
-        if unknown:
-            raise forms.ValidationError(
-                _("These are not CPV codes: %(codes)s. Check them against the CPV list (for example 72000000-5).")
-                % {"codes": ", ".join(unknown)}
-            )
-        chosen = []
-        for c in typed:
-            if known[c] not in chosen:
-                chosen.append(known[c])
-        return chosen
-
     @staticmethod
     def initial_for(challenge):
         return {
             "sectors": [s.code for s in challenge.sectors.all()],
-            "cpv_codes": ", ".join(c.code for c in challenge.cpv_codes.all()),
+            "cpv_codes": CpvCodesField.initial_for(challenge.cpv_codes.all()),
             "languages": list(challenge.languages),
         }
 
     def service_fields(self):
         data = self.cleaned_data
         return {
-            "sectors": list(SectorTag.objects.filter(code__in=data["sectors"])),
+            "sectors": SectorsField.tags(data["sectors"]),
             "cpv_codes": data["cpv_codes"],
             "languages": data["languages"],
         }
@@ -362,19 +321,6 @@ def criteria_from(formset) -> list[dict]:
         for form in formset.forms
         if not form.is_blank
     ]
-
-
-class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), max_length=4000, widget=_textarea(4))
-
-    def __init__(self, *args, label=None, help_text=None, required_message=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if label:
-            self.fields["reason"].label = label
-        if help_text:
-            self.fields["reason"].help_text = help_text
-        if required_message:
-            self.fields["reason"].error_messages["required"] = required_message
 
 
 class NextPhaseForm(forms.Form):

@@ -282,7 +282,7 @@ class Reason:
 
     @property
     def text(self) -> str:
-        from ponte.organisations.models import Sector
+        from ponte.reference.models import Sector
 
         if self.kind == "words":
             return gettext("Shared words: %(words)s") % {"words": ", ".join(self.values)}

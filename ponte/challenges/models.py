@@ -45,25 +45,6 @@ class InstrumentRule(models.Model):
         return str(self.get_instrument_display())
 
 
-class CpvCode(models.Model):
-    """One code of the EU's Common Procurement Vocabulary (CPV 2008)."""
-
-    code = models.CharField(max_length=10, primary_key=True)  # e.g. "72000000-5"
-    label = models.CharField(max_length=300)
-
-    class Meta:
-        ordering = ["code"]
-        verbose_name = _("CPV code")
-        verbose_name_plural = _("CPV codes")
-
-    def __str__(self) -> str:
-        return f"{self.code} {self.label}"
-
-    @property
-    def digits(self) -> str:
-        return self.code.split("-")[0]
-
-
 class Status(models.TextChoices):
     DRAFT = "draft", _("Draft")
     AWAITING_ORGANISATION = "awaiting_organisation", _("Awaiting the organisation's approval")
@@ -183,8 +164,10 @@ class Challenge(models.Model):
         _("constraints"), blank=True, help_text=_("Legal, technical or organisational limits a solution must respect.")
     )
     out_of_scope = models.TextField(_("out of scope"), blank=True)
-    sectors = models.ManyToManyField("organisations.SectorTag", verbose_name=_("sectors"), blank=True, related_name="+")
-    cpv_codes = models.ManyToManyField(CpvCode, verbose_name=_("CPV codes"), blank=True, related_name="challenges")
+    sectors = models.ManyToManyField("reference.SectorTag", verbose_name=_("sectors"), blank=True, related_name="+")
+    cpv_codes = models.ManyToManyField(
+        "reference.CpvCode", verbose_name=_("CPV codes"), blank=True, related_name="challenges"
+    )
     languages = models.JSONField(_("languages of proposals"), default=list, blank=True)
     instrument = models.CharField(
         _("procurement instrument"), max_length=32, choices=Instrument.choices, default=Instrument.LOW_VALUE
@@ -337,7 +320,7 @@ class Subscription(models.Model):
     """What new challenges a person wants to hear about: by sector, CPV code or keyword."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="challenge_alerts")
-    sectors = models.ManyToManyField("organisations.SectorTag", blank=True, related_name="+")
+    sectors = models.ManyToManyField("reference.SectorTag", blank=True, related_name="+")
     cpv_prefixes = models.JSONField(default=list, blank=True)
     keywords = models.JSONField(default=list, blank=True)
 

@@ -25,10 +25,10 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from ponte.accounts.roles import is_programme_manager
 from ponte.core import audit
 from ponte.core.amounts import parse_amount
 from ponte.core.notifications import notify
+from ponte.core.roles import is_programme_manager
 from ponte.organisations.queries import roles_of, verified_companies_of
 
 from .models import PROPOSAL_LIFECYCLE, Challenge, Proposal, ProposalStatus, Status

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from ponte.accounts.roles import is_staff_role
+from ponte.core.roles import is_staff_role
 from ponte.organisations.models import Organisation
 from ponte.organisations.queries import roles_of
 

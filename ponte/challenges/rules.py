@@ -2,8 +2,9 @@
 
 import rules
 
-from ponte.accounts.roles import is_authenticated, is_programme_manager, is_staff_role
+from ponte.core.roles import is_authenticated, is_programme_manager, is_staff_role
 from ponte.organisations.queries import roles_of, verified_companies_of
+from ponte.organisations.rules import is_company_member, is_public_servant
 
 from .models import DECIDED, EDITABLE, EvaluationStatus, Status
 
@@ -25,19 +26,6 @@ def is_owner_member(user, challenge) -> bool:
 @rules.predicate
 def is_owner_admin(user, challenge) -> bool:
     return _role_in_owner(user, challenge) == "admin"
-
-
-@rules.predicate
-def is_company_member(user) -> bool:
-    return bool(roles_of(user)) and verified_companies_of(user).exists()
-
-
-@rules.predicate
-def is_public_servant(user) -> bool:
-    from ponte.organisations.models import Organisation
-
-    bodies = list(roles_of(user))
-    return bool(bodies) and Organisation.objects.filter(pk__in=bodies, kind="public_body", status="verified").exists()
 
 
 def _in(*states):

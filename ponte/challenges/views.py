@@ -26,12 +26,13 @@ from django.views.decorators.http import require_POST
 from ponte.core import attachments
 from ponte.core.amounts import parse_amount
 from ponte.core.paging import paginate
-from ponte.organisations.models import Organisation, Sector, SectorTag
+from ponte.organisations.models import Organisation
 from ponte.organisations.queries import verified_companies_of
+from ponte.reference.models import CpvCode, Sector, SectorTag
 
 from . import exports, queries, services
 from . import rules as challenge_rules
-from .models import Award, CpvCode, Instrument, Interest, Status, Subscription
+from .models import Award, Instrument, Interest, Status, Subscription
 
 STATES = {
     "open": gettext_lazy("Open"),

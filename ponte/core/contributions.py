@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from ponte.accounts.roles import is_authenticated, is_staff_role
+from ponte.core.roles import is_authenticated, is_staff_role
 
 from .registry import DashboardFigure, NavItem, registry
 

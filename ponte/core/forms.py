@@ -1,6 +1,7 @@
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms.renderers import TemplatesSetting
+from django.utils.translation import gettext_lazy as _
 
 
 class FormRenderer(TemplatesSetting):
@@ -45,3 +46,18 @@ class MultipleFileField(forms.FileField):
     def clean(self, data, initial=None):
         files = data if isinstance(data, list | tuple) else ([data] if data else [])
         return [super(MultipleFileField, self).clean(item, initial) for item in files]
+
+
+class ReasonForm(forms.Form):
+    """The reason a person gives for a decision (returning, declining, cancelling), shown to those it concerns."""
+
+    reason = forms.CharField(label=_("Reason"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, label=None, help_text=None, required_message=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if label:
+            self.fields["reason"].label = label
+        if help_text:
+            self.fields["reason"].help_text = help_text
+        if required_message:
+            self.fields["reason"].error_messages["required"] = required_message

@@ -1,5 +1,5 @@
 import rules
 
-from ponte.accounts.roles import is_staff_role
+from ponte.core.roles import is_staff_role
 
 rules.add_perm("core.view_audit_trail", is_staff_role)

@@ -87,7 +87,7 @@ def rebuild_index() -> int:
 
 
 def _visibility_clause(user) -> tuple[str, list]:
-    from ponte.accounts.roles import is_staff_role
+    from ponte.core.roles import is_staff_role
 
     if user is not None and user.is_authenticated and is_staff_role(user):
         return "1=1", []

@@ -70,7 +70,7 @@ from django.utils import timezone, translation
 from ponte.challenges.models import Amendment, Challenge, Contract, Instrument, Status
 from ponte.challenges.queries import public_challenges, public_contracts, with_bids
 from ponte.core.models import Attachment
-from ponte.organisations.models import Country
+from ponte.reference.models import Country
 
 VERSION = "1.1"
 CURRENCY = "EUR"

@@ -5,12 +5,12 @@ from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 from pydantic import Field
 
-from ponte.api.auth import ANYONE
-from ponte.api.pagination import LimitOffset
-from ponte.api.schemas import Problem
+from ponte.accounts.api_auth import ANYONE
+from ponte.core.api import LimitOffset, Problem
+from ponte.reference.models import Country, Sector
 
 from . import queries
-from .models import Country, Kind, Sector
+from .models import Kind
 
 router = Router(tags=["organisations"], auth=ANYONE)
 

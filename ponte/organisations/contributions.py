@@ -3,7 +3,6 @@ notification kinds and attachment targets."""
 
 from django.utils.translation import gettext_lazy as _
 
-from ponte.accounts.roles import is_authenticated, is_programme_manager
 from ponte.core.models import EmailChannel, Visibility
 from ponte.core.registry import (
     AttachmentTarget,
@@ -15,6 +14,7 @@ from ponte.core.registry import (
     SearchSource,
     registry,
 )
+from ponte.core.roles import is_authenticated, is_programme_manager
 
 from .models import Organisation, Status
 from .rules import administers_an_organisation, belongs_to_an_organisation

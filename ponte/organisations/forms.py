@@ -1,7 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Country, Employees, Kind, LevelOfGovernment, Organisation, Role, Sector, Tier
+from ponte.reference.models import Country, Sector
+
+from .models import Employees, Kind, LevelOfGovernment, Organisation, Role, Tier
 
 
 class ProfileForm(forms.Form):

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ponte.core.statemachine import Lifecycle, Transition
+from ponte.reference.models import Country, SectorTag
 
 
 class Kind(models.TextChoices):
@@ -35,55 +36,6 @@ class LevelOfGovernment(models.TextChoices):
     SUPRANATIONAL = "supranational", _("Supranational")
 
 
-class Country(models.TextChoices):
-    AT = "AT", _("Austria")
-    BE = "BE", _("Belgium")
-    BG = "BG", _("Bulgaria")
-    HR = "HR", _("Croatia")
-    CY = "CY", _("Cyprus")
-    CZ = "CZ", _("Czechia")
-    DK = "DK", _("Denmark")
-    EE = "EE", _("Estonia")
-    FI = "FI", _("Finland")
-    FR = "FR", _("France")
-    DE = "DE", _("Germany")
-    GR = "GR", _("Greece")
-    HU = "HU", _("Hungary")
-    IE = "IE", _("Ireland")
-    IT = "IT", _("Italy")
-    LV = "LV", _("Latvia")
-    LT = "LT", _("Lithuania")
-    LU = "LU", _("Luxembourg")
-    MT = "MT", _("Malta")
-    NL = "NL", _("Netherlands")
-    NO = "NO", _("Norway")
-    PL = "PL", _("Poland")
-    PT = "PT", _("Portugal")
-    RO = "RO", _("Romania")
-    SK = "SK", _("Slovakia")
-    SI = "SI", _("Slovenia")
-    ES = "ES", _("Spain")
-    SE = "SE", _("Sweden")
-    CH = "CH", _("Switzerland")
-    GB = "GB", _("United Kingdom")
-
-
-class Sector(models.TextChoices):
-    HEALTH = "health", _("Health")
-    EDUCATION = "education", _("Education")
-    MOBILITY = "mobility", _("Mobility and transport")
-    ENERGY = "energy", _("Energy and climate")
-    ENVIRONMENT = "environment", _("Environment")
-    SOCIAL = "social", _("Social services")
-    JUSTICE = "justice", _("Justice and security")
-    TAX = "tax", _("Tax and finance")
-    DIGITAL = "digital", _("Digital government")
-    AGRICULTURE = "agriculture", _("Agriculture and food")
-    CULTURE = "culture", _("Culture")
-    EMPLOYMENT = "employment", _("Employment")
-    HOUSING = "housing", _("Housing and urban development")
-
-
 class Employees(models.TextChoices):
     """Head-count classes of the EU definition of micro, small and medium-sized enterprises."""
 
@@ -107,16 +59,6 @@ LIFECYCLE = Lifecycle(
         Transition("reinstate", sources=(Status.SUSPENDED,), target=Status.VERIFIED, timestamp="verified_at"),
     ],
 )
-
-
-class SectorTag(models.Model):
-    """One row per sector code, so organisations (and later challenges) filter by sector
-    the same way on every database."""
-
-    code = models.CharField(max_length=32, primary_key=True, choices=Sector.choices)
-
-    def __str__(self) -> str:
-        return str(Sector(self.code).label)
 
 
 class Organisation(models.Model):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from ponte.accounts.roles import is_staff_role
+from ponte.core.roles import is_staff_role
 
 from .models import Invitation, InvitationStatus, JoinRequest, JoinRequestStatus, Membership, Organisation, Role, Status
 

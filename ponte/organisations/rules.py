@@ -3,10 +3,24 @@ matters, a state predicate."""
 
 import rules
 
-from ponte.accounts.roles import is_authenticated, is_platform_admin, is_programme_manager, is_staff_role
+from ponte.core.roles import is_authenticated, is_platform_admin, is_programme_manager, is_staff_role
 
 from .models import JoinRequestStatus, Kind, Role, Status
-from .queries import roles_by_kind, roles_of
+from .queries import roles_by_kind, roles_of, verified_companies_of
+
+
+# Platform-wide roles that follow from membership: every module asks them.
+@rules.predicate
+def is_company_member(user) -> bool:
+    return bool(roles_of(user)) and verified_companies_of(user).exists()
+
+
+@rules.predicate
+def is_public_servant(user) -> bool:
+    from .models import Organisation
+
+    bodies = list(roles_of(user))
+    return bool(bodies) and Organisation.objects.filter(pk__in=bodies, kind="public_body", status="verified").exists()
 
 
 @rules.predicate

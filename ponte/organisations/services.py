@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from ponte.core import audit
 from ponte.core.notifications import notify
+from ponte.reference.models import SectorTag
 
 from .models import (
     INVITATION_LIFECYCLE,
@@ -27,7 +28,6 @@ from .models import (
     Membership,
     Organisation,
     Role,
-    SectorTag,
 )
 from .queries import admins_of, forget_roles
 

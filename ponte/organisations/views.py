@@ -10,6 +10,7 @@ from ponte.core import attachments
 from ponte.core.forms import add_service_errors
 from ponte.core.paging import paginate
 from ponte.core.registry import registry
+from ponte.reference.models import Country, Sector
 
 from . import queries, services
 from .forms import (
@@ -22,7 +23,7 @@ from .forms import (
     ReasonForm,
     RoleForm,
 )
-from .models import Country, Invitation, JoinRequest, Kind, Membership, Organisation, Sector
+from .models import Invitation, JoinRequest, Kind, Membership, Organisation
 
 
 def _visible(request, slug: str) -> Organisation:

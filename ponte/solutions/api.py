@@ -8,11 +8,10 @@ from ninja import Path, Query, Router, Schema
 from ninja.pagination import paginate
 from pydantic import Field
 
-from ponte.api.auth import ANYONE
-from ponte.api.pagination import LimitOffset
-from ponte.api.schemas import Problem
-from ponte.challenges.api import CpvOut
-from ponte.organisations.models import Sector
+from ponte.accounts.api_auth import ANYONE
+from ponte.core.api import LimitOffset, Problem
+from ponte.reference.models import Sector
+from ponte.reference.schemas import CpvOut
 
 from . import queries
 

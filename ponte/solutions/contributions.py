@@ -2,7 +2,6 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from ponte.accounts.roles import is_programme_manager
 from ponte.core.models import EmailChannel
 from ponte.core.registry import (
     AttachmentTarget,
@@ -14,6 +13,7 @@ from ponte.core.registry import (
     SearchSource,
     registry,
 )
+from ponte.core.roles import is_programme_manager
 from ponte.organisations.models import Organisation
 from ponte.organisations.rules import belongs_to_a_company
 

@@ -3,9 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ponte.challenges.forms import ClassificationForm
 from ponte.core import attachments
-from ponte.organisations.models import Sector, SectorTag
+from ponte.reference.forms import CpvCodesField, SectorsField
 
 from .models import TRL_HELP
 
@@ -21,10 +20,8 @@ class SolutionForm(forms.Form):
         label=_("Summary"), max_length=400, help_text=_("One or two sentences for the catalogue."), widget=_textarea(2)
     )
     description = forms.CharField(label=_("Description"), max_length=20000, widget=_textarea(8))
-    sectors = forms.MultipleChoiceField(
-        label=_("Sectors"), choices=Sector.choices, required=False, widget=forms.CheckboxSelectMultiple
-    )
-    cpv_codes = ClassificationForm.base_fields["cpv_codes"]
+    sectors = SectorsField()
+    cpv_codes = CpvCodesField()
     trl = forms.IntegerField(label=_("Technology readiness level"), min_value=1, max_value=9, help_text=TRL_HELP)
     references = forms.CharField(
         label=_("References"),
@@ -34,8 +31,6 @@ class SolutionForm(forms.Form):
         widget=_textarea(3),
     )
     website = forms.URLField(label=_("Website"), required=False, max_length=200, assume_scheme="https")
-
-    clean_cpv_codes = ClassificationForm.clean_cpv_codes
 
     def __init__(self, *args, companies=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -51,7 +46,7 @@ class SolutionForm(forms.Form):
             "summary": solution.summary,
             "description": solution.description,
             "sectors": [s.code for s in solution.sectors.all()],
-            "cpv_codes": ", ".join(c.code for c in solution.cpv_codes.all()),
+            "cpv_codes": CpvCodesField.initial_for(solution.cpv_codes.all()),
             "trl": solution.trl,
             "references": solution.references,
             "website": solution.website,
@@ -60,7 +55,7 @@ class SolutionForm(forms.Form):
     def service_fields(self):
         data = dict(self.cleaned_data)
         data.pop("company", None)
-        data["sectors"] = list(SectorTag.objects.filter(code__in=data["sectors"]))
+        data["sectors"] = SectorsField.tags(data["sectors"])
         return data
 
 

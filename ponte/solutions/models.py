@@ -43,9 +43,9 @@ class Solution(models.Model):
     title = models.CharField(_("title"), max_length=200)
     summary = models.CharField(_("summary"), max_length=400, help_text=_("One or two sentences for the catalogue."))
     description = models.TextField(_("description"))
-    sectors = models.ManyToManyField("organisations.SectorTag", verbose_name=_("sectors"), blank=True, related_name="+")
+    sectors = models.ManyToManyField("reference.SectorTag", verbose_name=_("sectors"), blank=True, related_name="+")
     cpv_codes = models.ManyToManyField(
-        "challenges.CpvCode", verbose_name=_("CPV codes"), blank=True, related_name="solutions"
+        "reference.CpvCode", verbose_name=_("CPV codes"), blank=True, related_name="solutions"
     )
     trl = models.PositiveSmallIntegerField(
         _("technology readiness level"), validators=[MinValueValidator(1), MaxValueValidator(9)], help_text=TRL_HELP

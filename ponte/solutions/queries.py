@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from ponte.accounts.roles import is_programme_manager
+from ponte.core.roles import is_programme_manager
 from ponte.organisations.models import Status as OrganisationStatus
 from ponte.organisations.queries import roles_of
 

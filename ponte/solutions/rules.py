@@ -2,9 +2,9 @@
 
 import rules
 
-from ponte.accounts.roles import is_programme_manager
-from ponte.challenges.rules import is_company_member
+from ponte.core.roles import is_programme_manager
 from ponte.organisations.queries import roles_of
+from ponte.organisations.rules import is_company_member
 
 from .models import EDITABLE, Status
 

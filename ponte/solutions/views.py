@@ -15,12 +15,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ponte.accounts.roles import is_programme_manager
-from ponte.challenges.forms import ReasonForm
-from ponte.core.forms import add_service_errors
+from ponte.core.forms import ReasonForm, add_service_errors
 from ponte.core.paging import paginate
-from ponte.organisations.models import Organisation, Sector
+from ponte.core.roles import is_programme_manager
+from ponte.organisations.models import Organisation
 from ponte.organisations.queries import verified_companies_of
+from ponte.reference.models import Sector
 
 from . import queries, services
 from .forms import MediaForm, SolutionForm

@@ -13,8 +13,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from ponte.challenges.models import CpvCode
-from ponte.organisations.models import SectorTag
+from ponte.reference.models import CpvCode, SectorTag
 from ponte.solutions import services
 from tests.api.utils import assert_problem, bearer
 from tests.conftest import give_two_factor

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from ponte.challenges import award, proposals, services
 from ponte.challenges.models import Challenge
-from ponte.organisations.models import SectorTag
+from ponte.reference.models import SectorTag
 from tests.challenges import outcomes
 from tests.factories import MembershipFactory, UserFactory
 

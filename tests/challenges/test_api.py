@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from ponte.accounts.services import api_token_create
-from ponte.organisations.models import SectorTag
+from ponte.reference.models import SectorTag
 from tests.api.utils import assert_problem, bearer
 from tests.challenges import outcomes
 from tests.factories import (

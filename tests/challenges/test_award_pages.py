@@ -13,11 +13,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from ponte.accounts.roles import requires_two_factor
 from ponte.challenges import award, evaluation, services
 from ponte.challenges import proposals as proposal_services
 from ponte.challenges.models import Award, Challenge, Contract, Evaluation, Proposal
 from ponte.core.models import Notification
+from ponte.core.roles import requires_two_factor
 from tests.conftest import give_two_factor
 from tests.factories import CompanyFactory, MembershipFactory, PublishedChallengeFactory, UserFactory
 

@@ -147,7 +147,7 @@ def test_a_challenge_closed_without_award_gives_its_reason(world):
 
 def test_every_staff_demo_account_has_a_second_factor_and_demo_codes_lists_the_evaluators(world):
     from ponte.accounts.models import User
-    from ponte.accounts.roles import requires_two_factor
+    from ponte.core.roles import requires_two_factor
 
     for user in User.objects.filter(email__endswith="@example.org"):
         has = Authenticator.objects.filter(user=user, type="totp").exists()

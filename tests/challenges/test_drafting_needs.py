@@ -240,6 +240,6 @@ def test_once_sent_the_challenge_page_no_longer_offers_the_parts(signed_in, orga
 
 @pytest.fixture
 def digital(db):
-    from ponte.organisations.models import SectorTag
+    from ponte.reference.models import SectorTag
 
     return SectorTag.objects.get(code="digital")

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from ponte.challenges.models import Challenge, Status
 from ponte.core.models import Notification
-from ponte.organisations.models import SectorTag
+from ponte.reference.models import SectorTag
 from tests.conftest import give_two_factor
 from tests.factories import ChallengeFactory, MembershipFactory, OrganisationFactory, UserFactory
 

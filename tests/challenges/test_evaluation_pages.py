@@ -17,12 +17,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from ponte.accounts.roles import requires_two_factor
 from ponte.challenges import award, proposals
 from ponte.challenges import evaluation as services
 from ponte.challenges import services as challenge_services
 from ponte.challenges.models import Evaluation, EvaluationStatus, Proposal, Score
 from ponte.core.models import Notification
+from ponte.core.roles import requires_two_factor
 from tests.conftest import give_two_factor
 from tests.factories import (
     ChallengeFactory,

@@ -12,8 +12,8 @@ from django.utils import timezone, translation
 
 from bench.matching_set import build_labelled_set
 from ponte.challenges import matching
-from ponte.challenges.models import Challenge, CpvCode
-from ponte.organisations.models import SectorTag
+from ponte.challenges.models import Challenge
+from ponte.reference.models import CpvCode, SectorTag
 from tests.conftest import give_two_factor
 from tests.factories import (
     ChallengeFactory,

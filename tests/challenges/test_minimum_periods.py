@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 
 from ponte.challenges import services
 from ponte.challenges.models import Challenge, Status, questions_close_at
-from ponte.organisations.models import SectorTag
+from ponte.reference.models import SectorTag
 from tests.conftest import give_two_factor
 from tests.factories import ChallengeFactory, OrganisationFactory, PublishedChallengeFactory
 

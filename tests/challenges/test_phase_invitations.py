@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from ponte.challenges import matching
 from ponte.challenges.models import Award, Interest, Proposal
-from ponte.organisations.models import SectorTag
+from ponte.reference.models import SectorTag
 from tests.challenges import phases
 from tests.factories import (
     ChallengeFactory,

@@ -18,12 +18,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from ponte.accounts.roles import requires_two_factor
 from ponte.challenges import award, services
 from ponte.challenges import proposals as proposal_services
 from ponte.challenges import questions as question_services
 from ponte.challenges.models import Challenge, Proposal, Status
-from ponte.organisations.models import SectorTag
+from ponte.core.roles import requires_two_factor
+from ponte.reference.models import SectorTag
 from tests.challenges.outcomes import evaluate
 from tests.conftest import give_two_factor
 from tests.factories import CompanyFactory, MembershipFactory, PublishedChallengeFactory, UserFactory

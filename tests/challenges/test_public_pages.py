@@ -12,7 +12,7 @@ import time_machine
 from django.utils import timezone
 
 from ponte.challenges.models import Interest, Subscription
-from ponte.organisations.models import SectorTag
+from ponte.reference.models import SectorTag
 from tests.conftest import give_two_factor
 from tests.factories import (
     ChallengeFactory,

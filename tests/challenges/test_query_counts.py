@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from ponte.challenges.models import CpvCode, Criterion
-from ponte.organisations.models import Sector, SectorTag
+from ponte.challenges.models import Criterion
+from ponte.reference.models import CpvCode, Sector, SectorTag
 from tests.factories import (
     ChallengeFactory,
     CompanyFactory,

@@ -13,19 +13,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from ponte.challenges import queries, services
-from ponte.challenges.models import (
-    LIFECYCLE,
-    Challenge,
-    CpvCode,
-    Instrument,
-    InstrumentRule,
-    Interest,
-    Status,
-    Subscription,
-)
+from ponte.challenges.models import LIFECYCLE, Challenge, Instrument, InstrumentRule, Interest, Status, Subscription
 from ponte.core.models import AuditEvent, Notification
 from ponte.core.search import search
-from ponte.organisations.models import SectorTag
+from ponte.reference.models import CpvCode, SectorTag
 from tests.factories import ChallengeFactory, CompanyFactory, MembershipFactory, OrganisationFactory, UserFactory
 
 ANONYMOUS = AnonymousUser()

@@ -13,8 +13,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from ponte.challenges.models import CpvCode, Criterion
+from ponte.challenges.models import Criterion
 from ponte.opendata import ocds
+from ponte.reference.models import CpvCode
 from tests.challenges import outcomes, phases
 from tests.factories import ChallengeFactory, OrganisationFactory, PublishedChallengeFactory
 

@@ -1,6 +1,6 @@
 import pytest
 
-from ponte.accounts.roles import requires_two_factor
+from ponte.core.roles import requires_two_factor
 from tests.conftest import give_two_factor
 from tests.factories import MembershipFactory, OrganisationFactory
 

@@ -7,7 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from ponte.core.models import Notification
-from ponte.organisations.models import Membership, Sector, SectorTag
+from ponte.organisations.models import Membership
+from ponte.reference.models import Sector, SectorTag
 from tests.factories import (
     CompanyFactory,
     InvitationFactory,

@@ -3,7 +3,7 @@
 from zoneinfo import ZoneInfo
 
 from ponte.organisations import timezones
-from ponte.organisations.models import Country
+from ponte.reference.models import Country
 
 
 def test_every_country_ponte_serves_has_its_capital_s_time_zone():

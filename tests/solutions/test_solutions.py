@@ -9,11 +9,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from ponte.challenges.models import CpvCode
 from ponte.core.models import AuditEvent
 from ponte.core.search import search
 from ponte.core.statemachine import IllegalTransition
-from ponte.organisations.models import Sector, SectorTag
+from ponte.reference.models import CpvCode, Sector, SectorTag
 from ponte.solutions import services
 from ponte.solutions.models import LIFECYCLE, Solution
 from tests.conftest import give_two_factor

@@ -3,7 +3,8 @@ from pathlib import Path
 
 from django.db import migrations
 
-CPV_FILE = Path(__file__).resolve().parent.parent / "data" / "cpv-2008-en.json"
+# The code list now lives with the rest of the reference data.
+CPV_FILE = Path(__file__).resolve().parents[2] / "reference" / "data" / "cpv-2008-en.json"
 
 # The legal ceilings Ponte starts with; a platform admin changes them in the admin.
 INSTRUMENT_RULES = [

@@ -18,9 +18,10 @@ from django.utils import timezone
 
 from ponte.accounts.models import User
 from ponte.challenges import award, evaluation, proposals, queries, questions, services
-from ponte.challenges.models import Award, Challenge, CpvCode, Evaluation, Proposal, Question, Status, Subscription
+from ponte.challenges.models import Award, Challenge, Evaluation, Proposal, Question, Status, Subscription
 from ponte.core import attachments
-from ponte.organisations.models import Organisation, SectorTag
+from ponte.organisations.models import Organisation
+from ponte.reference.models import CpvCode, SectorTag
 
 from .data import load
 from .media import text_pdf

@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from ponte.accounts.models import User
 from ponte.core import audit
-from ponte.organisations.models import Invitation, JoinRequest, Membership, Organisation, SectorTag
+from ponte.organisations.models import Invitation, JoinRequest, Membership, Organisation
+from ponte.reference.models import SectorTag
 
 from .data import load
 

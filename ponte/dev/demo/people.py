@@ -9,7 +9,7 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 
 from ponte.accounts.models import User
-from ponte.accounts.roles import requires_two_factor
+from ponte.core.roles import requires_two_factor
 
 from .data import load
 

@@ -2,8 +2,8 @@
 and documents, screened and published or waiting to be screened."""
 
 from ponte.accounts.models import User
-from ponte.challenges.models import CpvCode
-from ponte.organisations.models import Organisation, SectorTag
+from ponte.organisations.models import Organisation
+from ponte.reference.models import CpvCode, SectorTag
 from ponte.solutions import services
 from ponte.solutions.models import Solution
 

@@ -34,7 +34,8 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from ponte.accounts.models import User
-from ponte.organisations.models import Kind, Membership, Organisation, Role, SectorTag, Tier
+from ponte.organisations.models import Kind, Membership, Organisation, Role, Tier
+from ponte.reference.models import SectorTag
 from ponte.solutions.models import Solution
 from ponte.solutions.models import Status as SolutionStatus
 

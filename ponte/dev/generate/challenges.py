@@ -24,7 +24,6 @@ from ponte.challenges.models import (
     Award,
     Challenge,
     Contract,
-    CpvCode,
     Criterion,
     Evaluation,
     EvaluationStatus,
@@ -33,7 +32,8 @@ from ponte.challenges.models import (
     Score,
     Status,
 )
-from ponte.organisations.models import Membership, Sector, SectorTag
+from ponte.organisations.models import Membership
+from ponte.reference.models import CpvCode, Sector, SectorTag
 
 SIZES = {"S": 300, "M": 3_000, "L": 30_000}
 # The pool of evaluators each run adds, by scale.

@@ -6,16 +6,8 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from ponte.accounts.models import User
-from ponte.organisations.models import (
-    Country,
-    Kind,
-    LevelOfGovernment,
-    Membership,
-    Organisation,
-    Sector,
-    SectorTag,
-    Tier,
-)
+from ponte.organisations.models import Kind, LevelOfGovernment, Membership, Organisation, Tier
+from ponte.reference.models import Country, Sector, SectorTag
 
 # organisations and people at each scale
 SIZES = {"S": (200, 1_000), "M": (2_000, 20_000), "L": (20_000, 200_000)}

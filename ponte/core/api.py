@@ -1,8 +1,17 @@
-"""Pagination for API lists."""
+"""What every module's API is built from: problem details (RFC 9457) and bounded pagination."""
 
 from ninja import Schema
 from ninja.pagination import LimitOffsetPagination
 from pydantic import Field
+
+
+class Problem(Schema):
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str | None = None
+    errors: list[dict] | None = Field(default=None)
+
 
 MAX_LIMIT = 1000
 MAX_OFFSET = 2**31 - 1
