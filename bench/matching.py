@@ -15,7 +15,7 @@ Each method is measured with recall@5 (the share of the relevant items among the
 out of at most five, averaged) and MRR (the mean of 1/rank of the first relevant item among
 the first ten, 0 if none):
 
-- ranker: the pages' own code (matching.recommend_for_challenge / recommend_for_companies),
+- ranker: the pages' own code (ranking.recommend_for_challenge / recommend_for_companies),
   with search-index retrieval, capped candidate pools and re-ranking, word rarity measured on
   the catalogue; for companies, all of them in one call (one pool for all) and, as the page
   does for a person, one company per call;
@@ -116,8 +116,8 @@ def main() -> int:
 
     from bench.matching_set import build_labelled_set, topics
     from ponte.accounts.models import User
-    from ponte.challenges import matching
     from ponte.challenges.models import Challenge
+    from ponte.matchmaking import ranking
     from ponte.organisations.models import Organisation
 
     started = time.perf_counter()
@@ -132,23 +132,23 @@ def main() -> int:
     example = {}
 
     def statement(challenge) -> str:
-        return " ".join(getattr(challenge, name) for name, _weight in matching.CHALLENGE_FIELDS)
+        return " ".join(getattr(challenge, name) for name, _weight in ranking.CHALLENGE_FIELDS)
 
     def order(scores: dict[int, float]) -> list[int]:
         return [key for key, score in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0])) if score > 0]
 
     def evaluate_challenges(labels: dict[int, set[int]], variants: dict) -> dict:
         """Rank the catalogue for each labelled challenge with each method."""
-        catalogue = list(matching.recommendable_solutions().prefetch_related("sectors", "cpv_codes").order_by("pk"))
-        profiles = [matching.solution_profile(s) for s in catalogue]
+        catalogue = list(ranking.recommendable_solutions().prefetch_related("sectors", "cpv_codes").order_by("pk"))
+        profiles = [ranking.solution_profile(s) for s in catalogue]
         texts = {s.pk: " ".join([s.title, s.summary, s.description]) for s in catalogue}
-        plain = {pk: matching.plain_words(text) for pk, text in texts.items()}
-        stems = {pk: {matching.stem(w) for w in found} for pk, found in plain.items()}
+        plain = {pk: ranking.plain_words(text) for pk, text in texts.items()}
+        stems = {pk: {ranking.stem(w) for w in found} for pk, found in plain.items()}
         rankings: dict[str, dict[int, list[int]]] = {
             name: {} for name in ["ranker", *variants, "shared stems", "keyword overlap (baseline)"]
         }
         for challenge in challenges:
-            found = matching.recommend_for_challenge(challenge, limit=CUTOFF)
+            found = ranking.recommend_for_challenge(challenge, limit=CUTOFF)
             rankings["ranker"][challenge.pk] = [m.key for m in found.solutions]
             violations["unpublished solutions recommended"] += sum(m.key in unpublished for m in found.solutions)
             if not example and found.solutions:
@@ -157,11 +157,11 @@ def main() -> int:
                     solution=found.solutions[0].obj.title,
                     reasons=[str(r) for r in found.solutions[0].reasons],
                 )
-            query = matching.challenge_profile(challenge)
+            query = ranking.challenge_profile(challenge)
             for name, weights in variants.items():
-                rankings[name][challenge.pk] = [m.key for m in matching.rank([query], profiles, weights=weights)]
-            words = matching.plain_words(statement(challenge))
-            own_stems = {matching.stem(w) for w in words}
+                rankings[name][challenge.pk] = [m.key for m in ranking.rank([query], profiles, weights=weights)]
+            words = ranking.plain_words(statement(challenge))
+            own_stems = {ranking.stem(w) for w in words}
             rankings["keyword overlap (baseline)"][challenge.pk] = order(
                 {pk: len(words & found_words) for pk, found_words in plain.items()}
             )
@@ -175,8 +175,8 @@ def main() -> int:
         {
             "ranker on the whole catalogue": None,
             "words only": {"text": 1.0, "sector": 0.0, "cpv": 0.0},
-            "words + sectors": {**matching.WEIGHTS, "cpv": 0.0},
-            "words + CPV": {**matching.WEIGHTS, "sector": 0.0},
+            "words + sectors": {**ranking.WEIGHTS, "cpv": 0.0},
+            "words + CPV": {**ranking.WEIGHTS, "sector": 0.0},
         },
     )
     catalogue_size = challenge_results.pop("_catalogue")["published_solutions"]
@@ -184,10 +184,10 @@ def main() -> int:
 
     # Companies → open challenges --------------------------------------------------------
     companies = list(Organisation.objects.filter(pk__in=labelled.companies).order_by("pk"))
-    open_challenges = list(matching.open_challenges().order_by("pk"))
+    open_challenges = list(ranking.open_challenges().order_by("pk"))
     closed = set(labelled.closed_challenges)
     solutions_of: dict[int, list[str]] = {}
-    for solution in matching.recommendable_solutions().order_by("pk"):
+    for solution in ranking.recommendable_solutions().order_by("pk"):
         solutions_of.setdefault(solution.company_id, []).append(
             " ".join([solution.title, solution.summary, solution.description])
         )
@@ -196,18 +196,18 @@ def main() -> int:
         "ranker, one company per request": {},
         "keyword overlap (baseline)": {},
     }
-    sections = matching.recommend_for_companies(companies, limit=CUTOFF)
+    sections = ranking.recommend_for_companies(companies, limit=CUTOFF)
     for section in sections:
         company_rankings["ranker"][section.company.pk] = [m.key for m in section.challenges]
         violations["closed or cancelled challenges recommended"] += sum(m.key in closed for m in section.challenges)
     for company in companies:
-        [section] = matching.recommend_for_companies([company], limit=CUTOFF)
+        [section] = ranking.recommend_for_companies([company], limit=CUTOFF)
         company_rankings["ranker, one company per request"][company.pk] = [m.key for m in section.challenges]
         violations["closed or cancelled challenges recommended"] += sum(m.key in closed for m in section.challenges)
     for company in companies:
-        words = matching.plain_words(" ".join(solutions_of.get(company.pk, [])))
+        words = ranking.plain_words(" ".join(solutions_of.get(company.pk, [])))
         company_rankings["keyword overlap (baseline)"][company.pk] = order(
-            {c.pk: len(words & matching.plain_words(statement(c))) for c in open_challenges}
+            {c.pk: len(words & ranking.plain_words(statement(c))) for c in open_challenges}
         )
     company_results = {name: summarise(r, labelled.companies) for name, r in company_rankings.items()}
 
@@ -267,10 +267,10 @@ def main() -> int:
         from ponte.solutions.models import Solution
 
         return {
-            "published solutions": matching.recommendable_solutions().count(),
+            "published solutions": ranking.recommendable_solutions().count(),
             "solutions": Solution.objects.count(),
             "challenges": Challenge.objects.count(),
-            "open challenges": matching.open_challenges().count(),
+            "open challenges": ranking.open_challenges().count(),
         }
 
     base_size, base = sizes(), measure()
@@ -361,7 +361,7 @@ def main() -> int:
             {
                 "seed": args.seed,
                 "scale": args.scale,
-                "weights": matching.WEIGHTS,
+                "weights": ranking.WEIGHTS,
                 "labelled_set": {
                     "challenges": len(challenges),
                     "topics": len(topics()),

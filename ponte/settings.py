@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "ponte.organisations",
     "ponte.challenges",
     "ponte.solutions",
+    "ponte.matchmaking",
     "ponte.opendata",
     "ponte.api",
     "ponte.dev",

@@ -19,6 +19,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("me/", include("ponte.accounts.urls")),
     path("organisations/", include("ponte.organisations.urls")),
+    # Matchmaking reads challenges and solutions; its pages sit beside the challenges' ones.
+    path("challenges/", include("ponte.matchmaking.urls")),
     path("challenges/", include("ponte.challenges.urls")),
     path("solutions/", include("ponte.solutions.urls")),
     path("api/", api.urls),

@@ -389,20 +389,6 @@ for kind in [
     registry.add_notification_kind(kind)
 
 
-# Matchmaking (matching.py) ----------------------------------------------------------------
-
-
-def _is_company_member(user) -> bool:
-    from .rules import is_company_member
-
-    return is_company_member(user)
-
-
-registry.add_nav(
-    NavItem(label=_("Challenges for you"), url_name="challenges:recommended", visible=_is_company_member, order=12)
-)
-
-
 registry.add_organisation_section(
     OrganisationSection(
         key="challenges.challenges",

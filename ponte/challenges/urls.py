@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import award_views, drafting, evaluation_views, matching_views, proposal_views, question_views, views
+from . import award_views, drafting, evaluation_views, proposal_views, question_views, views
 
 app_name = "challenges"
 
@@ -41,9 +41,6 @@ urlpatterns = [
     path("<int:pk>/award/", award_views.challenge_award, name="award"),
     path("<int:pk>/close-without-award/", award_views.challenge_close_without_award, name="close_without_award"),
     path("awards/<int:pk>/contract/", award_views.contract_record, name="contract"),
-    # Matchmaking (matching_views.py)
-    path("recommended/", matching_views.recommended_challenges, name="recommended"),
-    path("<int:pk>/matches/", matching_views.challenge_matches, name="matches"),
     # Phases (drafting.py)
     path("<int:pk>/next-phase/", drafting.challenge_next_phase, name="next_phase"),
     path("<int:pk>/<str:verb>/", drafting.challenge_action, name="action"),

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_POST
 from ponte.core import attachments
 from ponte.core.amounts import parse_amount
 from ponte.core.paging import paginate
+from ponte.core.registry import registry
 from ponte.organisations.models import Organisation
 from ponte.organisations.queries import verified_companies_of
 from ponte.reference.models import CpvCode, Sector, SectorTag
@@ -128,7 +129,7 @@ def challenge_detail(request, pk, slug):
         "amendments": queries.amendments_of(challenge) if challenge.published_at is not None else [],
     }
     if request.user.is_authenticated:
-        context["can_view_matches"] = request.user.has_perm("challenges.view_matches", challenge)
+        context["offered_links"] = registry.object_links_for(challenge, request.user)
         context["companies"] = list(verified_companies_of(request.user))
         context["interest"] = (
             Interest.objects.filter(challenge=challenge, user=request.user).select_related("company").first()

@@ -132,6 +132,18 @@ class OrganisationSection:
     context: Callable[..., dict | None]
 
 
+@dataclass(frozen=True)
+class ObjectLink:
+    """A link one app offers on another app's object page (a reader's view of a challenge,
+    say), so that the page shows it without knowing who offers it. It is shown to the people
+    `permission` admits for the object, and points to `url_name` reversed with the object's key."""
+
+    model: str  # "app_label.modelname", as Django's model labels are written in lower case
+    label: Any
+    url_name: str
+    permission: str
+
+
 @dataclass
 class Registry:
     nav_items: list[NavItem] = field(default_factory=list)
@@ -142,6 +154,7 @@ class Registry:
     notification_kinds: dict[str, NotificationKind] = field(default_factory=dict)
     attachment_targets: dict[type[models.Model], AttachmentTarget] = field(default_factory=dict)
     organisation_sections: list[OrganisationSection] = field(default_factory=list)
+    object_links: list[ObjectLink] = field(default_factory=list)
 
     def add_nav(self, item: NavItem) -> None:
         self.nav_items.append(item)
@@ -195,6 +208,18 @@ class Registry:
             if context is not None:
                 shown.append((section.template, context))
         return shown
+
+    def add_object_link(self, link: ObjectLink) -> None:
+        self.object_links.append(link)
+
+    def object_links_for(self, obj, user) -> list[tuple[Any, str]]:
+        """The (label, address) of each link offered on `obj`'s page that `user` may follow."""
+        label = obj._meta.label_lower
+        return [
+            (link.label, reverse(link.url_name, args=[obj.pk]))
+            for link in self.object_links
+            if link.model == label and user.has_perm(link.permission, obj)
+        ]
 
     def nav_for(self, user) -> list[NavItem]:
         return [item for item in self.nav_items if item.visible(user)]

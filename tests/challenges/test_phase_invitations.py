@@ -11,8 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from ponte.challenges import matching
 from ponte.challenges.models import Award, Interest, Proposal
+from ponte.matchmaking import ranking
 from ponte.reference.models import SectorTag
 from tests.challenges import phases
 from tests.factories import (
@@ -60,7 +60,7 @@ def recommended_to(client, member):
 def test_a_later_phase_is_recommended_to_the_invited_companies_only(series):
     invited, not_invited = series.invited[0].company, series.not_invited[0].company
     # One call for both, as for a person in both companies: one pool, the phase in it.
-    by_company = {s.company: s for s in matching.recommend_for_companies([invited, not_invited])}
+    by_company = {s.company: s for s in ranking.recommend_for_companies([invited, not_invited])}
     assert prototype(series) in [m.obj for m in by_company[invited].challenges]
     assert [i.challenge for i in by_company[invited].invitations] == [prototype(series)]
     assert prototype(series) not in [m.obj for m in by_company[not_invited].challenges]
@@ -98,9 +98,9 @@ def test_the_invitation_names_the_place_of_the_phase_in_its_series(client):
     series = phases.three_phases()
     test = phases.publish(series.phases[-1])
     winner, other = series.invited
-    [section] = matching.recommend_for_companies([winner.company])
+    [section] = ranking.recommend_for_companies([winner.company])
     assert [(i.challenge, i.number, i.series) for i in section.invitations] == [(test, 3, series.first.title)]
-    [section] = matching.recommend_for_companies([other.company])
+    [section] = ranking.recommend_for_companies([other.company])
     assert section.invitations == []
     assert test not in [m.obj for m in section.challenges]
 
@@ -210,7 +210,7 @@ def test_a_later_phase_recommends_only_the_invited_companies_and_their_solutions
     from ponte.challenges.queries import challenge_detail
 
     phase = challenge_detail(series.author, prototype(series).pk)
-    found = matching.recommend_for_challenge(phase)
+    found = ranking.recommend_for_challenge(phase)
     invited = {bid.company for bid in series.invited}
     assert {company.company for company in found.companies} <= invited
     assert {match.obj.company for match in found.solutions} <= invited

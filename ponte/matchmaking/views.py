@@ -1,7 +1,7 @@
 """The pages of matchmaking: the solutions and companies recommended for a challenge, to its
 public body and programme managers, and the open challenges recommended to a company's
 members, with the later phases their companies are invited to. Views stay thin: the ranking
-is in matching.py."""
+is in ranking.py."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
+from ponte.challenges import queries
 from ponte.organisations.queries import verified_companies_of
 
-from . import matching, queries
+from . import ranking
 
 
 @login_required
@@ -23,10 +24,10 @@ def challenge_matches(request, pk):
         raise Http404
     if not request.user.has_perm("challenges.view_matches", challenge):
         raise PermissionDenied
-    recommendations = matching.recommend_for_challenge(challenge)
+    recommendations = ranking.recommend_for_challenge(challenge)
     return render(
         request,
-        "challenges/matching/challenge.html",
+        "matchmaking/challenge.html",
         {
             "challenge": challenge,
             "solutions": recommendations.solutions,
@@ -39,10 +40,10 @@ def challenge_matches(request, pk):
 def recommended_challenges(request):
     if not request.user.has_perm("challenges.view_recommended_challenges"):
         raise PermissionDenied
-    sections = matching.recommend_for_companies(list(verified_companies_of(request.user)))
+    sections = ranking.recommend_for_companies(list(verified_companies_of(request.user)))
     now = timezone.now()
     for section in sections:
         for challenge in [*(m.obj for m in section.challenges), *(i.challenge for i in section.invitations)]:
             challenge.days_left = (challenge.deadline - now).days  # open: the deadline is ahead
     invited = any(section.invitations for section in sections)
-    return render(request, "challenges/matching/company.html", {"sections": sections, "invited": invited})
+    return render(request, "matchmaking/company.html", {"sections": sections, "invited": invited})

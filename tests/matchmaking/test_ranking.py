@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from bench.matching_set import build_labelled_set
-from ponte.challenges import matching
 from ponte.challenges.models import Challenge
+from ponte.matchmaking import ranking
 from ponte.reference.models import CpvCode, SectorTag
 from tests.conftest import give_two_factor
 from tests.factories import (
@@ -84,69 +84,69 @@ def titles(matches):
 
 
 def test_forms_of_a_word_share_a_stem_and_stop_words_are_dropped():
-    assert {matching.stem(w) for w in ["appointment", "appointments", "appointing"]} == {"appoint"}
-    assert matching.stem("queues") == matching.stem("queue") == matching.stem("queuing")
-    assert matching.stem("process") == matching.stem("processes") == "process"
-    assert matching.words("The people and THEIR appointments, 2024") == ["people", "appointments"]
+    assert {ranking.stem(w) for w in ["appointment", "appointments", "appointing"]} == {"appoint"}
+    assert ranking.stem("queues") == ranking.stem("queue") == ranking.stem("queuing")
+    assert ranking.stem("process") == ranking.stem("processes") == "process"
+    assert ranking.words("The people and THEIR appointments, 2024") == ["people", "appointments"]
     # Every stem is a prefix of its word, so the search index finds the word from the stem.
     for word in ["appointments", "policies", "managing", "energies", "booked"]:
-        assert word.startswith(matching.stem(word))
+        assert word.startswith(ranking.stem(word))
 
 
 def test_a_shared_cpv_division_counts_less_than_a_group_and_the_same_code_most():
-    same, same_level = matching.cpv_similarity("72212000", "72212000")
-    category, _ = matching.cpv_similarity("72212000", "72212100")
-    group, level = matching.cpv_similarity("72212000", "72222000")
-    division, division_level = matching.cpv_similarity("72212000", "72316000")
-    unrelated, _ = matching.cpv_similarity("72212000", "48000000")
+    same, same_level = ranking.cpv_similarity("72212000", "72212000")
+    category, _ = ranking.cpv_similarity("72212000", "72212100")
+    group, level = ranking.cpv_similarity("72212000", "72222000")
+    division, division_level = ranking.cpv_similarity("72212000", "72316000")
+    unrelated, _ = ranking.cpv_similarity("72212000", "48000000")
     assert same == category == 1.0 > group > division > unrelated == 0.0
     assert (same_level, level, division_level) == (8, 3, 2)
 
 
 def test_the_same_division_wide_code_says_no_more_than_a_shared_division():
-    software, level = matching.cpv_similarity("48000000", "48000000")
+    software, level = ranking.cpv_similarity("48000000", "48000000")
     assert level == 8  # the reason still says it is the same code
     assert (
         software
-        == matching.cpv_similarity("48000000", "48190000")[0]
-        < matching.cpv_similarity("48190000", "48190000")[0]
+        == ranking.cpv_similarity("48000000", "48190000")[0]
+        < ranking.cpv_similarity("48190000", "48190000")[0]
     )
 
 
 def test_a_rare_shared_word_outweighs_a_common_one():
-    query = matching.profile(1, [("Citizens wait for an appointment at the town hall", 1.0)])
-    common = [matching.profile(k, [("Citizens use our digital platform for data", 1.0)]) for k in range(10, 20)]
-    rare = matching.profile(2, [("Appointment reminders by text message", 1.0)])
-    ranked = matching.rank([query], [*common, rare])
+    query = ranking.profile(1, [("Citizens wait for an appointment at the town hall", 1.0)])
+    common = [ranking.profile(k, [("Citizens use our digital platform for data", 1.0)]) for k in range(10, 20)]
+    rare = ranking.profile(2, [("Appointment reminders by text message", 1.0)])
+    ranked = ranking.rank([query], [*common, rare])
     assert ranked[0].key == 2
     assert str(ranked[0].reasons[0]) == "Shared words: appointment"
 
 
 def test_reasons_name_the_shared_sector_the_closest_code_and_the_words():
-    query = matching.profile(
+    query = ranking.profile(
         1, [("Hospital beds are blocked by late discharges", 1.0)], sectors={"health"}, cpv={"85110000": "Hospital"}
     )
-    document = matching.profile(
+    document = ranking.profile(
         2,
         [("Discharge planning for hospital wards", 1.0)],
         sectors={"health", "digital"},
         cpv={"85111000": "Hospital services"},
     )
     with translation.override("en"):
-        reasons = [str(r) for r in matching.rank([query], [document])[0].reasons]
+        reasons = [str(r) for r in ranking.rank([query], [document])[0].reasons]
     assert "Same sector: Health" in reasons
     assert "Related CPV code: 85111000 Hospital services (same class as 85110000)" in reasons
     assert any(r.startswith("Shared words: ") and "hospital" in r for r in reasons)
 
 
 def test_nothing_shared_is_not_recommended():
-    query = matching.profile(1, [("Potholes in the roads", 1.0)], sectors={"mobility"})
-    document = matching.profile(2, [("Payroll and timesheets", 1.0)], sectors={"digital"})
-    assert matching.rank([query], [document]) == []
+    query = ranking.profile(1, [("Potholes in the roads", 1.0)], sectors={"mobility"})
+    document = ranking.profile(2, [("Payroll and timesheets", 1.0)], sectors={"digital"})
+    assert ranking.rank([query], [document]) == []
 
 
 def test_the_keyword_baseline_counts_distinct_unstemmed_words():
-    assert matching.keyword_overlap("appointments at the desk", "an appointment desk, desk") == 1
+    assert ranking.keyword_overlap("appointments at the desk", "an appointment desk, desk") == 1
 
 
 # Solutions and companies for a challenge ------------------------------------------------------
@@ -157,7 +157,7 @@ def test_a_relevant_solution_ranks_above_an_unrelated_one_and_reasons_say_why():
     challenge = open_challenge(sector_codes=["social"], cpv_codes=["72212000-4"], **APPOINTMENTS)
     relevant = published_solution(sector_codes=["social"], cpv_codes=["72212000-4"], **BOOKING)
     published_solution(sector_codes=["social"], **UNRELATED)
-    found = matching.recommend_for_challenge(fresh(challenge))
+    found = ranking.recommend_for_challenge(fresh(challenge))
     assert found.solutions[0].obj == relevant
     assert found.solutions[0].score > found.solutions[-1].score
     with translation.override("en"):
@@ -176,7 +176,7 @@ def test_an_unpublished_solution_is_never_recommended(status):
     hidden = SolutionFactory(status=status, **BOOKING)
     hidden.sectors.set(sectors("social"))
     shown = published_solution(sector_codes=["social"], **UNRELATED)
-    found = matching.recommend_for_challenge(fresh(challenge))
+    found = ranking.recommend_for_challenge(fresh(challenge))
     assert [m.obj for m in found.solutions] == [shown]
     assert [c.company for c in found.companies] == [shown.company]
 
@@ -185,7 +185,7 @@ def test_an_unpublished_solution_is_never_recommended(status):
 def test_a_solution_of_a_suspended_company_is_never_recommended():
     challenge = open_challenge(**APPOINTMENTS)
     published_solution(company=CompanyFactory(status="suspended"), **BOOKING)
-    assert matching.recommend_for_challenge(fresh(challenge)).solutions == []
+    assert ranking.recommend_for_challenge(fresh(challenge)).solutions == []
 
 
 @pytest.mark.django_db
@@ -196,7 +196,7 @@ def test_a_company_ranks_by_its_best_solution_and_says_how_many_match():
     published_solution(company=strong, **BOOKING)
     published_solution(company=strong, title="Waiting list manager", summary="Shorter waiting lists.", description="")
     published_solution(company=weak, sector_codes=["social"], **UNRELATED)
-    found = matching.recommend_for_challenge(fresh(challenge))
+    found = ranking.recommend_for_challenge(fresh(challenge))
     assert [c.company for c in found.companies] == [strong, weak]
     assert found.companies[0].solutions == 2
     with translation.override("en"):
@@ -213,9 +213,9 @@ def test_a_solution_found_by_its_words_alone_is_recommended_through_the_search_i
     read holds: only the search index brings the relevant one into the pool."""
     challenge = open_challenge(**APPOINTMENTS)
     relevant = published_solution(**BOOKING)
-    for n in range(matching.BACKGROUND + 5):
+    for n in range(ranking.BACKGROUND + 5):
         published_solution(title=f"Payroll suite {n}", summary="Payroll.", description="Timesheets and leave.")
-    assert titles(matching.recommend_for_challenge(fresh(challenge)).solutions) == [relevant.title]
+    assert titles(ranking.recommend_for_challenge(fresh(challenge)).solutions) == [relevant.title]
 
 
 # Open challenges for a company -------------------------------------------------------------
@@ -235,7 +235,7 @@ def test_an_open_challenge_that_matches_the_solutions_is_recommended_with_reason
     other = open_challenge(
         sector_codes=["energy"], title="Energy bills of schools", summary="Heating costs.", problem="Meters."
     )
-    [section] = matching.recommend_for_companies([company])
+    [section] = ranking.recommend_for_companies([company])
     found = [m.obj for m in section.challenges]
     assert found[0] == relevant
     # The other shares a word with the solution ("front", in the factory's text): it may
@@ -268,7 +268,7 @@ def test_a_challenge_that_is_not_open_is_never_recommended_to_a_company(company,
         pytest.skip("the outcome of challenges is not in this version")
     hidden = open_challenge(sector_codes=["social"], **APPOINTMENTS, **fields)
     shown = open_challenge(sector_codes=["social"], title="Forms nobody understands", summary="", problem="")
-    [section] = matching.recommend_for_companies([company])
+    [section] = ranking.recommend_for_companies([company])
     assert hidden not in [m.obj for m in section.challenges]
     assert [m.obj for m in section.challenges] == [shown]
 
@@ -280,7 +280,7 @@ def test_a_company_without_published_solutions_gets_challenges_of_its_sectors():
     SolutionFactory(company=company, status="draft", **BOOKING)
     health = open_challenge(sector_codes=["health"], title="Beds", summary="", problem="")
     open_challenge(sector_codes=["social"], **APPOINTMENTS)
-    [section] = matching.recommend_for_companies([company])
+    [section] = ranking.recommend_for_companies([company])
     assert not section.has_solutions
     assert [m.obj for m in section.challenges] == [health]
     with translation.override("en"):
@@ -292,8 +292,8 @@ def test_matching_never_reads_proposals(company):
     challenge = open_challenge(sector_codes=["social"], **APPOINTMENTS)
     published_solution(**BOOKING)
     with CaptureQueriesContext(connection) as captured:
-        matching.recommend_for_challenge(fresh(challenge))
-        matching.recommend_for_companies([company])
+        ranking.recommend_for_challenge(fresh(challenge))
+        ranking.recommend_for_companies([company])
     assert captured.captured_queries
     assert not [q["sql"] for q in captured.captured_queries if "proposal" in q["sql"].lower()]
 
@@ -486,8 +486,8 @@ def test_the_challenge_page_does_not_grow_with_the_solutions(client):
     _response, small = queries_of(client, url)
     add_solutions(LARGE - SMALL, 3)
     response, large = queries_of(client, url)
-    assert len(response.context["solutions"]) == matching.SHOWN
-    assert len(response.context["companies"]) == matching.SHOWN
+    assert len(response.context["solutions"]) == ranking.SHOWN
+    assert len(response.context["companies"]) == ranking.SHOWN
     assert_same_count(small, large)
 
 
@@ -510,7 +510,7 @@ def test_the_company_page_does_not_grow_with_the_challenges_or_the_solutions(cli
     _response, small = queries_of(client, "/challenges/recommended/")
     add(LARGE - SMALL, 3)
     response, large = queries_of(client, "/challenges/recommended/")
-    assert len(response.context["sections"][0].challenges) == matching.SHOWN
+    assert len(response.context["sections"][0].challenges) == ranking.SHOWN
     assert_same_count(small, large)
 
 
@@ -521,11 +521,11 @@ def test_the_company_page_does_not_grow_with_the_challenges_or_the_solutions(cli
 def test_the_labelled_set_has_fifty_challenges_or_more_each_with_relevant_published_solutions():
     labelled = build_labelled_set()
     assert len(labelled.challenges) >= 50
-    published = set(matching.recommendable_solutions().values_list("pk", flat=True))
+    published = set(ranking.recommendable_solutions().values_list("pk", flat=True))
     assert all(relevant and relevant <= published for relevant in labelled.challenges.values())
     assert not set(labelled.unpublished_solutions) & published
     # Every labelled challenge is open; the closed and cancelled ones are not.
-    open_keys = set(matching.open_challenges().values_list("pk", flat=True))
+    open_keys = set(ranking.open_challenges().values_list("pk", flat=True))
     assert set(labelled.challenges) <= open_keys
     assert labelled.closed_challenges and not set(labelled.closed_challenges) & open_keys
     assert labelled.companies and all(labelled.companies.values())
@@ -546,15 +546,15 @@ def test_the_same_seed_builds_the_same_set_in_a_fresh_database():
 @pytest.mark.django_db
 def test_on_the_labelled_set_the_ranker_beats_counting_shared_words():
     labelled = build_labelled_set()
-    catalogue = list(matching.recommendable_solutions())
+    catalogue = list(ranking.recommendable_solutions())
     texts = {s.pk: " ".join([s.title, s.summary, s.description]) for s in catalogue}
     ranker = baseline = 0.0
     for challenge in Challenge.objects.filter(pk__in=labelled.challenges).prefetch_related("sectors", "cpv_codes"):
         relevant = labelled.challenges[challenge.pk]
-        found = [m.key for m in matching.recommend_for_challenge(challenge).solutions[:5]]
+        found = [m.key for m in ranking.recommend_for_challenge(challenge).solutions[:5]]
         ranker += len(set(found) & relevant) / len(relevant)
-        statement = " ".join(getattr(challenge, f) for f, _w in matching.CHALLENGE_FIELDS)
-        counts = {pk: matching.keyword_overlap(statement, text) for pk, text in texts.items()}
+        statement = " ".join(getattr(challenge, f) for f, _w in ranking.CHALLENGE_FIELDS)
+        counts = {pk: ranking.keyword_overlap(statement, text) for pk, text in texts.items()}
         top = sorted(counts, key=lambda pk: (-counts[pk], pk))[:5]
         baseline += len(set(top) & relevant) / len(relevant)
     assert ranker > baseline

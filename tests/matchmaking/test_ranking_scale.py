@@ -8,9 +8,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from ponte.challenges import matching
 from ponte.challenges import services as challenge_services
 from ponte.challenges.models import Challenge
+from ponte.matchmaking import ranking
 from ponte.solutions import services as solution_services
 from tests.factories import (
     ChallengeFactory,
@@ -39,11 +39,11 @@ def fresh(challenge):
 
 
 def recommended(challenge) -> list[str]:
-    return [m.obj.title for m in matching.recommend_for_challenge(fresh(challenge)).solutions]
+    return [m.obj.title for m in ranking.recommend_for_challenge(fresh(challenge)).solutions]
 
 
 def solution_statistics():
-    return matching.catalogue_corpus(matching.recommendable_solutions(), matching.SOLUTION_FIELDS)
+    return ranking.catalogue_corpus(ranking.recommendable_solutions(), ranking.SOLUTION_FIELDS)
 
 
 @pytest.fixture
@@ -62,13 +62,13 @@ def submitted_solution(**fields):
 def counted(monkeypatch):
     """How many times the catalogue's word statistics are counted."""
     calls = []
-    count = matching._count_corpus
+    count = ranking._count_corpus
 
     def counting(queryset, spec):
         calls.append(queryset.model._meta.label_lower)
         return count(queryset, spec)
 
-    monkeypatch.setattr(matching, "_count_corpus", counting)
+    monkeypatch.setattr(ranking, "_count_corpus", counting)
     return calls
 
 
@@ -76,7 +76,7 @@ def counted(monkeypatch):
 def test_a_published_solution_is_counted_and_recommended_at_once_and_no_more_once_withdrawn(manager, counted):
     challenge = PublishedChallengeFactory(**AIRSHIPS)
     SolutionFactory(status="published", published_at=timezone.now() - timedelta(days=2), **PAYROLL)
-    zeppelin = matching.stem("zeppelin")
+    zeppelin = ranking.stem("zeppelin")
     before = solution_statistics()
     assert (before.size, before.frequency.get(zeppelin, 0)) == (1, 0)
     assert recommended(challenge) == []
@@ -102,14 +102,14 @@ def test_one_solution_published_as_another_is_withdrawn_changes_the_statistics(m
     """The same number of published solutions, but not the same ones."""
     kite, kite_member = submitted_solution(title="Kite survey", summary="A kite.", description="Kite cameras.")
     solution_services.solution_publish(actor=manager, solution=kite)
-    assert solution_statistics().frequency.get(matching.stem("kite"))
+    assert solution_statistics().frequency.get(ranking.stem("kite"))
     zeppelin, _member = submitted_solution(**ZEPPELIN)
     solution_services.solution_update(actor=kite_member, solution=kite, summary="A kite, again.")
     solution_services.solution_publish(actor=manager, solution=zeppelin)
     statistics = solution_statistics()
     assert statistics.size == 1
-    assert statistics.frequency.get(matching.stem("zeppelin")) == 1
-    assert matching.stem("kite") not in statistics.frequency
+    assert statistics.frequency.get(ranking.stem("zeppelin")) == 1
+    assert ranking.stem("kite") not in statistics.frequency
 
 
 @pytest.mark.django_db
@@ -117,12 +117,12 @@ def test_a_challenge_published_is_recommended_to_a_company_at_once(manager, coun
     company = CompanyFactory()
     SolutionFactory(company=company, status="published", published_at=timezone.now(), **ZEPPELIN)
     PublishedChallengeFactory(title="Forms nobody understands", summary="", problem="")
-    [section] = matching.recommend_for_companies([company])
+    [section] = ranking.recommend_for_companies([company])
     assert [m.obj.title for m in section.challenges] == []
 
     challenge = ChallengeFactory(status="approved", **AIRSHIPS)
     challenge_services.challenge_publish(actor=manager, challenge=challenge)
-    [section] = matching.recommend_for_companies([company])
+    [section] = ranking.recommend_for_companies([company])
     assert [m.obj.title for m in section.challenges] == [AIRSHIPS["title"]]
     assert counted == ["challenges.challenge"] * 2
 
@@ -131,20 +131,20 @@ def test_a_challenge_published_is_recommended_to_a_company_at_once(manager, coun
 def test_the_candidates_reranked_are_capped_whatever_the_catalogue(monkeypatch):
     """Every solution shares words, a sector and a CPV code with the challenge: each read finds
     them all, and the pool is still cut to POOL."""
-    monkeypatch.setattr(matching, "POOL", 5)
+    monkeypatch.setattr(ranking, "POOL", 5)
     challenge = PublishedChallengeFactory(**AIRSHIPS)
     for n in range(12):
         SolutionFactory(
             status="published", published_at=timezone.now() - timedelta(hours=n), **{**ZEPPELIN, "title": f"Z {n}"}
         )
     reranked = []
-    rank = matching.rank
+    rank = ranking.rank
 
     def counting(queries, documents, **options):
         reranked.append(len(documents))
         return rank(queries, documents, **options)
 
-    monkeypatch.setattr(matching, "rank", counting)
-    found = matching.recommend_for_challenge(fresh(challenge))
+    monkeypatch.setattr(ranking, "rank", counting)
+    found = ranking.recommend_for_challenge(fresh(challenge))
     assert reranked == [5]
     assert len(found.solutions) == 5

@@ -686,7 +686,7 @@ def recommendable_solutions() -> QuerySet:
 
 def open_challenges() -> QuerySet:
     """Published and before their deadline: the only challenges recommended to companies."""
-    from .models import Challenge, Status
+    from ponte.challenges.models import Challenge, Status
 
     return Challenge.objects.filter(status=Status.PUBLISHED, deadline__gt=timezone.now())
 
@@ -709,9 +709,8 @@ class ChallengeRecommendations:
 def recommend_for_challenge(challenge, *, limit: int = SHOWN) -> ChallengeRecommendations:
     """The published solutions and the companies that may answer a challenge, best first.
     The challenge's sectors and CPV codes should be prefetched (queries.challenge_detail does)."""
+    from ponte.challenges.queries import invited_companies
     from ponte.solutions.models import Solution
-
-    from .queries import invited_companies
 
     query = challenge_profile(challenge)
     corpus = catalogue_corpus(recommendable_solutions(), SOLUTION_FIELDS)
@@ -789,7 +788,7 @@ def _phase_numbers(phases: Iterable) -> dict[int, tuple[int, str]]:
     """(place in the series, title of the first phase) of each phase, in one query for all
     their series. Cancelled next phases are left behind by the links from phase to phase,
     so walking back along them counts only the phases that led here."""
-    from .models import Challenge
+    from ponte.challenges.models import Challenge
 
     phases = list(phases)
     if not phases:
@@ -816,9 +815,8 @@ def recommend_for_companies(companies: Sequence, *, limit: int = SHOWN) -> list[
     sectors, best first, and the open later phases it is invited to. A later phase is
     recommended only to the companies invited to it. The same number of queries for one
     company or several, with one invitation or several."""
+    from ponte.challenges.models import Challenge
     from ponte.solutions.models import Solution
-
-    from .models import Challenge
 
     companies = list(companies)
     if not companies:
