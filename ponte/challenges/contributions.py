@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from ponte.core import rolematrix
 from ponte.core.models import EmailChannel
 from ponte.core.registry import (
     Action,
@@ -22,7 +23,7 @@ from ponte.organisations.rules import (
     belongs_to_a_public_body,
 )
 
-from . import profile
+from . import matrix, profile
 from .models import Challenge
 
 registry.add_nav(NavItem(label=_("Challenges"), url_name="challenges:list", order=10))
@@ -402,3 +403,9 @@ registry.add_organisation_section(
         key="challenges.awards", order=30, template="challenges/profile/awards.html", context=profile.company_awards
     )
 )
+
+
+# The role matrix (docs/roles.md): what this app adds to it.
+rolematrix.add_cases(matrix.CASES)
+for subject in matrix.SUBJECTS:
+    rolematrix.add_subject(subject)

@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ponte.core.roles import is_authenticated, is_staff_role
 
+from . import rolematrix
 from .registry import DashboardFigure, NavItem, registry
 
 registry.add_nav(NavItem(label=_("Search"), url_name="search", order=900))
@@ -23,3 +24,6 @@ registry.add_figure(
         visible=is_authenticated,
     )
 )
+
+
+rolematrix.add_cases({"core.view_audit_trail": rolematrix.Case("Read the audit trail of every decision and change.")})

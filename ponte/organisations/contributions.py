@@ -3,6 +3,7 @@ notification kinds and attachment targets."""
 
 from django.utils.translation import gettext_lazy as _
 
+from ponte.core import rolematrix
 from ponte.core.models import EmailChannel, Visibility
 from ponte.core.registry import (
     AttachmentTarget,
@@ -16,6 +17,7 @@ from ponte.core.registry import (
 )
 from ponte.core.roles import is_authenticated, is_programme_manager
 
+from . import matrix
 from .models import Organisation, Status
 from .rules import administers_an_organisation, belongs_to_an_organisation
 
@@ -148,3 +150,10 @@ for kind in [
     ),
 ]:
     registry.add_notification_kind(kind)
+
+
+# The role matrix (docs/roles.md): what this app adds to it.
+rolematrix.add_cases(matrix.CASES)
+rolematrix.add_subject(matrix.SUBJECT)
+for role in matrix.ROLES:
+    rolematrix.add_role(role)

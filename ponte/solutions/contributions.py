@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from ponte.core import rolematrix
 from ponte.core.models import EmailChannel
 from ponte.core.registry import (
     AttachmentTarget,
@@ -17,6 +18,7 @@ from ponte.core.roles import is_programme_manager
 from ponte.organisations.models import Organisation
 from ponte.organisations.rules import belongs_to_a_company
 
+from . import matrix
 from .models import Solution, Status
 from .queries import PUBLIC, company_solutions, is_public
 
@@ -101,3 +103,8 @@ for kind in [
     ),
 ]:
     registry.add_notification_kind(kind)
+
+
+# The role matrix (docs/roles.md): what this app adds to it.
+rolematrix.add_cases(matrix.CASES)
+rolematrix.add_subject(matrix.SUBJECT)
