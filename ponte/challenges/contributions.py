@@ -11,7 +11,7 @@ from ponte.core.registry import (
     Export,
     NavItem,
     NotificationKind,
-    OrganisationSection,
+    PageSection,
     SearchDocument,
     SearchSource,
     registry,
@@ -391,7 +391,7 @@ for kind in [
 
 
 registry.add_organisation_section(
-    OrganisationSection(
+    PageSection(
         key="challenges.challenges",
         order=20,
         template="challenges/profile/challenges.html",
@@ -399,7 +399,7 @@ registry.add_organisation_section(
     )
 )
 registry.add_organisation_section(
-    OrganisationSection(
+    PageSection(
         key="challenges.awards", order=30, template="challenges/profile/awards.html", context=profile.company_awards
     )
 )

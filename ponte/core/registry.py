@@ -120,11 +120,12 @@ class AttachmentTarget:
 
 
 @dataclass(frozen=True)
-class OrganisationSection:
-    """A part of an organisation's public page contributed by a module, such as its
-    solutions or the awards it won. `context(organisation, user)` returns what the template
-    needs, or None when the section has nothing to show; it must make a fixed number of
-    queries whatever the organisation's history."""
+class PageSection:
+    """A part of a page contributed by an app: of an organisation's public page (its solutions,
+    the awards it won), or of a signed-in person's home page (their invitations, their
+    organisations). `context(...)` takes what the page is about (the organisation and the
+    viewer, or the viewer) and returns what the template needs, or None when the section has
+    nothing to show; it must make a fixed number of queries whatever the history behind it."""
 
     key: str
     order: int
@@ -153,8 +154,9 @@ class Registry:
     exports: list[Export] = field(default_factory=list)
     notification_kinds: dict[str, NotificationKind] = field(default_factory=dict)
     attachment_targets: dict[type[models.Model], AttachmentTarget] = field(default_factory=dict)
-    organisation_sections: list[OrganisationSection] = field(default_factory=list)
+    organisation_sections: list[PageSection] = field(default_factory=list)
     object_links: list[ObjectLink] = field(default_factory=list)
+    home_sections: list[PageSection] = field(default_factory=list)
 
     def add_nav(self, item: NavItem) -> None:
         self.nav_items.append(item)
@@ -198,16 +200,17 @@ class Registry:
     def add_attachment_target(self, target: AttachmentTarget) -> None:
         self.attachment_targets[target.model] = target
 
-    def add_organisation_section(self, section: OrganisationSection) -> None:
+    def add_organisation_section(self, section: PageSection) -> None:
         self.organisation_sections = sorted([*self.organisation_sections, section], key=lambda s: s.order)
 
     def organisation_sections_for(self, organisation, user) -> list[tuple[str, dict]]:
-        shown = []
-        for section in self.organisation_sections:
-            context = section.context(organisation, user)
-            if context is not None:
-                shown.append((section.template, context))
-        return shown
+        return _shown(self.organisation_sections, organisation, user)
+
+    def add_home_section(self, section: PageSection) -> None:
+        self.home_sections = sorted([*self.home_sections, section], key=lambda s: s.order)
+
+    def home_sections_for(self, user) -> list[tuple[str, dict]]:
+        return _shown(self.home_sections, user)
 
     def add_object_link(self, link: ObjectLink) -> None:
         self.object_links.append(link)
@@ -229,6 +232,16 @@ class Registry:
 
     def figures_for(self, user) -> list[DashboardFigure]:
         return [figure for figure in self.figures if figure.visible(user)]
+
+
+def _shown(sections: list[PageSection], *about) -> list[tuple[str, dict]]:
+    """The (template, context) of each section that has something to show."""
+    shown = []
+    for section in sections:
+        context = section.context(*about)
+        if context is not None:
+            shown.append((section.template, context))
+    return shown
 
 
 registry = Registry()

@@ -30,15 +30,10 @@ def home(request):
     context = {}
     user = request.user
     if user.is_authenticated:
-        from ponte.organisations import queries as org_queries
-
         context.update(
             actions=registry.actions_for(user),
             figures=[(figure, figure.value(user)) for figure in registry.figures_for(user)],
-            memberships=org_queries.memberships_of(user),
-            invitations=org_queries.invitations_for(user),
-            join_requests=org_queries.join_requests_awaiting(user)[:10],
-            unread=Notification.objects.filter(recipient=user, read_at__isnull=True)[:5],
+            sections=registry.home_sections_for(user),
         )
     return render(request, "core/home.html", context)
 

@@ -11,6 +11,7 @@ from ponte.core.registry import (
     Export,
     NavItem,
     NotificationKind,
+    PageSection,
     SearchDocument,
     SearchSource,
     registry,
@@ -150,6 +151,46 @@ for kind in [
     ),
 ]:
     registry.add_notification_kind(kind)
+
+
+# A person's home page: invitations and requests waiting for them, then their organisations.
+
+
+def _invitations(user) -> dict | None:
+    from .queries import invitations_for
+
+    invitations = list(invitations_for(user))
+    return {"invitations": invitations} if invitations else None
+
+
+def _join_requests(user) -> dict | None:
+    from .queries import join_requests_awaiting
+
+    requests = list(join_requests_awaiting(user)[:10])
+    return {"join_requests": requests} if requests else None
+
+
+def _memberships(user) -> dict:
+    from .queries import memberships_of
+
+    return {"memberships": list(memberships_of(user))}
+
+
+for section in (
+    PageSection(
+        key="organisations.invitations", order=10, template="organisations/home/invitations.html", context=_invitations
+    ),
+    PageSection(
+        key="organisations.join_requests",
+        order=20,
+        template="organisations/home/join_requests.html",
+        context=_join_requests,
+    ),
+    PageSection(
+        key="organisations.memberships", order=90, template="organisations/home/memberships.html", context=_memberships
+    ),
+):
+    registry.add_home_section(section)
 
 
 # The role matrix (docs/roles.md): what this app adds to it.

@@ -9,7 +9,7 @@ from ponte.core.registry import (
     DashboardFigure,
     NavItem,
     NotificationKind,
-    OrganisationSection,
+    PageSection,
     SearchDocument,
     SearchSource,
     registry,
@@ -26,9 +26,7 @@ registry.add_nav(NavItem(label=_("Solutions"), url_name="solutions:list", order=
 # Pictures and documents of a solution: whoever sees the solution sees them; whoever may
 # change the solution adds or removes them (adding sends a published one back to screening).
 registry.add_organisation_section(
-    OrganisationSection(
-        key="solutions", order=10, template="solutions/profile/solutions.html", context=company_solutions
-    )
+    PageSection(key="solutions", order=10, template="solutions/profile/solutions.html", context=company_solutions)
 )
 registry.add_attachment_target(
     AttachmentTarget(

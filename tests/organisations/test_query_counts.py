@@ -68,8 +68,9 @@ class HomeOfAnOrganisationAdmin(Scenario):
             )
 
     def shows(self, response, html):
-        assert len(response.context["memberships"]) == LARGE
-        assert len(response.context["invitations"]) == LARGE
+        sections = dict(response.context["sections"])  # the home page's sections, by template
+        assert len(sections["organisations/home/memberships.html"]["memberships"]) == LARGE
+        assert len(sections["organisations/home/invitations.html"]["invitations"]) == LARGE
         assert html.count(" asks to join ") == 10  # the latest ten
         assert html.count("is verified and visible to everyone") == 5  # the latest five
 
