@@ -237,6 +237,24 @@ def scores_of(evaluation: Evaluation) -> dict[int, Score]:
     return {score.criterion_id: score for score in evaluation.scores.all()}
 
 
+def scores_shown_to(user, evaluation: Evaluation, saved: dict[int, Score], *, scoring: bool) -> bool:
+    """Whether the page shows `user` the scores of `evaluation`: everyone who may read it once
+    it is submitted; before, only its evaluator, who reads their draft in the form while still
+    scoring. A draft is the evaluator's own."""
+    if evaluation.status == EvaluationStatus.COMPLETED:
+        return True
+    return evaluation.evaluator_id == user.pk and bool(saved) and not scoring
+
+
+def submitted_total(evaluation: Evaluation, saved: dict[int, Score], criteria: list[Criterion]) -> Decimal | None:
+    """The weighted total of a submitted evaluation whose every criterion is scored."""
+    if evaluation.status != EvaluationStatus.COMPLETED:
+        return None
+    if any(saved.get(c.pk) is None or saved[c.pk].score is None for c in criteria):
+        return None
+    return weighted_total({c.pk: saved[c.pk].score for c in criteria}, criteria)
+
+
 @dataclass
 class CriterionFeedback:
     criterion: str
@@ -470,7 +488,8 @@ def evaluation_reopen(*, actor, evaluation: Evaluation, reason: str) -> Evaluati
         raise ValidationError({"reason": error.messages}) from None
     if not reason:
         raise ValidationError({"reason": [_("Say what the evaluator should look at again.")]})
-    EVALUATION_LIFECYCLE.apply(evaluation, "reopen", actor=actor, reason=reason)
+    evaluation.reopen_reason = reason
+    EVALUATION_LIFECYCLE.apply(evaluation, "reopen", actor=actor, reason=reason, update_fields=["reopen_reason"])
     notify(
         [evaluation.evaluator],
         "challenges.evaluation_reopened",

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
@@ -24,7 +23,6 @@ from django.utils.translation import ngettext
 
 from ponte.core import attachments
 from ponte.core.forms import add_service_errors
-from ponte.core.models import AuditEvent
 from ponte.core.roles import is_programme_manager
 
 from . import evaluation, proposals, queries
@@ -307,18 +305,6 @@ class CriterionLine:
     comment_field: object = None
 
 
-def _reopen_reason(item: Evaluation) -> str:
-    """Why a programme manager sent the evaluation back: kept in the audit trail."""
-    event = (
-        AuditEvent.objects.filter(
-            target_type=ContentType.objects.get_for_model(Evaluation), target_id=str(item.pk), verb="reopen"
-        )
-        .order_by("-created_at", "-pk")
-        .first()
-    )
-    return event.reason if event is not None else ""
-
-
 @login_required
 def evaluation_detail(request, pk):
     item = _evaluation(request, pk)
@@ -377,15 +363,9 @@ def evaluation_detail(request, pk):
         if form is not None:
             line.score_field, line.comment_field = form.fields_of(criterion)
         lines.append(line)
-    # Scores are shown to the evaluator, and to others once the evaluation is submitted:
-    # a draft is the evaluator's own.
-    show_scores = item.status == EvaluationStatus.COMPLETED or (own and saved and form is None)
-    total = None
-    if item.status == EvaluationStatus.COMPLETED and all(
-        saved.get(c.pk) is not None and saved[c.pk].score is not None for c in criteria
-    ):
-        total = evaluation.weighted_total({c.pk: saved[c.pk].score for c in criteria}, criteria)
-    reopened = _reopen_reason(item) if own and item.status == EvaluationStatus.CLEARED and item.reopened_at else ""
+    show_scores = evaluation.scores_shown_to(request.user, item, saved, scoring=form is not None)
+    total = evaluation.submitted_total(item, saved, criteria)
+    reopened = item.reopen_reason if own and item.status == EvaluationStatus.CLEARED else ""
     return render(
         request,
         "challenges/evaluation/detail.html",

@@ -594,6 +594,8 @@ class Evaluation(models.Model):
     declared_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     reopened_at = models.DateTimeField(null=True, blank=True)
+    # Why a programme manager last sent it back, shown to the evaluator while they score again.
+    reopen_reason = models.TextField(blank=True)
     removed_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 

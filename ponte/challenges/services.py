@@ -736,3 +736,30 @@ def _subscribers_matching(challenge: Challenge):
         ):
             matched.append(subscription.user)
     return matched
+
+
+# Alerts ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def alerts_set(*, actor, sectors: list[str], cpv_prefixes: list[str], keywords: list[str]):
+    """A signed-in person says which new challenges they want to hear of: by sector, CPV code
+    or word. Audited with what they asked for before and after."""
+    from ponte.reference.models import SectorTag
+
+    from .models import Subscription
+
+    if not actor.is_authenticated:
+        raise PermissionDenied("challenges.alerts")
+    subscription, _created = Subscription.objects.select_for_update().get_or_create(user=actor)
+    before = {
+        "sectors": sorted(subscription.sectors.values_list("code", flat=True)),
+        "cpv_prefixes": subscription.cpv_prefixes,
+        "keywords": subscription.keywords,
+    }
+    subscription.cpv_prefixes, subscription.keywords = cpv_prefixes, keywords
+    subscription.save(update_fields=["cpv_prefixes", "keywords"])
+    subscription.sectors.set(SectorTag.objects.filter(code__in=sectors))
+    after = {"sectors": sorted(set(sectors)), "cpv_prefixes": cpv_prefixes, "keywords": keywords}
+    audit.record(actor=actor, verb="set_alerts", target=subscription, before=before, after=after)
+    return subscription

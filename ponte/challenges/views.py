@@ -12,7 +12,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -29,7 +28,7 @@ from ponte.core.paging import paginate
 from ponte.core.registry import registry
 from ponte.organisations.models import Organisation
 from ponte.organisations.queries import verified_companies_of
-from ponte.reference.models import CpvCode, Sector, SectorTag
+from ponte.reference.models import CpvCode, Sector
 
 from . import exports, queries, services
 from . import rules as challenge_rules
@@ -378,12 +377,12 @@ def alerts(request):
         }
     form = AlertsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            subscription, _created = Subscription.objects.update_or_create(
-                user=request.user,
-                defaults={"cpv_prefixes": form.cleaned_data["cpv_codes"], "keywords": form.cleaned_data["keywords"]},
-            )
-            subscription.sectors.set(SectorTag.objects.filter(code__in=form.cleaned_data["sectors"]))
+        services.alerts_set(
+            actor=request.user,
+            sectors=form.cleaned_data["sectors"],
+            cpv_prefixes=form.cleaned_data["cpv_codes"],
+            keywords=form.cleaned_data["keywords"],
+        )
         messages.success(request, _("Your alerts are saved. You will be notified of new challenges that match."))
         return redirect(reverse("challenges:alerts"))
     return render(request, "challenges/alerts.html", {"form": form, "subscription": subscription})

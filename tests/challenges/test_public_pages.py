@@ -488,6 +488,19 @@ def test_alerts_are_saved_and_shown_again(client, login, company_member):
     assert (subscription.cpv_prefixes, subscription.keywords) == ([], [])
 
 
+def test_setting_alerts_is_audited_with_what_was_asked_before_and_after(client, login, company_member):
+    from ponte.core.models import AuditEvent
+
+    login(company_member)
+    client.post("/challenges/alerts/", {"sectors": ["health"], "cpv_codes": "", "keywords": "forms"})
+    client.post("/challenges/alerts/", {"sectors": ["tax"], "cpv_codes": "", "keywords": ""})
+    first, second = AuditEvent.objects.filter(verb="set_alerts").order_by("pk")
+    assert first.actor == second.actor == company_member
+    assert first.after == {"sectors": ["health"], "cpv_prefixes": [], "keywords": ["forms"]}
+    assert second.before == first.after
+    assert second.after == {"sectors": ["tax"], "cpv_prefixes": [], "keywords": []}
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [
