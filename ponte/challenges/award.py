@@ -22,16 +22,13 @@ from django.utils.translation import gettext as _
 from ponte.core import audit
 from ponte.core.amounts import parse_amount
 from ponte.core.notifications import notify
+from ponte.core.services import locked
 
 from .evaluation import award_gate, ids_of
 from .models import LIFECYCLE, Award, Challenge, Contract, Proposal, ProposalStatus
 
 MAX_JUSTIFICATION = 10_000
 MAX_VALUE = Decimal("9999999999.99")
-
-
-def _locked(challenge: Challenge) -> Challenge:
-    return Challenge.objects.select_for_update().get(pk=challenge.pk)
 
 
 def _euros(amount: Decimal) -> str:
@@ -73,7 +70,7 @@ def _justification(text, message: str) -> str:
 
 @transaction.atomic
 def challenge_award(*, actor, challenge: Challenge, proposals, justification: str) -> list[Award]:
-    challenge = _locked(challenge)
+    challenge = locked(challenge)
     _require_decidable(actor, challenge, "challenges.award_challenge")
     ids = ids_of(proposals)
     chosen = list(
@@ -123,7 +120,7 @@ def challenge_award(*, actor, challenge: Challenge, proposals, justification: st
 
 @transaction.atomic
 def challenge_close_without_award(*, actor, challenge: Challenge, reason: str) -> Challenge:
-    challenge = _locked(challenge)
+    challenge = locked(challenge)
     _require_decidable(actor, challenge, "challenges.close_without_award")
     challenge.outcome_justification = _justification(reason, _("Explain why no proposal is awarded."))
     LIFECYCLE.apply(
@@ -173,7 +170,7 @@ def _parse_date(value, field: str, errors: dict) -> datetime.date | None:
 @transaction.atomic
 def contract_record(*, actor, award: Award, title: str, value, date_signed, period_start, period_end) -> Contract:
     """The public body records the contract it signed with the supplier: the pilot."""
-    challenge = _locked(award.challenge)
+    challenge = locked(award.challenge)
     if not actor.has_perm("challenges.record_contract", challenge) or award.challenge_id != challenge.pk:
         raise PermissionDenied("challenges.record_contract")
     if Contract.objects.filter(award=award).exists():

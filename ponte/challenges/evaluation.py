@@ -19,7 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -29,6 +29,7 @@ from django.utils.translation import ngettext
 
 from ponte.core import audit
 from ponte.core.notifications import notify
+from ponte.core.services import locked, require
 from ponte.organisations.queries import roles_of
 
 from .models import (
@@ -50,19 +51,10 @@ MAX_NOTE = 2_000
 TWO_PLACES = Decimal("0.01")
 
 
-def _require(actor, perm: str, obj=None) -> None:
-    if not actor.has_perm(perm, obj):
-        raise PermissionDenied(perm)
-
-
-def _locked(challenge_id: int) -> Challenge:
-    return Challenge.objects.select_for_update().get(pk=challenge_id)
-
-
 def _locked_evaluation(evaluation: Evaluation) -> Evaluation:
     """Lock the challenge first, as every write about it does, so that an award and a score
     cannot cross."""
-    _locked(evaluation.proposal.challenge_id)
+    locked(evaluation.proposal.challenge)
     return (
         Evaluation.objects.select_for_update()
         .select_related("proposal__challenge", "proposal__company", "evaluator")
@@ -323,8 +315,8 @@ def evaluators_assign(*, actor, challenge: Challenge, proposals, evaluators) -> 
     evaluator is never assigned to a company they belong to."""
     from ponte.accounts.models import User
 
-    challenge = _locked(challenge.pk)
-    _require(actor, "challenges.assign_evaluators", challenge)
+    challenge = locked(challenge)
+    require(actor, "challenges.assign_evaluators", challenge)
     proposal_ids = ids_of(proposals)
     evaluator_ids = ids_of(evaluators)
     errors = {}
@@ -381,7 +373,7 @@ def conflict_declare(*, actor, evaluation: Evaluation, has_conflict: bool, note:
     """The evaluator says whether they have a conflict of interest with the company. A
     conflict recuses them: they never read the proposal, and programme managers hear of it."""
     evaluation = _locked_evaluation(evaluation)
-    _require(actor, "challenges.declare_conflict", evaluation)
+    require(actor, "challenges.declare_conflict", evaluation)
     if has_conflict not in (True, False):
         raise ValidationError({"conflict": [_("Say whether you have a conflict of interest.")]})
     if not has_conflict:
@@ -422,7 +414,7 @@ def evaluation_save(*, actor, evaluation: Evaluation, scores: dict, complete: bo
             _("You declared a conflict of interest with this company: you may not score its proposal."),
             code="recused",
         )
-    _require(actor, "challenges.score_proposal", evaluation)
+    require(actor, "challenges.score_proposal", evaluation)
     criteria = list(evaluation.proposal.challenge.criteria.all())
     errors: dict[str, list[str]] = {}
     cleaned: dict[int, tuple[int | None, str]] = {}
@@ -481,7 +473,7 @@ def evaluation_save(*, actor, evaluation: Evaluation, scores: dict, complete: bo
 def evaluation_reopen(*, actor, evaluation: Evaluation, reason: str) -> Evaluation:
     """A programme manager sends a completed evaluation back to its evaluator, with a reason."""
     evaluation = _locked_evaluation(evaluation)
-    _require(actor, "challenges.reopen_evaluation", evaluation)
+    require(actor, "challenges.reopen_evaluation", evaluation)
     try:
         reason = _clean_text(reason, limit=MAX_NOTE)
     except ValidationError as error:
@@ -503,7 +495,7 @@ def evaluation_reopen(*, actor, evaluation: Evaluation, reason: str) -> Evaluati
 def evaluation_unassign(*, actor, evaluation: Evaluation) -> Evaluation:
     """A programme manager withdraws an assignment not yet completed."""
     evaluation = _locked_evaluation(evaluation)
-    _require(actor, "challenges.unassign_evaluator", evaluation)
+    require(actor, "challenges.unassign_evaluator", evaluation)
     EVALUATION_LIFECYCLE.apply(evaluation, "unassign", actor=actor)
     challenge = evaluation.proposal.challenge
     if not award_gate(challenge) and challenge.proposals.filter(status=ProposalStatus.SUBMITTED).exists():
@@ -515,10 +507,10 @@ def evaluation_unassign(*, actor, evaluation: Evaluation) -> Evaluation:
 
 
 def _notify_programme_managers(challenge: Challenge, kind: str) -> None:
-    from ponte.accounts.models import User
+    from ponte.accounts.queries import programme_managers
 
     notify(
-        User.objects.filter(is_programme_manager=True, is_active=True),
+        programme_managers(),
         kind,
         params={"challenge": challenge.title},
         url=reverse("challenges:evaluations", kwargs={"pk": challenge.pk}),

@@ -29,6 +29,7 @@ from ponte.core import audit
 from ponte.core.amounts import parse_amount
 from ponte.core.notifications import notify
 from ponte.core.roles import is_programme_manager
+from ponte.core.services import locked
 from ponte.organisations.queries import roles_of, verified_companies_of
 
 from .models import PROPOSAL_LIFECYCLE, Challenge, Proposal, ProposalStatus, Status
@@ -162,10 +163,6 @@ def clean_content(
 # Writes --------------------------------------------------------------------------------
 
 
-def _locked(challenge: Challenge) -> Challenge:
-    return Challenge.objects.select_for_update().get(pk=challenge.pk)
-
-
 def _require_open(challenge: Challenge) -> None:
     """Read the clock inside the lock: whoever holds the challenge row decides the race."""
     if challenge.status != Status.PUBLISHED or challenge.deadline is None:
@@ -189,7 +186,7 @@ def _notify_company(proposal: Proposal, kind: str) -> None:
 def proposal_submit(
     *, actor, challenge: Challenge, company, approach, criteria_responses: dict, team, price, timeline
 ) -> Proposal:
-    challenge = _locked(challenge)
+    challenge = locked(challenge)
     _require_open(challenge)
     if (
         company is None
@@ -238,7 +235,7 @@ def proposal_submit(
 
 
 def _locked_proposal(proposal: Proposal) -> Proposal:
-    _locked(proposal.challenge)
+    locked(proposal.challenge)
     return Proposal.objects.select_for_update().select_related("challenge").get(pk=proposal.pk)
 
 

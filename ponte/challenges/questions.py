@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from ponte.core import audit
 from ponte.core.notifications import notify
+from ponte.core.services import require
 from ponte.organisations.queries import verified_companies_of
 
 from . import rules as challenge_rules
@@ -35,11 +36,6 @@ from .queries import invited_companies
 
 MAX_REASON_LENGTH = 2000
 MAX_ANSWER_LENGTH = 10000
-
-
-def _require(actor, perm: str, obj=None) -> None:
-    if not actor.has_perm(perm, obj):
-        raise PermissionDenied(perm)
 
 
 def closing_message(challenge: Challenge) -> str:
@@ -78,7 +74,7 @@ def question_ask(*, actor, challenge: Challenge, company, text: str) -> Question
         raise PermissionDenied("challenges.ask_question")
     if challenge.status == Status.PUBLISHED and not questions_are_open(challenge):
         raise ValidationError({"text": [closing_message(challenge)]})
-    _require(actor, "challenges.ask_question", challenge)
+    require(actor, "challenges.ask_question", challenge)
     if (
         company is None
         or company.kind != "company"
@@ -118,7 +114,7 @@ def question_answer(*, actor, question: Question, answer: str) -> Question:
     the asker and every company following the challenge hear of it."""
     question = _locked_question(question)
     challenge = question.challenge
-    _require(actor, "challenges.answer_question", challenge)
+    require(actor, "challenges.answer_question", challenge)
     _check_pending(question)
     question.answer = _clean_text(
         answer, field_name="answer", empty=_("Write the answer."), max_length=MAX_ANSWER_LENGTH
@@ -139,7 +135,7 @@ def question_decline(*, actor, question: Question, reason: str) -> Question:
     """The owner declines a question (a duplicate, off topic) with a reason the asker is told."""
     question = _locked_question(question)
     challenge = question.challenge
-    _require(actor, "challenges.answer_question", challenge)
+    require(actor, "challenges.answer_question", challenge)
     _check_pending(question)
     question.decline_reason = _clean_text(
         reason,

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from ponte.core import attachments, audit
 from ponte.core.notifications import notify
+from ponte.core.services import locked, require
 
 from .models import (
     AMENDABLE,
@@ -39,15 +40,6 @@ from .queries import invited_companies
 
 TOTAL_WEIGHT = 100
 LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
-
-
-def _require(actor, perm: str, obj=None) -> None:
-    if not actor.has_perm(perm, obj):
-        raise PermissionDenied(perm)
-
-
-def _locked(challenge: Challenge) -> Challenge:
-    return Challenge.objects.select_for_update().get(pk=challenge.pk)
 
 
 # Rules of content ----------------------------------------------------------------------
@@ -193,7 +185,7 @@ EDITABLE_FIELDS = (*AMENDABLE, *SUBSTANCE, "languages")
 
 @transaction.atomic
 def challenge_create(*, actor, owner, title: str, **fields) -> Challenge:
-    _require(actor, "challenges.add_challenge")
+    require(actor, "challenges.add_challenge")
     if owner.kind != "public_body" or owner.status != "verified" or not owner.memberships.filter(user=actor).exists():
         raise PermissionDenied("not a member of this public body")
     unknown = set(fields) - set(EDITABLE_FIELDS)
@@ -291,8 +283,8 @@ def challenge_update(
     budget, instrument or criteria, which alters who may bid or what is bought, is a revision:
     it goes back to review, and the companies that follow it or bid are told (a proposal
     already submitted is kept)."""
-    challenge = _locked(challenge)
-    _require(actor, "challenges.change_challenge", challenge)
+    challenge = locked(challenge)
+    require(actor, "challenges.change_challenge", challenge)
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"Not editable: {sorted(unknown)}")
@@ -396,8 +388,8 @@ def challenge_amend(*, actor, challenge: Challenge, rationale: str, **fields) ->
     later deadline or clarified texts (AMENDABLE). It stays published, its publication date
     is kept, the amendment is recorded with the editor's reason and shown on its page, and the
     companies that follow it or submitted a proposal are told what changed."""
-    challenge = _locked(challenge)
-    _require(actor, "challenges.change_challenge", challenge)
+    challenge = locked(challenge)
+    require(actor, "challenges.change_challenge", challenge)
     if challenge.status != Status.PUBLISHED:
         raise PermissionDenied("only a published challenge is amended; a draft is edited")
     not_amendable = set(fields) - set(AMENDABLE)
@@ -428,8 +420,8 @@ def challenge_amend(*, actor, challenge: Challenge, rationale: str, **fields) ->
 def challenge_add_documents(*, actor, challenge: Challenge, files, rationale: str) -> Amendment:
     """Add documents to a published, open challenge, as an amendment with its reason (a draft's
     documents are added and removed in its documents step). Nothing is added unless all are."""
-    challenge = _locked(challenge)
-    _require(actor, "challenges.change_challenge", challenge)
+    challenge = locked(challenge)
+    require(actor, "challenges.change_challenge", challenge)
     if challenge.status != Status.PUBLISHED:
         raise PermissionDenied("only a published challenge is amended; a draft is edited")
     rationale = _rationale(rationale)
@@ -475,8 +467,8 @@ def _notify_amendment(amendment: Amendment) -> None:
 
 @transaction.atomic
 def challenge_submit(*, actor, challenge: Challenge) -> Challenge:
-    challenge = _locked(challenge)
-    _require(actor, "challenges.submit_challenge", challenge)
+    challenge = locked(challenge)
+    require(actor, "challenges.submit_challenge", challenge)
     missing = missing_for_submission(challenge)
     if missing:
         raise ValidationError({field: [message] for field, message in missing})
@@ -494,8 +486,8 @@ def challenge_submit(*, actor, challenge: Challenge) -> Challenge:
 
 @transaction.atomic
 def challenge_approve_for_organisation(*, actor, challenge: Challenge) -> Challenge:
-    challenge = _locked(challenge)
-    _require(actor, "challenges.approve_for_organisation", challenge)
+    challenge = locked(challenge)
+    require(actor, "challenges.approve_for_organisation", challenge)
     LIFECYCLE.apply(challenge, "approve_for_organisation", actor=actor)
     _notify_programme_managers(challenge)
     return challenge
@@ -503,8 +495,8 @@ def challenge_approve_for_organisation(*, actor, challenge: Challenge) -> Challe
 
 @transaction.atomic
 def challenge_return_to_author(*, actor, challenge: Challenge, reason: str) -> Challenge:
-    challenge = _locked(challenge)
-    _require(actor, "challenges.return_to_author", challenge)
+    challenge = locked(challenge)
+    require(actor, "challenges.return_to_author", challenge)
     if not reason.strip():
         raise ValidationError({"reason": [_("Say what needs to change.")]})
     challenge.changes_requested_reason = reason.strip()
@@ -522,8 +514,8 @@ def challenge_return_to_author(*, actor, challenge: Challenge, reason: str) -> C
 
 @transaction.atomic
 def challenge_approve(*, actor, challenge: Challenge, reason: str = "") -> Challenge:
-    challenge = _locked(challenge)
-    _require(actor, "challenges.approve_challenge", challenge)
+    challenge = locked(challenge)
+    require(actor, "challenges.approve_challenge", challenge)
     missing = missing_for_submission(challenge) if challenge.published_at is None else []
     if missing:
         raise ValidationError({field: [message] for field, message in missing})
@@ -540,8 +532,8 @@ def challenge_approve(*, actor, challenge: Challenge, reason: str = "") -> Chall
 
 @transaction.atomic
 def challenge_publish(*, actor, challenge: Challenge) -> Challenge:
-    challenge = _locked(challenge)
-    _require(actor, "challenges.publish_challenge", challenge)
+    challenge = locked(challenge)
+    require(actor, "challenges.publish_challenge", challenge)
     if challenge.deadline is None or challenge.deadline <= timezone.now():
         raise ValidationError({"deadline": [_("The deadline has passed: set a new one before publishing.")]})
     first_published = challenge.published_at
@@ -586,8 +578,8 @@ def challenge_publish(*, actor, challenge: Challenge) -> Challenge:
 
 @transaction.atomic
 def challenge_cancel(*, actor, challenge: Challenge, reason: str) -> Challenge:
-    challenge = _locked(challenge)
-    _require(actor, "challenges.cancel_challenge", challenge)
+    challenge = locked(challenge)
+    require(actor, "challenges.cancel_challenge", challenge)
     if not reason.strip():
         raise ValidationError({"reason": [_("Give the reason for cancelling.")]})
     challenge.cancellation_reason = reason.strip()
@@ -618,8 +610,8 @@ CARRIED_TO_THE_NEXT_PHASE = (
 def phase_create_next(*, actor, challenge: Challenge, phase_name: str) -> Challenge:
     """Prepare the next phase of an awarded challenge, as a draft of the same public body. Its
     suppliers are the companies invited to it."""
-    challenge = _locked(challenge)
-    _require(actor, "challenges.add_next_phase", challenge)
+    challenge = locked(challenge)
+    require(actor, "challenges.add_next_phase", challenge)
     phase_name = phase_name.strip() if isinstance(phase_name, str) else ""
     if not phase_name:
         raise ValidationError({"phase_name": [_("Name the next phase, such as “Prototype”.")]})
@@ -659,7 +651,7 @@ def phase_create_next(*, actor, challenge: Challenge, phase_name: str) -> Challe
 
 @transaction.atomic
 def interest_express(*, actor, challenge: Challenge, company) -> Interest:
-    _require(actor, "challenges.express_interest", challenge)
+    require(actor, "challenges.express_interest", challenge)
     if company.kind != "company" or company.status != "verified" or not company.memberships.filter(user=actor).exists():
         raise PermissionDenied("not a member of this company")
     invited = invited_companies(challenge)
@@ -710,10 +702,10 @@ def _notify_followers(challenge: Challenge, kind: str, *, exclude=None) -> None:
 
 
 def _notify_programme_managers(challenge: Challenge) -> None:
-    from ponte.accounts.models import User
+    from ponte.accounts.queries import programme_managers
 
     notify(
-        User.objects.filter(is_programme_manager=True, is_active=True),
+        programme_managers(),
         "challenges.to_review",
         params={"challenge": challenge.title, "organisation": challenge.owner.name},
         url=reverse("challenges:review_queue"),

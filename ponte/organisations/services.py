@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from ponte.core import audit
 from ponte.core.notifications import notify
+from ponte.core.services import require
 from ponte.reference.models import SectorTag
 
 from .models import (
@@ -32,11 +33,6 @@ from .models import (
 from .queries import admins_of, forget_roles
 
 INVITATION_VALID_DAYS = 14
-
-
-def _require(actor, perm: str, obj=None) -> None:
-    if not actor.has_perm(perm, obj):
-        raise PermissionDenied(perm)
 
 
 def _unique_slug(name: str) -> str:
@@ -107,7 +103,7 @@ def organisation_create(
 ) -> Organisation:
     """Register an organisation; its creator becomes its first admin. It stays pending
     (visible only to its members and programme managers) until a programme manager verifies it."""
-    _require(actor, "organisations.add_organisation")
+    require(actor, "organisations.add_organisation")
     registration_number = registration_number.strip()
     validate_structure(kind=kind, parent=parent, tier=tier, registration_number=registration_number, country=country)
     try:
@@ -133,10 +129,10 @@ def organisation_create(
     Membership.objects.create(user=actor, organisation=organisation, role=Role.ADMIN)
     forget_roles(actor)
     audit.record(actor=actor, verb="create", target=organisation, after={"name": organisation.name, "kind": kind})
-    from ponte.accounts.models import User
+    from ponte.accounts.queries import programme_managers
 
     notify(
-        User.objects.filter(is_programme_manager=True, is_active=True),
+        programme_managers(),
         "organisations.to_verify",
         params={"organisation": organisation.name},
         url=organisation.get_absolute_url(),
@@ -157,7 +153,7 @@ def organisation_update(*, actor, organisation: Organisation, sectors=None, **ch
     """Change an organisation: its profile (and sectors) needs organisations.change_profile;
     anything about who it is needs organisations.change_organisation."""
     identity = set(changes) & set(IDENTITY_FIELDS)
-    _require(actor, "organisations.change_organisation" if identity else "organisations.change_profile", organisation)
+    require(actor, "organisations.change_organisation" if identity else "organisations.change_profile", organisation)
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     founded, this_year = changes.get("founded"), timezone.localdate().year
     if founded is not None and not EARLIEST_FOUNDED <= founded <= this_year:
@@ -213,7 +209,7 @@ def organisation_update(*, actor, organisation: Organisation, sectors=None, **ch
 
 def _transition(verb: str, perm: str, *, actor, organisation: Organisation, reason: str = "") -> Organisation:
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
-    _require(actor, perm, organisation)
+    require(actor, perm, organisation)
     if verb == "suspend" and not reason.strip():
         raise ValidationError({"reason": [_("Give the reason for suspending this organisation.")]})
     LIFECYCLE.apply(organisation, verb, actor=actor, reason=reason)
@@ -257,7 +253,7 @@ def organisation_reinstate(*, actor, organisation: Organisation, reason: str = "
 
 @transaction.atomic
 def invitation_create(*, actor, organisation: Organisation, email: str, role: str = Role.MEMBER) -> Invitation:
-    _require(actor, "organisations.manage_members", organisation)
+    require(actor, "organisations.manage_members", organisation)
     email = email.strip().lower()
     if role not in Role.values:
         raise ValidationError({"role": [_("Choose a role.")]})
@@ -346,7 +342,7 @@ def invitation_decline(*, actor, token: str) -> Invitation:
 @transaction.atomic
 def invitation_revoke(*, actor, invitation: Invitation) -> Invitation:
     invitation = Invitation.objects.select_for_update().select_related("organisation").get(pk=invitation.pk)
-    _require(actor, "organisations.manage_members", invitation.organisation)
+    require(actor, "organisations.manage_members", invitation.organisation)
     return INVITATION_LIFECYCLE.apply(invitation, "revoke", actor=actor)
 
 
@@ -359,7 +355,7 @@ def join_request_create(*, actor, organisation: Organisation, message: str = "")
         raise ValidationError(_("You are already a member of %(organisation)s.") % {"organisation": organisation.name})
     if JoinRequest.objects.filter(organisation=organisation, user=actor, status="pending").exists():
         raise ValidationError(_("You have already asked to join; its admins will answer."))
-    _require(actor, "organisations.request_to_join", organisation)
+    require(actor, "organisations.request_to_join", organisation)
     request = JoinRequest.objects.create(organisation=organisation, user=actor, message=message.strip())
     audit.record(actor=actor, verb="request_to_join", target=organisation, reason=request.message)
     notify(
@@ -376,7 +372,7 @@ def join_request_decide(*, actor, join_request: JoinRequest, approve: bool, reas
     join_request = (
         JoinRequest.objects.select_for_update().select_related("organisation", "user").get(pk=join_request.pk)
     )
-    _require(actor, "organisations.manage_members", join_request.organisation)
+    require(actor, "organisations.manage_members", join_request.organisation)
     if not approve and not reason.strip():
         raise ValidationError({"reason": [_("Tell the person why their request is refused.")]})
     join_request.decided_by = actor
@@ -440,7 +436,7 @@ def membership_leave(*, actor, organisation: Organisation) -> None:
 @transaction.atomic
 def membership_set_role(*, actor, membership: Membership, role: str) -> Membership:
     membership = Membership.objects.select_for_update().select_related("organisation", "user").get(pk=membership.pk)
-    _require(actor, "organisations.manage_members", membership.organisation)
+    require(actor, "organisations.manage_members", membership.organisation)
     if role not in Role.values:
         raise ValidationError({"role": [_("Choose a role.")]})
     list(Membership.objects.select_for_update().filter(organisation=membership.organisation, role=Role.ADMIN))
@@ -467,7 +463,7 @@ def membership_set_role(*, actor, membership: Membership, role: str) -> Membersh
 @transaction.atomic
 def membership_remove(*, actor, membership: Membership, reason: str = "") -> None:
     membership = Membership.objects.select_for_update().select_related("organisation", "user").get(pk=membership.pk)
-    _require(actor, "organisations.manage_members", membership.organisation)
+    require(actor, "organisations.manage_members", membership.organisation)
     list(Membership.objects.select_for_update().filter(organisation=membership.organisation, role=Role.ADMIN))
     if membership.role == Role.ADMIN and _admins_left_after(membership.organisation, membership) == 0:
         raise ValidationError(_("An organisation keeps at least one admin. Make someone else an admin first."))

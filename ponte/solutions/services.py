@@ -10,19 +10,11 @@ from django.utils.translation import gettext as _
 
 from ponte.core import attachments, audit
 from ponte.core.notifications import notify
+from ponte.core.services import locked, require
 
 from .models import LIFECYCLE, MAX_MEDIA, Solution, SolutionMedia, Status
 
 FIELDS = ("title", "summary", "description", "trl", "references", "website")
-
-
-def _require(actor, perm: str, obj=None) -> None:
-    if not actor.has_perm(perm, obj):
-        raise PermissionDenied(perm)
-
-
-def _locked(solution: Solution) -> Solution:
-    return Solution.objects.select_for_update().get(pk=solution.pk)
 
 
 def _check(solution: Solution) -> None:
@@ -36,7 +28,7 @@ def _members(solution: Solution):
 
 @transaction.atomic
 def solution_create(*, actor, company, sectors=(), cpv_codes=(), **fields) -> Solution:
-    _require(actor, "solutions.add_solution")
+    require(actor, "solutions.add_solution")
     if company.kind != "company" or company.status != "verified" or not company.memberships.filter(user=actor).exists():
         raise PermissionDenied("not a member of this company")
     unknown = set(fields) - set(FIELDS)
@@ -55,8 +47,8 @@ def solution_create(*, actor, company, sectors=(), cpv_codes=(), **fields) -> So
 def solution_update(*, actor, solution: Solution, sectors=None, cpv_codes=None, **fields) -> Solution:
     """Save changes; a published solution that changes goes back to screening, hidden until
     a programme manager publishes it again."""
-    solution = _locked(solution)
-    _require(actor, "solutions.change_solution", solution)
+    solution = locked(solution)
+    require(actor, "solutions.change_solution", solution)
     unknown = set(fields) - set(FIELDS)
     if unknown:
         raise ValueError(f"Not editable: {sorted(unknown)}")
@@ -93,8 +85,8 @@ def _screen_again_if_published(actor, solution: Solution, changed: list[str]) ->
 def media_add(*, actor, solution: Solution, uploaded, description: str) -> SolutionMedia:
     """Add a picture or a document, with the description read by whoever cannot see it.
     A published solution goes back to screening: a new picture is new public content."""
-    solution = _locked(solution)
-    _require(actor, "solutions.change_solution", solution)
+    solution = locked(solution)
+    require(actor, "solutions.change_solution", solution)
     description = " ".join((description or "").split())
     errors = {}
     if not description:
@@ -121,16 +113,16 @@ def media_add(*, actor, solution: Solution, uploaded, description: str) -> Solut
 def media_remove(*, actor, media: SolutionMedia) -> None:
     """Remove a picture or a document. Removing shows the public less of what was screened,
     so a published solution stays published."""
-    solution = _locked(media.solution)
-    _require(actor, "solutions.change_solution", solution)
+    solution = locked(media.solution)
+    require(actor, "solutions.change_solution", solution)
     # The media row goes with its attachment (on_delete=CASCADE).
     attachments.detach(media.attachment, actor=actor)
 
 
 @transaction.atomic
 def solution_submit(*, actor, solution: Solution) -> Solution:
-    solution = _locked(solution)
-    _require(actor, "solutions.submit_solution", solution)
+    solution = locked(solution)
+    require(actor, "solutions.submit_solution", solution)
     _check(solution)
     LIFECYCLE.apply(solution, "submit", actor=actor)
     _notify_programme_managers(solution)
@@ -139,8 +131,8 @@ def solution_submit(*, actor, solution: Solution) -> Solution:
 
 @transaction.atomic
 def solution_publish(*, actor, solution: Solution) -> Solution:
-    solution = _locked(solution)
-    _require(actor, "solutions.publish_solution", solution)
+    solution = locked(solution)
+    require(actor, "solutions.publish_solution", solution)
     solution.return_reason = ""
     LIFECYCLE.apply(solution, "publish", actor=actor, update_fields=["return_reason"])
     notify(
@@ -154,8 +146,8 @@ def solution_publish(*, actor, solution: Solution) -> Solution:
 
 @transaction.atomic
 def solution_return(*, actor, solution: Solution, reason: str) -> Solution:
-    solution = _locked(solution)
-    _require(actor, "solutions.return_solution", solution)
+    solution = locked(solution)
+    require(actor, "solutions.return_solution", solution)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("Say what the company must change.")]})
@@ -171,10 +163,10 @@ def solution_return(*, actor, solution: Solution, reason: str) -> Solution:
 
 
 def _notify_programme_managers(solution: Solution) -> None:
-    from ponte.accounts.models import User
+    from ponte.accounts.queries import programme_managers
 
     notify(
-        User.objects.filter(is_programme_manager=True, is_active=True),
+        programme_managers(),
         "solutions.to_screen",
         params={"solution": solution.title, "company": solution.company.name},
         url=reverse("solutions:screening"),

@@ -18,6 +18,7 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from ponte.accounts.models import User
+from ponte.accounts.queries import programme_managers
 from ponte.challenges.models import (
     SCORE_MAX,
     SCORE_MIN,
@@ -210,7 +211,7 @@ class _AfterTheDeadline:
         self.evaluator_ids = self._evaluators(EVALUATORS[scale]) if self.company_ids else []
 
     def _manager(self) -> int:
-        manager = User.objects.filter(is_programme_manager=True, is_active=True).order_by("pk").first()
+        manager = programme_managers().order_by("pk").first()
         if manager is None:
             manager, _created = User.objects.get_or_create(
                 email="gen-manager@example.net",
