@@ -6,7 +6,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("organisations", "0005_profile"),
         ("reference", "0001_initial"),
-        ("challenges", "0008_reference_models"),
+        ("challenges", "0009_reference_models"),
         ("solutions", "0003_reference_models"),
     ]
 

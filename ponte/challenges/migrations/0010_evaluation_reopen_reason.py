@@ -22,7 +22,7 @@ def from_audit_trail(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("challenges", "0008_reference_models"),
+        ("challenges", "0009_reference_models"),
         ("contenttypes", "0002_remove_content_type_name"),
         ("core", "0001_initial"),
     ]

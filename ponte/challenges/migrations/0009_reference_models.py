@@ -4,7 +4,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("challenges", "0007_public_list_indexes"),
+        ("challenges", "0008_challenge_amendments"),
         ("reference", "0001_initial"),
         ("solutions", "0003_reference_models"),
     ]
