@@ -1,3 +1,5 @@
+import functools
+
 import pytest
 
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
@@ -98,10 +100,20 @@ def person_in_role(db):
 # Reference data (sectors, CPV codes, instrument ceilings) is loaded by data migrations.
 # A transactional test -- every browser test is one -- empties all tables when it ends, so
 # the next such test would start without it: load it again first (it is idempotent).
+# Each loader runs with the models as they were at its migration (a model may have moved to
+# another app since), as the migration itself did.
 REFERENCE_DATA = [
-    ("ponte.organisations.migrations.0002_sectors", "add_sectors"),
-    ("ponte.challenges.migrations.0002_reference_data", "load"),
+    ("organisations", "0002_sectors", "add_sectors"),
+    ("challenges", "0002_reference_data", "load"),
 ]
+
+
+@functools.cache
+def _historical_apps(app_label: str, migration: str):
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+
+    return MigrationLoader(connection).project_state((app_label, migration), at_end=True).apps
 
 
 @pytest.fixture(autouse=True)
@@ -110,8 +122,7 @@ def _reference_data(request):
         return
     from importlib import import_module
 
-    from django.apps import apps
-
     request.getfixturevalue("transactional_db")
-    for module, function in REFERENCE_DATA:
-        getattr(import_module(module), function)(apps, None)
+    for app_label, migration, function in REFERENCE_DATA:
+        loader = getattr(import_module(f"ponte.{app_label}.migrations.{migration}"), function)
+        loader(_historical_apps(app_label, migration), None)

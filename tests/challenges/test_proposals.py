@@ -218,14 +218,14 @@ def test_two_submissions_racing_at_the_deadline_are_decided_inside_the_lock(chal
     rival = MembershipFactory(organisation=rival_company).user
     with time_machine.travel(DEADLINE - timedelta(seconds=1), tick=False) as traveller:
         assert submit(proposer, challenge, company).pk  # the first holds the lock and is in time
-        real_locked = services._locked
+        real_locked = services.locked
 
         def wait_for_the_lock(target):
             locked = real_locked(target)  # acquired only once the first transaction is done…
             traveller.move_to(DEADLINE)  # …which took until the deadline
             return locked
 
-        monkeypatch.setattr(services, "_locked", wait_for_the_lock)
+        monkeypatch.setattr(services, "locked", wait_for_the_lock)
         with pytest.raises(ValidationError, match="deadline"):
             submit(rival, challenge, rival_company)
     assert list(Proposal.objects.values_list("company_id", flat=True)) == [company.pk]
