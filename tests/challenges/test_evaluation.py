@@ -565,6 +565,22 @@ def test_a_programme_manager_reopens_a_completed_evaluation_with_a_reason(scorin
     assert sorted(Score.objects.values_list("score", flat=True)) == [2, 4]
 
 
+def test_the_reopen_reason_is_kept_on_the_evaluation_and_filled_for_those_reopened_before(scoring, manager):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    complete(scoring, (4, 3))
+    services.evaluation_reopen(actor=manager, evaluation=scoring, reason="Say more about the cost.")
+    assert fresh(scoring).reopen_reason == "Say more about the cost."
+    # An evaluation reopened before the reason was a field has it only in the audit trail:
+    # the migration that adds the field copies it from there.
+    Evaluation.objects.filter(pk=scoring.pk).update(reopen_reason="")
+    migration = import_module("ponte.challenges.migrations.0010_evaluation_reopen_reason")
+    migration.from_audit_trail(apps, None)
+    assert fresh(scoring).reopen_reason == "Say more about the cost."
+
+
 def test_only_a_completed_evaluation_is_reopened(scoring, manager):
     with pytest.raises(PermissionDenied):
         services.evaluation_reopen(actor=manager, evaluation=scoring, reason="Look again")
