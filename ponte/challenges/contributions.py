@@ -5,7 +5,6 @@ from django.utils.translation import gettext_lazy as _
 from ponte.core import rolematrix
 from ponte.core.models import EmailChannel
 from ponte.core.registry import (
-    Action,
     AttachmentTarget,
     DashboardFigure,
     Export,
@@ -51,9 +50,9 @@ registry.add_nav(
 )
 registry.add_nav(NavItem(label=_("My challenges"), url_name="challenges:mine", visible=_is_public_servant, order=12))
 registry.add_action(
-    Action(label=_("Post a challenge"), url_name="challenges:create", visible=_is_public_servant, order=10)
+    NavItem(label=_("Post a challenge"), url_name="challenges:create", visible=_is_public_servant, order=10)
 )
-registry.add_action(Action(label=_("My challenges"), url_name="challenges:mine", visible=_is_public_servant, order=11))
+registry.add_action(NavItem(label=_("My challenges"), url_name="challenges:mine", visible=_is_public_servant, order=11))
 # Documents of a challenge (terms of reference, data...): whoever sees the challenge
 # downloads them; its drafter adds or removes them while it is a draft.
 registry.add_attachment_target(

@@ -20,20 +20,9 @@ from .models import EmailChannel, Visibility
 
 @dataclass(frozen=True)
 class NavItem:
-    label: Any
-    url_name: str
-    visible: Callable[[Any], bool] = lambda user: True
-    order: int = 100
-
-    @property
-    def url(self) -> str:
-        return reverse(self.url_name)
-
-
-@dataclass(frozen=True)
-class Action:
-    """Something a person can start, such as posting a challenge: a button on their home page
-    and a link on their account page, for the people `visible` admits."""
+    """A link to a page, for the people `visible` admits: an entry of the menu, or an action a
+    person can start (posting a challenge), shown as a button on their home page and a link
+    on their account page."""
 
     label: Any
     url_name: str
@@ -148,7 +137,7 @@ class ObjectLink:
 @dataclass
 class Registry:
     nav_items: list[NavItem] = field(default_factory=list)
-    actions: list[Action] = field(default_factory=list)
+    actions: list[NavItem] = field(default_factory=list)
     figures: list[DashboardFigure] = field(default_factory=list)
     search_sources: dict[str, SearchSource] = field(default_factory=dict)
     exports: list[Export] = field(default_factory=list)
@@ -162,7 +151,7 @@ class Registry:
         self.nav_items.append(item)
         self.nav_items.sort(key=lambda i: i.order)
 
-    def add_action(self, action: Action) -> None:
+    def add_action(self, action: NavItem) -> None:
         self.actions = sorted([*self.actions, action], key=lambda a: a.order)
 
     def add_figure(self, figure: DashboardFigure) -> None:
@@ -227,7 +216,7 @@ class Registry:
     def nav_for(self, user) -> list[NavItem]:
         return [item for item in self.nav_items if item.visible(user)]
 
-    def actions_for(self, user) -> list[Action]:
+    def actions_for(self, user) -> list[NavItem]:
         return [action for action in self.actions if action.visible(user)]
 
     def figures_for(self, user) -> list[DashboardFigure]:
