@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from . import audit
 from .attachments import attachments_visible_to
 from .models import Attachment, AuditEvent, Notification, SearchEntry
 
@@ -12,6 +13,10 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_filter = ["verb", "target_type"]
     search_fields = ["actor_label", "target_label", "reason"]
     date_hierarchy = "created_at"
+
+    def get_queryset(self, request):
+        # Sealed like every other screen: no event of an object the admin may not see yet.
+        return audit.events_visible_to(request.user).select_related("target_type")
 
     def has_add_permission(self, request):
         return False
@@ -42,6 +47,10 @@ class AttachmentAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return attachments_visible_to(request.user).select_related("target_type")
+
+    def has_add_permission(self, request):
+        # Files come in through the services, which check their content and audit them.
+        return False
 
 
 @admin.register(SearchEntry)

@@ -170,10 +170,11 @@ def attachments_of(target) -> list[Attachment]:
     )
 
 
-def attachments_visible_to(user) -> QuerySet[Attachment]:
-    """Attachments across every target, without those of sealed targets the person may not
-    read yet: what a list of all attachments (the Django admin) may show. Filtered in one
-    query through each sealed target's own seal, so a file name never reaches the page."""
+def sealed_from(user) -> Q:
+    """What `user` may not see yet of the objects of sealed targets (a proposal before the
+    deadline), as a condition on a row's `target_type` and `target_id`: attachments and audit
+    events are both kept by target, so one seal serves both. Each sealed target's own seal
+    decides (what `visible_to` admits); a sealed target that registers none is hidden whole."""
     hidden = Q()
     for spec in registry.attachment_targets.values():
         if not spec.sealed:
@@ -184,6 +185,14 @@ def attachments_visible_to(user) -> QuerySet[Attachment]:
             continue
         readable = spec.visible_to(user).order_by().annotate(key=Cast("pk", CharField())).values("key")
         hidden |= of_target & ~Q(target_id__in=readable)
+    return hidden
+
+
+def attachments_visible_to(user) -> QuerySet[Attachment]:
+    """Attachments across every target, without those of sealed targets the person may not
+    read yet: what a list of all attachments (the Django admin) may show. Filtered in one
+    query, so a file name never reaches the page."""
+    hidden = sealed_from(user)
     return Attachment.objects.exclude(hidden) if hidden else Attachment.objects.all()
 
 

@@ -31,3 +31,13 @@ def record(
         after=after or {},
         reason=reason,
     )
+
+
+def events_visible_to(user):
+    """The audit trail as `user` may read it: without the events of sealed objects they may not
+    see yet, whose very actor would tell who bid before the deadline."""
+    from .attachments import sealed_from
+    from .models import AuditEvent
+
+    hidden = sealed_from(user)
+    return AuditEvent.objects.exclude(hidden) if hidden else AuditEvent.objects.all()

@@ -18,8 +18,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
-from . import attachments, notifications, search
-from .models import Attachment, AuditEvent, Notification
+from . import attachments, audit, notifications, search
+from .models import Attachment, Notification
 from .paging import paginate
 from .registry import registry
 
@@ -114,7 +114,7 @@ def notification_open(request, pk):
 def audit_trail(request):
     if not request.user.has_perm("core.view_audit_trail"):
         raise PermissionDenied
-    events = AuditEvent.objects.select_related("actor", "target_type")
+    events = audit.events_visible_to(request.user).select_related("actor", "target_type")
     person = None
     target_type = target_id = None
     if request.GET.get("person"):

@@ -428,3 +428,30 @@ def test_after_the_deadline_the_attachments_admin_follows_the_proposal_seal(worl
     names = {a.original_name for a in screens["listing"].context["cl"].result_list}
     assert names == {SEALED_FILE, PUBLIC_FILE}
     assert SECRET in screens["change page"].content.decode()
+
+
+def test_before_the_deadline_the_audit_trail_does_not_say_who_bid(world):
+    """Who submitted a proposal is sealed too: before the deadline neither the audit trail page
+    nor the Django admin's audit events show a proposal's events (their actor would name the
+    bidder); once the seal lifts, they show them to whoever may read the proposal."""
+    proposal, proposer = world["proposal"], world["proposer"]
+    manager, admin = world["people"]["programme_manager"], world["people"]["platform_admin"]
+
+    def proposal_events(user) -> tuple[list, list]:
+        page = browser(user).get("/audit/")
+        assert page.status_code == 200
+        assert proposer.name not in page.content.decode()
+        on_page = [e for e in page.context["page"].object_list if e.target_id == str(proposal.pk)]
+        in_admin = []
+        if user.is_staff:  # the Django admin is the platform admin's
+            listing = browser(user).get("/admin/core/auditevent/")
+            assert listing.status_code == 200 and proposer.name not in listing.content.decode()
+            in_admin = [e for e in listing.context["cl"].result_list if e.target_id == str(proposal.pk)]
+        return on_page, in_admin
+
+    with time_machine.travel(DEADLINE - timedelta(seconds=1), tick=False):
+        assert proposal_events(manager) == ([], [])
+        assert proposal_events(admin) == ([], [])
+    with time_machine.travel(DEADLINE + timedelta(minutes=1), tick=False):
+        page = browser(manager).get("/audit/")
+        assert {e.verb for e in page.context["page"].object_list if e.target_id == str(proposal.pk)} >= {"submit_proposal"}
