@@ -547,8 +547,8 @@ def _reason_form(verb, challenge, user, data=None):
 
 @login_required
 def challenge_action(request, pk, verb):
-    if verb not in ACTIONS:
-        raise Http404
+    """Every decision on a challenge: each has its own address (urls.py binds the verb), one view
+    serves them all."""
     challenge = _visible(request, pk)
     service, role, needs_reason = ACTIONS[verb]
     if not role.test(request.user, challenge):
@@ -564,9 +564,7 @@ def challenge_action(request, pk, verb):
         kwargs = {}
         if needs_reason:
             if not form.is_valid():
-                return render(
-                    request, "challenges/drafting/reason.html", {"challenge": challenge, "form": form, "verb": verb}
-                )
+                return _reason_page(request, challenge, form, verb)
             kwargs["reason"] = form.cleaned_data["reason"]
         try:
             service(actor=request.user, challenge=challenge, **kwargs)
@@ -595,4 +593,10 @@ def challenge_action(request, pk, verb):
             ):
                 return redirect("challenges:mine")
             return redirect(challenge)
-    return render(request, "challenges/drafting/reason.html", {"challenge": challenge, "form": form, "verb": verb})
+    return _reason_page(request, challenge, form, verb)
+
+
+def _reason_page(request, challenge, form, verb):
+    action_url = reverse(f"challenges:{verb}", args=[challenge.pk])
+    context = {"challenge": challenge, "form": form, "verb": verb, "action_url": action_url}
+    return render(request, "challenges/drafting/reason.html", context)

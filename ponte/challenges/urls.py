@@ -25,7 +25,19 @@ urlpatterns = [
     path("<int:pk>/edit/<str:step>/", drafting.challenge_edit, name="edit"),
     path("<int:pk>/check/", drafting.challenge_check, name="check"),
     path("<int:pk>/parts/", drafting.challenge_parts, name="parts"),
-    # Proposals (proposal_views.py), before the catch-all action pattern below
+    # Decisions on a challenge (drafting.py): one address per action, one view for all
+    path("<int:pk>/submit/", drafting.challenge_action, {"verb": "submit"}, name="submit"),
+    path(
+        "<int:pk>/approve-for-organisation/",
+        drafting.challenge_action,
+        {"verb": "approve_for_organisation"},
+        name="approve_for_organisation",
+    ),
+    path("<int:pk>/return/", drafting.challenge_action, {"verb": "return_to_author"}, name="return_to_author"),
+    path("<int:pk>/approve/", drafting.challenge_action, {"verb": "approve"}, name="approve"),
+    path("<int:pk>/publish/", drafting.challenge_action, {"verb": "publish"}, name="publish"),
+    path("<int:pk>/cancel/", drafting.challenge_action, {"verb": "cancel"}, name="cancel"),
+    # Proposals (proposal_views.py)
     path("<int:pk>/proposals/", proposal_views.proposal_list, name="proposal_list"),
     path("<int:pk>/proposals/new/", proposal_views.proposal_submit, name="proposal_submit"),
     path("proposals/<int:pk>/", proposal_views.proposal_detail, name="proposal"),
@@ -43,5 +55,4 @@ urlpatterns = [
     path("awards/<int:pk>/contract/", award_views.contract_record, name="contract"),
     # Phases (drafting.py)
     path("<int:pk>/next-phase/", drafting.challenge_next_phase, name="next_phase"),
-    path("<int:pk>/<str:verb>/", drafting.challenge_action, name="action"),
 ]

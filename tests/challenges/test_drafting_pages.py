@@ -18,8 +18,12 @@ def edit(challenge, step):
     return f"/challenges/{challenge.pk}/edit/{step}/"
 
 
+# The address of each decision on a challenge.
+ACTION_PATHS = {"approve_for_organisation": "approve-for-organisation", "return_to_author": "return"}
+
+
 def action(challenge, verb):
-    return f"/challenges/{challenge.pk}/{verb}/"
+    return f"/challenges/{challenge.pk}/{ACTION_PATHS.get(verb, verb)}/"
 
 
 def check(challenge):
