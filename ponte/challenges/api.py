@@ -19,8 +19,7 @@ from ponte.reference.models import Sector
 from ponte.reference.schemas import CpvOut
 
 from . import queries
-from .exports import CURRENCY, public_state
-from .models import DECIDED, Instrument
+from .models import CURRENCY, DECIDED, Instrument
 from .models import Status as ChallengeStatus
 
 router = Router(tags=["challenges"], auth=ANYONE)
@@ -193,7 +192,7 @@ class ChallengeOut(Schema):
 
     @staticmethod
     def resolve_status(obj):
-        return public_state(obj)
+        return queries.public_state(obj)
 
     @staticmethod
     def resolve_sectors(obj):

@@ -22,7 +22,7 @@ from ponte.organisations.rules import (
     belongs_to_a_public_body,
 )
 
-from . import matrix, profile
+from . import matrix, organisation_sections
 from .models import Challenge
 
 registry.add_nav(NavItem(label=_("Challenges"), url_name="challenges:list", order=10))
@@ -283,7 +283,6 @@ def _proposals_visible_to(user):
 def _register_proposals() -> None:
     from ponte.core.registry import AttachmentTarget
 
-    from . import proposal_admin  # noqa: F401  (registers the sealed admin of proposals)
     from .models import Proposal
 
     registry.add_attachment_target(
@@ -393,13 +392,16 @@ registry.add_organisation_section(
     PageSection(
         key="challenges.challenges",
         order=20,
-        template="challenges/profile/challenges.html",
-        context=profile.public_body_challenges,
+        template="challenges/organisation_sections/challenges.html",
+        context=organisation_sections.public_body_challenges,
     )
 )
 registry.add_organisation_section(
     PageSection(
-        key="challenges.awards", order=30, template="challenges/profile/awards.html", context=profile.company_awards
+        key="challenges.awards",
+        order=30,
+        template="challenges/organisation_sections/awards.html",
+        context=organisation_sections.company_awards,
     )
 )
 

@@ -20,7 +20,7 @@ from ponte.core.paging import paginate
 from ponte.core.roles import is_programme_manager
 from ponte.organisations.queries import roles_of
 
-from . import exports, queries, services
+from . import queries, services
 from . import rules as challenge_rules
 from .forms import (
     BudgetForm,
@@ -184,7 +184,7 @@ def my_challenges(request):
     )
     now = timezone.now()
     for challenge in published.object_list:
-        challenge.public_state = exports.public_state(challenge, now)
+        challenge.public_state = queries.public_state(challenge, now)
     return render(
         request,
         "challenges/mine.html",

@@ -1,15 +1,13 @@
-"""Open data: the public challenges and their awards as CSV, and the public state every
-reader is shown."""
+"""Open data: the public challenges and their awards as CSV."""
 
 from __future__ import annotations
 
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from ponte.core.csvexport import csv_response
 
 from . import queries
-from .models import Challenge, Status
+from .models import CURRENCY
 
 COLUMNS = [
     "id",
@@ -25,48 +23,6 @@ COLUMNS = [
     "published_at",
     "url",
 ]
-
-CURRENCY = "EUR"
-
-# The state a reader is shown. "closed" is derived from the deadline, never stored: the
-# deadline has passed and the outcome is not decided yet. Once decided a challenge is
-# "awarded" or "not_awarded" (closed without award). A published challenge whose revision
-# is being reviewed stays public, "under review".
-STATE_LABELS = {
-    "open": _("Open"),
-    "closed": _("Closed"),
-    "awarded": _("Awarded"),
-    "not_awarded": _("Closed without award"),
-    "cancelled": _("Cancelled"),
-    "under review": _("Under review"),
-}
-
-
-def public_state(challenge: Challenge, now=None) -> str:
-    """open, closed, awarded, not_awarded, cancelled or under review for a challenge that was
-    published; for one that never was, its status (draft, awaiting_review…)."""
-    if challenge.status == Status.CANCELLED:
-        return "cancelled"
-    if challenge.status == Status.AWARDED:
-        return "awarded"
-    if challenge.status == Status.NOT_AWARDED:
-        return "not_awarded"
-    if challenge.status == Status.PUBLISHED:
-        now = now or timezone.now()
-        return "open" if challenge.deadline is not None and now < challenge.deadline else "closed"
-    if challenge.published_at is not None:
-        return "under review"
-    return challenge.status
-
-
-def annotate(challenges, now=None) -> None:
-    """The state and the days left that the templates show, computed once."""
-    now = now or timezone.now()
-    for challenge in challenges:
-        challenge.public_state = public_state(challenge, now)
-        challenge.days_left = (
-            (challenge.deadline - now).days if challenge.deadline and challenge.deadline > now else None
-        )
 
 
 def _rows(request):
@@ -84,7 +40,7 @@ def _rows(request):
             f"{c.budget_ceiling:.2f}" if c.budget_ceiling is not None else "",
             CURRENCY,
             c.deadline.isoformat() if c.deadline else "",
-            public_state(c, now),
+            queries.public_state(c, now),
             ";".join(sorted(s.code for s in c.sectors.all())),
             ";".join(sorted(code.code for code in c.cpv_codes.all())),
             c.published_at.isoformat() if c.published_at else "",

@@ -59,6 +59,9 @@ class Status(models.TextChoices):
 
 EDITABLE = (Status.DRAFT, Status.CHANGES_REQUESTED)
 
+# The currency of every amount on the marketplace: budget ceilings, prices, awards, contracts.
+CURRENCY = "EUR"
+
 LIFECYCLE = Lifecycle(
     states=Status,
     transitions=[

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from ponte.core import attachments
 from ponte.core.forms import MultipleFileField, add_service_errors
 
-from . import evaluation, exports, proposals, queries
+from . import evaluation, proposals, queries
 from .models import ProposalStatus
 
 MAX_FILES = 5
@@ -265,7 +265,7 @@ KEPT_UNDER_REVIEW = gettext_lazy(
 
 
 def _kept_under_review(proposal) -> bool:
-    return proposal.status == ProposalStatus.SUBMITTED and exports.public_state(proposal.challenge) == "under review"
+    return proposal.status == ProposalStatus.SUBMITTED and queries.public_state(proposal.challenge) == "under review"
 
 
 @login_required

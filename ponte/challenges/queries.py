@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from ponte.core.roles import is_staff_role
 from ponte.organisations.models import Organisation
@@ -85,6 +86,49 @@ def public_bodies_with_open_challenges(selected: str = "") -> QuerySet:
     if selected:
         offered |= Q(slug=selected, pk__in=public_challenges().values("owner_id"))
     return Organisation.objects.filter(offered).order_by("name").values_list("slug", "name")
+
+
+# The state a reader is shown ------------------------------------------------------------
+
+# "closed" is derived from the deadline, never stored: the
+# deadline has passed and the outcome is not decided yet. Once decided a challenge is
+# "awarded" or "not_awarded" (closed without award). A published challenge whose revision
+# is being reviewed stays public, "under review".
+STATE_LABELS = {
+    "open": _("Open"),
+    "closed": _("Closed"),
+    "awarded": _("Awarded"),
+    "not_awarded": _("Closed without award"),
+    "cancelled": _("Cancelled"),
+    "under review": _("Under review"),
+}
+
+
+def public_state(challenge: Challenge, now=None) -> str:
+    """open, closed, awarded, not_awarded, cancelled or under review for a challenge that was
+    published; for one that never was, its status (draft, awaiting_review…)."""
+    if challenge.status == Status.CANCELLED:
+        return "cancelled"
+    if challenge.status == Status.AWARDED:
+        return "awarded"
+    if challenge.status == Status.NOT_AWARDED:
+        return "not_awarded"
+    if challenge.status == Status.PUBLISHED:
+        now = now or timezone.now()
+        return "open" if challenge.deadline is not None and now < challenge.deadline else "closed"
+    if challenge.published_at is not None:
+        return "under review"
+    return challenge.status
+
+
+def annotate_public_state(challenges, now=None) -> None:
+    """The state and the days left that the templates show, computed once."""
+    now = now or timezone.now()
+    for challenge in challenges:
+        challenge.public_state = public_state(challenge, now)
+        challenge.days_left = (
+            (challenge.deadline - now).days if challenge.deadline and challenge.deadline > now else None
+        )
 
 
 def challenge_detail(user, pk: int) -> Challenge | None:

@@ -97,7 +97,7 @@ def challenge_list(request):
     typed, use, problems = parse_filters(request.GET)
     page = paginate(request, queries.challenge_list(request.user, **use))
     page.object_list = list(page.object_list)
-    exports.annotate(page.object_list, timezone.now())
+    queries.annotate_public_state(page.object_list, timezone.now())
     context = {"page": page, "filters": typed, "problems": problems}
     if request.headers.get("HX-Request"):
         # htmx asks for the results alone when a filter changes; everyone else gets the page.
@@ -119,7 +119,7 @@ def challenge_detail(request, pk, slug):
     if slug != challenge.slug:
         return redirect(challenge, permanent=True)
     now = timezone.now()
-    exports.annotate([challenge], now)
+    queries.annotate_public_state([challenge], now)
     names = dict(settings.LANGUAGES)
     context = {
         "challenge": challenge,
@@ -165,7 +165,7 @@ def _phases(user, challenge, companies, now) -> dict:
     phases = [
         phase for phase in series if phase.pk == challenge.pk or user.has_perm("challenges.view_challenge", phase)
     ]
-    exports.annotate(phases, now)
+    queries.annotate_public_state(phases, now)
     # A phase still in preparation comes last, after every phase already public: numbering the
     # visible ones numbers the series without revealing the draft.
     for number, phase in enumerate(phases, start=1):

@@ -3,7 +3,7 @@ challenges, a company's awards. Each section reads a fixed number of rows and on
 
 from __future__ import annotations
 
-from . import exports, queries
+from . import queries
 
 SHOWN = 5
 
@@ -15,7 +15,7 @@ def public_body_challenges(organisation, user) -> dict | None:
     latest = list(published.order_by("-published_at", "-pk")[:SHOWN])
     if not latest:
         return None
-    exports.annotate(latest)
+    queries.annotate_public_state(latest)
     return {"organisation": organisation, "challenges": latest, "count": published.count()}
 
 
