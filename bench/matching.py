@@ -184,7 +184,7 @@ def main() -> int:
 
     # Companies → open challenges --------------------------------------------------------
     companies = list(Organisation.objects.filter(pk__in=labelled.companies).order_by("pk"))
-    open_challenges = list(ranking.open_challenges().order_by("pk"))
+    open_challenges = list(Challenge.objects.open().order_by("pk"))
     closed = set(labelled.closed_challenges)
     solutions_of: dict[int, list[str]] = {}
     for solution in ranking.recommendable_solutions().order_by("pk"):
@@ -270,7 +270,7 @@ def main() -> int:
             "published solutions": ranking.recommendable_solutions().count(),
             "solutions": Solution.objects.count(),
             "challenges": Challenge.objects.count(),
-            "open challenges": ranking.open_challenges().count(),
+            "open challenges": Challenge.objects.open().count(),
         }
 
     base_size, base = sizes(), measure()

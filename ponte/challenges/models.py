@@ -138,6 +138,39 @@ def earliest_deadline(instrument: str, start: datetime) -> datetime:
     return start + max(tender, questions)
 
 
+class ChallengeQuerySet(models.QuerySet):
+    """The states that follow from the clock, each defined here once (time is data: nothing
+    flips a status when a deadline passes). Each has a condition, usable from another model
+    through `via` (e.g. "challenge__"), a queryset method, and a property of one challenge
+    (Challenge.is_open…) that reads the same rule. `now` lets a page read every state at one
+    instant; it defaults to the server clock."""
+
+    @staticmethod
+    def open_q(now: datetime | None = None, *, via: str = "") -> models.Q:
+        """Published and before its deadline: companies may ask, follow and bid."""
+        return models.Q(**{f"{via}status": Status.PUBLISHED, f"{via}deadline__gt": now or timezone.now()})
+
+    @staticmethod
+    def closed_q(now: datetime | None = None, *, via: str = "") -> models.Q:
+        """Published and past its deadline, the outcome not decided yet: "closed" to the public."""
+        return models.Q(**{f"{via}status": Status.PUBLISHED, f"{via}deadline__lte": now or timezone.now()})
+
+    @staticmethod
+    def past_deadline_q(now: datetime | None = None, *, via: str = "") -> models.Q:
+        """Published once and past its deadline, whatever came after (an outcome, a revision,
+        a cancellation): the proposals are no longer sealed."""
+        return models.Q(**{f"{via}published_at__isnull": False, f"{via}deadline__lte": now or timezone.now()})
+
+    def open(self, now: datetime | None = None) -> "ChallengeQuerySet":
+        return self.filter(self.open_q(now))
+
+    def closed(self, now: datetime | None = None) -> "ChallengeQuerySet":
+        return self.filter(self.closed_q(now))
+
+    def past_deadline(self, now: datetime | None = None) -> "ChallengeQuerySet":
+        return self.filter(self.past_deadline_q(now))
+
+
 class Challenge(models.Model):
     owner = models.ForeignKey(
         "organisations.Organisation",
@@ -217,6 +250,8 @@ class Challenge(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="later_phases"
     )
 
+    objects = ChallengeQuerySet.as_manager()
+
     class Meta:
         ordering = ["-published_at", "-created_at"]
         indexes = [
@@ -246,14 +281,31 @@ class Challenge(models.Model):
     def slug(self) -> str:
         return slugify(self.title)[:80] or "challenge"
 
+    # One challenge's states that follow from the clock: the rules of ChallengeQuerySet, read
+    # on the object in hand.
+    def is_open_at(self, now: datetime) -> bool:
+        return self.status == Status.PUBLISHED and self.deadline is not None and now < self.deadline
+
+    def is_closed_at(self, now: datetime) -> bool:
+        return self.status == Status.PUBLISHED and self.deadline is not None and self.deadline <= now
+
+    def is_past_deadline_at(self, now: datetime) -> bool:
+        return self.published_at is not None and self.deadline is not None and self.deadline <= now
+
     @property
     def is_open(self) -> bool:
-        """Published and before its deadline: time is data, nothing flips a flag."""
-        return self.status == Status.PUBLISHED and self.deadline is not None and timezone.now() < self.deadline
+        """Published and before its deadline (ChallengeQuerySet.open)."""
+        return self.is_open_at(timezone.now())
 
     @property
     def is_closed(self) -> bool:
-        return self.status == Status.PUBLISHED and self.deadline is not None and timezone.now() >= self.deadline
+        """Past its deadline, no outcome yet: in evaluation (ChallengeQuerySet.closed)."""
+        return self.is_closed_at(timezone.now())
+
+    @property
+    def is_past_deadline(self) -> bool:
+        """Published once and past its deadline (ChallengeQuerySet.past_deadline)."""
+        return self.is_past_deadline_at(timezone.now())
 
     @property
     def is_decided(self) -> bool:

@@ -32,7 +32,7 @@ from ponte.core.roles import is_programme_manager
 from ponte.core.services import locked
 from ponte.organisations.queries import roles_of, verified_companies_of
 
-from .models import PROPOSAL_LIFECYCLE, Challenge, Proposal, ProposalStatus, Status
+from .models import PROPOSAL_LIFECYCLE, Challenge, Proposal, ProposalStatus
 from .queries import invited_among, invited_companies
 
 MAX_TEXT = 20_000
@@ -66,9 +66,7 @@ def proposals_visible_to(user, challenge: Challenge | None = None) -> QuerySet[P
         entitled = Q(pk__isnull=False)
     entitled |= evaluator_scope(user)
     after_deadline = (
-        Q(challenge__published_at__isnull=False, challenge__deadline__lte=timezone.now())
-        & Q(status=ProposalStatus.SUBMITTED)
-        & entitled
+        Challenge.objects.past_deadline_q(via="challenge__") & Q(status=ProposalStatus.SUBMITTED) & entitled
     )
     qs = Proposal.objects.filter(own | after_deadline)
     if challenge is not None:
@@ -165,10 +163,11 @@ def clean_content(
 
 def _require_open(challenge: Challenge) -> None:
     """Read the clock inside the lock: whoever holds the challenge row decides the race."""
-    if challenge.status != Status.PUBLISHED or challenge.deadline is None:
-        raise ValidationError(_("This challenge is not open for proposals."), code="not_open")
-    if timezone.now() >= challenge.deadline:
+    now = timezone.now()
+    if challenge.is_closed_at(now):
         raise ValidationError(_("The deadline for proposals has passed."), code="deadline_passed")
+    if not challenge.is_open_at(now):
+        raise ValidationError(_("This challenge is not open for proposals."), code="not_open")
 
 
 def _notify_company(proposal: Proposal, kind: str) -> None:

@@ -31,10 +31,6 @@ def public_challenges() -> QuerySet[Challenge]:
     return Challenge.objects.filter(published_at__isnull=False)
 
 
-def open_challenges() -> QuerySet[Challenge]:
-    return Challenge.objects.filter(status=Status.PUBLISHED, deadline__gt=timezone.now())
-
-
 def challenge_list(
     user, *, sector="", cpv="", instrument="", organisation="", state="", budget_max=None, deadline_before=None, q=""
 ) -> QuerySet[Challenge]:
@@ -46,10 +42,10 @@ def challenge_list(
     )
     now = timezone.now()
     if state == "open":
-        qs = qs.filter(status=Status.PUBLISHED, deadline__gt=now)
+        qs = qs.open(now)
     elif state == "closed":
         # Past the deadline and not decided yet: a decided challenge has its own status.
-        qs = qs.filter(status=Status.PUBLISHED, deadline__lte=now)
+        qs = qs.closed(now)
     elif state == "awarded":
         qs = qs.filter(status=Status.AWARDED)
     elif state == "not_awarded":
@@ -82,7 +78,7 @@ def public_bodies_with_open_challenges(selected: str = "") -> QuerySet:
     `selected` if any: the options of the list's public-body filter. Every body that ever
     published would be thousands of options at national scale; its page lists all its
     challenges. A subquery rather than a join, so that no DISTINCT sorts a row per challenge."""
-    offered = Q(pk__in=open_challenges().values("owner_id"))
+    offered = Q(pk__in=Challenge.objects.open().values("owner_id"))
     if selected:
         offered |= Q(slug=selected, pk__in=public_challenges().values("owner_id"))
     return Organisation.objects.filter(offered).order_by("name").values_list("slug", "name")
@@ -114,8 +110,7 @@ def public_state(challenge: Challenge, now=None) -> str:
     if challenge.status == Status.NOT_AWARDED:
         return "not_awarded"
     if challenge.status == Status.PUBLISHED:
-        now = now or timezone.now()
-        return "open" if challenge.deadline is not None and now < challenge.deadline else "closed"
+        return "open" if challenge.is_open_at(now or timezone.now()) else "closed"
     if challenge.published_at is not None:
         return "under review"
     return challenge.status

@@ -6,7 +6,7 @@ from ponte.core.roles import is_authenticated, is_programme_manager, is_staff_ro
 from ponte.organisations.queries import roles_of, verified_companies_of
 from ponte.organisations.rules import is_company_member, is_public_servant
 
-from .models import DECIDED, EDITABLE, EvaluationStatus, Status
+from .models import EDITABLE, EvaluationStatus, Status
 
 
 def _role_in_owner(user, challenge):
@@ -152,15 +152,8 @@ def is_proposal_open(user, proposal) -> bool:
 @rules.predicate
 def is_past_deadline(user, obj) -> bool:
     """The deadline of a challenge that was published has passed (by the server clock)."""
-    from django.utils import timezone
-
     challenge = _challenge_of(obj)
-    return (
-        challenge is not None
-        and challenge.published_at is not None
-        and challenge.deadline is not None
-        and challenge.deadline <= timezone.now()
-    )
+    return challenge is not None and challenge.is_past_deadline
 
 
 @rules.predicate
@@ -224,7 +217,7 @@ rules.add_perm("challenges.view_proposal_count", is_challenge_owner_or_manager &
 def is_in_evaluation(user, obj) -> bool:
     """Published, past its deadline, and no outcome yet (time is data: no status flips)."""
     challenge = _challenge_of(obj)
-    return challenge is not None and challenge.status == Status.PUBLISHED and is_past_deadline(user, challenge)
+    return challenge is not None and challenge.is_closed
 
 
 @rules.predicate
@@ -258,7 +251,7 @@ def is_award_gate_open(user, challenge) -> bool:
 def is_decided(user, obj) -> bool:
     """The outcome of the challenge (of a challenge or of a proposal) is decided."""
     challenge = _challenge_of(obj)
-    return challenge is not None and challenge.status in DECIDED
+    return challenge is not None and challenge.is_decided
 
 
 is_awarded = _in(Status.AWARDED)

@@ -32,7 +32,7 @@ from ponte.reference.models import CpvCode, Sector
 
 from . import exports, queries, services
 from . import rules as challenge_rules
-from .models import Award, Instrument, Interest, Status, Subscription
+from .models import Award, Challenge, Instrument, Interest, Status, Subscription
 
 STATES = {
     "open": gettext_lazy("Open"),
@@ -263,7 +263,7 @@ class ChallengeFeed(Feed):
     link = reverse_lazy("challenges:list")
 
     def items(self):
-        return queries.open_challenges().select_related("owner").order_by("-published_at", "-pk")[:50]
+        return Challenge.objects.open().select_related("owner").order_by("-published_at", "-pk")[:50]
 
     def item_title(self, item):
         return item.title

@@ -62,7 +62,6 @@ from typing import Any
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Sum
-from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
 # Weights of the three signals in the combined score, and of a company's own sectors.
@@ -684,13 +683,6 @@ def recommendable_solutions() -> QuerySet:
     return Solution.objects.filter(status=SolutionStatus.PUBLISHED, company__status=OrganisationStatus.VERIFIED)
 
 
-def open_challenges() -> QuerySet:
-    """Published and before their deadline: the only challenges recommended to companies."""
-    from ponte.challenges.models import Challenge, Status
-
-    return Challenge.objects.filter(status=Status.PUBLISHED, deadline__gt=timezone.now())
-
-
 @dataclass
 class CompanyMatch:
     company: Any
@@ -773,9 +765,11 @@ def invited_phases(company_keys: Sequence[int]) -> dict[int, set[int]]:
     """The open later phases some of the companies are invited to, each with the companies
     invited: those awarded in the phase before (as queries.invited_companies says for one
     phase). One query, whatever the number of companies and invitations."""
+    from ponte.challenges.models import Challenge
+
     found: dict[int, set[int]] = defaultdict(set)
     rows = (
-        open_challenges()
+        Challenge.objects.open()
         .filter(previous_phase__awards__supplier_id__in=list(company_keys))
         .values_list("pk", "previous_phase__awards__supplier_id")
     )
@@ -838,7 +832,8 @@ def recommend_for_companies(companies: Sequence, *, limit: int = SHOWN) -> list[
     all_queries = [q for qs in queries_of.values() for q in qs]
     all_sectors = set().union(*sectors_of.values(), *(q.sectors for q in all_queries))
     all_cpv = {code for q in all_queries for code in q.cpv}
-    allowed = open_challenges()
+    # Only open challenges are recommended to companies.
+    allowed = Challenge.objects.open()
     invited = invited_phases([c.pk for c in companies])
     # Later phases are only for the suppliers invited to them: none other enters the pool.
     eligible = allowed.filter(Q(previous_phase__isnull=True) | Q(pk__in=list(invited)))

@@ -542,7 +542,7 @@ def test_the_deadline_edges(deadline_challenge, company, company_member, offset,
         challenge = fresh(challenge)
         assert challenge.is_open is is_open
         assert challenge.is_closed is not is_open
-        assert (challenge in queries.open_challenges()) is is_open
+        assert (challenge in Challenge.objects.open()) is is_open
         if is_open:
             services.interest_express(actor=company_member, challenge=challenge, company=company)
             assert Interest.objects.filter(challenge=challenge, company=company).exists()

@@ -525,7 +525,7 @@ def test_the_labelled_set_has_fifty_challenges_or_more_each_with_relevant_publis
     assert all(relevant and relevant <= published for relevant in labelled.challenges.values())
     assert not set(labelled.unpublished_solutions) & published
     # Every labelled challenge is open; the closed and cancelled ones are not.
-    open_keys = set(ranking.open_challenges().values_list("pk", flat=True))
+    open_keys = set(Challenge.objects.open().values_list("pk", flat=True))
     assert set(labelled.challenges) <= open_keys
     assert labelled.closed_challenges and not set(labelled.closed_challenges) & open_keys
     assert labelled.companies and all(labelled.companies.values())

@@ -454,7 +454,7 @@ def _next_phases(challenges: list[Challenge], awards: list[Award], classificatio
                 submitted_at=phase.deadline - timedelta(hours=rng.randrange(1, 24)),
             )
             for phase in phases
-            if phase.deadline <= now
+            if phase.is_closed_at(now)
         ],
         batch_size=BATCH,
     )
