@@ -6,7 +6,7 @@ from ponte.core.roles import is_authenticated, is_programme_manager, is_staff_ro
 from ponte.organisations.queries import roles_of, verified_companies_of
 from ponte.organisations.rules import is_company_member, is_public_servant
 
-from .models import EDITABLE, EvaluationStatus, Status
+from .models import EDITABLE, EVALUATION_LIFECYCLE, LIFECYCLE, Status
 
 
 def _role_in_owner(user, challenge):
@@ -39,15 +39,13 @@ def _in(*states):
 is_editable = _in(*EDITABLE)
 is_awaiting_organisation = _in(Status.AWAITING_ORGANISATION)
 is_awaiting_review = _in(Status.AWAITING_REVIEW)
-is_approved = _in(Status.APPROVED)
-is_cancellable = _in(
-    Status.DRAFT,
-    Status.AWAITING_ORGANISATION,
-    Status.AWAITING_REVIEW,
-    Status.CHANGES_REQUESTED,
-    Status.APPROVED,
-    Status.PUBLISHED,
-)
+# From which states a decision may be taken is the lifecycle's to say (models.LIFECYCLE);
+# the permissions below add who takes it.
+may_be_submitted = LIFECYCLE.allows("submit")
+may_be_approved_for_organisation = LIFECYCLE.allows("approve_for_organisation")
+may_be_approved = LIFECYCLE.allows("approve")
+may_be_published = LIFECYCLE.allows("publish")
+may_be_cancelled = LIFECYCLE.allows("cancel")
 was_public = rules.predicate(lambda user, challenge: challenge is not None and challenge.published_at is not None)
 
 
@@ -83,16 +81,17 @@ rules.add_perm("challenges.view_challenge", was_public | is_owner_member | (is_s
 # Once the deadline has passed, companies have answered the terms as published: they are
 # frozen (equal treatment of tenderers), so a closed challenge is no longer edited.
 rules.add_perm("challenges.change_challenge", is_drafter & (is_editable | is_open))
-rules.add_perm("challenges.submit_challenge", is_drafter & is_editable & is_owner_verified)
-rules.add_perm("challenges.approve_for_organisation", is_owner_admin & is_awaiting_organisation)
+rules.add_perm("challenges.submit_challenge", is_drafter & may_be_submitted & is_owner_verified)
+rules.add_perm("challenges.approve_for_organisation", is_owner_admin & may_be_approved_for_organisation)
+# The lifecycle lets a challenge be returned from both states; who returns it depends on which.
 rules.add_perm(
     "challenges.return_to_author",
     (is_owner_admin & is_awaiting_organisation) | (is_programme_manager & is_awaiting_review),
 )
-rules.add_perm("challenges.approve_challenge", is_programme_manager & is_awaiting_review)
-rules.add_perm("challenges.publish_challenge", is_programme_manager & is_approved)
+rules.add_perm("challenges.approve_challenge", is_programme_manager & may_be_approved)
+rules.add_perm("challenges.publish_challenge", is_programme_manager & may_be_published)
 # A published challenge may be cancelled until its outcome is decided, after the deadline too.
-rules.add_perm("challenges.cancel_challenge", (is_owner_admin | is_programme_manager) & is_cancellable)
+rules.add_perm("challenges.cancel_challenge", (is_owner_admin | is_programme_manager) & may_be_cancelled)
 
 
 # Clarification questions. Companies ask until questions close (a configurable time before
@@ -225,18 +224,12 @@ def is_own_evaluation(user, evaluation) -> bool:
     return evaluation is not None and is_authenticated(user) and evaluation.evaluator_id == user.pk
 
 
-def _evaluation_in(*states):
-    @rules.predicate(name=f"evaluation_is_{'_or_'.join(states)}")
-    def predicate(user, evaluation) -> bool:
-        return evaluation is not None and evaluation.status in states
-
-    return predicate
-
-
-is_awaiting_declaration = _evaluation_in(EvaluationStatus.ASSIGNED)
-is_being_scored = _evaluation_in(EvaluationStatus.CLEARED)
-is_completed_evaluation = _evaluation_in(EvaluationStatus.COMPLETED)
-is_pending_evaluation = _evaluation_in(EvaluationStatus.ASSIGNED, EvaluationStatus.CLEARED)
+# An evaluation's states, as its lifecycle (models.EVALUATION_LIFECYCLE) defines them by
+# what may be done next.
+is_awaiting_declaration = EVALUATION_LIFECYCLE.allows("declare_conflict")  # or declare none
+is_being_scored = EVALUATION_LIFECYCLE.allows("complete")
+is_completed_evaluation = EVALUATION_LIFECYCLE.allows("reopen")
+is_pending_evaluation = EVALUATION_LIFECYCLE.allows("unassign")
 
 
 @rules.predicate

@@ -13,6 +13,7 @@ import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import rules
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -63,9 +64,17 @@ class Lifecycle:
         state = self.state_of(obj)
         return [t.verb for t in self.transitions if state in t.sources]
 
-    def can(self, obj: models.Model, verb: str) -> bool:
+    def can(self, obj: models.Model | None, verb: str) -> bool:
+        """The table allows `verb` from the object's state; False for a missing object."""
         transition = self._by_verb.get(verb)
-        return transition is not None and self.state_of(obj) in transition.sources
+        return obj is not None and transition is not None and self.state_of(obj) in transition.sources
+
+    def allows(self, verb: str) -> rules.Predicate:
+        """The state half of a permission, read from the table rather than copied from it:
+        `is_programme_manager & LIFECYCLE.allows("publish")`."""
+        if verb not in self._by_verb:
+            raise ValueError(f"Transition verb {verb!r} is not declared")
+        return rules.predicate(lambda user, obj: self.can(obj, verb), name=f"lifecycle_allows_{verb}")
 
     def require(self, obj: models.Model, verb: str) -> Transition:
         if verb not in self._by_verb:

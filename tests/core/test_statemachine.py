@@ -2,6 +2,7 @@
 and every allowed move is saved, time-stamped and audited exactly once."""
 
 from datetime import UTC, datetime
+from types import SimpleNamespace
 
 import pytest
 import time_machine
@@ -193,3 +194,33 @@ def test_a_well_formed_lifecycle_is_accepted():
         ],
     )
     assert lifecycle.transition("go").target == Colour.GREEN
+
+
+def _traffic_light():
+    return Lifecycle(
+        states=Colour,
+        transitions=[
+            Transition("go", sources=(Colour.RED,), target=Colour.GREEN),
+            Transition("stop", sources=(Colour.GREEN,), target=Colour.RED),
+        ],
+    )
+
+
+def test_can_reads_the_table_and_answers_false_for_a_missing_object_or_an_unknown_verb():
+    lifecycle = _traffic_light()
+    red, green = SimpleNamespace(status=Colour.RED), SimpleNamespace(status=Colour.GREEN)
+    assert lifecycle.can(red, "go") and not lifecycle.can(red, "stop")
+    assert lifecycle.can(green, "stop") and not lifecycle.can(green, "go")
+    assert not lifecycle.can(None, "go")
+    assert not lifecycle.can(red, "turn amber")
+
+
+def test_allows_is_the_state_half_of_a_permission():
+    lifecycle = _traffic_light()
+    may_go = lifecycle.allows("go")
+    anyone = object()
+    assert may_go.test(anyone, SimpleNamespace(status=Colour.RED))
+    assert not may_go.test(anyone, SimpleNamespace(status=Colour.GREEN))
+    assert not may_go.test(anyone, None)
+    with pytest.raises(ValueError, match="not declared"):
+        lifecycle.allows("turn amber")
