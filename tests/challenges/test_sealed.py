@@ -454,4 +454,6 @@ def test_before_the_deadline_the_audit_trail_does_not_say_who_bid(world):
         assert proposal_events(admin) == ([], [])
     with time_machine.travel(DEADLINE + timedelta(minutes=1), tick=False):
         page = browser(manager).get("/audit/")
-        assert {e.verb for e in page.context["page"].object_list if e.target_id == str(proposal.pk)} >= {"submit_proposal"}
+        assert {e.verb for e in page.context["page"].object_list if e.target_id == str(proposal.pk)} >= {
+            "submit_proposal"
+        }
