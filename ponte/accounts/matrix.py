@@ -8,7 +8,9 @@ from ponte.core.rolematrix import Case, Role, World
 from .models import User
 
 
-def _person(key: str, label: str, **flags):
+def person(key: str, label: str, **flags):
+    """How to make, in a World, the person of role `key` (with the platform flags given)."""
+
     def make(world: World):
         return User.objects.create_user(email=f"{key}.{world.token}@roles-matrix.invalid", name=label, **flags)
 
@@ -17,35 +19,35 @@ def _person(key: str, label: str, **flags):
 
 ROLES = (
     Role("visitor", "visitor", "not signed in", 0, lambda world: AnonymousUser()),
-    Role("citizen", "citizen", "signed in, member of no organisation", 10, _person("citizen", "citizen")),
+    Role("citizen", "citizen", "signed in, member of no organisation", 10, person("citizen", "citizen")),
     Role(
         "evaluator",
         "evaluator",
         "an evaluator of the innovation unit",
         50,
-        _person("evaluator", "evaluator", is_evaluator=True),
+        person("evaluator", "evaluator", is_evaluator=True),
     ),
     Role(
         "programme_manager",
         "programme manager",
         "a programme manager of the innovation unit",
         60,
-        _person("programme_manager", "programme manager", is_programme_manager=True),
+        person("programme_manager", "programme manager", is_programme_manager=True),
     ),
-    Role("sponsor", "sponsor", "a minister or senior leader", 70, _person("sponsor", "sponsor", is_sponsor=True)),
+    Role("sponsor", "sponsor", "a minister or senior leader", 70, person("sponsor", "sponsor", is_sponsor=True)),
     Role(
         "moderator",
         "moderator",
         "a moderator of public contributions",
         80,
-        _person("moderator", "moderator", is_moderator=True),
+        person("moderator", "moderator", is_moderator=True),
     ),
     Role(
         "platform_admin",
         "platform admin",
         "runs the platform (staff and superuser, like the demo's admin)",
         90,
-        _person("platform_admin", "platform admin", is_staff=True, is_superuser=True),
+        person("platform_admin", "platform admin", is_staff=True, is_superuser=True),
     ),
 )
 

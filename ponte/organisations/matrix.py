@@ -4,7 +4,7 @@ made here."""
 
 from django.utils.text import slugify
 
-from ponte.accounts.models import User
+from ponte.accounts.matrix import person
 from ponte.core.rolematrix import Case, Role, Subject, World
 
 from .models import Kind, Membership, Organisation, Status
@@ -39,7 +39,7 @@ def other_company(world: World) -> Organisation:
             status=Status.VERIFIED,
         )
         Membership.objects.create(
-            user=User.objects.create_user(email=f"other-company.{world.token}@roles-matrix.invalid", name="other"),
+            user=person("other-company", "other")(world),
             organisation=other,
         )
         return other
@@ -70,17 +70,10 @@ def public_body(world: World) -> Organisation:
     return world.shared("public_body", lambda: organisation(world, "verified", purpose="challenges"))
 
 
-def _person(key: str, label: str):
-    def make(world: World):
-        return User.objects.create_user(email=f"{key}.{world.token}@roles-matrix.invalid", name=label)
-
-    return make
-
-
 def _company_member(world: World):
-    person = _person("company_member", "company member")(world)
-    Membership.objects.create(user=person, organisation=company(world), role=MemberRole.MEMBER)
-    return person
+    member = person("company_member", "company member")(world)
+    Membership.objects.create(user=member, organisation=company(world), role=MemberRole.MEMBER)
+    return member
 
 
 ROLES = (
@@ -89,14 +82,14 @@ ROLES = (
         "public servant",
         "a member of the organisation concerned",
         20,
-        _person("public_servant", "public servant"),
+        person("public_servant", "public servant"),
     ),
     Role(
         "org_admin",
         "organisation admin",
         "the sole admin of the organisation concerned",
         30,
-        _person("org_admin", "organisation admin"),
+        person("org_admin", "organisation admin"),
     ),
     Role(
         "company_member",
