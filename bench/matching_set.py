@@ -1,5 +1,5 @@
 """A labelled set for matchmaking: challenges whose relevant solutions are known, to measure
-the ranking (bench/matching.py) and to test it (tests/challenges/test_matching.py).
+the ranking (bench/matching.py) and to test it (tests/matchmaking/test_ranking.py).
 
 How the set is built
 --------------------

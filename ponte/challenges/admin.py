@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from .models import Challenge, Criterion, InstrumentRule, Proposal
-from .proposals import proposals_visible_to
+from .queries.proposals import proposals_visible_to
 
 
 @admin.register(InstrumentRule)

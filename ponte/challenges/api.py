@@ -18,9 +18,10 @@ from ponte.core.api import LimitOffset, Problem
 from ponte.reference.models import Sector
 from ponte.reference.schemas import CpvOut
 
-from . import queries
 from .models import CURRENCY, DECIDED, Instrument
 from .models import Status as ChallengeStatus
+from .queries import award as award_queries
+from .queries import public as public_queries
 
 router = Router(tags=["challenges"], auth=ANYONE)
 
@@ -192,7 +193,7 @@ class ChallengeOut(Schema):
 
     @staticmethod
     def resolve_status(obj):
-        return queries.public_state(obj)
+        return public_queries.public_state(obj)
 
     @staticmethod
     def resolve_sectors(obj):
@@ -255,7 +256,7 @@ def list_challenges(request, filters: Query[ChallengeFilters]):
     deadline_before = None
     if filters.deadline_before is not None:
         deadline_before = timezone.make_aware(datetime.combine(filters.deadline_before, time.max))
-    challenges = queries.challenge_list(
+    challenges = public_queries.challenge_list(
         request.user,
         state=filters.status or "",
         sector=filters.sector or "",
@@ -266,15 +267,15 @@ def list_challenges(request, filters: Query[ChallengeFilters]):
         deadline_before=deadline_before,
         q=filters.q or "",
     ).select_related("owner")
-    return queries.with_outcome(challenges)
+    return award_queries.with_outcome(challenges)
 
 
 @router.get("/{id}", response={200: ChallengeDetailOut, 404: Problem}, summary="One challenge")
 def get_challenge(request, id: int = Path(..., ge=1, le=MAX_ID)):
-    challenge = queries.challenge_detail(request.user, id)
+    challenge = public_queries.challenge_detail(request.user, id)
     if challenge is None:
         raise Http404
-    prefetch_related_objects([challenge], queries.awards_prefetch())
+    prefetch_related_objects([challenge], award_queries.awards_prefetch())
     return challenge
 
 
@@ -304,9 +305,9 @@ class QuestionOut(Schema):
 def list_questions(request, id: int = Path(..., ge=1, le=MAX_ID)):
     """The questions companies asked and the owner answered, newest answer first, as on the
     challenge page. Questions waiting for an answer, declined ones and who asked are not shown."""
-    from .questions import published_questions
+    from .queries.questions import published_questions
 
-    challenge = queries.challenge_detail(request.user, id)
+    challenge = public_queries.challenge_detail(request.user, id)
     if challenge is None:
         raise Http404
     return list(published_questions(challenge).only("id", "text", "answer", "created_at", "answered_at"))
@@ -435,7 +436,7 @@ class ProposalIn(Schema):
 
 
 def _visible_challenge(request, id):
-    challenge = queries.challenge_detail(request.user, id)
+    challenge = public_queries.challenge_detail(request.user, id)
     if challenge is None:
         raise Http404
     return challenge
@@ -445,7 +446,7 @@ def _with_feedback(user, proposals: list) -> list:
     """Give each of the caller's company's own standing proposals, once the outcome is decided,
     its outcome and feedback (challenges.view_feedback). Nobody else's: those who read every
     proposal after the deadline have the evaluation board."""
-    from .evaluation import feedback_for
+    from .queries.evaluation import feedback_for
 
     for proposal in proposals:
         if user.has_perm("challenges.view_feedback", proposal):
@@ -463,7 +464,7 @@ def list_proposals(request, id: int = Path(..., ge=1, le=MAX_ID)):
     after it, the challenge's author, its public body's admins and programme managers read
     all of them. Nobody else reads any. Once the outcome is decided, your company's own
     proposal says whether it was awarded, with the evaluators' feedback."""
-    from .proposals import proposals_visible_to
+    from .queries.proposals import proposals_visible_to
 
     return _with_feedback(request.user, list(proposals_visible_to(request.user, _visible_challenge(request, id))))
 
@@ -474,7 +475,7 @@ def list_proposals(request, id: int = Path(..., ge=1, le=MAX_ID)):
     summary="One proposal, if you may read it",
 )
 def get_proposal(request, id: int = Path(..., ge=1, le=MAX_ID), proposal_id: int = Path(..., ge=1, le=MAX_ID)):
-    from .proposals import proposals_visible_to
+    from .queries.proposals import proposals_visible_to
 
     proposal = proposals_visible_to(request.user, _visible_challenge(request, id)).filter(pk=proposal_id).first()
     if proposal is None:
@@ -494,7 +495,8 @@ def submit_proposal(request, payload: ProposalIn, id: int = Path(..., ge=1, le=M
     from django.core.exceptions import PermissionDenied, ValidationError
     from django.utils.translation import gettext as _
 
-    from .proposals import companies_of, proposal_submit
+    from .queries.proposals import companies_of
+    from .services.proposals import proposal_submit
 
     require_write(request)
     challenge = _visible_challenge(request, id)

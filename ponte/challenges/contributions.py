@@ -105,19 +105,19 @@ registry.add_search_source(
 
 
 def _to_review(user) -> int:
-    from .queries import awaiting_review
+    from .queries.review import awaiting_review
 
     return awaiting_review().count()
 
 
 def _to_approve(user) -> int:
-    from .queries import awaiting_organisation
+    from .queries.review import awaiting_organisation
 
     return awaiting_organisation(user).count()
 
 
 def _drafts(user) -> int:
-    from .queries import drafts_of
+    from .queries.drafting import drafts_of
 
     return drafts_of(user).count()
 
@@ -224,11 +224,11 @@ for kind in [
     registry.add_notification_kind(kind)
 
 
-# Clarification questions (questions.py) -----------------------------------------------
+# Clarification questions ---------------------------------------------------------------
 
 
 def _questions_waiting(user) -> int:
-    from .questions import waiting_count
+    from .queries.questions import waiting_count
 
     return waiting_count(user)
 
@@ -273,7 +273,7 @@ for kind in [
 
 
 def _proposals_visible_to(user):
-    from .proposals import proposals_visible_to
+    from .queries.proposals import proposals_visible_to
 
     return proposals_visible_to(user)
 
@@ -320,7 +320,7 @@ def _register_proposals() -> None:
 _register_proposals()
 
 
-# Evaluation and award (evaluation.py, award.py) ------------------------------------------
+# Evaluation and award --------------------------------------------------------------------
 
 
 def _evaluations_waiting(user) -> int:

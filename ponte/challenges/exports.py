@@ -6,8 +6,9 @@ from django.utils import timezone
 
 from ponte.core.csvexport import csv_response
 
-from . import queries
 from .models import CURRENCY
+from .queries import award as award_queries
+from .queries import public as public_queries
 
 COLUMNS = [
     "id",
@@ -27,7 +28,10 @@ COLUMNS = [
 
 def _rows(request):
     challenges = (
-        queries.public_challenges().select_related("owner").prefetch_related("sectors", "cpv_codes").order_by("pk")
+        public_queries.public_challenges()
+        .select_related("owner")
+        .prefetch_related("sectors", "cpv_codes")
+        .order_by("pk")
     )
     now = timezone.now()
     yield COLUMNS
@@ -40,7 +44,7 @@ def _rows(request):
             f"{c.budget_ceiling:.2f}" if c.budget_ceiling is not None else "",
             CURRENCY,
             c.deadline.isoformat() if c.deadline else "",
-            queries.public_state(c, now),
+            public_queries.public_state(c, now),
             ";".join(sorted(s.code for s in c.sectors.all())),
             ";".join(sorted(code.code for code in c.cpv_codes.all())),
             c.published_at.isoformat() if c.published_at else "",
@@ -74,7 +78,7 @@ AWARD_COLUMNS = [
 
 def _award_rows(request):
     yield AWARD_COLUMNS
-    for award in queries.public_awards().iterator(chunk_size=1000):
+    for award in award_queries.public_awards().iterator(chunk_size=1000):
         contract = getattr(award, "contract", None)
         yield [
             award.pk,

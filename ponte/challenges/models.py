@@ -549,7 +549,7 @@ PROPOSAL_LIFECYCLE = Lifecycle(
 
 class Proposal(models.Model):
     """A company's answer to a challenge. Sealed until the deadline: read it only through
-    ponte.challenges.proposals.proposals_visible_to()."""
+    ponte.challenges.queries.proposals.proposals_visible_to()."""
 
     challenge = models.ForeignKey(Challenge, on_delete=models.PROTECT, related_name="proposals")
     company = models.ForeignKey(

@@ -3,7 +3,8 @@ challenges, a company's awards. Each section reads a fixed number of rows and on
 
 from __future__ import annotations
 
-from . import queries
+from .queries import award as award_queries
+from .queries import public as public_queries
 
 SHOWN = 5
 
@@ -11,18 +12,18 @@ SHOWN = 5
 def public_body_challenges(organisation, user) -> dict | None:
     if not organisation.is_public_body:
         return None
-    published = queries.public_challenges().filter(owner=organisation)
+    published = public_queries.public_challenges().filter(owner=organisation)
     latest = list(published.order_by("-published_at", "-pk")[:SHOWN])
     if not latest:
         return None
-    queries.annotate_public_state(latest)
+    public_queries.annotate_public_state(latest)
     return {"organisation": organisation, "challenges": latest, "count": published.count()}
 
 
 def company_awards(organisation, user) -> dict | None:
     if not organisation.is_company:
         return None
-    won = queries.public_awards().filter(supplier=organisation)
+    won = award_queries.public_awards().filter(supplier=organisation)
     latest = list(won.order_by("-awarded_at", "-pk")[:SHOWN])
     if not latest:
         return None

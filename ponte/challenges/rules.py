@@ -110,7 +110,7 @@ is_published = _in(Status.PUBLISHED)
 def is_invited(user, challenge) -> bool:
     """A first phase is open to every company; a later phase only to the suppliers awarded in
     the phase before (the invitation), among the person's verified companies."""
-    from .queries import invited_companies
+    from .queries.phases import invited_companies
 
     invited = invited_companies(challenge)
     return invited is None or bool(invited & set(verified_companies_of(user).values_list("pk", flat=True)))
@@ -127,7 +127,7 @@ rules.add_perm("challenges.view_pending_questions", (is_owner_member | is_progra
 # Proposals -----------------------------------------------------------------------------
 # A proposal is sealed until the deadline: before it, only the submitting company's
 # members read it. The same seal is applied to querysets by
-# ponte.challenges.proposals.proposals_visible_to(), which every page, the API and the
+# ponte.challenges.queries.proposals.proposals_visible_to(), which every page, the API and the
 # Django admin use.
 
 
@@ -180,7 +180,7 @@ def is_challenge_owner_or_manager(user, challenge) -> bool:
 @rules.predicate
 def is_cleared_evaluator(user, proposal) -> bool:
     """An evaluator assigned to this proposal who declared no conflict of interest with the
-    company. The same scope is applied to querysets by proposals.evaluator_scope()."""
+    company. The same scope is applied to querysets by queries.proposals.evaluator_scope()."""
     from .models import Evaluation, EvaluationStatus
 
     return (
@@ -235,7 +235,7 @@ is_pending_evaluation = EVALUATION_LIFECYCLE.allows("unassign")
 @rules.predicate
 def is_award_gate_open(user, challenge) -> bool:
     """Every standing proposal has a completed evaluation and none is still pending."""
-    from .evaluation import award_gate
+    from .queries.evaluation import award_gate
 
     return challenge is not None and not award_gate(challenge)
 

@@ -701,7 +701,7 @@ class ChallengeRecommendations:
 def recommend_for_challenge(challenge, *, limit: int = SHOWN) -> ChallengeRecommendations:
     """The published solutions and the companies that may answer a challenge, best first.
     The challenge's sectors and CPV codes should be prefetched (queries.challenge_detail does)."""
-    from ponte.challenges.queries import invited_companies
+    from ponte.challenges.queries.phases import invited_companies
     from ponte.solutions.models import Solution
 
     query = challenge_profile(challenge)

@@ -11,7 +11,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
-from ponte.challenges import queries
+from ponte.challenges.queries import public as public_queries
 from ponte.organisations.queries import verified_companies_of
 
 from . import ranking
@@ -19,7 +19,7 @@ from . import ranking
 
 @login_required
 def challenge_matches(request, pk):
-    challenge = queries.challenge_detail(request.user, pk)
+    challenge = public_queries.challenge_detail(request.user, pk)
     if challenge is None:
         raise Http404
     if not request.user.has_perm("challenges.view_matches", challenge):

@@ -1,6 +1,6 @@
 """Challenges as Open Contracting Data Standard (OCDS 1.1) releases and records.
 
-Sealed means sealed: every release starts from `challenges.queries.public_challenges()`
+Sealed means sealed: every release starts from `challenges.queries.public.public_challenges()`
 (a challenge that was published) and carries only what its public page shows. Drafts,
 challenges never published, proposals, unanswered questions and evaluations never reach
 this module.
@@ -68,7 +68,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from ponte.challenges.models import Amendment, Challenge, Contract, Instrument, Status
-from ponte.challenges.queries import public_challenges, public_contracts, with_bids
+from ponte.challenges.queries.award import public_contracts
+from ponte.challenges.queries.proposals import with_bids
+from ponte.challenges.queries.public import public_challenges
 from ponte.core.models import Attachment
 from ponte.reference.models import Country
 

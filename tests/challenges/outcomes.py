@@ -14,8 +14,10 @@ from decimal import Decimal
 import time_machine
 from django.utils import timezone
 
-from ponte.challenges import award, evaluation, proposals
 from ponte.challenges.models import Challenge, Contract, Proposal
+from ponte.challenges.services import award as award_services
+from ponte.challenges.services import evaluation as evaluation_services
+from ponte.challenges.services import proposals as proposals_services
 from tests.factories import CompanyFactory, MembershipFactory, PublishedChallengeFactory, UserFactory
 
 
@@ -53,7 +55,7 @@ def bid(challenge: Challenge, *, name: str, price: str, sme: bool = True, **comp
     company = CompanyFactory(name=name, is_sme=sme, **company)
     member = MembershipFactory(organisation=company).user
     with time_machine.travel(challenge.deadline - timedelta(days=2), tick=False):
-        proposal = proposals.proposal_submit(
+        proposal = proposals_services.proposal_submit(
             actor=member,
             challenge=challenge,
             company=company,
@@ -70,7 +72,7 @@ def withdrawn_bid(challenge: Challenge, *, name: str, price: str) -> Bid:
     """A company that bid and withdrew before the deadline: it never counts as a tenderer."""
     withdrawn = bid(challenge, name=name, price=price)
     with time_machine.travel(challenge.deadline - timedelta(days=1), tick=False):
-        proposals.proposal_withdraw(actor=withdrawn.member, proposal=withdrawn.proposal)
+        proposals_services.proposal_withdraw(actor=withdrawn.member, proposal=withdrawn.proposal)
     withdrawn.proposal.refresh_from_db()
     return withdrawn
 
@@ -80,14 +82,14 @@ def evaluate(challenge: Challenge, bids: list[Bid], *, scores: dict[str, int] | 
     gives a company's score), with comments marked SEALED-COMMENT."""
     manager = UserFactory(is_programme_manager=True)
     evaluator = UserFactory(is_evaluator=True, name="Eve Evaluator")
-    assignment = evaluation.evaluators_assign(
+    assignment = evaluation_services.evaluators_assign(
         actor=manager, challenge=challenge, proposals=[b.proposal for b in bids], evaluators=[evaluator]
     )
     criteria = list(challenge.criteria.all())
     for item in assignment.created:
-        evaluation.conflict_declare(actor=evaluator, evaluation=item, has_conflict=False)
+        evaluation_services.conflict_declare(actor=evaluator, evaluation=item, has_conflict=False)
         score = (scores or {}).get(item.proposal.company.name, 4)
-        evaluation.evaluation_save(
+        evaluation_services.evaluation_save(
             actor=evaluator,
             evaluation=item,
             scores={c.pk: (score, f"SEALED-COMMENT on {item.proposal.company.name}: {c.name}") for c in criteria},
@@ -114,7 +116,7 @@ def awarded(
     ]
     withdrawn = withdrawn_bid(challenge, name="Withdrawn Works", price="100")
     evaluate(challenge, bids, scores={"Civic Data Labs": 5, "Big Consulting": 4, "Loser Analytics": 2})
-    awards = award.challenge_award(
+    awards = award_services.challenge_award(
         actor=challenge.author,
         challenge=challenge,
         proposals=[b.proposal for b in bids[:winners]],
@@ -128,7 +130,7 @@ def awarded(
 
 def sign(award_made, *, title: str, value: str, signed: datetime.date | None = None) -> Contract:
     today = timezone.localdate()
-    return award.contract_record(
+    return award_services.contract_record(
         actor=award_made.challenge.author,
         award=award_made,
         title=title,
@@ -145,7 +147,7 @@ def closed_without_award(*, owner=None, reason: str = "No proposal met the minim
     bids = [bid(challenge, name="Near Miss Ltd", price="5000"), bid(challenge, name="Also Ran BV", price="7000")]
     withdrawn = withdrawn_bid(challenge, name="Gave Up SA", price="100")
     evaluate(challenge, bids)
-    award.challenge_close_without_award(actor=challenge.author, challenge=challenge, reason=reason)
+    award_services.challenge_close_without_award(actor=challenge.author, challenge=challenge, reason=reason)
     return Outcome(challenge=Challenge.objects.get(pk=challenge.pk), bids=bids, withdrawn=withdrawn)
 
 

@@ -347,7 +347,7 @@ def test_the_list_with_outcomes_does_not_grow_with_them(db):
 @pytest.fixture
 def series(db):
     """Solution design and Prototype awarded, Test published and open: a series of three."""
-    from tests.challenges import phases
+    from tests.challenges.phases import worlds as phases
 
     series = phases.three_phases()
     series.phases[2] = phases.publish(series.phases[2])
@@ -375,7 +375,7 @@ def test_the_list_and_the_detail_say_which_phase_a_challenge_is(series):
 
 
 def test_a_next_phase_in_preparation_is_read_only_by_its_public_body(db, as_person):
-    from tests.challenges import phases
+    from tests.challenges.phases import worlds as phases
 
     series = phases.awarded_first_phase()
     draft = phases.next_phase(series, "Prototype", published=False)
@@ -430,7 +430,7 @@ def test_the_list_with_phases_does_not_grow_with_them(db):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from tests.challenges import phases
+    from tests.challenges.phases import worlds as phases
 
     def count():
         Client().get(LIST)

@@ -7,7 +7,6 @@ import pytest
 from allauth.mfa.models import Authenticator
 from django.core.management import call_command
 
-from ponte.challenges.evaluation import award_gate, evaluation_board, feedback_for
 from ponte.challenges.models import (
     Award,
     Challenge,
@@ -20,6 +19,7 @@ from ponte.challenges.models import (
     Status,
     Subscription,
 )
+from ponte.challenges.queries.evaluation import award_gate, evaluation_board, feedback_for
 from ponte.core.models import AuditEvent, Notification
 from ponte.dev.demo import challenges as demo
 from ponte.dev.demo import organisations as organisations_demo
@@ -241,7 +241,7 @@ def test_the_generator_adds_evaluated_awarded_and_unawarded_challenges_that_hold
 def test_the_generator_takes_some_awarded_challenges_to_a_next_phase_that_only_the_invited_answer(db):
     from django.utils import timezone
 
-    from ponte.challenges import queries
+    from ponte.challenges.queries import phases as phases_queries
 
     _generate()
     later = list(
@@ -261,9 +261,9 @@ def test_the_generator_takes_some_awarded_challenges_to_a_next_phase_that_only_t
         assert set(phase.sectors.all()) == set(first.sectors.all()) and phase.sectors.exists()
         assert set(phase.cpv_codes.all()) == set(first.cpv_codes.all()) and phase.cpv_codes.exists()
         assert [(c.name, c.weight) for c in phase.criteria.all()] == [(c.name, c.weight) for c in first.criteria.all()]
-        assert queries.phases_of(phase) == [first, phase]
+        assert phases_queries.phases_of(phase) == [first, phase]
         # Only the supplier awarded in the first phase answered, once the phase closed.
-        invited = queries.invited_companies(phase)
+        invited = phases_queries.invited_companies(phase)
         bidders = {p.company_id for p in phase.proposals.all()}
         assert bidders <= invited and len(invited) == 1
         assert bool(bidders) == phase.is_closed
@@ -299,10 +299,10 @@ FLOODS = "Residents of small municipalities get no warning before flash floods"
 
 def test_a_pre_commercial_procurement_in_phases_invites_the_suppliers_of_the_first(world):
     from ponte.accounts.models import User
-    from ponte.challenges import queries
-    from ponte.challenges.proposals import companies_of
+    from ponte.challenges.queries import phases as phases_queries
+    from ponte.challenges.queries.proposals import companies_of
 
-    design, prototype = queries.phases_of(Challenge.objects.filter(title=FLOODS).order_by("pk").first())
+    design, prototype = phases_queries.phases_of(Challenge.objects.filter(title=FLOODS).order_by("pk").first())
     assert (design.phase_name, prototype.phase_name) == ("Solution design", "Prototype")
     assert design.owner.slug == prototype.owner.slug == "ministry-of-public-administration-si"
     assert design.instrument == prototype.instrument == "pre_commercial"
@@ -332,7 +332,7 @@ def test_a_pre_commercial_procurement_in_phases_invites_the_suppliers_of_the_fir
     assert prototype.problem == design.problem and prototype.context != design.context
     assert AuditEvent.objects.filter(verb="create_next_phase", target_id=str(prototype.pk)).exists()
     # Only the three suppliers of the solution design may answer it.
-    assert queries.invited_companies(prototype) == set(design.awards.values_list("supplier_id", flat=True))
+    assert phases_queries.invited_companies(prototype) == set(design.awards.values_list("supplier_id", flat=True))
     company = User.objects.get(email="company@example.org")
     assert company.has_perm("challenges.submit_proposal", prototype)
     assert [c.slug for c in companies_of(company, prototype)] == ["civic-data-labs"]

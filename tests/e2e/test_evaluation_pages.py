@@ -9,8 +9,8 @@ from decimal import Decimal
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from ponte.challenges import proposals
 from ponte.challenges.models import Challenge, Evaluation
+from ponte.challenges.services import proposals as proposals_services
 from tests.conftest import give_two_factor
 from tests.factories import CompanyFactory, MembershipFactory, PublishedChallengeFactory, UserFactory
 
@@ -20,7 +20,7 @@ from .support import AccessibilityAudit, log_in_as
 def _submit(challenge, name, price):
     company = CompanyFactory(name=name)
     proposer = MembershipFactory(organisation=company).user
-    return proposals.proposal_submit(
+    return proposals_services.proposal_submit(
         actor=proposer,
         challenge=challenge,
         company=company,

@@ -5,7 +5,7 @@ screening — checked with axe-core for serious or critical violations."""
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from ponte.challenges import questions
+from ponte.challenges.services import questions as questions_services
 from tests.conftest import give_two_factor
 from tests.factories import CompanyFactory, MembershipFactory, PublishedChallengeFactory, SolutionFactory, UserFactory
 
@@ -20,9 +20,13 @@ def test_marketplace_pages_are_accessible(new_context, live_server, screenshot_d
     owner_admin = MembershipFactory(organisation=challenge.owner, role="admin").user
     manager = UserFactory(is_programme_manager=True)
     give_two_factor(manager)
-    asked = questions.question_ask(actor=member, challenge=challenge, company=company, text="May we use the logs?")
-    questions.question_answer(actor=challenge.author, question=asked, answer="Yes, anonymised.")
-    questions.question_ask(actor=member, challenge=challenge, company=company, text="Is a one-site pilot enough?")
+    asked = questions_services.question_ask(
+        actor=member, challenge=challenge, company=company, text="May we use the logs?"
+    )
+    questions_services.question_answer(actor=challenge.author, question=asked, answer="Yes, anonymised.")
+    questions_services.question_ask(
+        actor=member, challenge=challenge, company=company, text="Is a one-site pilot enough?"
+    )
     SolutionFactory(company=company, title="Queue insight", status="published", published_at=timezone.now())
     waiting = SolutionFactory(company=company, title="Letter checker", status="submitted", submitted_at=timezone.now())
 

@@ -5,7 +5,7 @@ accessibility check on every page."""
 
 from playwright.sync_api import expect
 
-from ponte.challenges import questions
+from ponte.challenges.services import questions as questions_services
 from tests.factories import CompanyFactory, MembershipFactory, PublishedChallengeFactory
 
 from .support import AccessibilityAudit, log_in_as
@@ -24,7 +24,7 @@ def test_a_public_servant_posts_a_challenge_and_answers_questions_from_the_home_
     asker = MembershipFactory(organisation=company).user
     for title, text in ((QUEUES, ON_QUEUES), (FORMS, ON_FORMS)):
         challenge = PublishedChallengeFactory(owner=organisation, author=member, title=title)
-        questions.question_ask(actor=asker, challenge=challenge, company=company, text=text)
+        questions_services.question_ask(actor=asker, challenge=challenge, company=company, text=text)
 
     context = new_context()
     log_in_as(context, member, live_server.url)

@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from ponte.challenges import services as challenge_services
 from ponte.challenges.models import Challenge
+from ponte.challenges.services import review as review_services
 from ponte.matchmaking import ranking
 from ponte.solutions import services as solution_services
 from tests.factories import (
@@ -121,7 +121,7 @@ def test_a_challenge_published_is_recommended_to_a_company_at_once(manager, coun
     assert [m.obj.title for m in section.challenges] == []
 
     challenge = ChallengeFactory(status="approved", **AIRSHIPS)
-    challenge_services.challenge_publish(actor=manager, challenge=challenge)
+    review_services.challenge_publish(actor=manager, challenge=challenge)
     [section] = ranking.recommend_for_companies([company])
     assert [m.obj.title for m in section.challenges] == [AIRSHIPS["title"]]
     assert counted == ["challenges.challenge"] * 2

@@ -16,7 +16,8 @@ from django.utils import timezone
 from ponte.challenges.models import Criterion
 from ponte.opendata import ocds
 from ponte.reference.models import CpvCode
-from tests.challenges import outcomes, phases
+from tests.challenges import outcomes
+from tests.challenges.phases import worlds as phases
 from tests.factories import ChallengeFactory, OrganisationFactory, PublishedChallengeFactory
 
 STANDARD_ZIP = Path(__file__).resolve().parent.parent / "data" / "ocds" / "standard-1__1__5.zip"

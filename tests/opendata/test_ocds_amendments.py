@@ -12,7 +12,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from ponte.challenges import services
+from ponte.challenges.services import amendments as amendments_services
+from ponte.challenges.services import drafting as drafting_services
+from ponte.challenges.services import review as review_services
 from ponte.opendata import ocds
 from tests.factories import MembershipFactory, OrganisationFactory, PublishedChallengeFactory
 from tests.opendata.test_ocds import _offline_standard, assert_valid, review  # noqa: F401  (fixture)
@@ -56,7 +58,7 @@ def releases_of(client, challenge):
 
 def test_a_moved_deadline_keeps_the_tender_release_and_adds_an_amendment_release(client, challenge, tmp_path):
     [before] = releases_of(client, challenge)
-    services.challenge_update(
+    drafting_services.challenge_update(
         actor=challenge.author, challenge=challenge, deadline=LATER, rationale="More time to gather data."
     )
     package = client.get(record_url(challenge)).json()
@@ -93,9 +95,11 @@ def test_a_moved_deadline_keeps_the_tender_release_and_adds_an_amendment_release
 
 
 def test_each_amendment_release_lists_the_amendments_so_far_in_a_chain(client, challenge, now, tmp_path):
-    services.challenge_update(actor=challenge.author, challenge=challenge, deadline=LATER, rationale="More time.")
+    drafting_services.challenge_update(
+        actor=challenge.author, challenge=challenge, deadline=LATER, rationale="More time."
+    )
     now.shift(timedelta(days=2))
-    services.challenge_update(
+    drafting_services.challenge_update(
         actor=challenge.author, challenge=challenge, summary="People lose hours and give up.", rationale="Clearer."
     )
     tender_release, first, second = releases_of(client, challenge)
@@ -114,7 +118,7 @@ def test_each_amendment_release_lists_the_amendments_so_far_in_a_chain(client, c
 
 def test_a_document_added_by_amendment_is_not_in_the_releases_before_it(client, challenge):
     upload = SimpleUploadedFile("Queue data.pdf", PDF, content_type="application/pdf")
-    services.challenge_add_documents(
+    amendments_services.challenge_add_documents(
         actor=challenge.author, challenge=challenge, files=[upload], rationale="Companies asked for it."
     )
     tender_release, amendment_release = releases_of(client, challenge)
@@ -129,10 +133,10 @@ def test_a_document_added_by_amendment_is_not_in_the_releases_before_it(client, 
 
 
 def test_a_revision_keeps_the_budget_the_tender_was_published_with(client, challenge, programme_manager, now):
-    services.challenge_update(actor=challenge.author, challenge=challenge, budget_ceiling=Decimal("25000"))
+    drafting_services.challenge_update(actor=challenge.author, challenge=challenge, budget_ceiling=Decimal("25000"))
     now.shift(timedelta(days=1))
-    services.challenge_approve(actor=programme_manager, challenge=challenge)
-    services.challenge_publish(actor=programme_manager, challenge=challenge)
+    review_services.challenge_approve(actor=programme_manager, challenge=challenge)
+    review_services.challenge_publish(actor=programme_manager, challenge=challenge)
     tender_release, revision = releases_of(client, challenge)
     assert tender_release["date"] == "2026-11-20T09:00:00Z"
     assert tender_release["tender"]["value"]["amount"] == 20000
@@ -142,7 +146,9 @@ def test_a_revision_keeps_the_budget_the_tender_was_published_with(client, chall
 
 
 def test_the_feed_lists_the_amendment_releases_by_date(client, challenge, now):
-    services.challenge_update(actor=challenge.author, challenge=challenge, deadline=LATER, rationale="More time.")
+    drafting_services.challenge_update(
+        actor=challenge.author, challenge=challenge, deadline=LATER, rationale="More time."
+    )
     releases = client.get(RELEASES).json()["releases"]
     assert [r["tag"] for r in releases] == [["tender"], ["tenderAmendment"]]
     since = ocds.iso(PUBLISHED + timedelta(seconds=1))
@@ -157,15 +163,17 @@ def test_the_number_of_queries_does_not_grow_with_the_amendments(client, challen
             assert client.get(url).status_code == 200
         return len(captured)
 
-    services.challenge_update(actor=challenge.author, challenge=challenge, deadline=LATER, rationale="More time.")
+    drafting_services.challenge_update(
+        actor=challenge.author, challenge=challenge, deadline=LATER, rationale="More time."
+    )
     one = {url: count(url) for url in (RELEASES, record_url(challenge), "/open-data/ocds/records.json")}
     for day in range(1, 6):
         now.shift(timedelta(hours=1))
-        services.challenge_update(
+        drafting_services.challenge_update(
             actor=challenge.author, challenge=challenge, deadline=LATER + timedelta(days=day), rationale="More."
         )
     other = PublishedChallengeFactory(owner=challenge.owner, author=challenge.author)
-    services.challenge_update(
+    drafting_services.challenge_update(
         actor=challenge.author, challenge=other, deadline=other.deadline + timedelta(days=1), rationale="More."
     )
     many = {url: count(url) for url in one}

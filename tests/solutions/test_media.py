@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from ponte.core.models import Attachment, Notification
 from ponte.solutions import services
 from ponte.solutions.models import MAX_MEDIA, Solution, SolutionMedia
-from tests.challenges.test_challenge_documents import PDF, download_url, upload
+from tests.challenges.drafting.test_challenge_documents import PDF, download_url, upload
 from tests.conftest import give_two_factor
 from tests.core.test_attachments import ELF, WINDOWS_EXE
 from tests.core.test_attachments import _png as png_bytes

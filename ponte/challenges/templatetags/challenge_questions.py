@@ -7,6 +7,6 @@ register = template.Library()
 
 @register.simple_tag
 def questions_section(user, challenge):
-    from ponte.challenges.questions import section_for
+    from ..queries.questions import section_for
 
     return section_for(user, challenge)

@@ -17,8 +17,16 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from ponte.accounts.models import User
-from ponte.challenges import award, evaluation, proposals, queries, questions, services
 from ponte.challenges.models import Award, Challenge, Evaluation, Proposal, Question, Status, Subscription
+from ponte.challenges.queries import phases as phases_queries
+from ponte.challenges.services import award as award_services
+from ponte.challenges.services import drafting as drafting_services
+from ponte.challenges.services import evaluation as evaluation_services
+from ponte.challenges.services import following as following_services
+from ponte.challenges.services import phases as phases_services
+from ponte.challenges.services import proposals as proposals_services
+from ponte.challenges.services import questions as questions_services
+from ponte.challenges.services import review as review_services
 from ponte.core import attachments
 from ponte.organisations.models import Organisation
 from ponte.reference.models import CpvCode, SectorTag
@@ -122,22 +130,22 @@ def _advance(challenge, step, spec, people) -> None:
     manager = people["manager@example.org"]
     author = people[spec["author"]]
     if step == "submit":
-        services.challenge_submit(actor=author, challenge=challenge)
+        review_services.challenge_submit(actor=author, challenge=challenge)
     elif step == "approve_for_organisation":
-        services.challenge_approve_for_organisation(actor=admin, challenge=challenge)
+        review_services.challenge_approve_for_organisation(actor=admin, challenge=challenge)
     elif step == "return_to_author":
-        services.challenge_return_to_author(actor=manager, challenge=challenge, reason=spec["return_reason"])
+        review_services.challenge_return_to_author(actor=manager, challenge=challenge, reason=spec["return_reason"])
     elif step == "approve":
-        services.challenge_approve(actor=manager, challenge=challenge, reason=data()["approval_reason"])
+        review_services.challenge_approve(actor=manager, challenge=challenge, reason=data()["approval_reason"])
     elif step == "publish":
-        services.challenge_publish(actor=manager, challenge=challenge)
+        review_services.challenge_publish(actor=manager, challenge=challenge)
     elif step == "cancel":
-        services.challenge_cancel(actor=admin, challenge=challenge, reason=spec["cancellation_reason"])
+        review_services.challenge_cancel(actor=admin, challenge=challenge, reason=spec["cancellation_reason"])
 
 
 def _build_one(spec, people, organisations, now) -> Challenge:
     author = people[spec["author"]]
-    challenge = services.challenge_create(
+    challenge = drafting_services.challenge_create(
         actor=author,
         owner=organisations[spec["owner"]],
         title=spec["title"],
@@ -154,7 +162,7 @@ def _build_one(spec, people, organisations, now) -> Challenge:
         languages=spec["languages"],
         phase_name=spec.get("phase_name", ""),
     )
-    services.challenge_update(
+    drafting_services.challenge_update(
         actor=author,
         challenge=challenge,
         sectors=_sectors(spec["sectors"]),
@@ -170,7 +178,7 @@ def _build_one(spec, people, organisations, now) -> Challenge:
         _advance(challenge, step, spec, people)
         challenge.refresh_from_db()
     for interest in spec.get("interests", []):
-        services.interest_express(
+        following_services.interest_express(
             actor=people[interest["by"]], challenge=challenge, company=organisations[interest["company"]]
         )
     if spec["stage"] in PAST_DEADLINE:
@@ -192,14 +200,14 @@ def _ask_and_answer(challenge, spec, people, companies) -> None:
     if not spec.get("questions") or not challenge.is_open or Question.objects.filter(challenge=challenge).exists():
         return
     for question in spec["questions"]:
-        asked = questions.question_ask(
+        asked = questions_services.question_ask(
             actor=people[question["by"]],
             challenge=challenge,
             company=companies[question["company"]],
             text=question["text"],
         )
         if "answer" in question:
-            questions.question_answer(
+            questions_services.question_answer(
                 actor=people[question["answer"]["by"]], question=asked, answer=question["answer"]["text"]
             )
 
@@ -216,7 +224,7 @@ def _receive_proposals(challenge, spec, people, companies) -> int:
     if challenge.is_open:
         for bid in spec["proposals"]:
             bid = {**defaults, **bid}
-            proposals.proposal_submit(
+            proposals_services.proposal_submit(
                 actor=people[bid["by"]],
                 challenge=challenge,
                 company=companies[bid["company"]],
@@ -270,7 +278,7 @@ def _comment(position: int, score: int, evaluator: str) -> str:
 def _evaluate(challenge: Challenge, spec, received, criteria, people) -> None:
     """The two demo evaluators, assigned by the programme manager, each in the state the
     spec gives: assigned only, recused, a draft of some scores, or done."""
-    evaluation.evaluators_assign(
+    evaluation_services.evaluators_assign(
         actor=people["manager@example.org"],
         challenge=challenge,
         proposals=received,
@@ -283,9 +291,11 @@ def _evaluate(challenge: Challenge, spec, received, criteria, people) -> None:
             if state["status"] == "assigned":
                 continue
             if state["status"] == "recused":
-                evaluation.conflict_declare(actor=evaluator, evaluation=one, has_conflict=True, note=state["note"])
+                evaluation_services.conflict_declare(
+                    actor=evaluator, evaluation=one, has_conflict=True, note=state["note"]
+                )
                 continue
-            evaluation.conflict_declare(actor=evaluator, evaluation=one, has_conflict=False)
+            evaluation_services.conflict_declare(actor=evaluator, evaluation=one, has_conflict=False)
             if state["status"] == "cleared":  # a draft: some scores and comments, not all
                 scores = {
                     criteria[position].pk: (draft["score"], draft["comment"])
@@ -296,7 +306,7 @@ def _evaluate(challenge: Challenge, spec, received, criteria, people) -> None:
                     c.pk: (score, _comment(position, score, email))
                     for position, (c, score) in enumerate(zip(criteria, state["scores"], strict=True))
                 }
-            evaluation.evaluation_save(
+            evaluation_services.evaluation_save(
                 actor=evaluator, evaluation=one, scores=scores, complete=state["status"] == "completed"
             )
 
@@ -311,13 +321,15 @@ def _decide(challenge: Challenge, spec, people) -> None:
     when = now - timedelta(days=decision["days_ago"])
     if "award" in decision:
         chosen = Proposal.objects.filter(challenge=challenge, company__slug__in=decision["award"])
-        awards = award.challenge_award(
+        awards = award_services.challenge_award(
             actor=author, challenge=challenge, proposals=list(chosen), justification=decision["justification"]
         )
         Challenge.objects.filter(pk=challenge.pk).update(awarded_at=when)
         Award.objects.filter(pk__in=[a.pk for a in awards]).update(awarded_at=when)
     else:
-        award.challenge_close_without_award(actor=author, challenge=challenge, reason=decision["close_without_award"])
+        award_services.challenge_close_without_award(
+            actor=author, challenge=challenge, reason=decision["close_without_award"]
+        )
         Challenge.objects.filter(pk=challenge.pk).update(closed_at=when)
     # The evaluators finished in the days between the deadline and the decision.
     Evaluation.objects.filter(proposal__challenge=challenge, status="completed").update(
@@ -329,7 +341,7 @@ def _decide(challenge: Challenge, spec, people) -> None:
     if contract is not None:
         today = timezone.localdate()
         start = today - timedelta(days=contract["starts_days_ago"])
-        award.contract_record(
+        award_services.contract_record(
             actor=author,
             award=Award.objects.get(challenge=challenge),
             title=contract["title"],
@@ -352,15 +364,15 @@ def _build_next_phases(spec, people, organisations) -> int:
     added = 0
     for later in spec.get("next_phases", []):
         candidates = Challenge.objects.filter(owner=organisations[spec["owner"]], title=spec["title"]).order_by("pk")
-        series = queries.phases_of(candidates[0]) if candidates else []
+        series = phases_queries.phases_of(candidates[0]) if candidates else []
         previous = series[-1] if series else None
         if previous is None or previous.status != Status.AWARDED:
             continue
         if any(phase.phase_name == later["phase_name"] for phase in series):
             continue  # prepared on an earlier run, and awarded since
         author = people[spec["author"]]
-        phase = services.phase_create_next(actor=author, challenge=previous, phase_name=later["phase_name"])
-        services.challenge_update(
+        phase = phases_services.phase_create_next(actor=author, challenge=previous, phase_name=later["phase_name"])
+        drafting_services.challenge_update(
             actor=author,
             challenge=phase,
             context=later["context"],
@@ -372,7 +384,7 @@ def _build_next_phases(spec, people, organisations) -> int:
             _advance(phase, step, spec, people)
             phase.refresh_from_db()
         for interest in later.get("interests", []):
-            services.interest_express(
+            following_services.interest_express(
                 actor=people[interest["by"]], challenge=phase, company=organisations[interest["company"]]
             )
         added += 1

@@ -1,0 +1,148 @@
+"""Clarification questions: companies ask, the owner answers in public to everyone.
+
+Who asked is never shown to anyone but the asking company: not on the public page, not in
+the API, not in the notifications others receive (the audit trail, a record of decisions,
+keeps it). Services are transactional, permission-checked, audited and notifying; the
+reads below are filtered to what the viewer may see.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from ponte.core import audit
+from ponte.core.notifications import notify
+from ponte.core.services import require
+
+from .. import rules as challenge_rules
+from ..models import (
+    QUESTION_LIFECYCLE,
+    QUESTION_MAX_LENGTH,
+    Challenge,
+    Question,
+    QuestionStatus,
+    Status,
+    questions_are_open,
+)
+from ..queries import audiences
+from ..queries.phases import invited_companies
+from ..queries.questions import closing_message, not_invited_message
+
+MAX_REASON_LENGTH = 2000
+MAX_ANSWER_LENGTH = 10000
+
+
+def _clean_text(value: str, *, field_name: str, empty: str, max_length: int) -> str:
+    text = (value or "").replace("\x00", "").strip()
+    if not text:
+        raise ValidationError({field_name: [empty]})
+    if len(text) > max_length:
+        raise ValidationError(
+            {
+                field_name: [
+                    _("Write at most %(max)s characters; this has %(count)s.") % {"max": max_length, "count": len(text)}
+                ]
+            }
+        )
+    return text
+
+
+@transaction.atomic
+def question_ask(*, actor, challenge: Challenge, company, text: str) -> Question:
+    """A member of a verified company asks, on its behalf, while the challenge takes questions."""
+    challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
+    if not challenge_rules.is_company_member(actor):
+        raise PermissionDenied("challenges.ask_question")
+    if challenge.status == Status.PUBLISHED and not questions_are_open(challenge):
+        raise ValidationError({"text": [closing_message(challenge)]})
+    require(actor, "challenges.ask_question", challenge)
+    if (
+        company is None
+        or company.kind != "company"
+        or company.status != "verified"
+        or not company.memberships.filter(user=actor).exists()
+    ):
+        raise PermissionDenied("not a member of this company")
+    invited = invited_companies(challenge)
+    if invited is not None and company.pk not in invited:
+        raise ValidationError({"text": [not_invited_message()]}, code="not_invited")
+    text = _clean_text(text, field_name="text", empty=_("Write your question."), max_length=QUESTION_MAX_LENGTH)
+    question = Question.objects.create(challenge=challenge, company=company, asker=actor, text=text)
+    audit.record(actor=actor, verb="ask_question", target=question, after={"challenge": challenge.pk})
+    notify(
+        audiences.owners(challenge),
+        "challenges.question_asked",
+        params={"challenge": challenge.title},
+        url=challenge.get_absolute_url() + "#questions-waiting",
+    )
+    return question
+
+
+def _locked_question(question: Question) -> Question:
+    return Question.objects.select_for_update().select_related("challenge", "asker").get(pk=question.pk)
+
+
+def _check_pending(question: Question) -> None:
+    if question.status == QuestionStatus.ANSWERED:
+        raise ValidationError(_("This question is already answered."))
+    if question.status == QuestionStatus.DECLINED:
+        raise ValidationError(_("This question was declined: it can no longer be answered."))
+
+
+@transaction.atomic
+def question_answer(*, actor, question: Question, answer: str) -> Question:
+    """The owner answers: the question and its answer become public, without who asked, and
+    the asker and every company following the challenge hear of it."""
+    question = _locked_question(question)
+    challenge = question.challenge
+    require(actor, "challenges.answer_question", challenge)
+    _check_pending(question)
+    question.answer = _clean_text(
+        answer, field_name="answer", empty=_("Write the answer."), max_length=MAX_ANSWER_LENGTH
+    )
+    question.answered_by = actor
+    QUESTION_LIFECYCLE.apply(question, "answer", actor=actor, update_fields=["answer", "answered_by"])
+    url = challenge.get_absolute_url() + "#questions"
+    notify([question.asker], "challenges.your_question_answered", params={"challenge": challenge.title}, url=url)
+    from ponte.accounts.models import User
+
+    followers = User.objects.filter(pk__in=challenge.interests.values("user_id")).exclude(pk=question.asker_id)
+    notify(followers, "challenges.question_answered", params={"challenge": challenge.title}, url=url)
+    return question
+
+
+@transaction.atomic
+def question_decline(*, actor, question: Question, reason: str) -> Question:
+    """The owner declines a question (a duplicate, off topic) with a reason the asker is told."""
+    question = _locked_question(question)
+    challenge = question.challenge
+    require(actor, "challenges.answer_question", challenge)
+    _check_pending(question)
+    question.decline_reason = _clean_text(
+        reason,
+        field_name="reason",
+        empty=_("Say why you decline the question."),
+        max_length=MAX_REASON_LENGTH,
+    )
+    QUESTION_LIFECYCLE.apply(
+        question, "decline", actor=actor, reason=question.decline_reason, update_fields=["decline_reason"]
+    )
+    notify(
+        [question.asker],
+        "challenges.question_declined",
+        params={"challenge": challenge.title, "reason": question.decline_reason},
+        url=challenge.get_absolute_url() + "#questions",
+    )
+    return question
+
+
+def _owners(challenge: Challenge):
+    """Who answers: the author while still in the public body, and the body's admins."""
+    from ponte.organisations.queries import admins_of
+
+    people = list(admins_of(challenge.owner))
+    if challenge.owner.memberships.filter(user_id=challenge.author_id).exists():
+        people.append(challenge.author)
+    return people
