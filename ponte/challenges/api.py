@@ -435,13 +435,6 @@ class ProposalIn(Schema):
     timeline: str = Field(..., max_length=20_000)
 
 
-def _visible_challenge(request, id):
-    challenge = public_queries.challenge_detail(request.user, id)
-    if challenge is None:
-        raise Http404
-    return challenge
-
-
 def _with_feedback(user, proposals: list) -> list:
     """Give each of the caller's company's own standing proposals, once the outcome is decided,
     its outcome and feedback (challenges.view_feedback). Nobody else's: those who read every
@@ -466,7 +459,9 @@ def list_proposals(request, id: int = Path(..., ge=1, le=MAX_ID)):
     proposal says whether it was awarded, with the evaluators' feedback."""
     from .queries.proposals import proposals_visible_to
 
-    return _with_feedback(request.user, list(proposals_visible_to(request.user, _visible_challenge(request, id))))
+    return _with_feedback(
+        request.user, list(proposals_visible_to(request.user, public_queries.challenge_or_404(request.user, id)))
+    )
 
 
 @router.get(
@@ -477,7 +472,11 @@ def list_proposals(request, id: int = Path(..., ge=1, le=MAX_ID)):
 def get_proposal(request, id: int = Path(..., ge=1, le=MAX_ID), proposal_id: int = Path(..., ge=1, le=MAX_ID)):
     from .queries.proposals import proposals_visible_to
 
-    proposal = proposals_visible_to(request.user, _visible_challenge(request, id)).filter(pk=proposal_id).first()
+    proposal = (
+        proposals_visible_to(request.user, public_queries.challenge_or_404(request.user, id))
+        .filter(pk=proposal_id)
+        .first()
+    )
     if proposal is None:
         raise Http404
     return _with_feedback(request.user, [proposal])[0]
@@ -499,7 +498,7 @@ def submit_proposal(request, payload: ProposalIn, id: int = Path(..., ge=1, le=M
     from .services.proposals import proposal_submit
 
     require_write(request)
-    challenge = _visible_challenge(request, id)
+    challenge = public_queries.challenge_or_404(request.user, id)
     companies = companies_of(request.user)
     if not companies:
         raise PermissionDenied("not a member of a verified company")

@@ -32,7 +32,12 @@ def mark_needed_later(form: forms.Form, names) -> None:
             form.fields[name].needed_later = True
 
 
-__all__ = ["NON_FIELD_ERRORS", "add_service_errors", "mark_needed_later"]
+def textarea(rows: int) -> forms.Textarea:
+    """A text area sized to the answer expected, in lines."""
+    return forms.Textarea(attrs={"rows": rows})
+
+
+__all__ = ["NON_FIELD_ERRORS", "add_service_errors", "mark_needed_later", "textarea"]
 
 
 # Several files in one field: Django's FileField takes one; a form for documents takes a few.

@@ -4,22 +4,19 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ponte.core import attachments
+from ponte.core.forms import textarea
 from ponte.reference.forms import CpvCodesField, SectorsField
 
 from .models import TRL_HELP
-
-
-def _textarea(rows=4):
-    return forms.Textarea(attrs={"rows": rows})
 
 
 class SolutionForm(forms.Form):
     company = forms.ModelChoiceField(label=_("Company"), queryset=None, empty_label=None)
     title = forms.CharField(label=_("Title"), max_length=200)
     summary = forms.CharField(
-        label=_("Summary"), max_length=400, help_text=_("One or two sentences for the catalogue."), widget=_textarea(2)
+        label=_("Summary"), max_length=400, help_text=_("One or two sentences for the catalogue."), widget=textarea(2)
     )
-    description = forms.CharField(label=_("Description"), max_length=20000, widget=_textarea(8))
+    description = forms.CharField(label=_("Description"), max_length=20000, widget=textarea(8))
     sectors = SectorsField()
     cpv_codes = CpvCodesField()
     trl = forms.IntegerField(label=_("Technology readiness level"), min_value=1, max_value=9, help_text=TRL_HELP)
@@ -28,7 +25,7 @@ class SolutionForm(forms.Form):
         required=False,
         max_length=4000,
         help_text=_("Where the solution is already in use."),
-        widget=_textarea(3),
+        widget=textarea(3),
     )
     website = forms.URLField(label=_("Website"), required=False, max_length=200, assume_scheme="https")
 

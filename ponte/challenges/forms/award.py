@@ -11,11 +11,9 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ponte.core.forms import textarea
+
 from ..services.award import MAX_JUSTIFICATION
-
-
-def _textarea(rows=6):
-    return forms.Textarea(attrs={"rows": rows})
 
 
 def _date_input():
@@ -44,7 +42,7 @@ class AwardForm(forms.Form):
     justification = JudgedByTheService(
         label=_("Justification"),
         max_length=MAX_JUSTIFICATION,
-        widget=_textarea(),
+        widget=textarea(6),
         help_text=_(
             "Why these proposals are awarded, in the light of the evaluation. It is published with the "
             "award and every bidder reads it with their feedback."
@@ -69,7 +67,7 @@ class CloseWithoutAwardForm(forms.Form):
     reason = forms.CharField(
         label=_("Why is no proposal awarded?"),
         max_length=MAX_JUSTIFICATION,
-        widget=_textarea(),
+        widget=textarea(6),
         help_text=_("It is published with the outcome, and every bidder reads it with their feedback."),
         error_messages={"required": _("Explain why no proposal is awarded.")},
     )

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from ponte.core import attachments
-from ponte.core.forms import MultipleFileField
+from ponte.core.forms import MultipleFileField, textarea
 from ponte.organisations.models import Organisation
 from ponte.reference.forms import CpvCodesField, SectorsField
 
@@ -51,17 +51,13 @@ class ChallengeCreateForm(forms.Form):
         self.fields["owner"].error_messages["required"] = _("Choose the public body.")
 
 
-def _textarea(rows=4):
-    return forms.Textarea(attrs={"rows": rows})
-
-
 def rationale_field() -> forms.CharField:
     """Why a published challenge changes: published with an amendment and sent to the companies
     that follow it or submitted a proposal."""
     return forms.CharField(
         label=_("Why are you changing the published challenge?"),
         max_length=4000,
-        widget=_textarea(3),
+        widget=textarea(3),
         help_text=_(
             "Shown with the change on the challenge page, and sent to the companies that follow it or "
             "submitted a proposal."
@@ -94,35 +90,35 @@ class ProblemForm(StepForm):
         label=_("Summary"),
         max_length=400,
         required=False,
-        widget=_textarea(2),
+        widget=textarea(2),
         help_text=_("One or two sentences that say what the problem is, for lists and notifications."),
     )
     context = forms.CharField(
         label=_("Context"),
         required=False,
-        widget=_textarea(),
+        widget=textarea(4),
         help_text=_("Where this problem arises, and why now."),
     )
     problem = forms.CharField(
         label=_("The problem"),
         required=False,
-        widget=_textarea(6),
+        widget=textarea(6),
         help_text=_("Describe the problem, not a solution: companies will propose how to solve it."),
     )
-    affected = forms.CharField(label=_("Who is affected"), required=False, widget=_textarea(3))
+    affected = forms.CharField(label=_("Who is affected"), required=False, widget=textarea(3))
     desired_outcomes = forms.CharField(
         label=_("Desired outcomes"),
         required=False,
-        widget=_textarea(),
+        widget=textarea(4),
         help_text=_("What will be better, for whom, and how you will know."),
     )
     constraints = forms.CharField(
         label=_("Constraints"),
         required=False,
-        widget=_textarea(3),
+        widget=textarea(3),
         help_text=_("Legal, technical or organisational limits a solution must respect."),
     )
-    out_of_scope = forms.CharField(label=_("Out of scope"), required=False, widget=_textarea(3))
+    out_of_scope = forms.CharField(label=_("Out of scope"), required=False, widget=textarea(3))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -269,7 +265,7 @@ class BudgetForm(StepForm):
 class CriterionForm(forms.Form):
     name = forms.CharField(label=_("Criterion"), max_length=200, required=False)
     description = forms.CharField(
-        label=_("What evaluators look for"), required=False, max_length=2000, widget=_textarea(2)
+        label=_("What evaluators look for"), required=False, max_length=2000, widget=textarea(2)
     )
     weight = forms.IntegerField(
         label=_("Weight (%)"),

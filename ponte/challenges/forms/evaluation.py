@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ponte.core.forms import textarea
+
 from ..models import SCORE_MAX, SCORE_MIN, SCORE_SCALE
 
 NO_CONFLICT, CONFLICT = "no", "yes"
@@ -38,10 +40,6 @@ class ScoreField(forms.ChoiceField):
 
     def validate(self, value):
         return None
-
-
-def _textarea(rows: int) -> forms.Textarea:
-    return forms.Textarea(attrs={"rows": rows})
 
 
 # Assignment ----------------------------------------------------------------------------
@@ -111,7 +109,7 @@ class DeclarationForm(forms.Form):
             )
             self.fields[self.note_name(evaluation)] = TextCheckedByTheService(
                 label=_("Describe the conflict"),
-                widget=_textarea(3),
+                widget=textarea(3),
                 help_text=_(
                     "Only if you have a conflict of interest with %(company)s: say what links you to it, "
                     "for example a past contract, a shareholding or a relative who works there."
@@ -195,7 +193,7 @@ class ScoringForm(forms.Form):
             )
             self.fields[self.comment_name(criterion)] = TextCheckedByTheService(
                 label=_("Your comment on “%(criterion)s”") % {"criterion": criterion.name},
-                widget=_textarea(5),
+                widget=textarea(5),
                 help_text=_(
                     "Why this score. Once the outcome is decided the company reads your comment, without your name."
                 ),
@@ -240,6 +238,6 @@ class ScoringForm(forms.Form):
 class ReopenForm(forms.Form):
     reason = TextCheckedByTheService(
         label=gettext_lazy("What should the evaluator look at again?"),
-        widget=_textarea(5),
+        widget=textarea(5),
         help_text=gettext_lazy("The evaluator reads this in the notification that sends the evaluation back."),
     )

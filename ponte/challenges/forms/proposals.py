@@ -7,13 +7,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ponte.core import attachments
-from ponte.core.forms import MultipleFileField
+from ponte.core.forms import MultipleFileField, textarea
 
 MAX_FILES = 5
-
-
-def _textarea(rows=5):
-    return forms.Textarea(attrs={"rows": rows})
 
 
 class ProposalForm(forms.Form):
@@ -25,12 +21,12 @@ class ProposalForm(forms.Form):
     )
     approach = forms.CharField(
         label=gettext_lazy("Your approach"),
-        widget=_textarea(8),
+        widget=textarea(8),
         help_text=gettext_lazy("How you would solve the problem, and why this way."),
     )
     team = forms.CharField(
         label=gettext_lazy("Team"),
-        widget=_textarea(4),
+        widget=textarea(4),
         help_text=gettext_lazy("Who will do the work, and their relevant experience."),
     )
     price = forms.CharField(
@@ -40,7 +36,7 @@ class ProposalForm(forms.Form):
     )
     timeline = forms.CharField(
         label=gettext_lazy("Timeline"),
-        widget=_textarea(4),
+        widget=textarea(4),
         help_text=gettext_lazy("The main steps of the work and when each is delivered."),
     )
     files = MultipleFileField(
@@ -75,7 +71,7 @@ class ProposalForm(forms.Form):
         for criterion in self.criteria:
             self.fields[f"criterion_{criterion.pk}"] = forms.CharField(
                 label=criterion.name,
-                widget=_textarea(4),
+                widget=textarea(4),
                 help_text=criterion.description
                 or _("How your proposal meets this criterion (weight %(weight)s%%).") % {"weight": criterion.weight},
                 error_messages={

@@ -14,8 +14,8 @@ from ..models import (
     Proposal,
     ProposalStatus,
 )
-from ..queries.award import with_outcome
-from ..queries.phases import invited_among
+from .award import with_outcome
+from .phases import invited_among
 
 
 def with_bids(challenges: QuerySet[Challenge]) -> QuerySet[Challenge]:

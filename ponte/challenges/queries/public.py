@@ -4,6 +4,7 @@ challenge's page and the state the public reads."""
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -135,3 +136,11 @@ def challenge_detail(user, pk: int) -> Challenge | None:
         .filter(pk=pk)
         .first()
     )
+
+
+def challenge_or_404(user, pk: int) -> Challenge:
+    """The challenge as `user` may see it; one they may not see does not exist for them."""
+    challenge = challenge_detail(user, pk)
+    if challenge is None:
+        raise Http404
+    return challenge

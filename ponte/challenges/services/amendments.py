@@ -9,10 +9,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ponte.core import attachments, audit
 from ponte.core.notifications import notify
-from ponte.core.services import locked, require
+from ponte.core.services import clean_text, locked, require
 
 from ..models import (
     AMENDABLE,
@@ -22,7 +23,10 @@ from ..models import (
     Status,
 )
 from ..queries import audiences
-from ..services.content import clean_fields, deadline_too_soon, recorded, save_changes
+from .content import clean_fields, deadline_too_soon, recorded, save_changes
+
+MAX_RATIONALE = 5_000
+RATIONALE_NEEDED = gettext_lazy("Say why you amend the challenge: the reason is published with the amendment.")
 
 
 def check_deadline_move(challenge: Challenge, deadline) -> None:
@@ -67,17 +71,6 @@ def record_amendment(*, actor, challenge: Challenge, kind: str, changes: list[di
     return amendment
 
 
-def _rationale(rationale: str) -> str:
-    rationale = (rationale or "").strip()
-    if not rationale:
-        raise ValidationError(
-            {"rationale": [_("Say why you amend the challenge: the reason is published with the amendment.")]}
-        )
-    if "\x00" in rationale:
-        raise ValidationError({"rationale": [_("The text contains characters that are not allowed.")]})
-    return rationale
-
-
 # Amendments ----------------------------------------------------------------------------
 
 
@@ -98,7 +91,7 @@ def challenge_amend(*, actor, challenge: Challenge, rationale: str, **fields) ->
     changed = {name: value for name, value in fields.items() if getattr(challenge, name) != value}
     if not changed:
         raise ValidationError(_("Nothing has changed: there is nothing to amend."))
-    rationale = _rationale(rationale)
+    rationale = clean_text(rationale, limit=MAX_RATIONALE, field="rationale", required=RATIONALE_NEEDED)
     if "deadline" in changed:
         check_deadline_move(challenge, changed["deadline"])
     if "title" in changed and not (changed["title"] or "").strip():
@@ -123,7 +116,7 @@ def challenge_add_documents(*, actor, challenge: Challenge, files, rationale: st
     require(actor, "challenges.change_challenge", challenge)
     if challenge.status != Status.PUBLISHED:
         raise PermissionDenied("only a published challenge is amended; a draft is edited")
-    rationale = _rationale(rationale)
+    rationale = clean_text(rationale, limit=MAX_RATIONALE, field="rationale", required=RATIONALE_NEEDED)
     if not files:
         raise ValidationError({"files": [_("Choose at least one file to add.")]})
     added = [

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from ponte.core import audit
 from ponte.core.amounts import parse_amount
 from ponte.core.notifications import notify
-from ponte.core.services import locked
+from ponte.core.services import clean_text, locked
 
 from ..models import LIFECYCLE, Award, Challenge, Contract, Proposal, ProposalStatus
 from ..queries import audiences
@@ -51,24 +51,6 @@ def _require_decidable(actor, challenge: Challenge, perm: str) -> None:
         raise PermissionDenied(perm)
 
 
-def _justification(text, message: str) -> str:
-    text = text.strip() if isinstance(text, str) else ""
-    if not text:
-        raise ValidationError({"justification": [message]})
-    if "\x00" in text:
-        raise ValidationError({"justification": [_("The text contains characters that are not allowed.")]})
-    if len(text) > MAX_JUSTIFICATION:
-        raise ValidationError(
-            {
-                "justification": [
-                    _("Write at most %(max)s characters.")
-                    % {"max": number_format(MAX_JUSTIFICATION, force_grouping=True)}
-                ]
-            }
-        )
-    return text
-
-
 @transaction.atomic
 def challenge_award(*, actor, challenge: Challenge, proposals, justification: str) -> list[Award]:
     challenge = locked(challenge)
@@ -95,7 +77,12 @@ def challenge_award(*, actor, challenge: Challenge, proposals, justification: st
                 % {"total": _euros(total), "ceiling": _euros(challenge.budget_ceiling)}
             ]
     try:
-        justification = _justification(justification, _("Explain why these proposals are awarded."))
+        justification = clean_text(
+            justification,
+            limit=MAX_JUSTIFICATION,
+            field="justification",
+            required=_("Explain why these proposals are awarded."),
+        )
     except ValidationError as error:
         errors.update(error.message_dict)
     if errors:
@@ -123,7 +110,9 @@ def challenge_award(*, actor, challenge: Challenge, proposals, justification: st
 def challenge_close_without_award(*, actor, challenge: Challenge, reason: str) -> Challenge:
     challenge = locked(challenge)
     _require_decidable(actor, challenge, "challenges.close_without_award")
-    challenge.outcome_justification = _justification(reason, _("Explain why no proposal is awarded."))
+    challenge.outcome_justification = clean_text(
+        reason, limit=MAX_JUSTIFICATION, field="justification", required=_("Explain why no proposal is awarded.")
+    )
     LIFECYCLE.apply(
         challenge,
         "close_without_award",

@@ -21,8 +21,8 @@ from ..models import (
     Status,
 )
 from ..queries import audiences
-from ..services.amendments import challenge_amend, check_deadline_move, record_amendment
-from ..services.content import (
+from .amendments import challenge_amend, check_deadline_move, record_amendment
+from .content import (
     EDITABLE_FIELDS,
     check_budget,
     check_criteria,
@@ -31,8 +31,8 @@ from ..services.content import (
     recorded,
     save_changes,
 )
-from ..services.following import notify_followers
-from ..services.review import notify_programme_managers
+from .following import notify_followers
+from .review import notify_programme_managers
 
 # Drafting ------------------------------------------------------------------------------
 

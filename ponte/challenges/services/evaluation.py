@@ -20,12 +20,11 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from ponte.core import audit
 from ponte.core.notifications import notify
-from ponte.core.services import locked, require
+from ponte.core.services import clean_text, locked, require
 from ponte.organisations.queries import roles_of
 
 from ..models import (
@@ -55,17 +54,6 @@ def _locked_evaluation(evaluation: Evaluation) -> Evaluation:
         .select_related("proposal__challenge", "proposal__company", "evaluator")
         .get(pk=evaluation.pk)
     )
-
-
-def _clean_text(value, *, limit: int) -> str:
-    text = value.strip() if isinstance(value, str) else ""
-    if "\x00" in text:
-        raise ValidationError(_("The text contains characters that are not allowed."))
-    if len(text) > limit:
-        raise ValidationError(
-            _("Write at most %(max)s characters.") % {"max": number_format(limit, force_grouping=True)}
-        )
-    return text
 
 
 # Writes --------------------------------------------------------------------------------
@@ -148,7 +136,7 @@ def conflict_declare(*, actor, evaluation: Evaluation, has_conflict: bool, note:
     if not has_conflict:
         return EVALUATION_LIFECYCLE.apply(evaluation, "declare_no_conflict", actor=actor)
     try:
-        note = _clean_text(note, limit=MAX_NOTE)
+        note = clean_text(note, limit=MAX_NOTE)
     except ValidationError as error:
         raise ValidationError({"note": error.messages}) from None
     if not note:
@@ -197,7 +185,7 @@ def evaluation_save(*, actor, evaluation: Evaluation, scores: dict, complete: bo
             ]
             score = None
         try:
-            comment = _clean_text(raw_comment, limit=MAX_COMMENT)
+            comment = clean_text(raw_comment, limit=MAX_COMMENT)
         except ValidationError as error:
             errors[f"comment_{criterion.pk}"] = error.messages
             comment = ""
@@ -244,7 +232,7 @@ def evaluation_reopen(*, actor, evaluation: Evaluation, reason: str) -> Evaluati
     evaluation = _locked_evaluation(evaluation)
     require(actor, "challenges.reopen_evaluation", evaluation)
     try:
-        reason = _clean_text(reason, limit=MAX_NOTE)
+        reason = clean_text(reason, limit=MAX_NOTE)
     except ValidationError as error:
         raise ValidationError({"reason": error.messages}) from None
     if not reason:

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from ponte.core import audit
 from ponte.core.amounts import parse_amount
 from ponte.core.notifications import notify
-from ponte.core.services import locked
+from ponte.core.services import clean_text, locked
 from ponte.organisations.queries import roles_of
 
 from ..models import PROPOSAL_LIFECYCLE, Challenge, Proposal, ProposalStatus
@@ -38,17 +38,6 @@ MAX_PRICE = Decimal("9999999999.99")
 
 
 # Rules of content ----------------------------------------------------------------------
-
-
-def _text(value, field: str, message: str) -> str:
-    value = (value or "").strip() if isinstance(value, str) else ""
-    if not value:
-        raise ValidationError({field: [message]})
-    if len(value) > MAX_TEXT:
-        raise ValidationError({field: [_("Write at most %(max)s characters.") % {"max": number_format(MAX_TEXT)}]})
-    if "\x00" in value:
-        raise ValidationError({field: [_("The text contains characters that are not allowed.")]})
-    return value
 
 
 def clean_content(
@@ -63,7 +52,7 @@ def clean_content(
         ("timeline", timeline, _("Give the timeline of the work.")),
     ]:
         try:
-            cleaned[field] = _text(value, field, message)
+            cleaned[field] = clean_text(value, limit=MAX_TEXT, field=field, required=message)
         except ValidationError as error:
             errors.update(error.message_dict)
     responses = []
@@ -71,10 +60,12 @@ def clean_content(
         field = f"criterion_{criterion.pk}"
         typed = criteria_responses.get(criterion.pk, criteria_responses.get(str(criterion.pk)))
         try:
-            text = _text(
+            text = clean_text(
                 typed,
-                field,
-                _("Say how your proposal meets the criterion “%(criterion)s”.") % {"criterion": criterion.name},
+                limit=MAX_TEXT,
+                field=field,
+                required=_("Say how your proposal meets the criterion “%(criterion)s”.")
+                % {"criterion": criterion.name},
             )
         except ValidationError as error:
             errors.update(error.message_dict)

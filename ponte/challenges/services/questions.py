@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from ponte.core import audit
 from ponte.core.notifications import notify
-from ponte.core.services import require
+from ponte.core.services import clean_text, require
 
 from .. import rules as challenge_rules
 from ..models import (
@@ -32,21 +32,6 @@ from ..queries.questions import closing_message, not_invited_message
 
 MAX_REASON_LENGTH = 2000
 MAX_ANSWER_LENGTH = 10000
-
-
-def _clean_text(value: str, *, field_name: str, empty: str, max_length: int) -> str:
-    text = (value or "").replace("\x00", "").strip()
-    if not text:
-        raise ValidationError({field_name: [empty]})
-    if len(text) > max_length:
-        raise ValidationError(
-            {
-                field_name: [
-                    _("Write at most %(max)s characters; this has %(count)s.") % {"max": max_length, "count": len(text)}
-                ]
-            }
-        )
-    return text
 
 
 @transaction.atomic
@@ -68,7 +53,7 @@ def question_ask(*, actor, challenge: Challenge, company, text: str) -> Question
     invited = invited_companies(challenge)
     if invited is not None and company.pk not in invited:
         raise ValidationError({"text": [not_invited_message()]}, code="not_invited")
-    text = _clean_text(text, field_name="text", empty=_("Write your question."), max_length=QUESTION_MAX_LENGTH)
+    text = clean_text(text, limit=QUESTION_MAX_LENGTH, field="text", required=_("Write your question."))
     question = Question.objects.create(challenge=challenge, company=company, asker=actor, text=text)
     audit.record(actor=actor, verb="ask_question", target=question, after={"challenge": challenge.pk})
     notify(
@@ -99,9 +84,7 @@ def question_answer(*, actor, question: Question, answer: str) -> Question:
     challenge = question.challenge
     require(actor, "challenges.answer_question", challenge)
     _check_pending(question)
-    question.answer = _clean_text(
-        answer, field_name="answer", empty=_("Write the answer."), max_length=MAX_ANSWER_LENGTH
-    )
+    question.answer = clean_text(answer, limit=MAX_ANSWER_LENGTH, field="answer", required=_("Write the answer."))
     question.answered_by = actor
     QUESTION_LIFECYCLE.apply(question, "answer", actor=actor, update_fields=["answer", "answered_by"])
     url = challenge.get_absolute_url() + "#questions"
@@ -120,11 +103,8 @@ def question_decline(*, actor, question: Question, reason: str) -> Question:
     challenge = question.challenge
     require(actor, "challenges.answer_question", challenge)
     _check_pending(question)
-    question.decline_reason = _clean_text(
-        reason,
-        field_name="reason",
-        empty=_("Say why you decline the question."),
-        max_length=MAX_REASON_LENGTH,
+    question.decline_reason = clean_text(
+        reason, limit=MAX_REASON_LENGTH, field="reason", required=_("Say why you decline the question.")
     )
     QUESTION_LIFECYCLE.apply(
         question, "decline", actor=actor, reason=question.decline_reason, update_fields=["decline_reason"]

@@ -19,8 +19,8 @@ from ..models import (
 )
 from ..queries import audiences
 from ..queries.phases import invited_companies
-from ..services.content import deadline_too_soon, missing_for_submission
-from ..services.following import notify_followers
+from .content import deadline_too_soon, missing_for_submission
+from .following import notify_followers
 
 # Review --------------------------------------------------------------------------------
 

@@ -25,13 +25,6 @@ from ..queries.evaluation import award_gate, evaluation_board
 from ..services import award as award_services
 
 
-def _challenge(request, pk):
-    challenge = public_queries.challenge_detail(request.user, pk)
-    if challenge is None:
-        raise Http404
-    return challenge
-
-
 def _decision_page(request, challenge):
     """Whether the outcome page may open for this person now: None when it may, else the
     response to give instead. Someone who will never decide is refused; a drafter is told
@@ -80,7 +73,7 @@ def _refused(request, challenge, message=None):
 
 @login_required
 def challenge_award(request, pk):
-    challenge = _challenge(request, pk)
+    challenge = public_queries.challenge_or_404(request.user, pk)
     elsewhere = _decision_page(request, challenge)
     if elsewhere is not None:
         return elsewhere
@@ -132,7 +125,7 @@ def challenge_award(request, pk):
 
 @login_required
 def challenge_close_without_award(request, pk):
-    challenge = _challenge(request, pk)
+    challenge = public_queries.challenge_or_404(request.user, pk)
     elsewhere = _decision_page(request, challenge)
     if elsewhere is not None:
         return elsewhere

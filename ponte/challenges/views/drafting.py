@@ -90,13 +90,6 @@ TASK_STATUS = {
 }
 
 
-def visible_challenge(request, pk):
-    challenge = public_queries.challenge_detail(request.user, pk)
-    if challenge is None:
-        raise Http404
-    return challenge
-
-
 def _allowed(request, perm, challenge):
     if not request.user.has_perm(perm, challenge):
         raise PermissionDenied
@@ -228,7 +221,7 @@ def _next_url(challenge, step):
 def challenge_edit(request, pk, step):
     if step not in STEP_KEYS:
         raise Http404
-    challenge = visible_challenge(request, pk)
+    challenge = public_queries.challenge_or_404(request.user, pk)
     _allowed(request, "challenges.change_challenge", challenge)
     if step == "documents":
         return challenge_documents(request, challenge)
@@ -402,7 +395,7 @@ def _remove_document(request, challenge, documents):
 @login_required
 def challenge_parts(request, pk):
     """The draft's task list: its parts, what sending needs from each, and their status."""
-    challenge = visible_challenge(request, pk)
+    challenge = public_queries.challenge_or_404(request.user, pk)
     if challenge.status not in EDITABLE:
         return redirect(challenge)  # sent: the challenge page says where it stands
     _allowed(request, "challenges.change_challenge", challenge)
@@ -416,7 +409,7 @@ def challenge_parts(request, pk):
 
 @login_required
 def challenge_check(request, pk):
-    challenge = visible_challenge(request, pk)
+    challenge = public_queries.challenge_or_404(request.user, pk)
     can_change = request.user.has_perm("challenges.change_challenge", challenge)
     # The deadline reads in the public body's time, as it was entered.
     with timezone.override(challenge.time_zone):

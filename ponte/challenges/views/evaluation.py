@@ -33,13 +33,6 @@ from ..queries import public as public_queries
 from ..services import evaluation as evaluation_services
 
 
-def _challenge(request, pk):
-    challenge = public_queries.challenge_detail(request.user, pk)
-    if challenge is None:
-        raise Http404
-    return challenge
-
-
 def _evaluation(request, pk, *, on_the_board: bool = False) -> Evaluation:
     """One evaluation with what its pages show; one you may not see does not exist (404).
     Those who read the board see every assignment on it, even one still waiting for its
@@ -137,7 +130,7 @@ def _assignment_message(result: evaluation_services.Assignment) -> str:
 
 @login_required
 def evaluation_board(request, pk):
-    challenge = _challenge(request, pk)
+    challenge = public_queries.challenge_or_404(request.user, pk)
     if not request.user.has_perm("challenges.view_evaluations", challenge):
         raise PermissionDenied
     can_assign = request.user.has_perm("challenges.assign_evaluators", challenge)

@@ -17,8 +17,8 @@ from ..forms.drafting import (
 )
 from ..models import Challenge, Status
 from ..queries import award as award_queries
+from ..queries import public as public_queries
 from ..services import phases as phases_services
-from ..views.drafting import visible_challenge
 
 # Phases ----------------------------------------------------------------------------------
 
@@ -41,7 +41,7 @@ def _next_phase_refusal(request, challenge):
 
 @login_required
 def challenge_next_phase(request, pk):
-    challenge = visible_challenge(request, pk)
+    challenge = public_queries.challenge_or_404(request.user, pk)
     if not request.user.has_perm("challenges.add_next_phase", challenge):
         return _next_phase_refusal(request, challenge)
     form = NextPhaseForm(request.POST or None)

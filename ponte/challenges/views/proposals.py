@@ -24,13 +24,6 @@ from ..queries import public as public_queries
 from ..services import proposals as proposals_services
 
 
-def _challenge(request, pk):
-    challenge = public_queries.challenge_detail(request.user, pk)
-    if challenge is None:
-        raise Http404
-    return challenge
-
-
 def _proposal(request, pk):
     proposal = proposals_queries.proposals_visible_to(request.user).filter(pk=pk).first()
     if proposal is None:
@@ -54,7 +47,7 @@ def proposal_submit(request, pk):
     """A new proposal for one of the person's companies: each company bids once, so a person in
     several companies is sent to the bid of the company they chose, or given a form for one
     that has not bid yet."""
-    challenge = _challenge(request, pk)
+    challenge = public_queries.challenge_or_404(request.user, pk)
     standing = {proposal.company_id: proposal for proposal in proposals_queries.own_proposals(request.user, challenge)}
     chosen = _chosen_company(request)
     if chosen in standing:
@@ -216,7 +209,7 @@ def proposal_withdraw(request, pk):
 
 @login_required
 def proposal_list(request, pk):
-    challenge = _challenge(request, pk)
+    challenge = public_queries.challenge_or_404(request.user, pk)
     if not request.user.has_perm("challenges.view_proposals", challenge):
         raise PermissionDenied
     items = proposals_queries.proposals_visible_to(request.user, challenge).filter(status=ProposalStatus.SUBMITTED)

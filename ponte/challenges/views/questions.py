@@ -21,13 +21,6 @@ from ..queries import questions as questions_queries
 from ..services import questions as questions_services
 
 
-def _visible(request, pk):
-    challenge = public_queries.challenge_detail(request.user, pk)
-    if challenge is None:
-        raise Http404
-    return challenge
-
-
 def _refusal(user, challenge) -> str:
     """Why someone may not ask, in words."""
     if not challenge_rules.is_company_member(user):
@@ -41,7 +34,7 @@ def _refusal(user, challenge) -> str:
 
 @login_required
 def question_ask(request, pk):
-    challenge = _visible(request, pk)
+    challenge = public_queries.challenge_or_404(request.user, pk)
     companies = proposals_queries.companies_of(request.user, challenge)
     form = QuestionForm(request.POST if request.method == "POST" else None)
     status = 200
@@ -122,7 +115,7 @@ def _already_decided(request, challenge, error: ValidationError):
 
 @login_required
 def question_answer(request, pk, question_pk):
-    challenge = _visible(request, pk)
+    challenge = public_queries.challenge_or_404(request.user, pk)
     if not request.user.has_perm("challenges.answer_question", challenge):
         raise PermissionDenied
     question = _question(challenge, question_pk)
@@ -152,7 +145,7 @@ def question_answer(request, pk, question_pk):
 
 @login_required
 def question_decline(request, pk, question_pk):
-    challenge = _visible(request, pk)
+    challenge = public_queries.challenge_or_404(request.user, pk)
     if not request.user.has_perm("challenges.answer_question", challenge):
         raise PermissionDenied
     question = _question(challenge, question_pk)

@@ -18,9 +18,9 @@ from ponte.core.roles import is_programme_manager
 
 from .. import rules as challenge_rules
 from ..models import Status
+from ..queries import public as public_queries
 from ..queries import review as review_queries
 from ..services import review as review_services
-from ..views.drafting import visible_challenge
 
 
 @login_required
@@ -86,7 +86,7 @@ def _reason_form(verb, challenge, user, data=None):
 def challenge_action(request, pk, verb):
     """Every decision on a challenge: each has its own address (urls.py binds the verb), one view
     serves them all."""
-    challenge = visible_challenge(request, pk)
+    challenge = public_queries.challenge_or_404(request.user, pk)
     service, role, needs_reason = ACTIONS[verb]
     if not role.test(request.user, challenge):
         raise PermissionDenied
