@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ponte.core import audit
+from ponte.core.services import update
 
 from .models import ApiToken, TokenScope, hash_token
 
@@ -15,12 +16,7 @@ def has_two_factor(user) -> bool:
 
 @transaction.atomic
 def profile_update(*, user, name: str, language: str) -> None:
-    before = {"name": user.name, "language": user.language}
-    user.name, user.language = name, language
-    user.save(update_fields=["name", "language"])
-    audit.record(
-        actor=user, verb="update_profile", target=user, before=before, after={"name": name, "language": language}
-    )
+    update(user, {"name": name, "language": language}, actor=user, verb="update_profile")
 
 
 @transaction.atomic

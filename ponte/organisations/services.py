@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from ponte.core import audit
 from ponte.core.notifications import notify
-from ponte.core.services import require
+from ponte.core.services import require, update
 from ponte.reference.models import SectorTag
 
 from .models import (
@@ -188,22 +188,13 @@ def organisation_update(*, actor, organisation: Organisation, sectors=None, **ch
         country=merged["country"],
         exclude_pk=organisation.pk,
     )
-    before = {f: str(getattr(organisation, f)) for f in changes}
-    for field, value in changes.items():
-        setattr(organisation, field, value)
-    organisation.save()
+    relations = {}
     if sectors is not None:
-        organisation.sectors.set([SectorTag.objects.get_or_create(code=code)[0] for code in sectors])
-    from ponte.core.search import index_object
+        relations["sectors"] = [SectorTag.objects.get_or_create(code=code)[0] for code in sectors]
+    if update(organisation, changes, actor=actor, relations=relations):
+        from ponte.core.search import index_object
 
-    index_object(organisation)
-    audit.record(
-        actor=actor,
-        verb="update",
-        target=organisation,
-        before=before,
-        after={f: str(getattr(organisation, f)) for f in changes},
-    )
+        index_object(organisation)
     return organisation
 
 

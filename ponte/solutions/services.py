@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from ponte.core import attachments, audit
 from ponte.core.notifications import notify
-from ponte.core.services import locked, require
+from ponte.core.services import locked, require, update
 
 from .models import LIFECYCLE, MAX_MEDIA, Solution, SolutionMedia, Status
 
@@ -52,24 +52,10 @@ def solution_update(*, actor, solution: Solution, sectors=None, cpv_codes=None, 
     unknown = set(fields) - set(FIELDS)
     if unknown:
         raise ValueError(f"Not editable: {sorted(unknown)}")
-    before = {name: getattr(solution, name) for name in fields}
-    for name, value in fields.items():
-        setattr(solution, name, value)
-    _check(solution)
-    changed = [name for name in fields if before[name] != fields[name]]
-    if sectors is not None and {s.pk for s in sectors} != set(solution.sectors.values_list("pk", flat=True)):
-        changed.append("sectors")
-    if cpv_codes is not None and {c.pk for c in cpv_codes} != set(solution.cpv_codes.values_list("pk", flat=True)):
-        changed.append("cpv_codes")
-    if not changed:
-        return solution
-    solution.save()
-    if sectors is not None:
-        solution.sectors.set(sectors)
-    if cpv_codes is not None:
-        solution.cpv_codes.set(cpv_codes)
-    audit.record(actor=actor, verb="update", target=solution, after={"changed": changed})
-    _screen_again_if_published(actor, solution, changed)
+    relations = {name: value for name, value in (("sectors", sectors), ("cpv_codes", cpv_codes)) if value is not None}
+    changed = update(solution, fields, actor=actor, relations=relations, check=_check)
+    if changed:
+        _screen_again_if_published(actor, solution, changed)
     return solution
 
 

@@ -15,7 +15,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from ponte.core import audit
+from ponte.core.services import update
 
 from ..models import (
     AMENDABLE,
@@ -196,18 +196,12 @@ def recorded(name: str, value):
 def save_changes(
     actor, challenge: Challenge, fields: dict, *, sectors=None, cpv_codes=None, criteria=None, audited=True
 ) -> Challenge:
-    """Write fields, sectors, codes and criteria as they are, audited with before and after
-    (unless the caller audits the change itself)."""
-    changed = [name for name, value in fields.items() if getattr(challenge, name) != value]
-    before = {name: str(getattr(challenge, name)) for name in changed}
-    for name in changed:
-        setattr(challenge, name, fields[name])
-    challenge.save()
-    if sectors is not None:
-        challenge.sectors.set(sectors)
-    if cpv_codes is not None:
-        challenge.cpv_codes.set(cpv_codes)
+    """Write fields, sectors, codes and criteria as they are, in one audit record with before
+    and after (unless the caller records the change in its own words)."""
+    relations = {name: value for name, value in (("sectors", sectors), ("cpv_codes", cpv_codes)) if value is not None}
+    written = {}
     if criteria is not None:
+        before = [{"name": c["name"], "weight": c["weight"]} for c in criteria_rows(challenge.criteria.all())]
         challenge.criteria.all().delete()
         Criterion.objects.bulk_create(
             Criterion(
@@ -219,13 +213,6 @@ def save_changes(
             )
             for i, c in enumerate(criteria)
         )
-        changed.append("criteria")
-    if changed and audited:
-        audit.record(
-            actor=actor,
-            verb="update",
-            target=challenge,
-            before=before,
-            after={name: str(getattr(challenge, name, "")) for name in changed},
-        )
+        written["criteria"] = (before, [{"name": c["name"], "weight": c["weight"]} for c in criteria_rows(criteria)])
+    update(challenge, fields, actor=actor, relations=relations, written=written, audited=audited)
     return challenge
