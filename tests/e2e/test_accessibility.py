@@ -116,6 +116,8 @@ def test_pages_visitors_see(new_context, screenshot_dir, settings, language):
     audit.check(page, "organisation list, filtered to nothing")
     page.get_by_label(t("Name contains")).fill("")
     page.get_by_role("button", name=t("Apply filters")).click()
+    # Wait for the results to be swapped in before following one of them.
+    expect(page.get_by_text(t("No organisation matches these filters."))).to_be_hidden()
     page.get_by_role("link", name="Agency for Modernisation").click()
     _main_heading(page, "Agency for Modernisation")
     audit.check(page, "organisation detail (visitor)")
