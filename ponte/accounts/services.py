@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from allauth.mfa.models import Authenticator
 from django.db import transaction
 from django.utils import timezone
@@ -8,6 +10,9 @@ from ponte.core import audit
 from ponte.core.services import update
 
 from .models import ApiToken, TokenScope, hash_token
+
+if TYPE_CHECKING:
+    from .models import User
 
 
 def has_two_factor(user) -> bool:
@@ -31,7 +36,7 @@ def api_token_create(*, user, name: str, scope: str) -> tuple[ApiToken, str]:
 
 
 @transaction.atomic
-def api_token_revoke(*, token: ApiToken, actor) -> ApiToken:
+def api_token_revoke(*, token: ApiToken, actor: User) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])

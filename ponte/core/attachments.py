@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
+from typing import TYPE_CHECKING
 
 import puremagic
 from django.conf import settings
@@ -24,6 +25,9 @@ from django.utils.translation import gettext as _
 from . import audit
 from .models import Attachment, private_storage
 from .registry import registry
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
 
 # Accepted types: what the content must be, and the extensions a name may carry for it.
 ACCEPTED_TYPES: dict[str, tuple[str, ...]] = {
@@ -117,7 +121,7 @@ def validate_upload(uploaded) -> tuple[str, str]:
 
 
 @transaction.atomic
-def attach(uploaded, *, target, actor, permission: str = "") -> Attachment:
+def attach(uploaded, *, target, actor: AbstractBaseUser, permission: str = "") -> Attachment:
     """Attach a file to `target`, if `actor` has the target's add permission, or `permission`
     when a module's service allows adding in other cases (such as an amendment) than removing."""
     spec = registry.attachment_targets.get(type(target))
@@ -148,7 +152,7 @@ def attach(uploaded, *, target, actor, permission: str = "") -> Attachment:
 
 
 @transaction.atomic
-def detach(attachment: Attachment, *, actor) -> None:
+def detach(attachment: Attachment, *, actor: AbstractBaseUser) -> None:
     """Remove an attachment: its stored file and its row. Allowed to whoever may add one."""
     target = attachment.target
     spec = registry.attachment_targets.get(type(target)) if target is not None else None

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+
 
 def record(
     *,
-    actor,
+    actor: AbstractBaseUser | None,
     verb: str,
     target: models.Model,
     before: dict[str, Any] | None = None,

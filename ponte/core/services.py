@@ -5,7 +5,7 @@ type."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
@@ -14,8 +14,11 @@ from django.utils.translation import gettext as _
 
 from . import audit
 
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
 
-def require(actor, perm: str, obj=None) -> None:
+
+def require(perm: str, obj=None, *, actor: AbstractBaseUser) -> None:
     """Refuse (PermissionDenied) unless the rules give `actor` the permission on `obj`."""
     if not actor.has_perm(perm, obj):
         raise PermissionDenied(perm)
@@ -36,7 +39,7 @@ def update[M: models.Model](
     obj: M,
     fields: dict[str, Any],
     *,
-    actor,
+    actor: AbstractBaseUser,
     relations: dict[str, Iterable[models.Model]] | None = None,
     written: dict[str, tuple[Any, Any]] | None = None,
     check: Callable[[M], None] | None = None,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import rules
 from django.core.exceptions import ValidationError
@@ -20,6 +21,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import audit
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
 
 
 class IllegalTransition(ValidationError):
@@ -94,7 +98,7 @@ class Lifecycle:
         obj: models.Model,
         verb: str,
         *,
-        actor,
+        actor: AbstractBaseUser | None,
         reason: str = "",
         update_fields: Iterable[str] = (),
     ) -> models.Model:

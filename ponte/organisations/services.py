@@ -4,6 +4,7 @@ transactional, permission-checked, audited, notifying."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -31,6 +32,9 @@ from .models import (
     Role,
 )
 from .queries import admins_of, forget_roles
+
+if TYPE_CHECKING:
+    from ponte.accounts.models import User
 
 INVITATION_VALID_DAYS = 14
 
@@ -88,7 +92,7 @@ def validate_structure(
 @transaction.atomic
 def organisation_create(
     *,
-    actor,
+    actor: User,
     kind: str,
     name: str,
     country: str,
@@ -103,7 +107,7 @@ def organisation_create(
 ) -> Organisation:
     """Register an organisation; its creator becomes its first admin. It stays pending
     (visible only to its members and programme managers) until a programme manager verifies it."""
-    require(actor, "organisations.add_organisation")
+    require("organisations.add_organisation", actor=actor)
     registration_number = registration_number.strip()
     validate_structure(kind=kind, parent=parent, tier=tier, registration_number=registration_number, country=country)
     try:
@@ -149,11 +153,13 @@ EARLIEST_FOUNDED = 1600
 
 
 @transaction.atomic
-def organisation_update(*, actor, organisation: Organisation, sectors=None, **changes) -> Organisation:
+def organisation_update(*, actor: User, organisation: Organisation, sectors=None, **changes) -> Organisation:
     """Change an organisation: its profile (and sectors) needs organisations.change_profile;
     anything about who it is needs organisations.change_organisation."""
     identity = set(changes) & set(IDENTITY_FIELDS)
-    require(actor, "organisations.change_organisation" if identity else "organisations.change_profile", organisation)
+    require(
+        "organisations.change_organisation" if identity else "organisations.change_profile", organisation, actor=actor
+    )
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     founded, this_year = changes.get("founded"), timezone.localdate().year
     if founded is not None and not EARLIEST_FOUNDED <= founded <= this_year:
@@ -198,9 +204,9 @@ def organisation_update(*, actor, organisation: Organisation, sectors=None, **ch
     return organisation
 
 
-def _transition(verb: str, perm: str, *, actor, organisation: Organisation, reason: str = "") -> Organisation:
+def _transition(verb: str, perm: str, *, actor: User, organisation: Organisation, reason: str = "") -> Organisation:
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
-    require(actor, perm, organisation)
+    require(perm, organisation, actor=actor)
     if verb == "suspend" and not reason.strip():
         raise ValidationError({"reason": [_("Give the reason for suspending this organisation.")]})
     LIFECYCLE.apply(organisation, verb, actor=actor, reason=reason)
@@ -219,21 +225,21 @@ def _transition(verb: str, perm: str, *, actor, organisation: Organisation, reas
 
 
 @transaction.atomic
-def organisation_verify(*, actor, organisation: Organisation, reason: str = "") -> Organisation:
+def organisation_verify(*, actor: User, organisation: Organisation, reason: str = "") -> Organisation:
     return _transition(
         "verify", "organisations.verify_organisation", actor=actor, organisation=organisation, reason=reason
     )
 
 
 @transaction.atomic
-def organisation_suspend(*, actor, organisation: Organisation, reason: str) -> Organisation:
+def organisation_suspend(*, actor: User, organisation: Organisation, reason: str) -> Organisation:
     return _transition(
         "suspend", "organisations.suspend_organisation", actor=actor, organisation=organisation, reason=reason
     )
 
 
 @transaction.atomic
-def organisation_reinstate(*, actor, organisation: Organisation, reason: str = "") -> Organisation:
+def organisation_reinstate(*, actor: User, organisation: Organisation, reason: str = "") -> Organisation:
     return _transition(
         "reinstate", "organisations.reinstate_organisation", actor=actor, organisation=organisation, reason=reason
     )
@@ -243,8 +249,8 @@ def organisation_reinstate(*, actor, organisation: Organisation, reason: str = "
 
 
 @transaction.atomic
-def invitation_create(*, actor, organisation: Organisation, email: str, role: str = Role.MEMBER) -> Invitation:
-    require(actor, "organisations.manage_members", organisation)
+def invitation_create(*, actor: User, organisation: Organisation, email: str, role: str = Role.MEMBER) -> Invitation:
+    require("organisations.manage_members", organisation, actor=actor)
     email = email.strip().lower()
     if role not in Role.values:
         raise ValidationError({"role": [_("Choose a role.")]})
@@ -292,7 +298,7 @@ def _open_invitation(token: str) -> Invitation:
 
 
 @transaction.atomic
-def invitation_accept(*, actor, token: str) -> Membership:
+def invitation_accept(*, actor: User, token: str) -> Membership:
     invitation = _open_invitation(token)
     if invitation.email.lower() != actor.email.lower():
         raise PermissionDenied("invitation for another address")
@@ -323,7 +329,7 @@ def invitation_accept(*, actor, token: str) -> Membership:
 
 
 @transaction.atomic
-def invitation_decline(*, actor, token: str) -> Invitation:
+def invitation_decline(*, actor: User, token: str) -> Invitation:
     invitation = _open_invitation(token)
     if invitation.email.lower() != actor.email.lower():
         raise PermissionDenied("invitation for another address")
@@ -331,9 +337,9 @@ def invitation_decline(*, actor, token: str) -> Invitation:
 
 
 @transaction.atomic
-def invitation_revoke(*, actor, invitation: Invitation) -> Invitation:
+def invitation_revoke(*, actor: User, invitation: Invitation) -> Invitation:
     invitation = Invitation.objects.select_for_update().select_related("organisation").get(pk=invitation.pk)
-    require(actor, "organisations.manage_members", invitation.organisation)
+    require("organisations.manage_members", invitation.organisation, actor=actor)
     return INVITATION_LIFECYCLE.apply(invitation, "revoke", actor=actor)
 
 
@@ -341,12 +347,12 @@ def invitation_revoke(*, actor, invitation: Invitation) -> Invitation:
 
 
 @transaction.atomic
-def join_request_create(*, actor, organisation: Organisation, message: str = "") -> JoinRequest:
+def join_request_create(*, actor: User, organisation: Organisation, message: str = "") -> JoinRequest:
     if organisation.pk in dict(Membership.objects.filter(user=actor).values_list("organisation_id", "role")):
         raise ValidationError(_("You are already a member of %(organisation)s.") % {"organisation": organisation.name})
     if JoinRequest.objects.filter(organisation=organisation, user=actor, status="pending").exists():
         raise ValidationError(_("You have already asked to join; its admins will answer."))
-    require(actor, "organisations.request_to_join", organisation)
+    require("organisations.request_to_join", organisation, actor=actor)
     request = JoinRequest.objects.create(organisation=organisation, user=actor, message=message.strip())
     audit.record(actor=actor, verb="request_to_join", target=organisation, reason=request.message)
     notify(
@@ -359,11 +365,11 @@ def join_request_create(*, actor, organisation: Organisation, message: str = "")
 
 
 @transaction.atomic
-def join_request_decide(*, actor, join_request: JoinRequest, approve: bool, reason: str = "") -> JoinRequest:
+def join_request_decide(*, actor: User, join_request: JoinRequest, approve: bool, reason: str = "") -> JoinRequest:
     join_request = (
         JoinRequest.objects.select_for_update().select_related("organisation", "user").get(pk=join_request.pk)
     )
-    require(actor, "organisations.manage_members", join_request.organisation)
+    require("organisations.manage_members", join_request.organisation, actor=actor)
     if not approve and not reason.strip():
         raise ValidationError({"reason": [_("Tell the person why their request is refused.")]})
     join_request.decided_by = actor
@@ -393,7 +399,7 @@ def join_request_decide(*, actor, join_request: JoinRequest, approve: bool, reas
 
 
 @transaction.atomic
-def join_request_withdraw(*, actor, join_request: JoinRequest) -> JoinRequest:
+def join_request_withdraw(*, actor: User, join_request: JoinRequest) -> JoinRequest:
     join_request = JoinRequest.objects.select_for_update().get(pk=join_request.pk)
     if join_request.user_id != actor.pk:
         raise PermissionDenied("not your request")
@@ -408,7 +414,7 @@ def _admins_left_after(organisation: Organisation, membership: Membership) -> in
 
 
 @transaction.atomic
-def membership_leave(*, actor, organisation: Organisation) -> None:
+def membership_leave(*, actor: User, organisation: Organisation) -> None:
     membership = Membership.objects.select_for_update().filter(user=actor, organisation=organisation).first()
     if membership is None:
         raise ValidationError(_("You are not a member of %(organisation)s.") % {"organisation": organisation.name})
@@ -425,9 +431,9 @@ def membership_leave(*, actor, organisation: Organisation) -> None:
 
 
 @transaction.atomic
-def membership_set_role(*, actor, membership: Membership, role: str) -> Membership:
+def membership_set_role(*, actor: User, membership: Membership, role: str) -> Membership:
     membership = Membership.objects.select_for_update().select_related("organisation", "user").get(pk=membership.pk)
-    require(actor, "organisations.manage_members", membership.organisation)
+    require("organisations.manage_members", membership.organisation, actor=actor)
     if role not in Role.values:
         raise ValidationError({"role": [_("Choose a role.")]})
     list(Membership.objects.select_for_update().filter(organisation=membership.organisation, role=Role.ADMIN))
@@ -452,9 +458,9 @@ def membership_set_role(*, actor, membership: Membership, role: str) -> Membersh
 
 
 @transaction.atomic
-def membership_remove(*, actor, membership: Membership, reason: str = "") -> None:
+def membership_remove(*, actor: User, membership: Membership, reason: str = "") -> None:
     membership = Membership.objects.select_for_update().select_related("organisation", "user").get(pk=membership.pk)
-    require(actor, "organisations.manage_members", membership.organisation)
+    require("organisations.manage_members", membership.organisation, actor=actor)
     list(Membership.objects.select_for_update().filter(organisation=membership.organisation, role=Role.ADMIN))
     if membership.role == Role.ADMIN and _admins_left_after(membership.organisation, membership) == 0:
         raise ValidationError(_("An organisation keeps at least one admin. Make someone else an admin first."))

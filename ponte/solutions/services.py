@@ -3,6 +3,8 @@ audited and notifying. Views call these; nothing else sets a status."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -13,6 +15,9 @@ from ponte.core.notifications import notify
 from ponte.core.services import locked, require, update
 
 from .models import LIFECYCLE, MAX_MEDIA, Solution, SolutionMedia, Status
+
+if TYPE_CHECKING:
+    from ponte.accounts.models import User
 
 FIELDS = ("title", "summary", "description", "trl", "references", "website")
 
@@ -27,8 +32,8 @@ def _members(solution: Solution):
 
 
 @transaction.atomic
-def solution_create(*, actor, company, sectors=(), cpv_codes=(), **fields) -> Solution:
-    require(actor, "solutions.add_solution")
+def solution_create(*, actor: User, company, sectors=(), cpv_codes=(), **fields) -> Solution:
+    require("solutions.add_solution", actor=actor)
     if company.kind != "company" or company.status != "verified" or not company.memberships.filter(user=actor).exists():
         raise PermissionDenied("not a member of this company")
     unknown = set(fields) - set(FIELDS)
@@ -44,22 +49,22 @@ def solution_create(*, actor, company, sectors=(), cpv_codes=(), **fields) -> So
 
 
 @transaction.atomic
-def solution_update(*, actor, solution: Solution, sectors=None, cpv_codes=None, **fields) -> Solution:
+def solution_update(*, actor: User, solution: Solution, sectors=None, cpv_codes=None, **fields) -> Solution:
     """Save changes; a published solution that changes goes back to screening, hidden until
     a programme manager publishes it again."""
     solution = locked(solution)
-    require(actor, "solutions.change_solution", solution)
+    require("solutions.change_solution", solution, actor=actor)
     unknown = set(fields) - set(FIELDS)
     if unknown:
         raise ValueError(f"Not editable: {sorted(unknown)}")
     relations = {name: value for name, value in (("sectors", sectors), ("cpv_codes", cpv_codes)) if value is not None}
     changed = update(solution, fields, actor=actor, relations=relations, check=_check)
     if changed:
-        _screen_again_if_published(actor, solution, changed)
+        _screen_again_if_published(solution, changed, actor=actor)
     return solution
 
 
-def _screen_again_if_published(actor, solution: Solution, changed: list[str]) -> None:
+def _screen_again_if_published(solution: Solution, changed: list[str], *, actor: User) -> None:
     """What the public sees was screened: a published solution that changes is hidden until
     a programme manager screens it again."""
     if solution.status == Status.PUBLISHED:
@@ -68,11 +73,11 @@ def _screen_again_if_published(actor, solution: Solution, changed: list[str]) ->
 
 
 @transaction.atomic
-def media_add(*, actor, solution: Solution, uploaded, description: str) -> SolutionMedia:
+def media_add(*, actor: User, solution: Solution, uploaded, description: str) -> SolutionMedia:
     """Add a picture or a document, with the description read by whoever cannot see it.
     A published solution goes back to screening: a new picture is new public content."""
     solution = locked(solution)
-    require(actor, "solutions.change_solution", solution)
+    require("solutions.change_solution", solution, actor=actor)
     description = " ".join((description or "").split())
     errors = {}
     if not description:
@@ -91,24 +96,24 @@ def media_add(*, actor, solution: Solution, uploaded, description: str) -> Solut
     except ValidationError as error:
         raise ValidationError({"file": error.messages}) from error
     media = SolutionMedia.objects.create(solution=solution, attachment=attachment, description=description)
-    _screen_again_if_published(actor, solution, ["media"])
+    _screen_again_if_published(solution, ["media"], actor=actor)
     return media
 
 
 @transaction.atomic
-def media_remove(*, actor, media: SolutionMedia) -> None:
+def media_remove(*, actor: User, media: SolutionMedia) -> None:
     """Remove a picture or a document. Removing shows the public less of what was screened,
     so a published solution stays published."""
     solution = locked(media.solution)
-    require(actor, "solutions.change_solution", solution)
+    require("solutions.change_solution", solution, actor=actor)
     # The media row goes with its attachment (on_delete=CASCADE).
     attachments.detach(media.attachment, actor=actor)
 
 
 @transaction.atomic
-def solution_submit(*, actor, solution: Solution) -> Solution:
+def solution_submit(*, actor: User, solution: Solution) -> Solution:
     solution = locked(solution)
-    require(actor, "solutions.submit_solution", solution)
+    require("solutions.submit_solution", solution, actor=actor)
     _check(solution)
     LIFECYCLE.apply(solution, "submit", actor=actor)
     _notify_programme_managers(solution)
@@ -116,9 +121,9 @@ def solution_submit(*, actor, solution: Solution) -> Solution:
 
 
 @transaction.atomic
-def solution_publish(*, actor, solution: Solution) -> Solution:
+def solution_publish(*, actor: User, solution: Solution) -> Solution:
     solution = locked(solution)
-    require(actor, "solutions.publish_solution", solution)
+    require("solutions.publish_solution", solution, actor=actor)
     solution.return_reason = ""
     LIFECYCLE.apply(solution, "publish", actor=actor, update_fields=["return_reason"])
     notify(
@@ -131,9 +136,9 @@ def solution_publish(*, actor, solution: Solution) -> Solution:
 
 
 @transaction.atomic
-def solution_return(*, actor, solution: Solution, reason: str) -> Solution:
+def solution_return(*, actor: User, solution: Solution, reason: str) -> Solution:
     solution = locked(solution)
-    require(actor, "solutions.return_solution", solution)
+    require("solutions.return_solution", solution, actor=actor)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("Say what the company must change.")]})

@@ -4,6 +4,8 @@ The challenge stays published, each amendment is dated and kept with its reason 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -24,6 +26,9 @@ from ..models import (
 )
 from ..queries import audiences
 from .content import clean_fields, deadline_too_soon, recorded, save_changes
+
+if TYPE_CHECKING:
+    from ponte.accounts.models import User
 
 MAX_RATIONALE = 5_000
 RATIONALE_NEEDED = gettext_lazy("Say why you amend the challenge: the reason is published with the amendment.")
@@ -48,7 +53,7 @@ def check_deadline_move(challenge: Challenge, deadline) -> None:
         raise ValidationError({"deadline": [too_soon]})
 
 
-def record_amendment(*, actor, challenge: Challenge, kind: str, changes: list[dict], rationale: str) -> Amendment:
+def record_amendment(*, actor: User, challenge: Challenge, kind: str, changes: list[dict], rationale: str) -> Amendment:
     last = challenge.amendments.order_by("-number").values_list("number", flat=True).first() or 0
     amendment = Amendment.objects.create(
         challenge=challenge,
@@ -75,13 +80,13 @@ def record_amendment(*, actor, challenge: Challenge, kind: str, changes: list[di
 
 
 @transaction.atomic
-def challenge_amend(*, actor, challenge: Challenge, rationale: str, **fields) -> Amendment:
+def challenge_amend(*, actor: User, challenge: Challenge, rationale: str, **fields) -> Amendment:
     """Amend a published, open challenge without changing who may bid or what is bought: a
     later deadline or clarified texts (AMENDABLE). It stays published, its publication date
     is kept, the amendment is recorded with the editor's reason and shown on its page, and the
     companies that follow it or submitted a proposal are told what changed."""
     challenge = locked(challenge)
-    require(actor, "challenges.change_challenge", challenge)
+    require("challenges.change_challenge", challenge, actor=actor)
     if challenge.status != Status.PUBLISHED:
         raise PermissionDenied("only a published challenge is amended; a draft is edited")
     not_amendable = set(fields) - set(AMENDABLE)
@@ -100,7 +105,7 @@ def challenge_amend(*, actor, challenge: Challenge, rationale: str, **fields) ->
         {"field": name, "before": recorded(name, getattr(challenge, name)), "after": recorded(name, value)}
         for name, value in changed.items()
     ]
-    save_changes(actor, challenge, changed, audited=False)
+    save_changes(challenge, changed, actor=actor, audited=False)
     amendment = record_amendment(
         actor=actor, challenge=challenge, kind=AmendmentKind.AMENDMENT, changes=changes, rationale=rationale
     )
@@ -109,11 +114,11 @@ def challenge_amend(*, actor, challenge: Challenge, rationale: str, **fields) ->
 
 
 @transaction.atomic
-def challenge_add_documents(*, actor, challenge: Challenge, files, rationale: str) -> Amendment:
+def challenge_add_documents(*, actor: User, challenge: Challenge, files, rationale: str) -> Amendment:
     """Add documents to a published, open challenge, as an amendment with its reason (a draft's
     documents are added and removed in its documents step). Nothing is added unless all are."""
     challenge = locked(challenge)
-    require(actor, "challenges.change_challenge", challenge)
+    require("challenges.change_challenge", challenge, actor=actor)
     if challenge.status != Status.PUBLISHED:
         raise PermissionDenied("only a published challenge is amended; a draft is edited")
     rationale = clean_text(rationale, limit=MAX_RATIONALE, field="rationale", required=RATIONALE_NEEDED)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -28,6 +29,9 @@ from ..models import LIFECYCLE, Award, Challenge, Contract, Proposal, ProposalSt
 from ..queries import audiences
 from ..queries.evaluation import award_gate, ids_of
 
+if TYPE_CHECKING:
+    from ponte.accounts.models import User
+
 MAX_JUSTIFICATION = 10_000
 MAX_VALUE = Decimal("9999999999.99")
 
@@ -36,7 +40,7 @@ def _euros(amount: Decimal) -> str:
     return number_format(amount, decimal_pos=0, force_grouping=True)
 
 
-def _require_decidable(actor, challenge: Challenge, perm: str) -> None:
+def _require_decidable(challenge: Challenge, perm: str, *, actor: User) -> None:
     """The gate speaks for itself: a public body that may decide, but not yet, hears why."""
     from ..rules import is_drafter, is_in_evaluation
 
@@ -52,9 +56,9 @@ def _require_decidable(actor, challenge: Challenge, perm: str) -> None:
 
 
 @transaction.atomic
-def challenge_award(*, actor, challenge: Challenge, proposals, justification: str) -> list[Award]:
+def challenge_award(*, actor: User, challenge: Challenge, proposals, justification: str) -> list[Award]:
     challenge = locked(challenge)
-    _require_decidable(actor, challenge, "challenges.award_challenge")
+    _require_decidable(challenge, "challenges.award_challenge", actor=actor)
     ids = ids_of(proposals)
     chosen = list(
         Proposal.objects.filter(challenge=challenge, status=ProposalStatus.SUBMITTED, pk__in=ids)
@@ -107,9 +111,9 @@ def challenge_award(*, actor, challenge: Challenge, proposals, justification: st
 
 
 @transaction.atomic
-def challenge_close_without_award(*, actor, challenge: Challenge, reason: str) -> Challenge:
+def challenge_close_without_award(*, actor: User, challenge: Challenge, reason: str) -> Challenge:
     challenge = locked(challenge)
-    _require_decidable(actor, challenge, "challenges.close_without_award")
+    _require_decidable(challenge, "challenges.close_without_award", actor=actor)
     challenge.outcome_justification = clean_text(
         reason, limit=MAX_JUSTIFICATION, field="justification", required=_("Explain why no proposal is awarded.")
     )
@@ -149,7 +153,7 @@ def _parse_date(value, field: str, errors: dict) -> datetime.date | None:
 
 
 @transaction.atomic
-def contract_record(*, actor, award: Award, title: str, value, date_signed, period_start, period_end) -> Contract:
+def contract_record(*, actor: User, award: Award, title: str, value, date_signed, period_start, period_end) -> Contract:
     """The public body records the contract it signed with the supplier: the pilot."""
     challenge = locked(award.challenge)
     if not actor.has_perm("challenges.record_contract", challenge) or award.challenge_id != challenge.pk:

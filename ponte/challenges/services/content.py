@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -27,6 +28,9 @@ from ..models import (
     earliest_deadline,
     minimum_periods,
 )
+
+if TYPE_CHECKING:
+    from ponte.accounts.models import User
 
 TOTAL_WEIGHT = 100
 LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
@@ -194,7 +198,7 @@ def recorded(name: str, value):
 
 
 def save_changes(
-    actor, challenge: Challenge, fields: dict, *, sectors=None, cpv_codes=None, criteria=None, audited=True
+    challenge: Challenge, fields: dict, *, actor: User, sectors=None, cpv_codes=None, criteria=None, audited=True
 ) -> Challenge:
     """Write fields, sectors, codes and criteria as they are, in one audit record with before
     and after (unless the caller records the change in its own words)."""

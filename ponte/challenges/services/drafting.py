@@ -4,6 +4,8 @@ of substance is a revision that goes back to review."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
@@ -34,12 +36,15 @@ from .content import (
 from .following import notify_followers
 from .review import notify_programme_managers
 
+if TYPE_CHECKING:
+    from ponte.accounts.models import User
+
 # Drafting ------------------------------------------------------------------------------
 
 
 @transaction.atomic
-def challenge_create(*, actor, owner, title: str, **fields) -> Challenge:
-    require(actor, "challenges.add_challenge")
+def challenge_create(*, actor: User, owner, title: str, **fields) -> Challenge:
+    require("challenges.add_challenge", actor=actor)
     if owner.kind != "public_body" or owner.status != "verified" or not owner.memberships.filter(user=actor).exists():
         raise PermissionDenied("not a member of this public body")
     unknown = set(fields) - set(EDITABLE_FIELDS)
@@ -54,7 +59,7 @@ def challenge_create(*, actor, owner, title: str, **fields) -> Challenge:
 
 @transaction.atomic
 def challenge_update(
-    *, actor, challenge: Challenge, rationale: str = "", sectors=None, cpv_codes=None, criteria=None, **fields
+    *, actor: User, challenge: Challenge, rationale: str = "", sectors=None, cpv_codes=None, criteria=None, **fields
 ) -> Challenge:
     """Save a draft (anything may still be missing). On a published challenge, a later deadline
     or a clarified text is an amendment (challenge_amend): it stays published. A change of
@@ -62,7 +67,7 @@ def challenge_update(
     it goes back to review, and the companies that follow it or bid are told (a proposal
     already submitted is kept)."""
     challenge = locked(challenge)
-    require(actor, "challenges.change_challenge", challenge)
+    require("challenges.change_challenge", challenge, actor=actor)
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"Not editable: {sorted(unknown)}")
@@ -80,7 +85,7 @@ def challenge_update(
             challenge_amend(actor=actor, challenge=challenge, rationale=rationale, **amended)
             challenge.refresh_from_db()
         rest = {name: value for name, value in fields.items() if name not in AMENDABLE}
-        return save_changes(actor, challenge, rest, sectors=sectors, cpv_codes=cpv_codes)
+        return save_changes(challenge, rest, actor=actor, sectors=sectors, cpv_codes=cpv_codes)
     if challenge.status == Status.PUBLISHED and "deadline" in changed:
         check_deadline_move(challenge, fields["deadline"])
     changes = [
@@ -97,7 +102,12 @@ def challenge_update(
             }
         )
     save_changes(
-        actor, challenge, fields, sectors=sectors, cpv_codes=cpv_codes, criteria=criteria if criteria_changed else None
+        challenge,
+        fields,
+        actor=actor,
+        sectors=sectors,
+        cpv_codes=cpv_codes,
+        criteria=criteria if criteria_changed else None,
     )
     if challenge.published_at is not None and changes:
         # The public reads a published challenge throughout its revision: the change is dated

@@ -16,6 +16,7 @@ services: keyword-only, atomic on the locked challenge row, permission-checked, 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -40,6 +41,9 @@ from ..models import (
 )
 from ..queries import audiences
 from ..queries.evaluation import award_gate, ids_of, scores_of
+
+if TYPE_CHECKING:
+    from ponte.accounts.models import User
 
 MAX_COMMENT = 5_000
 MAX_NOTE = 2_000
@@ -67,13 +71,13 @@ class Assignment:
 
 
 @transaction.atomic
-def evaluators_assign(*, actor, challenge: Challenge, proposals, evaluators) -> Assignment:
+def evaluators_assign(*, actor: User, challenge: Challenge, proposals, evaluators) -> Assignment:
     """Assign each chosen evaluator to each chosen proposal. Existing assignments are kept; an
     evaluator is never assigned to a company they belong to."""
     from ponte.accounts.models import User
 
     challenge = locked(challenge)
-    require(actor, "challenges.assign_evaluators", challenge)
+    require("challenges.assign_evaluators", challenge, actor=actor)
     proposal_ids = ids_of(proposals)
     evaluator_ids = ids_of(evaluators)
     errors = {}
@@ -126,11 +130,11 @@ def evaluators_assign(*, actor, challenge: Challenge, proposals, evaluators) -> 
 
 
 @transaction.atomic
-def conflict_declare(*, actor, evaluation: Evaluation, has_conflict: bool, note: str = "") -> Evaluation:
+def conflict_declare(*, actor: User, evaluation: Evaluation, has_conflict: bool, note: str = "") -> Evaluation:
     """The evaluator says whether they have a conflict of interest with the company. A
     conflict recuses them: they never read the proposal, and programme managers hear of it."""
     evaluation = _locked_evaluation(evaluation)
-    require(actor, "challenges.declare_conflict", evaluation)
+    require("challenges.declare_conflict", evaluation, actor=actor)
     if has_conflict not in (True, False):
         raise ValidationError({"conflict": [_("Say whether you have a conflict of interest.")]})
     if not has_conflict:
@@ -162,7 +166,7 @@ def _parse_score(raw) -> int | None:
 
 
 @transaction.atomic
-def evaluation_save(*, actor, evaluation: Evaluation, scores: dict, complete: bool = False) -> Evaluation:
+def evaluation_save(*, actor: User, evaluation: Evaluation, scores: dict, complete: bool = False) -> Evaluation:
     """Save the evaluator's scores and comments, {criterion id: (score, comment)}. A draft may
     be partial; completing needs a score and a comment for every criterion and freezes it."""
     evaluation = _locked_evaluation(evaluation)
@@ -171,7 +175,7 @@ def evaluation_save(*, actor, evaluation: Evaluation, scores: dict, complete: bo
             _("You declared a conflict of interest with this company: you may not score its proposal."),
             code="recused",
         )
-    require(actor, "challenges.score_proposal", evaluation)
+    require("challenges.score_proposal", evaluation, actor=actor)
     criteria = list(evaluation.proposal.challenge.criteria.all())
     errors: dict[str, list[str]] = {}
     cleaned: dict[int, tuple[int | None, str]] = {}
@@ -227,10 +231,10 @@ def evaluation_save(*, actor, evaluation: Evaluation, scores: dict, complete: bo
 
 
 @transaction.atomic
-def evaluation_reopen(*, actor, evaluation: Evaluation, reason: str) -> Evaluation:
+def evaluation_reopen(*, actor: User, evaluation: Evaluation, reason: str) -> Evaluation:
     """A programme manager sends a completed evaluation back to its evaluator, with a reason."""
     evaluation = _locked_evaluation(evaluation)
-    require(actor, "challenges.reopen_evaluation", evaluation)
+    require("challenges.reopen_evaluation", evaluation, actor=actor)
     try:
         reason = clean_text(reason, limit=MAX_NOTE)
     except ValidationError as error:
@@ -249,10 +253,10 @@ def evaluation_reopen(*, actor, evaluation: Evaluation, reason: str) -> Evaluati
 
 
 @transaction.atomic
-def evaluation_unassign(*, actor, evaluation: Evaluation) -> Evaluation:
+def evaluation_unassign(*, actor: User, evaluation: Evaluation) -> Evaluation:
     """A programme manager withdraws an assignment not yet completed."""
     evaluation = _locked_evaluation(evaluation)
-    require(actor, "challenges.unassign_evaluator", evaluation)
+    require("challenges.unassign_evaluator", evaluation, actor=actor)
     EVALUATION_LIFECYCLE.apply(evaluation, "unassign", actor=actor)
     challenge = evaluation.proposal.challenge
     if not award_gate(challenge) and challenge.proposals.filter(status=ProposalStatus.SUBMITTED).exists():

@@ -3,6 +3,8 @@ changes."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
@@ -17,12 +19,15 @@ from ..models import (
 from ..queries import audiences
 from ..queries.phases import invited_companies
 
+if TYPE_CHECKING:
+    from ponte.accounts.models import User
+
 # Companies -----------------------------------------------------------------------------
 
 
 @transaction.atomic
-def interest_express(*, actor, challenge: Challenge, company) -> Interest:
-    require(actor, "challenges.express_interest", challenge)
+def interest_express(*, actor: User, challenge: Challenge, company) -> Interest:
+    require("challenges.express_interest", challenge, actor=actor)
     if company.kind != "company" or company.status != "verified" or not company.memberships.filter(user=actor).exists():
         raise PermissionDenied("not a member of this company")
     invited = invited_companies(challenge)
@@ -35,7 +40,7 @@ def interest_express(*, actor, challenge: Challenge, company) -> Interest:
 
 
 @transaction.atomic
-def interest_withdraw(*, actor, challenge: Challenge) -> None:
+def interest_withdraw(*, actor: User, challenge: Challenge) -> None:
     Interest.objects.filter(challenge=challenge, user=actor).delete()
 
 
@@ -55,7 +60,7 @@ def notify_followers(challenge: Challenge, kind: str, *, exclude=None) -> None:
 
 
 @transaction.atomic
-def alerts_set(*, actor, sectors: list[str], cpv_prefixes: list[str], keywords: list[str]):
+def alerts_set(*, actor: User, sectors: list[str], cpv_prefixes: list[str], keywords: list[str]):
     """A signed-in person says which new challenges they want to hear of: by sector, CPV code
     or word. Audited with what they asked for before and after."""
     from ponte.reference.models import SectorTag

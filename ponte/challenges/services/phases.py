@@ -3,6 +3,8 @@ companies alone are invited."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -14,6 +16,9 @@ from ..models import (
     Challenge,
     Criterion,
 )
+
+if TYPE_CHECKING:
+    from ponte.accounts.models import User
 
 # Phases --------------------------------------------------------------------------------
 
@@ -34,11 +39,11 @@ CARRIED_TO_THE_NEXT_PHASE = (
 
 
 @transaction.atomic
-def phase_create_next(*, actor, challenge: Challenge, phase_name: str) -> Challenge:
+def phase_create_next(*, actor: User, challenge: Challenge, phase_name: str) -> Challenge:
     """Prepare the next phase of an awarded challenge, as a draft of the same public body. Its
     suppliers are the companies invited to it."""
     challenge = locked(challenge)
-    require(actor, "challenges.add_next_phase", challenge)
+    require("challenges.add_next_phase", challenge, actor=actor)
     phase_name = phase_name.strip() if isinstance(phase_name, str) else ""
     if not phase_name:
         raise ValidationError({"phase_name": [_("Name the next phase, such as “Prototype”.")]})

@@ -17,6 +17,7 @@ submission racing the deadline.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -32,6 +33,9 @@ from ponte.organisations.queries import roles_of
 
 from ..models import PROPOSAL_LIFECYCLE, Challenge, Proposal, ProposalStatus
 from ..queries.phases import invited_companies
+
+if TYPE_CHECKING:
+    from ponte.accounts.models import User
 
 MAX_TEXT = 20_000
 MAX_PRICE = Decimal("9999999999.99")
@@ -112,7 +116,7 @@ def _notify_company(proposal: Proposal, kind: str) -> None:
 
 @transaction.atomic
 def proposal_submit(
-    *, actor, challenge: Challenge, company, approach, criteria_responses: dict, team, price, timeline
+    *, actor: User, challenge: Challenge, company, approach, criteria_responses: dict, team, price, timeline
 ) -> Proposal:
     challenge = locked(challenge)
     _require_open(challenge)
@@ -169,7 +173,7 @@ def _locked_proposal(proposal: Proposal) -> Proposal:
 
 @transaction.atomic
 def proposal_update(
-    *, actor, proposal: Proposal, approach, criteria_responses: dict, team, price, timeline
+    *, actor: User, proposal: Proposal, approach, criteria_responses: dict, team, price, timeline
 ) -> Proposal:
     proposal = _locked_proposal(proposal)
     if proposal.company_id in roles_of(actor):
@@ -201,7 +205,7 @@ def proposal_update(
 
 
 @transaction.atomic
-def proposal_withdraw(*, actor, proposal: Proposal) -> Proposal:
+def proposal_withdraw(*, actor: User, proposal: Proposal) -> Proposal:
     proposal = _locked_proposal(proposal)
     if proposal.company_id in roles_of(actor) and proposal.status == ProposalStatus.SUBMITTED:
         _require_open(proposal.challenge)

@@ -8,6 +8,8 @@ reads below are filtered to what the viewer may see.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -30,19 +32,22 @@ from ..queries import audiences
 from ..queries.phases import invited_companies
 from ..queries.questions import closing_message, not_invited_message
 
+if TYPE_CHECKING:
+    from ponte.accounts.models import User
+
 MAX_REASON_LENGTH = 2000
 MAX_ANSWER_LENGTH = 10000
 
 
 @transaction.atomic
-def question_ask(*, actor, challenge: Challenge, company, text: str) -> Question:
+def question_ask(*, actor: User, challenge: Challenge, company, text: str) -> Question:
     """A member of a verified company asks, on its behalf, while the challenge takes questions."""
     challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
     if not challenge_rules.is_company_member(actor):
         raise PermissionDenied("challenges.ask_question")
     if challenge.status == Status.PUBLISHED and not questions_are_open(challenge):
         raise ValidationError({"text": [closing_message(challenge)]})
-    require(actor, "challenges.ask_question", challenge)
+    require("challenges.ask_question", challenge, actor=actor)
     if (
         company is None
         or company.kind != "company"
@@ -77,12 +82,12 @@ def _check_pending(question: Question) -> None:
 
 
 @transaction.atomic
-def question_answer(*, actor, question: Question, answer: str) -> Question:
+def question_answer(*, actor: User, question: Question, answer: str) -> Question:
     """The owner answers: the question and its answer become public, without who asked, and
     the asker and every company following the challenge hear of it."""
     question = _locked_question(question)
     challenge = question.challenge
-    require(actor, "challenges.answer_question", challenge)
+    require("challenges.answer_question", challenge, actor=actor)
     _check_pending(question)
     question.answer = clean_text(answer, limit=MAX_ANSWER_LENGTH, field="answer", required=_("Write the answer."))
     question.answered_by = actor
@@ -97,11 +102,11 @@ def question_answer(*, actor, question: Question, answer: str) -> Question:
 
 
 @transaction.atomic
-def question_decline(*, actor, question: Question, reason: str) -> Question:
+def question_decline(*, actor: User, question: Question, reason: str) -> Question:
     """The owner declines a question (a duplicate, off topic) with a reason the asker is told."""
     question = _locked_question(question)
     challenge = question.challenge
-    require(actor, "challenges.answer_question", challenge)
+    require("challenges.answer_question", challenge, actor=actor)
     _check_pending(question)
     question.decline_reason = clean_text(
         reason, limit=MAX_REASON_LENGTH, field="reason", required=_("Say why you decline the question.")

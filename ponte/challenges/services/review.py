@@ -4,6 +4,8 @@ reason. Publication tells the people whose alerts match."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -22,13 +24,16 @@ from ..queries.phases import invited_companies
 from .content import deadline_too_soon, missing_for_submission
 from .following import notify_followers
 
+if TYPE_CHECKING:
+    from ponte.accounts.models import User
+
 # Review --------------------------------------------------------------------------------
 
 
 @transaction.atomic
-def challenge_submit(*, actor, challenge: Challenge) -> Challenge:
+def challenge_submit(*, actor: User, challenge: Challenge) -> Challenge:
     challenge = locked(challenge)
-    require(actor, "challenges.submit_challenge", challenge)
+    require("challenges.submit_challenge", challenge, actor=actor)
     missing = missing_for_submission(challenge)
     if missing:
         raise ValidationError({field: [message] for field, message in missing})
@@ -45,18 +50,18 @@ def challenge_submit(*, actor, challenge: Challenge) -> Challenge:
 
 
 @transaction.atomic
-def challenge_approve_for_organisation(*, actor, challenge: Challenge) -> Challenge:
+def challenge_approve_for_organisation(*, actor: User, challenge: Challenge) -> Challenge:
     challenge = locked(challenge)
-    require(actor, "challenges.approve_for_organisation", challenge)
+    require("challenges.approve_for_organisation", challenge, actor=actor)
     LIFECYCLE.apply(challenge, "approve_for_organisation", actor=actor)
     notify_programme_managers(challenge)
     return challenge
 
 
 @transaction.atomic
-def challenge_return_to_author(*, actor, challenge: Challenge, reason: str) -> Challenge:
+def challenge_return_to_author(*, actor: User, challenge: Challenge, reason: str) -> Challenge:
     challenge = locked(challenge)
-    require(actor, "challenges.return_to_author", challenge)
+    require("challenges.return_to_author", challenge, actor=actor)
     if not reason.strip():
         raise ValidationError({"reason": [_("Say what needs to change.")]})
     challenge.changes_requested_reason = reason.strip()
@@ -73,9 +78,9 @@ def challenge_return_to_author(*, actor, challenge: Challenge, reason: str) -> C
 
 
 @transaction.atomic
-def challenge_approve(*, actor, challenge: Challenge, reason: str = "") -> Challenge:
+def challenge_approve(*, actor: User, challenge: Challenge, reason: str = "") -> Challenge:
     challenge = locked(challenge)
-    require(actor, "challenges.approve_challenge", challenge)
+    require("challenges.approve_challenge", challenge, actor=actor)
     missing = missing_for_submission(challenge) if challenge.published_at is None else []
     if missing:
         raise ValidationError({field: [message] for field, message in missing})
@@ -91,9 +96,9 @@ def challenge_approve(*, actor, challenge: Challenge, reason: str = "") -> Chall
 
 
 @transaction.atomic
-def challenge_publish(*, actor, challenge: Challenge) -> Challenge:
+def challenge_publish(*, actor: User, challenge: Challenge) -> Challenge:
     challenge = locked(challenge)
-    require(actor, "challenges.publish_challenge", challenge)
+    require("challenges.publish_challenge", challenge, actor=actor)
     if challenge.deadline is None or challenge.deadline <= timezone.now():
         raise ValidationError({"deadline": [_("The deadline has passed: set a new one before publishing.")]})
     first_published = challenge.published_at
@@ -137,9 +142,9 @@ def challenge_publish(*, actor, challenge: Challenge) -> Challenge:
 
 
 @transaction.atomic
-def challenge_cancel(*, actor, challenge: Challenge, reason: str) -> Challenge:
+def challenge_cancel(*, actor: User, challenge: Challenge, reason: str) -> Challenge:
     challenge = locked(challenge)
-    require(actor, "challenges.cancel_challenge", challenge)
+    require("challenges.cancel_challenge", challenge, actor=actor)
     if not reason.strip():
         raise ValidationError({"reason": [_("Give the reason for cancelling.")]})
     challenge.cancellation_reason = reason.strip()
