@@ -82,7 +82,7 @@ registry.add_export(
 
 
 def _document(challenge: Challenge) -> SearchDocument | None:
-    if challenge.published_at is None:
+    if not challenge.was_published:
         return None  # drafts and challenges in review are never in the index
     return SearchDocument(
         title=challenge.title,
@@ -99,7 +99,7 @@ registry.add_search_source(
         label=_("Challenges"),
         model=Challenge,
         document=_document,
-        queryset=lambda: Challenge.objects.filter(published_at__isnull=False).iterator(),
+        queryset=lambda: Challenge.objects.was_published().iterator(),
     )
 )
 

@@ -159,7 +159,15 @@ class ChallengeQuerySet(models.QuerySet):
     def past_deadline_q(now: datetime | None = None, *, via: str = "") -> models.Q:
         """Published once and past its deadline, whatever came after (an outcome, a revision,
         a cancellation): the proposals are no longer sealed."""
-        return models.Q(**{f"{via}published_at__isnull": False, f"{via}deadline__lte": now or timezone.now()})
+        return ChallengeQuerySet.was_published_q(via=via) & models.Q(**{f"{via}deadline__lte": now or timezone.now()})
+
+    @staticmethod
+    def was_published_q(*, via: str = "") -> models.Q:
+        """Published once, whatever came after: the public has read it, so it stays public."""
+        return models.Q(**{f"{via}published_at__isnull": False})
+
+    def was_published(self) -> "ChallengeQuerySet":
+        return self.filter(self.was_published_q())
 
     def open(self, now: datetime | None = None) -> "ChallengeQuerySet":
         return self.filter(self.open_q(now))
@@ -290,7 +298,12 @@ class Challenge(models.Model):
         return self.status == Status.PUBLISHED and self.deadline is not None and self.deadline <= now
 
     def is_past_deadline_at(self, now: datetime) -> bool:
-        return self.published_at is not None and self.deadline is not None and self.deadline <= now
+        return self.was_published and self.deadline is not None and self.deadline <= now
+
+    @property
+    def was_published(self) -> bool:
+        """Published once (ChallengeQuerySet.was_published)."""
+        return self.published_at is not None
 
     @property
     def is_open(self) -> bool:

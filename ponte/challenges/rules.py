@@ -46,7 +46,7 @@ may_be_approved_for_organisation = LIFECYCLE.allows("approve_for_organisation")
 may_be_approved = LIFECYCLE.allows("approve")
 may_be_published = LIFECYCLE.allows("publish")
 may_be_cancelled = LIFECYCLE.allows("cancel")
-was_public = rules.predicate(lambda user, challenge: challenge is not None and challenge.published_at is not None)
+was_public = rules.predicate(lambda user, challenge: challenge is not None and challenge.was_published)
 
 
 @rules.predicate

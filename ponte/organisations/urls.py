@@ -21,5 +21,8 @@ urlpatterns = [
     path("<slug:slug>/join/<int:pk>/decide/", views.join_request_decide, name="join_decide"),
     path("<slug:slug>/leave/", views.leave, name="leave"),
     path("<slug:slug>/documents/", views.document_upload, name="document_upload"),
-    path("<slug:slug>/<str:verb>/", views.lifecycle, name="lifecycle"),
+    # Decisions on an organisation: one address per action, one view for all
+    path("<slug:slug>/verify/", views.decide, {"verb": "verify"}, name="verify"),
+    path("<slug:slug>/suspend/", views.decide, {"verb": "suspend"}, name="suspend"),
+    path("<slug:slug>/reinstate/", views.decide, {"verb": "reinstate"}, name="reinstate"),
 ]

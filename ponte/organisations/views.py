@@ -299,15 +299,13 @@ def leave(request, slug):
 
 @login_required
 @require_POST
-def lifecycle(request, slug, verb):
+def decide(request, slug, verb):
     organisation = _visible(request, slug)
     actions = {
         "verify": services.organisation_verify,
         "suspend": services.organisation_suspend,
         "reinstate": services.organisation_reinstate,
     }
-    if verb not in actions:
-        raise Http404
     form = ReasonForm(request.POST)
     form.is_valid()
     try:

@@ -19,7 +19,7 @@ PRIVATE_TO_THE_BODY = (Status.DRAFT, Status.AWAITING_ORGANISATION)
 
 def visible_challenges(user) -> QuerySet[Challenge]:
     """Mirrors challenges.view_challenge in one query."""
-    visible = Q(published_at__isnull=False) | Q(owner_id__in=list(roles_of(user)))
+    visible = Challenge.objects.was_published_q() | Q(owner_id__in=list(roles_of(user)))
     if is_staff_role(user):
         visible |= ~Q(status__in=PRIVATE_TO_THE_BODY) & ~Q(
             status=Status.CHANGES_REQUESTED, organisation_approved_at__isnull=True
@@ -30,7 +30,7 @@ def visible_challenges(user) -> QuerySet[Challenge]:
 def public_challenges() -> QuerySet[Challenge]:
     """Every challenge that was published: open, closed, under review, decided or cancelled.
     A challenge stays public once published, its outcome included."""
-    return Challenge.objects.filter(published_at__isnull=False)
+    return Challenge.objects.was_published()
 
 
 def challenge_list(
@@ -113,7 +113,7 @@ def public_state(challenge: Challenge, now=None) -> str:
         return "not_awarded"
     if challenge.status == Status.PUBLISHED:
         return "open" if challenge.is_open_at(now or timezone.now()) else "closed"
-    if challenge.published_at is not None:
+    if challenge.was_published:
         return "under review"
     return challenge.status
 

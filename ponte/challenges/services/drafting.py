@@ -109,7 +109,7 @@ def challenge_update(
         cpv_codes=cpv_codes,
         criteria=criteria if criteria_changed else None,
     )
-    if challenge.published_at is not None and changes:
+    if challenge.was_published and changes:
         # The public reads a published challenge throughout its revision: the change is dated
         # and kept, so its open data keeps every release as it was published.
         record_amendment(

@@ -81,7 +81,7 @@ def challenge_return_to_author(*, actor: User, challenge: Challenge, reason: str
 def challenge_approve(*, actor: User, challenge: Challenge, reason: str = "") -> Challenge:
     challenge = locked(challenge)
     require("challenges.approve_challenge", challenge, actor=actor)
-    missing = missing_for_submission(challenge) if challenge.published_at is None else []
+    missing = missing_for_submission(challenge) if not challenge.was_published else []
     if missing:
         raise ValidationError({field: [message] for field, message in missing})
     challenge.changes_requested_reason = ""

@@ -173,7 +173,8 @@ def my_challenges(request):
     # reads (open, closed while evaluated, awarded, closed without award, cancelled).
     published = paginate(
         request,
-        Challenge.objects.filter(owner_id__in=list(roles_of(request.user)), published_at__isnull=False)
+        Challenge.objects.was_published()
+        .filter(owner_id__in=list(roles_of(request.user)))
         .select_related("owner")
         .order_by("-published_at", "-pk"),
     )

@@ -123,7 +123,7 @@ def challenge_detail(request, pk, slug):
         "challenge": challenge,
         "languages": [names.get(code, code) for code in challenge.languages],
         "documents": attachments.attachments_of(challenge),
-        "amendments": amendments_queries.amendments_of(challenge) if challenge.published_at is not None else [],
+        "amendments": amendments_queries.amendments_of(challenge) if challenge.was_published else [],
     }
     if request.user.is_authenticated:
         context["offered_links"] = registry.object_links_for(challenge, request.user)
