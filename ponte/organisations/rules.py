@@ -5,7 +5,7 @@ import rules
 
 from ponte.core.roles import is_authenticated, is_platform_admin, is_programme_manager, is_staff_role
 
-from .models import JoinRequestStatus, Kind, Role, Status
+from .models import LIFECYCLE, JoinRequestStatus, Kind, Role, Status
 from .queries import roles_by_kind, roles_of, verified_companies_of
 
 
@@ -41,11 +41,6 @@ def is_sole_admin(user, organisation) -> bool:
         is_org_admin(user, organisation)
         and not Membership.objects.filter(organisation=organisation, role=Role.ADMIN).exclude(user=user).exists()
     )
-
-
-@rules.predicate
-def is_pending(user, organisation) -> bool:
-    return organisation is not None and organisation.status == Status.PENDING
 
 
 @rules.predicate
@@ -103,8 +98,9 @@ rules.add_perm("organisations.view_members", is_member | is_staff_role)
 rules.add_perm("organisations.manage_members", is_org_admin & ~is_suspended)
 rules.add_perm("organisations.request_to_join", is_authenticated & is_verified & ~is_member & ~has_pending_request)
 rules.add_perm("organisations.leave_organisation", is_member & ~is_sole_admin)
-rules.add_perm("organisations.verify_organisation", is_programme_manager & is_pending)
-rules.add_perm("organisations.suspend_organisation", is_programme_manager & is_verified)
-rules.add_perm("organisations.reinstate_organisation", is_programme_manager & is_suspended)
+# Which states allow each decision is the lifecycle's to say.
+rules.add_perm("organisations.verify_organisation", is_programme_manager & LIFECYCLE.allows("verify"))
+rules.add_perm("organisations.suspend_organisation", is_programme_manager & LIFECYCLE.allows("suspend"))
+rules.add_perm("organisations.reinstate_organisation", is_programme_manager & LIFECYCLE.allows("reinstate"))
 rules.add_perm("organisations.view_documents", is_member | is_staff_role)
 rules.add_perm("organisations.add_document", is_org_admin & ~is_suspended)

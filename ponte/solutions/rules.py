@@ -6,7 +6,7 @@ from ponte.core.roles import is_programme_manager
 from ponte.organisations.queries import roles_of
 from ponte.organisations.rules import is_company_member
 
-from .models import EDITABLE, Status
+from .models import EDITABLE, LIFECYCLE, Status
 
 
 @rules.predicate
@@ -28,7 +28,6 @@ def _in(*states):
 
 
 is_editable = _in(*EDITABLE)
-is_submitted = _in(Status.SUBMITTED)
 is_published = _in(Status.PUBLISHED)
 is_draft = _in(Status.DRAFT)
 
@@ -41,6 +40,7 @@ rules.add_perm(
 )
 # A solution waiting for screening is not edited; editing a published one sends it back.
 rules.add_perm("solutions.change_solution", is_company_member_of & is_company_verified & (is_editable | is_published))
-rules.add_perm("solutions.submit_solution", is_company_member_of & is_company_verified & is_editable)
-rules.add_perm("solutions.publish_solution", is_programme_manager & is_submitted)
-rules.add_perm("solutions.return_solution", is_programme_manager & is_submitted)
+# Which states allow each move is the lifecycle's to say.
+rules.add_perm("solutions.submit_solution", is_company_member_of & is_company_verified & LIFECYCLE.allows("submit"))
+rules.add_perm("solutions.publish_solution", is_programme_manager & LIFECYCLE.allows("publish"))
+rules.add_perm("solutions.return_solution", is_programme_manager & LIFECYCLE.allows("return_to_company"))
