@@ -343,3 +343,21 @@ def test_a_pre_commercial_procurement_in_phases_invites_the_suppliers_of_the_fir
     # The third phase, the test, is left for the ministry to prepare.
     assert not Challenge.objects.filter(previous_phase=prototype).exists()
     assert not prototype.proposals.exists()
+
+
+def test_the_generator_adds_one_call_with_hundreds_of_proposals_in_evaluation(db):
+    """The largest evaluation board a benchmark reads: every verified company has answered it,
+    up to 200; most proposals have their two evaluators, some still wait for them."""
+    from ponte.dev.generate.challenges import BUSIEST_BIDDERS, BUSIEST_TITLE
+    from ponte.organisations.models import Organisation
+
+    _generate()
+    busiest = Challenge.objects.get(title=BUSIEST_TITLE)
+    assert busiest.is_closed
+    companies = Organisation.objects.filter(kind="company", status="verified", memberships__isnull=False).distinct()
+    bids = busiest.proposals.filter(status="submitted")
+    assert bids.count() == min(BUSIEST_BIDDERS, companies.count()) > 50
+    from django.db.models import Count
+
+    evaluators = list(bids.annotate(n=Count("evaluations")).values_list("n", flat=True))
+    assert set(evaluators) == {0, 2} and evaluators.count(2) > len(evaluators) / 2

@@ -167,6 +167,39 @@ def build(scale: str, progress) -> None:
         _next_phases(created_rows, awards, sector_rows + cpv_rows + criteria, after)
         bar.update(len(batch))
     bar.close()
+    _busiest_call(owners[0], authors[owners[0]], rng.choice(CRITERIA), after)
+
+
+# The largest evaluation board a benchmark reads: one call past its deadline, in evaluation,
+# with a proposal from each of this many companies (as many as there are, if fewer).
+BUSIEST_BIDDERS = 200
+BUSIEST_TITLE = "[gen] The busiest call"
+
+
+def _busiest_call(owner: int, author: int, weighted: list, after: "_AfterTheDeadline") -> None:
+    now = after.now
+    deadline = now - timedelta(days=3)
+    challenge = Challenge.objects.create(
+        owner_id=owner,
+        author_id=author,
+        title=BUSIEST_TITLE,
+        summary="A call many companies answered, now in evaluation.",
+        problem="Today too many requests wait. We do not yet know why.",
+        affected="Residents and the staff who serve them.",
+        desired_outcomes="Fewer people wait.",
+        languages=["en"],
+        instrument=Instrument.INNOVATION_PARTNERSHIP,
+        budget_ceiling=Decimal(400_000),
+        deadline=deadline,
+        status=Status.PUBLISHED,
+        submitted_at=deadline - timedelta(days=60),
+        published_at=deadline - timedelta(days=45),
+    )
+    criteria = Criterion.objects.bulk_create(
+        Criterion(challenge_id=challenge.pk, name=name, weight=weight, position=position)
+        for position, (name, weight) in enumerate(weighted)
+    )
+    after.add([challenge], criteria, bidders=BUSIEST_BIDDERS)
 
 
 PAST_DEADLINE = ("closed", Status.AWARDED, Status.NOT_AWARDED)
@@ -240,8 +273,9 @@ class _AfterTheDeadline:
             .values_list("pk", flat=True)
         )
 
-    def add(self, challenges: list[Challenge], criteria: list[Criterion]) -> list[Award]:
-        """Returns the awards made."""
+    def add(self, challenges: list[Challenge], criteria: list[Criterion], *, bidders: int = 0) -> list[Award]:
+        """Proposals (from `bidders` companies each, or a few), their evaluations and scores, and
+        the outcome of those decided. Returns the awards made."""
         if not challenges or not self.company_ids or len(self.evaluator_ids) < 2:
             return []
         rng = self.rng
@@ -251,7 +285,7 @@ class _AfterTheDeadline:
         proposals = []
         for challenge in challenges:
             decided = challenge.status in DECIDED
-            count = rng.randrange(1, 5) if decided else rng.choice([0, 1, 2, 3, 4])
+            count = bidders or (rng.randrange(1, 5) if decided else rng.choice([0, 1, 2, 3, 4]))
             for company_id in rng.sample(self.company_ids, k=min(count, len(self.company_ids))):
                 proposals.append(
                     Proposal(
