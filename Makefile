@@ -62,7 +62,7 @@ compilemessages: $(STAMP)
 	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=var
 
 bench: setup
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/load.py $(BENCH_ARGS)
 	$(BIN)/python bench/matching.py
 
 clean:

@@ -1,0 +1,135 @@
+"""The pages the load benchmark drives, and what it asks of the database that serves them.
+
+Run by bench/load.py with the environment of the database under test (it never touches a
+developer's own data):
+
+    python bench/pages.py resolve   # the pages with their addresses, and a session per person
+    python bench/pages.py queries   # the number of queries each page makes
+
+Each prints one JSON document. A later module adds its pages to PAGES.
+"""
+
+import json
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# The people a page is read as: None is a visitor, signed out.
+PEOPLE = {
+    "company member": "company@example.org",
+    "programme manager": "manager@example.org",
+}
+
+# (name, person, address); an address in braces is filled from the data (see _fill).
+PAGES = [
+    ("home", None, "/"),
+    ("challenge list", None, "/challenges/"),
+    ("challenge list, two filters", None, "/challenges/?status=open&sector=digital"),
+    ("challenge page", None, "{open_challenge}"),
+    ("solution catalogue", None, "/solutions/"),
+    ("organisation page", None, "/organisations/ama/"),
+    ("search, a common word", None, "/search/?q=digital"),
+    ("search, a rare word", None, "/search/?q=nordgrid"),
+    ("API challenge list", None, "/api/challenges/"),
+    ("API solution list", None, "/api/solutions/"),
+    ("OCDS releases, first page", None, "/open-data/ocds/releases.json"),
+    ("OCDS releases, a deep page", None, "{deep_releases}"),
+    ("Atom feed", None, "/challenges/feed/"),
+    ("home, company member", "company member", "/"),
+    ("challenge list, company member", "company member", "/challenges/"),
+    ("notifications, company member", "company member", "/notifications/"),
+    ("home, programme manager", "programme manager", "/"),
+    ("evaluation board, 200 proposals", "programme manager", "{busiest_board}"),
+]
+# The bare view every page is compared with: the same middleware, no work.
+BARE = ("bare view (/healthz)", None, "/healthz")
+
+
+def _setup() -> None:
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ponte.settings")
+    import django
+
+    django.setup()
+
+
+def _fill() -> dict[str, str]:
+    from ponte.challenges.models import Challenge
+    from ponte.challenges.queries.public import public_challenges
+    from ponte.dev.generate.challenges import BUSIEST_TITLE
+    from ponte.opendata import ocds
+
+    open_challenge = public_challenges().open().order_by("deadline", "pk").first()
+    busiest = Challenge.objects.filter(title=BUSIEST_TITLE).order_by("-pk").first()
+    # A page far into the release package: ten pages before its end.
+    since, deep = None, None
+    pages = []
+    while True:
+        _entries, next_since = ocds.release_page(since=since)
+        if next_since is None:
+            break
+        pages.append(next_since)
+        since = next_since
+    if pages:
+        deep = pages[max(0, len(pages) - 10)]
+    return {
+        "open_challenge": open_challenge.get_absolute_url(),
+        "busiest_board": f"/challenges/{busiest.pk}/evaluation/",
+        "deep_releases": "/open-data/ocds/releases.json"
+        + (f"?since={ocds.iso(deep).replace('+', '%2B')}" if deep is not None else ""),
+    }
+
+
+def _sessions() -> dict[str, str]:
+    """A signed-in session for each person, as their browser would hold it."""
+    from django.conf import settings
+    from django.test import Client
+
+    from ponte.accounts.models import User
+
+    cookies = {}
+    for person, email in PEOPLE.items():
+        client = Client()
+        client.force_login(User.objects.get(email=email))
+        cookies[person] = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+    return cookies
+
+
+def pages() -> list[tuple[str, str | None, str]]:
+    filled = _fill()
+    return [(name, person, url.format(**filled) if url.startswith("{") else url) for name, person, url in PAGES]
+
+
+def resolve() -> dict:
+    return {"pages": pages(), "bare": BARE, "cookies": _sessions()}
+
+
+def queries() -> dict[str, int]:
+    """The queries each page makes, read once warm through the test client."""
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from ponte.accounts.models import User
+
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    counts = {}
+    for name, person, url in pages():
+        client = Client(headers={"x-forwarded-proto": "https"})
+        if person is not None:
+            client.force_login(User.objects.get(email=PEOPLE[person]))
+        client.get(url)  # warm: the first read of a page fills what later reads share
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        if response.status_code != 200:
+            raise SystemExit(f"{name}: {url} answered {response.status_code}")
+        counts[name] = len(captured)
+    return counts
+
+
+if __name__ == "__main__":
+    _setup()
+    print(json.dumps({"resolve": resolve, "queries": queries}[sys.argv[1]]()))
