@@ -229,7 +229,7 @@ def headers(cookie: str | None) -> dict[str, str]:
 
 def wrk(base: str, path: str, cookie: str | None, connections: int, seconds: float) -> dict:
     command = ["wrk", "-t", str(min(connections, os.cpu_count() or 1)), "-c", str(connections)]
-    command += ["-d", f"{seconds}s", "--timeout", "10s", "-s", str(BENCH / "wrk.lua")]
+    command += ["-d", f"{max(1, round(seconds))}s", "--timeout", "10s", "-s", str(BENCH / "wrk.lua")]
     for name, value in headers(cookie).items():
         command += ["-H", f"{name}: {value}"]
     output = subprocess.run([*command, base + path], check=True, capture_output=True, text=True).stdout

@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "ponte.core.pagecache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -160,6 +161,9 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Public pages are kept for visitors (core.pagecache). The test suite reads pages as it writes
+# with factories, which the audit trail does not see; the page cache's own tests turn it on.
+PONTE_PUBLIC_PAGE_CACHE = env_bool("PONTE_PUBLIC_PAGE_CACHE", default=not TESTING)
 if env_bool("PONTE_TASKS_IMMEDIATE", default=TESTING):
     # Tests run background work inline so that its effects can be asserted.
     TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

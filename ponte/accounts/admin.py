@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from ponte.core import audit
+from ponte.core.admin import AuditedAdmin
 
 from .models import ApiToken, User
 
@@ -50,6 +51,6 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(AuditedAdmin):
     list_display = ["name", "user", "scope", "key_prefix", "created_at", "revoked_at"]
     readonly_fields = ["key_prefix", "key_hash"]

@@ -1,11 +1,13 @@
 from django.contrib import admin
 
+from ponte.core.admin import AuditedAdmin
+
 from .models import Challenge, Criterion, InstrumentRule, Proposal
 from .queries.proposals import proposals_visible_to
 
 
 @admin.register(InstrumentRule)
-class InstrumentRuleAdmin(admin.ModelAdmin):
+class InstrumentRuleAdmin(AuditedAdmin):
     list_display = ["instrument", "ceiling", "legal_basis"]
 
 
@@ -15,7 +17,7 @@ class CriterionInline(admin.TabularInline):
 
 
 @admin.register(Challenge)
-class ChallengeAdmin(admin.ModelAdmin):
+class ChallengeAdmin(AuditedAdmin):
     list_display = ["title", "owner", "status", "deadline"]
     list_filter = ["status", "instrument"]
     search_fields = ["title"]
@@ -41,7 +43,7 @@ class ChallengeAdmin(admin.ModelAdmin):
 # proposals_visible_to(), so a superuser sees no proposal before the deadline unless their
 # own company submitted it; changes go through the services.
 @admin.register(Proposal)
-class ProposalAdmin(admin.ModelAdmin):
+class ProposalAdmin(AuditedAdmin):
     list_display = ["__str__", "challenge", "status", "submitted_at"]
     fields = [
         "challenge",

@@ -104,6 +104,16 @@ registry.add_search_source(
 )
 
 
+def _next_clock_event(now):
+    from .queries.public import next_clock_event
+
+    return next_clock_event(now)
+
+
+# Kept public pages last no later than the next deadline or question cut-off (core.pagecache).
+registry.add_clock_event(_next_clock_event)
+
+
 def _to_review(user) -> int:
     from .queries.review import awaiting_review
 

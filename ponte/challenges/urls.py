@@ -1,5 +1,7 @@
 from django.urls import path
 
+from ponte.core.pagecache import public_page
+
 from .views import award as award_views
 from .views import drafting as drafting_views
 from .views import evaluation as evaluation_views
@@ -15,7 +17,7 @@ app_name = "challenges"
 urlpatterns = [
     # Public marketplace and following
     path("", public_views.challenge_list, name="list"),
-    path("feed/", public_views.ChallengeFeed(), name="feed"),
+    path("feed/", public_page(public_views.ChallengeFeed()), name="feed"),
     path("export.csv", public_views.export_csv, name="export_csv"),
     path("awards.csv", public_views.export_awards_csv, name="export_awards_csv"),
     path("alerts/", following_views.alerts, name="alerts"),

@@ -21,7 +21,10 @@ def record(
     reason: str = "",
 ):
     from .models import AuditEvent
+    from .pagecache import invalidate
 
+    # Every write is audited, so every write is where kept public pages stop being current.
+    invalidate()
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
     return AuditEvent.objects.create(
         actor=actor if authenticated else None,

@@ -146,6 +146,9 @@ class Registry:
     organisation_sections: list[PageSection] = field(default_factory=list)
     object_links: list[ObjectLink] = field(default_factory=list)
     home_sections: list[PageSection] = field(default_factory=list)
+    # Sources of the moments at which public pages change with the clock alone (a deadline
+    # passing): each gives the next such moment after `now`, or None (core.pagecache).
+    clock_events: list[Callable[[Any], Any]] = field(default_factory=list)
 
     def add_nav(self, item: NavItem) -> None:
         self.nav_items.append(item)
@@ -200,6 +203,9 @@ class Registry:
 
     def home_sections_for(self, user) -> list[tuple[str, dict]]:
         return _shown(self.home_sections, user)
+
+    def add_clock_event(self, next_moment: Callable[[Any], Any]) -> None:
+        self.clock_events.append(next_moment)
 
     def add_object_link(self, link: ObjectLink) -> None:
         self.object_links.append(link)

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
 from django.utils.translation import gettext as _
@@ -20,12 +21,14 @@ from django.views.i18n import set_language as django_set_language
 
 from . import attachments, audit, notifications, search
 from .models import Attachment, Notification
+from .pagecache import public_page
 from .paging import paginate
 from .registry import registry
 
 logger = logging.getLogger("ponte")
 
 
+@public_page
 def home(request):
     context = {}
     user = request.user
@@ -64,6 +67,7 @@ def readyz(request):
     return JsonResponse({"status": "ok" if ready else "unavailable", "checks": checks}, status=200 if ready else 503)
 
 
+@public_page
 def search_page(request):
     query = request.GET.get("q", "").strip()[:200]
     kind = request.GET.get("kind", "")
@@ -87,6 +91,7 @@ def search_page(request):
     )
 
 
+@public_page
 def open_data(request):
     return render(request, "core/open_data.html", {"exports": registry.exports})
 
@@ -169,7 +174,11 @@ def attachment_download(request, pk):
 
 
 def set_language(request):
-    """Switch the interface language; a signed-in person keeps the choice on their account."""
+    """Switch the interface language; a signed-in person keeps the choice on their account
+    (with a POST), a visitor in the language cookie (a GET, so that visitors' pages hold no
+    CSRF token and can be kept for every visitor)."""
+    if request.method == "GET" and not request.user.is_authenticated:
+        return _visitor_language(request)
     language = request.POST.get("language", "")
     if (
         request.method == "POST"
@@ -182,6 +191,28 @@ def set_language(request):
     response = django_set_language(request)
     if not isinstance(response, HttpResponseRedirect):
         return redirect("home")
+    return response
+
+
+def _visitor_language(request):
+    language = request.GET.get("language", "")
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("home")
+    response = HttpResponseRedirect(target)
+    if language in {code for code, _name in settings.LANGUAGES} and check_for_language(language):
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
     return response
 
 

@@ -11,6 +11,8 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from ponte.core.pagecache import public_page
+
 from . import ocds
 
 JSON_OPTIONS = {"ensure_ascii": False}
@@ -79,6 +81,7 @@ def _json(data: dict) -> JsonResponse:
     return response
 
 
+@public_page
 @require_safe
 def releases(request):
     """Every public release, oldest first, 100 a page; `links.next` asks for the next page."""
@@ -99,6 +102,7 @@ def releases(request):
     return _json(package)
 
 
+@public_page
 @require_safe
 def records(request):
     """Every public challenge's record, by ocid, 100 a page; `links.next` asks for the next page."""
@@ -131,6 +135,7 @@ def records(request):
     return _json(package)
 
 
+@public_page
 @require_safe
 def record(request, ocid: str):
     """The record package of one challenge. A challenge never published answers as one that

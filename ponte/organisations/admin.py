@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from ponte.core.admin import AuditedAdmin
+
 from .models import Invitation, JoinRequest, Membership, Organisation
 
 
@@ -10,7 +12,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(AuditedAdmin):
     list_display = ["name", "kind", "country", "tier", "status"]
     list_filter = ["kind", "country", "status", "tier"]
     search_fields = ["name", "registration_number"]

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from ponte.core import attachments
 from ponte.core.forms import add_service_errors
+from ponte.core.pagecache import public_page
 from ponte.core.paging import paginate
 from ponte.core.registry import registry
 from ponte.reference.models import Country, Sector
@@ -38,6 +39,7 @@ def _allowed(request, perm: str, obj) -> None:
         raise PermissionDenied
 
 
+@public_page
 def organisation_list(request):
     filters = {key: request.GET.get(key, "").strip() for key in ("kind", "country", "sector", "q")}
     if filters["kind"] not in Kind.values:
@@ -62,6 +64,7 @@ def organisation_list(request):
     )
 
 
+@public_page
 def organisation_detail(request, slug):
     organisation = _visible(request, slug)
     user = request.user

@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from ponte.core.admin import AuditedAdmin
+
 from .models import Solution
 
 
 @admin.register(Solution)
-class SolutionAdmin(admin.ModelAdmin):
+class SolutionAdmin(AuditedAdmin):
     list_display = ("title", "company", "status", "trl", "published_at")
     list_filter = ("status",)
     search_fields = ("title", "summary")

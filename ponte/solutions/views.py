@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ponte.core.forms import ReasonForm, add_service_errors
+from ponte.core.pagecache import public_page
 from ponte.core.paging import paginate
 from ponte.core.roles import is_programme_manager
 from ponte.organisations.models import Organisation
@@ -54,6 +55,7 @@ def parse_filters(data) -> tuple[dict, dict, list[str]]:
     return typed, use, problems
 
 
+@public_page
 def solution_list(request):
     typed, use, problems = parse_filters(request.GET)
     company = None
@@ -81,6 +83,7 @@ def _visible(request, pk):
     return solution
 
 
+@public_page
 def solution_detail(request, pk):
     solution = _visible(request, pk)
     can = {

@@ -3,7 +3,9 @@ challenge's page and the state the public reads."""
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from datetime import datetime
+
+from django.db.models import Min, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +14,7 @@ from ponte.core.roles import is_staff_role
 from ponte.organisations.models import Organisation
 from ponte.organisations.queries import roles_of
 
-from ..models import Challenge, Status
+from ..models import Challenge, Instrument, Status, minimum_periods
 
 PRIVATE_TO_THE_BODY = (Status.DRAFT, Status.AWAITING_ORGANISATION)
 
@@ -144,3 +146,18 @@ def challenge_or_404(user, pk: int) -> Challenge:
     if challenge is None:
         raise Http404
     return challenge
+
+
+def next_clock_event(now: datetime) -> datetime | None:
+    """The next moment a public page about challenges changes with the clock alone: an open
+    challenge's questions closing (a set time before its deadline, per instrument) or its
+    deadline passing."""
+    open_now = Challenge.objects.open(now)
+    moments = [open_now.aggregate(first=Min("deadline"))["first"]]
+    for instrument in Instrument.values:
+        questions = minimum_periods(instrument)[1]
+        deadline = open_now.filter(instrument=instrument, deadline__gt=now + questions).aggregate(first=Min("deadline"))
+        if deadline["first"] is not None:
+            moments.append(deadline["first"] - questions)
+    moments = [moment for moment in moments if moment is not None]
+    return min(moments) if moments else None

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from ponte.core import attachments
 from ponte.core.amounts import parse_amount
+from ponte.core.pagecache import public_page
 from ponte.core.paging import paginate
 from ponte.core.registry import registry
 from ponte.organisations.models import Organisation
@@ -91,6 +92,7 @@ def parse_filters(data) -> tuple[dict, dict, list[str]]:
     return typed, use, problems
 
 
+@public_page
 def challenge_list(request):
     typed, use, problems = parse_filters(request.GET)
     page = paginate(request, public_queries.challenge_list(request.user, **use))
@@ -110,6 +112,7 @@ def challenge_list(request):
     return render(request, "challenges/list.html", context)
 
 
+@public_page
 def challenge_detail(request, pk, slug):
     challenge = public_queries.challenge_detail(request.user, pk)
     if challenge is None:

@@ -1,0 +1,133 @@
+"""Public pages as a visitor reads them, kept in the cache and invalidated exactly.
+
+Most readers of a public page are visitors, signed out, and read what every other visitor
+reads in their language. A view marks such a page with `@public_page`; the first visitor's
+response is kept, and every visitor after them is served it without running the view.
+
+Nothing kept is ever stale:
+- every write Ponte makes is audited (core.audit.record), and each audited write, once its
+  transaction commits, moves the public version on: from the next request, every page is
+  made again from the database;
+- what changes with the clock alone (a deadline passing) is registered by the apps that
+  know it (`registry.add_clock_event`), and nothing is kept past the next such moment;
+- only what is the same for every visitor is kept: a request with a session, an
+  Authorization header or messages to show is served by the view, and a response that sets
+  a cookie (a CSRF token, a message read) or is not a plain 200 is never kept.
+
+Without a working cache (Redis down), pages are simply made every time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone, translation
+
+from .registry import registry
+
+logger = logging.getLogger(__name__)
+
+VERSION_KEY = "ponte:public:version"
+# The longest a page is kept when no clock event comes sooner.
+PAGE_SECONDS = 300
+
+
+def public_page(view):
+    """Mark a view's response as the same for every visitor in a language, to be kept."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response.public_page = True
+        return response
+
+    return wrapped
+
+
+def invalidate() -> None:
+    """Every kept page is made again from the next request: after the transaction commits,
+    so that no request reads the old data and keeps it under the new version."""
+    transaction.on_commit(_move_version)
+
+
+def _move_version() -> None:
+    try:
+        cache.set(VERSION_KEY, time.time_ns(), None)
+    except Exception:  # a cache that is down keeps nothing to invalidate
+        logger.warning("The page cache could not be invalidated", exc_info=True)
+
+
+def _state() -> tuple[int, float] | None:
+    """The public version, and how long from now a page may be kept (until the next clock
+    event), both computed once per version."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = time.time_ns()
+        cache.add(VERSION_KEY, version, None)
+        version = cache.get(VERSION_KEY, version)
+    now = timezone.now()
+    horizon_key = f"ponte:public:{version}:horizon"
+    horizon = cache.get(horizon_key)
+    if horizon is None:
+        moments = [moment for event in registry.clock_events if (moment := event(now)) is not None]
+        horizon = min(moments).timestamp() if moments else now.timestamp() + PAGE_SECONDS
+        cache.set(horizon_key, horizon, PAGE_SECONDS)
+    return version, min(horizon - now.timestamp(), PAGE_SECONDS)
+
+
+def _keepable_request(request: HttpRequest) -> bool:
+    return (
+        request.method == "GET"
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
+        and "HTTP_AUTHORIZATION" not in request.META
+    )
+
+
+def _key(request: HttpRequest, address: str, version: int) -> str:
+    language = translation.get_language_from_request(request)
+    return f"ponte:public:{version}:{language}:{hashlib.sha256(address.encode()).hexdigest()}"
+
+
+class PublicPageCacheMiddleware:
+    """Serves a kept public page to a visitor, and keeps the pages views mark public. It sits
+    before the session, so that a page kept costs no more than the bare middleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not settings.PONTE_PUBLIC_PAGE_CACHE or not _keepable_request(request):
+            return self.get_response(request)
+        address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+        try:
+            state = _state()
+            key = _key(request, address, state[0])
+            kept = cache.get(key)
+        except Exception:  # without a cache, the page is made every time
+            logger.warning("The page cache is unavailable", exc_info=True)
+            return self.get_response(request)
+        if kept is not None:
+            return kept
+        response = self.get_response(request)
+        seconds = state[1]
+        if (
+            getattr(response, "public_page", False)
+            and response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and seconds >= 1
+            and not getattr(getattr(request, "user", None), "is_authenticated", False)
+        ):
+            try:
+                cache.set(key, response, int(seconds))
+            except Exception:
+                logger.warning("The page cache could not keep a page", exc_info=True)
+        return response

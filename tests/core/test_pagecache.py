@@ -1,0 +1,145 @@
+"""Public pages are kept for visitors and never stale: a kept page is served without the
+database, and every change a visitor could see — a publication, an amendment, an award, a
+suspension, a deadline passing — is on the very next request."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core.cache import cache
+from django.utils import timezone
+
+from ponte.challenges.services import amendments as amendments_services
+from ponte.challenges.services import award as award_services
+from ponte.challenges.services import review as review_services
+from ponte.organisations.services import organisation_suspend
+from tests.challenges import outcomes
+from tests.factories import ChallengeFactory, PublishedChallengeFactory, SolutionFactory, UserFactory
+
+# Invalidation happens when a write's transaction commits: these tests commit.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def kept(settings):
+    settings.PONTE_PUBLIC_PAGE_CACHE = True
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def read(client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.content.decode()
+
+
+def test_a_visitor_is_served_a_kept_page_without_the_database(client, django_assert_num_queries):
+    challenge = PublishedChallengeFactory()
+    first = read(client, "/challenges/")
+    with django_assert_num_queries(0):
+        again = read(client, "/challenges/")
+    assert challenge.title in first and again == first
+
+
+def test_a_visitors_page_holds_nothing_of_their_own(client):
+    PublishedChallengeFactory()
+    response = client.get("/challenges/")
+    assert "csrfmiddlewaretoken" not in response.content.decode() and "X-CSRFToken" not in response.content.decode()
+    assert not response.cookies
+
+
+def test_each_language_is_kept_apart(client):
+    challenge = PublishedChallengeFactory()
+    english = read(client, challenge.get_absolute_url())
+    client.cookies["django_language"] = "fr"
+    french = read(client, challenge.get_absolute_url())
+    assert 'lang="en"' in english and 'lang="fr"' in french
+
+
+def test_a_signed_in_person_is_never_served_a_visitors_page(client):
+    challenge = PublishedChallengeFactory()
+    read(client, challenge.get_absolute_url())
+    assert "Sign out" not in read(client, challenge.get_absolute_url())
+    client.force_login(UserFactory())
+    assert "Sign out" in read(client, challenge.get_absolute_url())
+
+
+def test_a_publication_is_on_the_next_request(client):
+    challenge = ChallengeFactory(status="approved", title="Harbour permits take months")
+    assert challenge.title not in read(client, "/challenges/")
+    review_services.challenge_publish(actor=UserFactory(is_programme_manager=True), challenge=challenge)
+    assert challenge.title in read(client, "/challenges/")
+
+
+def test_an_amendment_is_on_the_next_request(client):
+    challenge = PublishedChallengeFactory()
+    assert "Forms are also sent by post" not in read(client, challenge.get_absolute_url())
+    amendments_services.challenge_amend(
+        actor=challenge.author,
+        challenge=challenge,
+        rationale="A company asked.",
+        problem="Forms are also sent by post, and lost.",
+    )
+    assert "Forms are also sent by post" in read(client, challenge.get_absolute_url())
+
+
+def test_an_award_is_on_the_next_request(client):
+    waiting = outcomes.in_evaluation()
+    assert "Waiting Co" not in read(client, waiting.challenge.get_absolute_url())
+    award_services.challenge_award(
+        actor=waiting.challenge.author,
+        challenge=waiting.challenge,
+        proposals=[waiting.bids[0].proposal],
+        justification="The only proposal, and a good one.",
+    )
+    assert "Waiting Co" in read(client, waiting.challenge.get_absolute_url())
+
+
+def test_a_suspension_is_on_the_next_request(client):
+    solution = SolutionFactory(status="published", published_at=timezone.now())
+    assert solution.title in read(client, "/solutions/")
+    organisation_suspend(
+        actor=UserFactory(is_programme_manager=True), organisation=solution.company, reason="Fraud under inquiry."
+    )
+    assert solution.title not in read(client, "/solutions/")
+    assert client.get(solution.company.get_absolute_url()).status_code == 404
+
+
+def test_a_deadline_passing_is_on_the_next_request(client):
+    now = timezone.now()
+    challenge = PublishedChallengeFactory(deadline=now + timedelta(minutes=2))  # sooner than a page is kept
+    with time_machine.travel(now, tick=False):
+        assert "Open" in read(client, challenge.get_absolute_url())
+    with time_machine.travel(challenge.deadline + timedelta(seconds=1), tick=False):
+        page = read(client, challenge.get_absolute_url())
+    assert "Closed" in page and "Open</" not in page
+
+
+def test_without_a_cache_pages_are_still_served(client, monkeypatch):
+    challenge = PublishedChallengeFactory()
+
+    def down(*args, **kwargs):
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(cache, "get", down)
+    monkeypatch.setattr(cache, "set", down)
+    assert challenge.title in read(client, "/challenges/")
+
+
+def test_a_visitor_chooses_a_language_with_a_link_that_keeps_their_place(client):
+    response = client.get("/i18n/setlang/", {"language": "sl", "next": "/challenges/"})
+    assert response.status_code == 302 and response["Location"] == "/challenges/"
+    assert response.cookies["django_language"].value == "sl"
+    assert 'lang="sl"' in read(client, "/challenges/")
+
+
+@pytest.mark.parametrize("target", ["https://elsewhere.example/", "//elsewhere.example/x", ""])
+def test_a_language_link_never_sends_a_visitor_elsewhere(client, target):
+    response = client.get("/i18n/setlang/", {"language": "fr", "next": target})
+    assert response.status_code == 302 and response["Location"] == "/"
+
+
+def test_an_unknown_language_changes_nothing(client):
+    response = client.get("/i18n/setlang/", {"language": "xx", "next": "/challenges/"})
+    assert response.status_code == 302 and "django_language" not in response.cookies
