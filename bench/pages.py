@@ -63,22 +63,13 @@ def _fill() -> dict[str, str]:
 
     open_challenge = public_challenges().open().order_by("deadline", "pk").first()
     busiest = Challenge.objects.filter(title=BUSIEST_TITLE).order_by("-pk").first()
-    # A page far into the release package: ten pages before its end.
-    since, deep = None, None
-    pages = []
-    while True:
-        _entries, next_since = ocds.release_page(since=since)
-        if next_since is None:
-            break
-        pages.append(next_since)
-        since = next_since
-    if pages:
-        deep = pages[max(0, len(pages) - 10)]
+    # A page far into the release package: from the publication nine tenths of the way.
+    published = public_challenges().order_by("published_at", "pk").values_list("published_at", flat=True)
+    deep = published[published.count() * 9 // 10]
     return {
         "open_challenge": open_challenge.get_absolute_url(),
         "busiest_board": f"/challenges/{busiest.pk}/evaluation/",
-        "deep_releases": "/open-data/ocds/releases.json"
-        + (f"?since={ocds.iso(deep).replace('+', '%2B')}" if deep is not None else ""),
+        "deep_releases": "/open-data/ocds/releases.json" + f"?since={ocds.iso(deep).replace('+', '%2B')}",
     }
 
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("export.csv", public_views.export_csv, name="export_csv"),
     path("awards.csv", public_views.export_awards_csv, name="export_awards_csv"),
     path("alerts/", following_views.alerts, name="alerts"),
+    path("public-bodies/", public_views.public_bodies, name="public_bodies"),
     path("<int:pk>-<slug:slug>/", public_views.challenge_detail, name="detail"),
     path("<int:pk>/interest/", following_views.interest, name="interest"),
     # Clarification questions

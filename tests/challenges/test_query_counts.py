@@ -87,24 +87,49 @@ def test_a_page_of_the_list_is_read_in_order_from_an_index_not_sorted_from_every
     assert not any("TEMP B-TREE FOR ORDER BY" in step for step in plan), plan
 
 
-def test_the_public_body_filter_offers_each_body_with_an_open_challenge_once_without_a_distinct(client, owner):
-    add_challenges(3, owner, 1)
+def suggested(client, text):
+    response = client.get("/challenges/public-bodies/", {"q": text})
+    assert response.status_code == 200
+    return [(body["slug"], body["name"]) for body in response.json()["results"]]
+
+
+def test_the_public_body_filter_never_lists_every_body_it_suggests_them_by_name(client, owner):
+    add_challenges(1, owner, 1)
     add_challenges(1, OrganisationFactory(name="Archive Office", slug="archive-office"), 1)
+    closed = OrganisationFactory(name="Closed Registry Office", slug="closed-registry")
+    PublishedChallengeFactory(owner=closed, deadline=timezone.now() - timedelta(days=1))
+    ChallengeFactory(owner=OrganisationFactory(name="Office Still Drafting", slug="office-still-drafting"))
+    for k in range(12):
+        add_challenges(1, OrganisationFactory(name=f"Regional Office {k:02}", slug=f"regional-office-{k}"), 1)
+    page = client.get("/challenges/").content.decode()
+    assert 'value="archive-office"' not in page and 'value="regional-office-0"' not in page
+    # A body that published, whatever became of its challenges, by name, ten at most.
+    assert suggested(client, "office")[:3] == [
+        ("archive-office", "Archive Office"),
+        ("closed-registry", "Closed Registry Office"),
+        ("regional-office-0", "Regional Office 00"),
+    ]
+    assert len(suggested(client, "office")) == 10
+    assert suggested(client, "drafting") == [] and suggested(client, "o") == []
+    # Their query count does not grow with the bodies found.
+    _response, few = queries_of(client, "/challenges/public-bodies/?q=archive")
+    _response, many = queries_of(client, "/challenges/public-bodies/?q=office")
+    assert_same_count(few, many)
+
+
+def test_the_list_filters_by_a_body_from_its_page_or_by_part_of_its_name(client, owner):
+    add_challenges(1, owner, 1)
     closed = OrganisationFactory(name="Closed Registry", slug="closed-registry")
     PublishedChallengeFactory(owner=closed, deadline=timezone.now() - timedelta(days=1))
     ChallengeFactory(owner=OrganisationFactory(name="Body Still Drafting", slug="body-still-drafting"))
-    response, queries = queries_of(client, "/challenges/")
-    assert list(response.context["organisations"]) == [
-        ("archive-office", "Archive Office"),
-        ("health-agency", "Health Agency"),
-    ]
-    assert not [sql for sql in queries if "DISTINCT" in sql]
-    # A body whose challenges are all closed is offered when it is the one chosen (from its page).
+    # From the body's page: its slug, shown as its name.
     response = client.get("/challenges/?organisation=closed-registry")
-    assert ("closed-registry", "Closed Registry") in list(response.context["organisations"])
     assert [c.owner for c in response.context["page"].object_list] == [closed]
-    response = client.get("/challenges/?organisation=body-still-drafting")
-    assert ("body-still-drafting", "Body Still Drafting") not in list(response.context["organisations"])
+    assert response.context["filters"]["organisation"] == "Closed Registry"
+    # Typed: part of a name, in any case.
+    response = client.get("/challenges/?organisation=registry")
+    assert [c.owner for c in response.context["page"].object_list] == [closed]
+    assert not client.get("/challenges/?organisation=body-still-drafting").context["page"].object_list
 
 
 @pytest.mark.parametrize("signed_in", [False, True])

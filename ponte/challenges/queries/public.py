@@ -36,8 +36,20 @@ def public_challenges() -> QuerySet[Challenge]:
 
 
 def challenge_list(
-    user, *, sector="", cpv="", instrument="", organisation="", state="", budget_max=None, deadline_before=None, q=""
+    user,
+    *,
+    sector="",
+    cpv="",
+    instrument="",
+    organisation="",
+    owner_name="",
+    state="",
+    budget_max=None,
+    deadline_before=None,
+    q="",
 ) -> QuerySet[Challenge]:
+    """Public challenges, filtered; `organisation` is a public body's slug, `owner_name` part
+    of its name."""
     qs = (
         public_challenges()
         .select_related("owner")
@@ -68,6 +80,8 @@ def challenge_list(
         qs = qs.filter(instrument=instrument)
     if organisation:
         qs = qs.filter(owner__slug=organisation)
+    if owner_name:
+        qs = qs.filter(owner__name__icontains=owner_name)
     if budget_max is not None:
         qs = qs.filter(budget_ceiling__lte=budget_max)
     if deadline_before is not None:
@@ -77,15 +91,29 @@ def challenge_list(
     return qs
 
 
-def public_bodies_with_open_challenges(selected: str = "") -> QuerySet:
-    """The slug and name of every public body with an open challenge, by name, and of the body
-    `selected` if any: the options of the list's public-body filter. Every body that ever
-    published would be thousands of options at national scale; its page lists all its
-    challenges. A subquery rather than a join, so that no DISTINCT sorts a row per challenge."""
-    offered = Q(pk__in=Challenge.objects.open().values("owner_id"))
-    if selected:
-        offered |= Q(slug=selected, pk__in=public_challenges().values("owner_id"))
-    return Organisation.objects.filter(offered).order_by("name").values_list("slug", "name")
+# At national scale thousands of bodies have published: the list's filter never offers them
+# all, it finds them by name as a person types (the combobox over `public_bodies_named`).
+PUBLIC_BODIES_SHOWN = 10
+
+
+def public_bodies_named(text: str) -> list[tuple[str, str]]:
+    """The slug and name of the first public bodies, by name, that published a challenge and
+    whose name holds `text`."""
+    if len(text) < 2:
+        return []
+    published = public_challenges().values("owner_id")
+    bodies = Organisation.objects.filter(pk__in=published, name__icontains=text).order_by("name", "pk")
+    return list(bodies.values_list("slug", "name")[:PUBLIC_BODIES_SHOWN])
+
+
+def public_body_named(slug: str) -> str | None:
+    """The name of the public body `slug` if it published a challenge (a filter set from a
+    body's page holds its slug)."""
+    return (
+        Organisation.objects.filter(slug=slug, pk__in=public_challenges().values("owner_id"))
+        .values_list("name", flat=True)
+        .first()
+    )
 
 
 # The state a reader is shown ------------------------------------------------------------

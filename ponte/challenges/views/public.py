@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
@@ -68,10 +68,13 @@ def parse_filters(data) -> tuple[dict, dict, list[str]]:
         use["instrument"] = typed["instrument"]
     elif typed["instrument"]:
         problems.append(_("The instrument is not one of the list; it is ignored."))
-    if SLUG_PATTERN.match(typed["organisation"]):
-        use["organisation"] = typed["organisation"]
-    elif typed["organisation"]:
-        problems.append(_("The organisation is not one of the list; it is ignored."))
+    if typed["organisation"]:
+        # A body's page links here with its slug; a person types part of a name.
+        name = SLUG_PATTERN.match(typed["organisation"]) and public_queries.public_body_named(typed["organisation"])
+        if name:
+            use["organisation"], typed["organisation"] = typed["organisation"], name
+        else:
+            use["owner_name"] = typed["organisation"]
     if typed["status"] in STATES:
         use["state"] = typed["status"]
     elif typed["status"]:
@@ -106,10 +109,18 @@ def challenge_list(request):
         sectors=Sector.choices,
         instruments=Instrument.choices,
         states=list(STATES.items()),
-        organisations=public_queries.public_bodies_with_open_challenges(use.get("organisation", "")),
         can_post=request.user.has_perm("challenges.add_challenge"),
     )
     return render(request, "challenges/list.html", context)
+
+
+@public_page
+def public_bodies(request):
+    """The public bodies whose name holds what a person typed: the suggestions of the list's
+    public-body filter, a few at a time."""
+    text = request.GET.get("q", "").strip().replace("\x00", "")[:MAX_QUERY]
+    bodies = public_queries.public_bodies_named(text)
+    return JsonResponse({"results": [{"slug": slug, "name": name} for slug, name in bodies]})
 
 
 @public_page

@@ -162,5 +162,5 @@ def test_a_decided_challenge_stays_public(client, decided):
         search = client.get("/search/", {"q": challenge.title}).content.decode()
         assert challenge.get_absolute_url() in search
         assert client.get(f"/api/challenges/{challenge.pk}").status_code == 200
-    bodies = dict(client.get(LIST).context["organisations"])
-    assert bodies == {"health-agency": "Health Agency"}
+    bodies = client.get("/challenges/public-bodies/", {"q": "health"}).json()["results"]
+    assert bodies == [{"slug": "health-agency", "name": "Health Agency"}]
