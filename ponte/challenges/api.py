@@ -9,12 +9,14 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from ninja import Path, Query, Router, Schema, Status
+from ninja.decorators import decorate_view
 from ninja.pagination import paginate
 from pydantic import Field, field_validator
 
 from ponte.accounts.api_auth import ANYONE, SIGNED_IN, require_write
 from ponte.core import attachments
 from ponte.core.api import LimitOffset, Problem
+from ponte.core.pagecache import public_page
 from ponte.reference.models import Sector
 from ponte.reference.schemas import CpvOut
 
@@ -247,6 +249,7 @@ class ChallengeFilters(Schema):
         return value
 
 
+@decorate_view(public_page)
 @router.get("", response=list[ChallengeOut], summary="Published challenges")
 @paginate(LimitOffset)
 def list_challenges(request, filters: Query[ChallengeFilters]):
@@ -270,6 +273,7 @@ def list_challenges(request, filters: Query[ChallengeFilters]):
     return award_queries.with_outcome(challenges)
 
 
+@decorate_view(public_page)
 @router.get("/{id}", response={200: ChallengeDetailOut, 404: Problem}, summary="One challenge")
 def get_challenge(request, id: int = Path(..., ge=1, le=MAX_ID)):
     challenge = public_queries.challenge_detail(request.user, id)
@@ -297,6 +301,7 @@ class QuestionOut(Schema):
         return obj.created_at
 
 
+@decorate_view(public_page)
 @router.get(
     "/{id}/questions/",
     response={200: list[QuestionOut], 404: Problem},

@@ -2,11 +2,13 @@ from datetime import datetime
 
 from django.http import Http404
 from ninja import Query, Router, Schema
+from ninja.decorators import decorate_view
 from ninja.pagination import paginate
 from pydantic import Field
 
 from ponte.accounts.api_auth import ANYONE
 from ponte.core.api import LimitOffset, Problem
+from ponte.core.pagecache import public_page
 from ponte.reference.models import Country, Sector
 
 from . import queries
@@ -56,6 +58,7 @@ class OrganisationFilters(Schema):
     q: str | None = Field(None, max_length=200, pattern=r"^[^\x00]*$")  # no NUL: PostgreSQL refuses it
 
 
+@decorate_view(public_page)
 @router.get("", response=list[OrganisationOut], summary="Organisations on Ponte")
 @paginate(LimitOffset)
 def list_organisations(request, filters: Query[OrganisationFilters]):
@@ -73,6 +76,7 @@ def _visible_organisation(request, slug: str):
     return None if "\x00" in slug else queries.organisation_detail(request.user, slug)
 
 
+@decorate_view(public_page)
 @router.get("/{slug}", response={200: OrganisationOut, 404: Problem}, summary="One organisation")
 def get_organisation(request, slug: str):
     organisation = _visible_organisation(request, slug)

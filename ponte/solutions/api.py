@@ -5,11 +5,13 @@ from datetime import datetime
 from django.http import Http404
 from django.urls import reverse
 from ninja import Path, Query, Router, Schema
+from ninja.decorators import decorate_view
 from ninja.pagination import paginate
 from pydantic import Field
 
 from ponte.accounts.api_auth import ANYONE
 from ponte.core.api import LimitOffset, Problem
+from ponte.core.pagecache import public_page
 from ponte.reference.models import Sector
 from ponte.reference.schemas import CpvOut
 
@@ -96,6 +98,7 @@ class SolutionFilters(Schema):
     q: str | None = Field(None, max_length=200, pattern=r"^[^\x00]*$")  # no NUL: PostgreSQL refuses it
 
 
+@decorate_view(public_page)
 @router.get("", response=list[SolutionOut], summary="Published solutions")
 @paginate(LimitOffset)
 def list_solutions(request, filters: Query[SolutionFilters]):
@@ -106,6 +109,7 @@ def list_solutions(request, filters: Query[SolutionFilters]):
     )
 
 
+@decorate_view(public_page)
 @router.get("/{id}", response={200: SolutionDetailOut, 404: Problem}, summary="One solution")
 def get_solution(request, id: int = Path(..., ge=1, le=MAX_ID)):
     """A published solution, with its pictures and documents; a company reads its own

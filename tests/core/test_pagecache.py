@@ -143,3 +143,12 @@ def test_a_language_link_never_sends_a_visitor_elsewhere(client, target):
 def test_an_unknown_language_changes_nothing(client):
     response = client.get("/i18n/setlang/", {"language": "xx", "next": "/challenges/"})
     assert response.status_code == 302 and "django_language" not in response.cookies
+
+
+def test_the_api_is_kept_for_visitors_too(client, django_assert_num_queries):
+    challenge = PublishedChallengeFactory()
+    first = client.get("/api/challenges/")
+    with django_assert_num_queries(0):
+        again = client.get("/api/challenges/")
+    assert again.status_code == 200 and again.json() == first.json()
+    assert challenge.title in [item["title"] for item in again.json()["items"]]
