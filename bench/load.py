@@ -283,7 +283,8 @@ def versions(env: dict) -> dict:
     database = "SQLite" if env["DATABASE_URL"].startswith("sqlite") else "PostgreSQL"
     probe = (
         "import django;django.setup();from django.db import connection;connection.ensure_connection();"
-        "print(connection.Database.sqlite_version if connection.vendor=='sqlite' else connection.pg_version)"
+        "v=connection.pg_version if connection.vendor=='postgresql' else None;"
+        "print(connection.Database.sqlite_version if v is None else f'{v // 10000}.{v % 10000}')"
     )
     return {
         "cores": os.cpu_count(),
@@ -301,7 +302,7 @@ def run(args) -> dict:
         raise SystemExit("wrk is not installed: install Debian's wrk package.")
     workdir = Path(args.workdir)
     workdir.mkdir(parents=True, exist_ok=True)
-    built = {scale: build(args.database, scale, workdir) for scale in sorted({"S", args.scale})}
+    built = {scale: build(args.database, scale, workdir) for scale in sorted({"S", args.scale}, key="SML".index)}
     env = serving(built[args.scale]["url"], workdir, args.database)
     manage(env, "collectstatic", "--no-input")
     log("Counting queries at each scale…")
@@ -358,7 +359,7 @@ def run(args) -> dict:
 def table(report: dict, connections: int = 8) -> str:
     """The results a reader sees first: one row per page at `connections` connections."""
     rows = [r for r in report["pages"] if r["connections"] == connections] or report["pages"]
-    scales = sorted(report["build_seconds"])
+    scales = sorted(report["build_seconds"], key="SML".index)
     lines = [
         f"| page | as | req/s | p50 ms | p99 ms | errors | ratio to bare | queries ({', '.join(scales)}) |",
         "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",

@@ -65,8 +65,8 @@ def _move_version() -> None:
 
 
 def _state() -> tuple[int, float] | None:
-    """The public version, and how long from now a page may be kept (until the next clock
-    event), both computed once per version."""
+    """The public version, and how long from now a page may be kept: until the next clock
+    event, found once per version and again each time one passes."""
     version = cache.get(VERSION_KEY)
     if version is None:
         version = time.time_ns()
@@ -75,11 +75,11 @@ def _state() -> tuple[int, float] | None:
     now = timezone.now()
     horizon_key = f"ponte:public:{version}:horizon"
     horizon = cache.get(horizon_key)
-    if horizon is None:
+    if horizon is None or horizon <= now.timestamp():
         moments = [moment for event in registry.clock_events if (moment := event(now)) is not None]
-        horizon = min(moments).timestamp() if moments else now.timestamp() + PAGE_SECONDS
-        cache.set(horizon_key, horizon, PAGE_SECONDS)
-    return version, min(horizon - now.timestamp(), PAGE_SECONDS)
+        horizon = min([*(moment.timestamp() for moment in moments), now.timestamp() + PAGE_SECONDS])
+        cache.set(horizon_key, horizon, max(1, int(horizon - now.timestamp())))
+    return version, horizon - now.timestamp()
 
 
 def _keepable_request(request: HttpRequest) -> bool:

@@ -116,6 +116,18 @@ def test_a_deadline_passing_is_on_the_next_request(client):
     assert "Closed" in page and "Open</" not in page
 
 
+def test_pages_are_kept_again_once_a_deadline_has_passed(client, django_assert_num_queries):
+    now = timezone.now()
+    first = PublishedChallengeFactory(deadline=now + timedelta(minutes=2))
+    PublishedChallengeFactory(deadline=now + timedelta(minutes=4))
+    with time_machine.travel(now, tick=False):
+        read(client, "/challenges/")  # kept until the first deadline
+    with time_machine.travel(first.deadline + timedelta(seconds=1), tick=False):
+        read(client, "/challenges/")
+        with django_assert_num_queries(0):
+            read(client, "/challenges/")
+
+
 def test_without_a_cache_pages_are_still_served(client, monkeypatch):
     challenge = PublishedChallengeFactory()
 
