@@ -10,36 +10,45 @@ from ponte.core.roles import is_staff_role
 from .models import Invitation, InvitationStatus, JoinRequest, JoinRequestStatus, Membership, Organisation, Role, Status
 
 
-def roles_of(user) -> dict[int, str]:
-    """{organisation id: role} for a person, read once and kept on the user object."""
+def _memberships(user) -> list[tuple[int, str, str, str]]:
+    """(organisation id, its kind, its status, the person's role) for each organisation of a
+    person: read in one query once a request, kept on the user object, since every page asks
+    who a person is (the menu, each permission)."""
     if user is None or not user.is_authenticated:
-        return {}
-    cached = getattr(user, "_ponte_org_roles", None)
+        return []
+    cached = getattr(user, "_ponte_memberships", None)
     if cached is None:
-        cached = dict(Membership.objects.filter(user=user).values_list("organisation_id", "role"))
-        user._ponte_org_roles = cached
+        cached = list(
+            Membership.objects.filter(user=user).values_list(
+                "organisation_id", "organisation__kind", "organisation__status", "role"
+            )
+        )
+        user._ponte_memberships = cached
     return cached
+
+
+def roles_of(user) -> dict[int, str]:
+    """{organisation id: role} for a person."""
+    return {organisation: role for organisation, _kind, _status, role in _memberships(user)}
 
 
 def roles_by_kind(user) -> dict[str, set[str]]:
     """{kind of organisation: the person's roles in organisations of that kind}, such as
-    {"company": {"admin"}}, read once and kept on the user object."""
-    if user is None or not user.is_authenticated:
-        return {}
-    cached = getattr(user, "_ponte_roles_by_kind", None)
-    if cached is None:
-        cached = {}
-        if roles_of(user):
-            for kind, role in Membership.objects.filter(user=user).values_list("organisation__kind", "role"):
-                cached.setdefault(kind, set()).add(role)
-        user._ponte_roles_by_kind = cached
-    return cached
+    {"company": {"admin"}}."""
+    by_kind: dict[str, set[str]] = {}
+    for _organisation, kind, _status, role in _memberships(user):
+        by_kind.setdefault(kind, set()).add(role)
+    return by_kind
+
+
+def verified_kinds_of(user) -> set[str]:
+    """The kinds of the verified organisations a person belongs to."""
+    return {kind for _organisation, kind, status, _role in _memberships(user) if status == Status.VERIFIED}
 
 
 def forget_roles(user) -> None:
-    for cached in ("_ponte_org_roles", "_ponte_roles_by_kind"):
-        if user is not None and hasattr(user, cached):
-            delattr(user, cached)
+    if user is not None and hasattr(user, "_ponte_memberships"):
+        delattr(user, "_ponte_memberships")
 
 
 def verified_companies_of(user) -> QuerySet[Organisation]:

@@ -6,21 +6,18 @@ import rules
 from ponte.core.roles import is_authenticated, is_platform_admin, is_programme_manager, is_staff_role
 
 from .models import LIFECYCLE, JoinRequestStatus, Kind, Role, Status
-from .queries import roles_by_kind, roles_of, verified_companies_of
+from .queries import roles_by_kind, roles_of, verified_kinds_of
 
 
 # Platform-wide roles that follow from membership: every module asks them.
 @rules.predicate
 def is_company_member(user) -> bool:
-    return bool(roles_of(user)) and verified_companies_of(user).exists()
+    return Kind.COMPANY in verified_kinds_of(user)
 
 
 @rules.predicate
 def is_public_servant(user) -> bool:
-    from .models import Organisation
-
-    bodies = list(roles_of(user))
-    return bool(bodies) and Organisation.objects.filter(pk__in=bodies, kind="public_body", status="verified").exists()
+    return Kind.PUBLIC_BODY in verified_kinds_of(user)
 
 
 @rules.predicate
