@@ -126,6 +126,9 @@ class PublicPageCacheMiddleware:
             and seconds >= 1
             and not getattr(getattr(request, "user", None), "is_authenticated", False)
         ):
+            # One piece of content, not the many a view may have written (a feed writes an
+            # element at a time): a kept page is read back whole at every request.
+            response.content = response.content
             try:
                 cache.set(key, response, int(seconds))
             except Exception:
