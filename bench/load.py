@@ -8,7 +8,7 @@ set, behind a proxy that speaks HTTPS) and drives every page of bench/pages.py w
 on a shared machine only a ratio within one run means anything.
 
     .venv/bin/python bench/load.py [--database postgres|sqlite] [--scale S|M|L]
-                                   [--connections 1,8,32] [--seconds 10] [--pages home,...]
+                                   [--connections 1,8,32] [--seconds 10] [--page home ...]
 
 It also reports each page's query count at S and at L, the peak memory of a worker after
 the run, the whole OCDS release export (releases a second) and the time the data took to
@@ -248,6 +248,7 @@ def wrk(base: str, path: str, cookie: str | None, connections: int, seconds: flo
     return {
         "requests_per_second": round(raw["requests"] / (raw["duration_us"] / 1e6), 1),
         "p50_ms": round(raw["p50_us"] / 1000, 2),
+        "p95_ms": round(raw["p95_us"] / 1000, 2),
         "p99_ms": round(raw["p99_us"] / 1000, 2),
         "errors": errors,
         "kilobytes_per_request": round(raw["bytes"] / max(raw["requests"], 1) / 1024, 1),
@@ -361,13 +362,14 @@ def table(report: dict, connections: int = 8) -> str:
     rows = [r for r in report["pages"] if r["connections"] == connections] or report["pages"]
     scales = sorted(report["build_seconds"], key="SML".index)
     lines = [
-        f"| page | as | req/s | p50 ms | p99 ms | errors | ratio to bare | queries ({', '.join(scales)}) |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        f"| page | as | req/s | p50 ms | p95 ms | p99 ms | errors | ratio to bare | queries ({', '.join(scales)}) |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in rows:
         queries = " / ".join(str(r["queries"].get(scale)) for scale in scales)
         lines.append(
-            f"| {r['page']} | {r['as']} | {r['requests_per_second']:,} | {r['p50_ms']} | {r['p99_ms']} | "
+            f"| {r['page']} | {r['as']} | {r['requests_per_second']:,} | {r['p50_ms']} | {r.get('p95_ms', '—')} | "
+            f"{r['p99_ms']} | "
             f"{r['errors']} | {r['ratio_to_bare']} | {queries} |"
         )
     versions_line = ", ".join(f"{key} {value}" for key, value in report["versions"].items())
@@ -406,13 +408,13 @@ def main() -> int:
     parser.add_argument("--scale", choices=["S", "M", "L"], default="L")
     parser.add_argument("--connections", default="1,8,32")
     parser.add_argument("--seconds", type=float, default=10)
-    parser.add_argument("--pages", default="", help="comma-separated page names (default: all)")
+    parser.add_argument("--page", action="append", default=[], help="a page's name, once per page (default: all)")
     parser.add_argument("--workdir", default=str(ROOT / "var" / "bench"))
     parser.add_argument("--output", default="")
     parser.add_argument("--smoke", action="store_true", help="a second a page on a small SQLite database")
     args = parser.parse_args()
     args.connections = [int(c) for c in args.connections.split(",")]
-    args.pages = [p.strip() for p in args.pages.split(",") if p.strip()]
+    args.pages = args.page
     if args.smoke:
         args.database, args.scale, args.connections, args.seconds = "sqlite", "S", [1], 1
         if args.workdir == str(ROOT / "var" / "bench"):
