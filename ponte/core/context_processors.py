@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from .models import Notification
+from .notifications import unread_count
 from .registry import registry
 
 
@@ -11,5 +11,5 @@ def ponte(request):
         "LANGUAGES_AVAILABLE": settings.LANGUAGES,
     }
     if user is not None and user.is_authenticated:
-        context["unread_count"] = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+        context["unread_count"] = unread_count(user)
     return context

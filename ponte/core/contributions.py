@@ -10,9 +10,9 @@ registry.add_nav(NavItem(label=_("Audit trail"), url_name="audit_trail", visible
 
 
 def _unread(user) -> int:
-    from .models import Notification
+    from .notifications import unread_count
 
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    return unread_count(user)
 
 
 registry.add_figure(

@@ -111,7 +111,18 @@ def send_digests() -> int:
     return sent
 
 
+def unread_count(user) -> int:
+    """How many notifications a person has not read: the menu and the home page both show it,
+    so it is counted once a request and kept on the user object."""
+    cached = getattr(user, "_ponte_unread", None)
+    if cached is None:
+        cached = user._ponte_unread = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    return cached
+
+
 def mark_read(user, notification_ids: Iterable[int] | None = None) -> int:
+    if hasattr(user, "_ponte_unread"):
+        del user._ponte_unread
     unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if notification_ids is not None:
         unread = unread.filter(pk__in=list(notification_ids))
