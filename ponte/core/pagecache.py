@@ -64,9 +64,11 @@ def _move_version() -> None:
         logger.warning("The page cache could not be invalidated", exc_info=True)
 
 
-def _state() -> tuple[int, float] | None:
-    """The public version, and how long from now a page may be kept: until the next clock
-    event, found once per version and again each time one passes."""
+def _state() -> tuple[str, float]:
+    """What a kept page is valid for — the public version and the next clock event, found
+    once per version and again each time one passes — and how long from now it may be kept.
+    Both are in the page's key: a page is never read past its moment, whatever the cache's
+    own clock says."""
     version = cache.get(VERSION_KEY)
     if version is None:
         version = time.time_ns()
@@ -79,7 +81,7 @@ def _state() -> tuple[int, float] | None:
         moments = [moment for event in registry.clock_events if (moment := event(now)) is not None]
         horizon = min([*(moment.timestamp() for moment in moments), now.timestamp() + PAGE_SECONDS])
         cache.set(horizon_key, horizon, max(1, int(horizon - now.timestamp())))
-    return version, horizon - now.timestamp()
+    return f"{version}:{horizon:.0f}", horizon - now.timestamp()
 
 
 def _keepable_request(request: HttpRequest) -> bool:
@@ -91,9 +93,9 @@ def _keepable_request(request: HttpRequest) -> bool:
     )
 
 
-def _key(request: HttpRequest, address: str, version: int) -> str:
+def _key(request: HttpRequest, address: str, valid_for: str) -> str:
     language = translation.get_language_from_request(request)
-    return f"ponte:public:{version}:{language}:{hashlib.sha256(address.encode()).hexdigest()}"
+    return f"ponte:public:{valid_for}:{language}:{hashlib.sha256(address.encode()).hexdigest()}"
 
 
 class PublicPageCacheMiddleware:
