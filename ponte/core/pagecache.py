@@ -14,7 +14,9 @@ Nothing kept is ever stale:
   Authorization header or messages to show is served by the view, and a response that sets
   a cookie (a CSRF token, a message read) or is not a plain 200 is never kept.
 
-Without a working cache (Redis down), pages are simply made every time.
+Without a working cache (Redis down), pages are simply made every time. A write made while
+the cache cannot be told (a moment's outage) is the one case a kept page may be stale: for
+five minutes at most (PAGE_SECONDS), and the failure is logged.
 """
 
 from __future__ import annotations
@@ -60,7 +62,7 @@ def invalidate() -> None:
 def _move_version() -> None:
     try:
         cache.set(VERSION_KEY, time.time_ns(), None)
-    except Exception:  # a cache that is down keeps nothing to invalidate
+    except Exception:  # kept pages then last until their lifetime ends (PAGE_SECONDS at most)
         logger.warning("The page cache could not be invalidated", exc_info=True)
 
 
