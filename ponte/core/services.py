@@ -40,13 +40,14 @@ def update[M: models.Model](
     fields: dict[str, Any],
     *,
     actor: AbstractBaseUser,
-    relations: dict[str, Iterable[models.Model]] | None = None,
+    relations: dict[str, Iterable[models.Model] | None] | None = None,
     written: dict[str, tuple[Any, Any]] | None = None,
     check: Callable[[M], None] | None = None,
     verb: str = "update",
     audited: bool = True,
 ) -> list[str]:
-    """Change `obj`'s `fields` and its many-to-many `relations` (name: what it holds after),
+    """Change `obj`'s `fields` and its many-to-many `relations` (name: what it holds after;
+    None leaves a relation as it is),
     and audit the change in one record with each changed value before and after. `written`
     adds what the caller changed itself (name: (before, after)); `check(obj)` sees the new
     values before anything is saved, and may refuse. Nothing is saved or audited when
@@ -57,6 +58,8 @@ def update[M: models.Model](
     after = {name: _shown(value) for name, value in changed.items()}
     new_relations = {}
     for name, targets in (relations or {}).items():
+        if targets is None:
+            continue
         targets = list(targets)
         held = sorted(str(target) for target in getattr(obj, name).all())
         wanted = sorted(str(target) for target in targets)

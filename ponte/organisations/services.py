@@ -194,10 +194,9 @@ def organisation_update(*, actor: User, organisation: Organisation, sectors=None
         country=merged["country"],
         exclude_pk=organisation.pk,
     )
-    relations = {}
-    if sectors is not None:
-        relations["sectors"] = [SectorTag.objects.get_or_create(code=code)[0] for code in sectors]
-    if update(organisation, changes, actor=actor, relations=relations):
+    # Every sector is reference data (loaded by its migration): read them at once.
+    tags = None if sectors is None else SectorTag.objects.filter(code__in=sectors)
+    if update(organisation, changes, actor=actor, relations={"sectors": tags}):
         from ponte.core.search import index_object
 
         index_object(organisation)

@@ -57,7 +57,7 @@ def solution_update(*, actor: User, solution: Solution, sectors=None, cpv_codes=
     unknown = set(fields) - set(FIELDS)
     if unknown:
         raise ValueError(f"Not editable: {sorted(unknown)}")
-    relations = {name: value for name, value in (("sectors", sectors), ("cpv_codes", cpv_codes)) if value is not None}
+    relations = {"sectors": sectors, "cpv_codes": cpv_codes}
     changed = update(solution, fields, actor=actor, relations=relations, check=_check)
     if changed:
         _screen_again_if_published(solution, changed, actor=actor)

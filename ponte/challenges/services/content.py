@@ -202,7 +202,6 @@ def save_changes(
 ) -> Challenge:
     """Write fields, sectors, codes and criteria as they are, in one audit record with before
     and after (unless the caller records the change in its own words)."""
-    relations = {name: value for name, value in (("sectors", sectors), ("cpv_codes", cpv_codes)) if value is not None}
     written = {}
     if criteria is not None:
         before = [{"name": c["name"], "weight": c["weight"]} for c in criteria_rows(challenge.criteria.all())]
@@ -218,5 +217,12 @@ def save_changes(
             for i, c in enumerate(criteria)
         )
         written["criteria"] = (before, [{"name": c["name"], "weight": c["weight"]} for c in criteria_rows(criteria)])
-    update(challenge, fields, actor=actor, relations=relations, written=written, audited=audited)
+    update(
+        challenge,
+        fields,
+        actor=actor,
+        relations={"sectors": sectors, "cpv_codes": cpv_codes},
+        written=written,
+        audited=audited,
+    )
     return challenge
