@@ -266,15 +266,32 @@ class Challenge(models.Model):
             models.Index(fields=["status", "deadline"]),
             models.Index(fields=["status", "-published_at"]),
             # The public list in its order, so that a page reads its 25 rows instead of sorting
-            # every challenge ever published.
+            # every challenge ever published: open ones forward from now, the rest backward.
+            # With the status it also counts open and other challenges alone, from the index.
             models.Index(
-                fields=["deadline", "-published_at", "id"],
+                fields=["deadline", "id", "status"],
                 condition=models.Q(published_at__isnull=False),
-                name="challenge_public_list_order",
+                name="challenge_public_by_deadline",
             ),
             # A public body's published challenges: the list's public-body filter and its
             # options, the body's page and its own list.
             models.Index(fields=["owner", "-published_at"], name="challenge_owner_published"),
+            # The open data's releases of each kind in date order, read a page at a time from
+            # a moment on: publications, cancellations and outcomes.
+            models.Index(
+                fields=["published_at", "id"],
+                condition=models.Q(published_at__isnull=False),
+                name="challenge_published_order",
+            ),
+            models.Index(
+                fields=["cancelled_at", "id"], condition=models.Q(status="cancelled"), name="challenge_cancelled_order"
+            ),
+            models.Index(
+                fields=["awarded_at", "id"], condition=models.Q(status="awarded"), name="challenge_awarded_order"
+            ),
+            models.Index(
+                fields=["closed_at", "id"], condition=models.Q(status="not_awarded"), name="challenge_closed_order"
+            ),
         ]
         verbose_name = _("challenge")
         verbose_name_plural = _("challenges")
@@ -747,6 +764,7 @@ class Contract(models.Model):
 
     class Meta:
         ordering = ["date_signed", "pk"]
+        indexes = [models.Index(fields=["recorded_at", "id"], name="contract_recorded_order")]
         verbose_name = _("contract")
         verbose_name_plural = _("contracts")
 

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ponte.core.paging import FirstThenRest
 from ponte.core.roles import is_staff_role
 from ponte.organisations.models import Organisation
 from ponte.organisations.queries import roles_of
@@ -47,16 +48,12 @@ def challenge_list(
     budget_max=None,
     deadline_before=None,
     q="",
+    now: datetime | None = None,
 ) -> QuerySet[Challenge]:
-    """Public challenges, filtered; `organisation` is a public body's slug, `owner_name` part
-    of its name."""
-    qs = (
-        public_challenges()
-        .select_related("owner")
-        .prefetch_related("sectors", "cpv_codes")
-        .order_by("deadline", "-published_at", "pk")
-    )
-    now = timezone.now()
+    """Public challenges, filtered, in the order of their deadline; `organisation` is a public
+    body's slug, `owner_name` part of its name; `now` is the moment states are read at."""
+    qs = public_challenges().select_related("owner").prefetch_related("sectors", "cpv_codes").order_by("deadline", "pk")
+    now = now or timezone.now()
     if state == "open":
         qs = qs.open(now)
     elif state == "closed":
@@ -89,6 +86,18 @@ def challenge_list(
     if q:
         qs = qs.filter(Q(title__icontains=q) | Q(summary__icontains=q) | Q(problem__icontains=q))
     return qs
+
+
+def in_public_order(challenges: QuerySet[Challenge], now: datetime | None = None) -> FirstThenRest:
+    """The order of the public list: open challenges first, the soonest deadline first, so
+    a company sees what it can still answer; then closed, decided and cancelled ones, the
+    latest deadline first. Each part reads through the index on the deadline."""
+    return FirstThenRest(
+        challenges,
+        Challenge.objects.open_q(now or timezone.now()),
+        first_order=("deadline", "pk"),
+        rest_order=("-deadline", "-pk"),
+    )
 
 
 # At national scale thousands of bodies have published: the list's filter never offers them
@@ -168,9 +177,19 @@ def challenge_detail(user, pk: int) -> Challenge | None:
     )
 
 
-def challenge_or_404(user, pk: int) -> Challenge:
-    """The challenge as `user` may see it; one they may not see does not exist for them."""
-    challenge = challenge_detail(user, pk)
+def challenge_or_404(user, pk: int, *, with_details: bool = True) -> Challenge:
+    """The challenge as `user` may see it; one they may not see does not exist for them.
+    Without its details (sectors and CPV codes) for pages that do not show them."""
+    if with_details:
+        challenge = challenge_detail(user, pk)
+    else:
+        challenge = (
+            visible_challenges(user)
+            .select_related("owner", "author", "owner__parent")
+            .prefetch_related("criteria")
+            .filter(pk=pk)
+            .first()
+        )
     if challenge is None:
         raise Http404
     return challenge

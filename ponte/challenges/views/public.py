@@ -98,9 +98,10 @@ def parse_filters(data) -> tuple[dict, dict, list[str]]:
 @public_page
 def challenge_list(request):
     typed, use, problems = parse_filters(request.GET)
-    page = paginate(request, public_queries.challenge_list(request.user, **use))
-    page.object_list = list(page.object_list)
-    public_queries.annotate_public_state(page.object_list, timezone.now())
+    now = timezone.now()
+    challenges = public_queries.challenge_list(request.user, now=now, **use)
+    page = paginate(request, public_queries.in_public_order(challenges, now))
+    public_queries.annotate_public_state(page.object_list, now)
     context = {"page": page, "filters": typed, "problems": problems}
     if request.headers.get("HX-Request"):
         # htmx asks for the results alone when a filter changes; everyone else gets the page.

@@ -473,6 +473,10 @@ def test_the_phase_pages_do_not_grow_with_the_series(client, db, role):
         sign_in(client, w.people[role])
         counts[2, "last"] = queries_of(client, w.series[-1].get_absolute_url())
     for small, large in [((1, "first"), (3, "first")), ((2, "last"), (3, "last")), ((1, "list"), (3, "list"))]:
-        assert len(counts[small]) == len(counts[large]), "\n".join(
+        # The list of the series of three starts with its open phase and goes on with the
+        # closed ones: it reads both parts of the public order, one read more (see
+        # core.paging.FirstThenRest), and not one more per challenge.
+        spans_both = 1 if small[1] == "list" else 0
+        assert len(counts[small]) + spans_both == len(counts[large]), "\n".join(
             [f"{small}:", *counts[small], "", f"{large}:", *counts[large]]
         )

@@ -203,6 +203,46 @@ def test_the_list_pages(client, db):
     assert 'rel="next"' in first.content.decode()
 
 
+def test_the_list_shows_open_challenges_first_soonest_deadline_first_then_the_rest_latest_first(client, db):
+    now = timezone.now()
+    # Made out of order, so that neither the order of making nor the ids give the answer.
+    for days in [9, 2, 30, 5, 14, 1, 21, 3, 7, 11, 4, 18, 6, 8, 12, 10, 13, 15, 16, 17]:
+        PublishedChallengeFactory(title=f"open in {days:02d} days", deadline=now + timedelta(days=days), criteria=False)
+    for days in [3, 40, 1, 12, 7]:
+        PublishedChallengeFactory(
+            title=f"closed {days:02d} days ago", deadline=now - timedelta(days=days), criteria=False
+        )
+    PublishedChallengeFactory(
+        title="awarded 20 days ago", deadline=now - timedelta(days=20), status="awarded", criteria=False
+    )
+    PublishedChallengeFactory(
+        title="cancelled before its deadline", deadline=now + timedelta(days=60), status="cancelled", criteria=False
+    )
+    ChallengeFactory(title="a draft", deadline=now + timedelta(days=1))
+    shown = [
+        challenge.title for page in (1, 2) for challenge in client.get(LIST, {"page": page}).context["page"].object_list
+    ]
+    opened = [
+        f"open in {days:02d} days"
+        for days in sorted([9, 2, 30, 5, 14, 1, 21, 3, 7, 11, 4, 18, 6, 8, 12, 10, 13, 15, 16, 17])
+    ]
+    assert shown == [
+        *opened,
+        "cancelled before its deadline",
+        "closed 01 days ago",
+        "closed 03 days ago",
+        "closed 07 days ago",
+        "closed 12 days ago",
+        "awarded 20 days ago",
+        "closed 40 days ago",
+    ]
+    # A filter keeps the order, the second page starting inside the rest.
+    assert [c.title for c in client.get(LIST, {"status": "closed"}).context["page"].object_list][:2] == [
+        "closed 01 days ago",
+        "closed 03 days ago",
+    ]
+
+
 # Closed is derived from the deadline -------------------------------------------------------
 
 
