@@ -58,6 +58,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name = _("person")
         verbose_name_plural = _("people")
         ordering = ["name", "email"]
+        indexes = [
+            # The evaluator pool, a few hundred among a country's people: found by name as a
+            # programme manager types, without reading every person.
+            models.Index(
+                fields=["name", "email"],
+                condition=models.Q(is_evaluator=True, is_active=True),
+                name="user_evaluator_pool",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name or self.email

@@ -57,6 +57,7 @@ urlpatterns = [
     # Evaluation
     path("evaluations/", evaluation_views.my_evaluations, name="my_evaluations"),
     path("evaluations/<int:pk>/", evaluation_views.evaluation_detail, name="evaluation"),
+    path("evaluators/", evaluation_views.evaluators_named, name="evaluators_named"),
     path("evaluations/<int:pk>/reopen/", evaluation_views.evaluation_reopen, name="evaluation_reopen"),
     path("evaluations/<int:pk>/unassign/", evaluation_views.evaluation_unassign, name="evaluation_unassign"),
     path("<int:pk>/evaluation/", evaluation_views.evaluation_board, name="evaluations"),

@@ -4,14 +4,17 @@ the evaluation services, whose refusals are put beside the field they concern.""
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from ponte.core.forms import textarea
 
 from ..models import SCORE_MAX, SCORE_MIN, SCORE_SCALE
+from ..queries import evaluation as evaluation_queries
 
 NO_CONFLICT, CONFLICT = "no", "yes"
 
@@ -45,39 +48,91 @@ class ScoreField(forms.ChoiceField):
 # Assignment ----------------------------------------------------------------------------
 
 
+ADDRESS_SEPARATORS = re.compile(r"[\s,;]+")
+MAX_EVALUATORS = 50
+
+
 class AssignmentForm(forms.Form):
-    """A programme manager assigns the chosen evaluators to the chosen proposals at once."""
+    """A programme manager assigns the evaluators they name to the proposals they choose: those
+    on the page of the board they read, or every standing proposal at once. Evaluators are
+    named by e-mail address, found by name as one types (a pool holds thousands)."""
 
     proposals = forms.MultipleChoiceField(
         label=gettext_lazy("Proposals"),
         widget=forms.CheckboxSelectMultiple,
-        help_text=gettext_lazy("Every proposal is chosen: untick those these evaluators should not evaluate."),
-        error_messages={
-            "required": gettext_lazy("Choose at least one proposal."),
-            "invalid_choice": gettext_lazy("Choose proposals from the list."),
-        },
-    )
-    evaluators = forms.MultipleChoiceField(
-        label=gettext_lazy("Evaluators"),
-        widget=forms.CheckboxSelectMultiple,
+        required=False,
         help_text=gettext_lazy(
-            "Each evaluator you choose is assigned every proposal you choose. Assignments that "
+            "The proposals on this page are chosen: untick those these evaluators should not evaluate."
+        ),
+        error_messages={"invalid_choice": gettext_lazy("Choose proposals from the list.")},
+    )
+    every_proposal = forms.BooleanField(required=False)
+    evaluators = forms.CharField(
+        label=gettext_lazy("Evaluators"),
+        max_length=5000,
+        help_text=gettext_lazy(
+            "Their e-mail addresses, separated by commas: type part of a name or an address to "
+            "find an evaluator. Each is assigned every proposal you choose. Assignments that "
             "already exist are kept, and nobody is assigned the proposal of a company they belong to."
         ),
         error_messages={
-            "required": gettext_lazy("Choose at least one evaluator."),
-            "invalid_choice": gettext_lazy("Choose evaluators from the list."),
+            "required": gettext_lazy("Name at least one evaluator."),
+            "max_length": gettext_lazy("Name at most 50 evaluators at a time."),
         },
     )
 
-    def __init__(self, *args, proposals, evaluators, **kwargs):
+    def __init__(self, *args, standing, shown, suggestions_url: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["proposals"].choices = [(str(p.pk), p.company.name) for p in proposals]
-        self.fields["proposals"].initial = [str(p.pk) for p in proposals]
-        self.fields["evaluators"].choices = [
-            (str(person.pk), f"{person.name} ({person.email})" if person.name else person.email)
-            for person in evaluators
-        ]
+        self.standing = [str(p.pk) for p in standing]
+        proposals = self.fields["proposals"]
+        proposals.needed_later = True  # needed unless every proposal is chosen
+        proposals.choices = [(str(p.pk), p.company.name) for p in standing]
+        # Any standing proposal may be sent; those of the page shown are offered.
+        proposals.widget.choices = [(str(p.pk), p.company.name) for p in shown]
+        proposals.initial = [str(p.pk) for p in shown]
+        self.fields["every_proposal"].label = ngettext(
+            "The %(count)s standing proposal, not only those on this page",
+            "All %(count)s standing proposals, not only those on this page",
+            len(standing),
+        ) % {"count": len(standing)}
+        self.offers_every_proposal = len(shown) < len(standing)
+        self.fields["evaluators"].widget.attrs.update(
+            {
+                "autocomplete": "off",
+                "data-suggestions": suggestions_url,
+                "data-suggestions-list": "",
+            }
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("every_proposal"):
+            cleaned["proposals"] = self.standing
+        elif "proposals" in cleaned and not cleaned["proposals"]:
+            self.add_error("proposals", _("Choose at least one proposal."))
+        return cleaned
+
+    def clean_evaluators(self) -> list[int]:
+        addresses = list(
+            dict.fromkeys(a.lower() for a in ADDRESS_SEPARATORS.split(self.cleaned_data["evaluators"]) if a)
+        )
+        if not addresses:
+            raise ValidationError(_("Name at least one evaluator."))
+        if len(addresses) > MAX_EVALUATORS:
+            raise ValidationError(_("Name at most 50 evaluators at a time."))
+        found = evaluation_queries.evaluators_by_address(addresses)
+        unknown = [address for address in addresses if address not in found]
+        if unknown:
+            raise ValidationError(
+                ngettext(
+                    "No active evaluator has the address %(addresses)s: check it, or find the evaluator by name.",
+                    "No active evaluator has these addresses: %(addresses)s. Check them, or find "
+                    "the evaluators by name.",
+                    len(unknown),
+                )
+                % {"addresses": ", ".join(unknown)}
+            )
+        return [found[address].pk for address in addresses]
 
 
 # Declaring conflicts of interest ---------------------------------------------------------

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -24,6 +25,8 @@ from ..models import (
 )
 
 TWO_PLACES = Decimal("0.01")
+# What a company wrote: the board and the lists of proposals never show it, so never read it.
+PROPOSAL_CONTENT = ("approach", "criteria_responses", "team", "timeline")
 
 
 def ids_of(chosen) -> set[int | None]:
@@ -40,11 +43,29 @@ def ids_of(chosen) -> set[int | None]:
     return ids
 
 
-def evaluators() -> list:
-    """The pool a programme manager assigns from: active people with the evaluator role."""
+# A national pool holds thousands of evaluators: a programme manager finds them by name or
+# address as they type, a few at a time, and names them by address.
+EVALUATORS_SHOWN = 10
+
+
+def _pool():
     from ponte.accounts.models import User
 
-    return list(User.objects.filter(is_evaluator=True, is_active=True).order_by("name", "email"))
+    return User.objects.filter(is_evaluator=True, is_active=True)
+
+
+def evaluators_named(text: str) -> list:
+    """The first active evaluators, by name, whose name or e-mail address holds `text`."""
+    if len(text) < 2:
+        return []
+    found = _pool().filter(Q(name__icontains=text) | Q(email__icontains=text))
+    return list(found.order_by("name", "email").only("pk", "name", "email")[:EVALUATORS_SHOWN])
+
+
+def evaluators_by_address(addresses: list[str]) -> dict[str, object]:
+    """The active evaluators with these e-mail addresses, by address in lower case."""
+    found = _pool().annotate(address=Lower("email")).filter(address__in=addresses).only("pk", "name", "email")
+    return {person.address: person for person in found}
 
 
 # Reads ---------------------------------------------------------------------------------
@@ -91,26 +112,20 @@ class BoardRow:
 
 def evaluation_board(challenge: Challenge, *, pending_only: bool = False) -> list[BoardRow]:
     """Every standing proposal with "done of expected" evaluations, its weighted score (the
-    mean of its completed evaluations) and its rank, best first; unscored ones last. Four
-    queries, whatever the number of proposals and evaluators."""
+    mean of its completed evaluations) and its rank, best first; unscored ones last. Three
+    queries, whatever the number of proposals and evaluators; `with_assignments` adds who
+    evaluates each."""
     criteria = list(challenge.criteria.all())
     proposals = (
         Proposal.objects.filter(challenge=challenge, status=ProposalStatus.SUBMITTED)
         .select_related("company")
+        .defer(*PROPOSAL_CONTENT)
         .annotate(
             done=Count("evaluations", filter=Q(evaluations__status=EvaluationStatus.COMPLETED)),
             pending=Count("evaluations", filter=Q(evaluations__status__in=PENDING_EVALUATION)),
         )
         .order_by("company__name", "pk")
     )
-    assigned = defaultdict(list)
-    for evaluation in (
-        Evaluation.objects.filter(proposal__challenge=challenge)
-        .exclude(status=EvaluationStatus.REMOVED)
-        .select_related("evaluator")
-        .order_by("evaluator__name", "pk")
-    ):
-        assigned[evaluation.proposal_id].append(evaluation)
     scores = _completed_scores(challenge)
     rows = []
     for proposal in proposals:
@@ -120,7 +135,6 @@ def evaluation_board(challenge: Challenge, *, pending_only: bool = False) -> lis
                 proposal=proposal,
                 done=proposal.done,
                 expected=proposal.done + proposal.pending,
-                evaluations=assigned[proposal.pk],
                 score=_mean(totals),
             )
         )
@@ -133,9 +147,27 @@ def evaluation_board(challenge: Challenge, *, pending_only: bool = False) -> lis
         if row.score != previous:
             rank, previous = position, row.score
         row.rank = rank
-    if pending_only:
-        # Waiting for an evaluator, or for an evaluator to be assigned at all.
-        rows = [row for row in rows if row.pending or not row.expected]
+    return awaiting(rows) if pending_only else rows
+
+
+def awaiting(rows: list[BoardRow]) -> list[BoardRow]:
+    """The rows waiting for an evaluator, or for an evaluator to be assigned at all."""
+    return [row for row in rows if row.pending or not row.expected]
+
+
+def with_assignments(rows: list[BoardRow]) -> list[BoardRow]:
+    """The rows, each with its evaluators (`row.evaluations`), read in one query: the board
+    shows them for the page of rows it shows."""
+    assigned = defaultdict(list)
+    for evaluation in (
+        Evaluation.objects.filter(proposal__in=[row.proposal.pk for row in rows])
+        .exclude(status=EvaluationStatus.REMOVED)
+        .select_related("evaluator")
+        .order_by("evaluator__name", "pk")
+    ):
+        assigned[evaluation.proposal_id].append(evaluation)
+    for row in rows:
+        row.evaluations = assigned[row.proposal.pk]
     return rows
 
 
@@ -146,6 +178,15 @@ def award_gate(challenge: Challenge) -> list[str]:
     standing = Proposal.objects.filter(challenge=challenge, status=ProposalStatus.SUBMITTED)
     pending = Evaluation.objects.filter(proposal__in=standing, status__in=PENDING_EVALUATION).count()
     unscored = standing.exclude(evaluations__status=EvaluationStatus.COMPLETED).count()
+    return _gate_reasons(pending, unscored)
+
+
+def award_gate_of_board(rows: list[BoardRow]) -> list[str]:
+    """`award_gate` read from the rows of the whole board, which count the same things."""
+    return _gate_reasons(sum(row.pending for row in rows), sum(1 for row in rows if not row.done))
+
+
+def _gate_reasons(pending: int, unscored: int) -> list[str]:
     reasons = []
     if pending:
         reasons.append(

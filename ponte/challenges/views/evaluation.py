@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -23,10 +23,11 @@ from django.utils.translation import ngettext
 
 from ponte.core import attachments
 from ponte.core.forms import add_service_errors
+from ponte.core.paging import paginate
 from ponte.core.roles import is_programme_manager
 
 from ..forms.evaluation import AssignmentForm, DeclarationForm, ReopenForm, ScoringForm
-from ..models import SCORE_MAX, Evaluation, EvaluationStatus, ProposalStatus
+from ..models import SCORE_MAX, Evaluation, EvaluationStatus
 from ..queries import evaluation as evaluation_queries
 from ..queries import proposals as proposals_queries
 from ..queries import public as public_queries
@@ -130,7 +131,7 @@ def _assignment_message(result: evaluation_services.Assignment) -> str:
 
 @login_required
 def evaluation_board(request, pk):
-    challenge = public_queries.challenge_or_404(request.user, pk)
+    challenge = public_queries.challenge_or_404(request.user, pk, with_details=False)
     if not request.user.has_perm("challenges.view_evaluations", challenge):
         raise PermissionDenied
     can_assign = request.user.has_perm("challenges.assign_evaluators", challenge)
@@ -140,22 +141,27 @@ def evaluation_board(request, pk):
             _("Evaluators can no longer be assigned to this challenge: its evaluation is over."),
             _board_url(challenge),
         )
-    form = pool = None
+    pending_only = request.GET.get("pending") == "1"
+    # The ranking reads every proposal; a page shows 25 of them, with their evaluators.
+    board = evaluation_queries.evaluation_board(challenge)
+    page = paginate(request, evaluation_queries.awaiting(board) if pending_only else board)
+    rows = evaluation_queries.with_assignments(list(page.object_list))
+    form = None
     if can_assign:
-        standing = list(
-            proposals_queries.proposals_visible_to(request.user, challenge)
-            .filter(status=ProposalStatus.SUBMITTED)
-            .order_by("company__name", "pk")
+        form = AssignmentForm(
+            request.POST or None,
+            # The board's rows are the standing proposals, which those who assign may read.
+            standing=sorted((row.proposal for row in board), key=lambda p: (p.company.name, p.pk)),
+            shown=[row.proposal for row in rows],
+            suggestions_url=reverse("challenges:evaluators_named"),
         )
-        pool = evaluation_queries.evaluators()
-        form = AssignmentForm(request.POST or None, proposals=standing, evaluators=pool)
         if request.method == "POST" and form.is_valid():
             try:
                 result = evaluation_services.evaluators_assign(
                     actor=request.user,
                     challenge=challenge,
                     proposals=[int(value) for value in form.cleaned_data["proposals"]],
-                    evaluators=[int(value) for value in form.cleaned_data["evaluators"]],
+                    evaluators=form.cleaned_data["evaluators"],
                 )
             except ValidationError as error:
                 add_service_errors(form, error)
@@ -167,24 +173,39 @@ def evaluation_board(request, pk):
                 )
             else:
                 messages.success(request, _assignment_message(result))
-                return redirect(_board_url(challenge))
-    pending_only = request.GET.get("pending") == "1"
-    rows = evaluation_queries.evaluation_board(challenge, pending_only=pending_only)
+                return redirect(request.get_full_path())
     in_evaluation = challenge.is_closed
     return render(
         request,
         "challenges/evaluation/board.html",
         {
             "challenge": challenge,
+            "page": page,
             "lines": _board_lines(request.user, challenge, rows),
             "pending_only": pending_only,
             "in_evaluation": in_evaluation,
-            "gate": evaluation_queries.award_gate(challenge) if in_evaluation else [],
+            "gate": evaluation_queries.award_gate_of_board(board) if in_evaluation else [],
             "can_award": in_evaluation and request.user.has_perm("challenges.award_challenge", challenge),
             "form": form,
-            "pool": pool,
             "score_max": SCORE_MAX,
         },
+    )
+
+
+@login_required
+def evaluators_named(request):
+    """The evaluators whose name or address holds what a programme manager typed: the
+    suggestions of the board's evaluator field, a few at a time."""
+    if not is_programme_manager(request.user):
+        raise PermissionDenied
+    text = request.GET.get("q", "").strip().replace("\x00", "")[:200]
+    return JsonResponse(
+        {
+            "results": [
+                {"name": f"{person.name} ({person.email})" if person.name else person.email, "value": person.email}
+                for person in evaluation_queries.evaluators_named(text)
+            ]
+        }
     )
 
 

@@ -643,7 +643,7 @@ def test_progress_counts_leave_out_recused_and_removed_evaluations(
     evaluation_services.evaluation_unassign(actor=manager, evaluation=evaluation_of(proposal_a, third))
     complete(evaluation_of(proposal_b, evaluator), (3, 3))
 
-    board = evaluation_queries.evaluation_board(challenge)
+    board = evaluation_queries.with_assignments(evaluation_queries.evaluation_board(challenge))
     a, b = _row(board, proposal_a), _row(board, proposal_b)
     # A: one completed, the fourth evaluator still to do it: "1 of 2".
     assert (a.done, a.expected, a.pending) == (1, 2, 1)

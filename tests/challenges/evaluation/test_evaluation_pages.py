@@ -219,7 +219,7 @@ def test_before_the_deadline_nobody_reads_the_board(login, before, role, expecte
 
 
 def test_before_the_deadline_a_programme_manager_cannot_assign(login, before):
-    response = login(before.pm).post(board(before), {"proposals": [before.first.pk], "evaluators": [before.eva.pk]})
+    response = login(before.pm).post(board(before), {"proposals": [before.first.pk], "evaluators": before.eva.email})
     assert response.status_code == 403
     assert not Evaluation.objects.exists()
 
@@ -306,8 +306,10 @@ def test_the_pending_filter_keeps_proposals_with_evaluations_to_do(login, closed
     assert [line.row.proposal for line in pending.context["lines"]] == [closed.first]
     assert 'name="pending" value="1" id="id_pending" checked' in text_of(pending)
     assert "Proposals with evaluations pending" in text_of(pending)
-    # The assignment form still offers every proposal.
-    assert f'value="{closed.second.pk}"' in text_of(pending)
+    # The assignment form offers the proposals shown, and every standing proposal at once.
+    assert f'name="proposals" value="{closed.second.pk}"' not in text_of(pending)
+    assert checked(text_of(pending), "proposals", closed.first.pk)
+    assert "All 2 standing proposals, not only those on this page" in text_of(pending)
     complete(closed, closed.eva, closed.first)
     none_left = client.get(board(closed, "?pending=1"))
     assert none_left.context["lines"] == [] and "No proposal has evaluations pending." in text_of(none_left)
@@ -339,7 +341,7 @@ def test_after_the_outcome_the_board_is_final_and_takes_no_assignment(login, clo
     page = text_of(response)
     assert "The outcome is decided" in page and "This evaluation is final." in page
     assert 'name="evaluators"' not in page and "/reopen/" not in page and "Deciding the outcome" not in page
-    posted = client.post(board(closed), {"proposals": [closed.first.pk], "evaluators": [closed.ivo.pk]})
+    posted = client.post(board(closed), {"proposals": [closed.first.pk], "evaluators": closed.ivo.email})
     assert posted.status_code == 302
     assert "can no longer be assigned" in messages_of(posted)[0]
     assert not Evaluation.objects.filter(evaluator=closed.ivo).exists()
@@ -363,17 +365,65 @@ def test_the_proposal_list_leads_to_the_board(login, closed):
 # The board: assigning evaluators ----------------------------------------------------------
 
 
-def test_the_form_offers_every_proposal_checked_and_the_pool_of_evaluators(login, closed):
+def test_the_form_offers_the_proposals_of_the_page_checked_and_finds_evaluators_by_name(login, closed):
     UserFactory(name="Retired Reviewer", is_evaluator=True, is_active=False)
     page = text_of(login(closed.pm).get(board(closed)))
     for proposal in (closed.first, closed.second):
         assert f'name="proposals" value="{proposal.pk}"' in page
     assert page.count('name="proposals"') == page.count('name="proposals" value') == 2
     assert checked(page, "proposals", closed.first.pk) and checked(page, "proposals", closed.second.pk)
-    assert not checked(page, "evaluators", closed.eva.pk)
-    for evaluator in (closed.eva, closed.ivo, closed.idle):
-        assert evaluator.name in page
-    assert "Retired Reviewer" not in page and closed.pm.name not in page.split('name="evaluators"')[0][-2000:]
+    # Every proposal is on the page: there is no "every standing proposal" to offer.
+    assert 'name="every_proposal"' not in page
+    # The pool is never listed: the field finds evaluators as one types.
+    [field] = re.findall(r'<input[^>]*name="evaluators"[^>]*>', page)
+    assert 'data-suggestions="/challenges/evaluators/"' in field and "data-suggestions-list" in field
+    assert closed.eva.name not in page and closed.idle.name not in page
+
+
+def suggested(client, text):
+    response = client.get("/challenges/evaluators/", {"q": text})
+    assert response.status_code == 200
+    return [(person["name"], person["value"]) for person in response.json()["results"]]
+
+
+def test_evaluators_are_suggested_to_programme_managers_by_name_or_address(login, closed):
+    UserFactory(name="Eve Retired", email="eve.retired@example.org", is_evaluator=True, is_active=False)
+    UserFactory(name="Evan Not An Evaluator", email="evan@example.org")
+    for k in range(12):
+        UserFactory(name=f"Evaluator {k:02}", email=f"reviewer{k:02}@example.org", is_evaluator=True)
+    client = login(closed.pm)
+    assert suggested(client, "eva evaluator") == [(f"Eva Evaluator ({closed.eva.email})", closed.eva.email)]
+    assert suggested(client, closed.ivo.email.upper()) == [(f"Ivo Inspector ({closed.ivo.email})", closed.ivo.email)]
+    found = suggested(client, "ev")
+    assert len(found) == 10 and [name for name, _ in found] == sorted(name for name, _ in found)
+    assert not any("Retired" in name or "Not An Evaluator" in name for name, _ in found)
+    assert suggested(client, "e") == [] and suggested(client, "\x00" * 300) == []
+
+
+@pytest.mark.parametrize("role", ["author", "owner_admin", "evaluator_assigned", "bidder", "citizen"])
+def test_only_programme_managers_are_suggested_evaluators(login, closed, role):
+    assign(closed, [closed.first], [closed.eva])
+    assert login(person(closed, role)).get("/challenges/evaluators/", {"q": "eva"}).status_code == 403
+    assert login(None).get("/challenges/evaluators/", {"q": "eva"}).status_code == 302
+
+
+def test_a_board_of_many_proposals_pages_them_and_assigns_on_a_page_or_to_every_proposal(login, closed):
+    with time_machine.travel(DEADLINE - timedelta(days=2), tick=False):
+        more = [submit(closed.challenge, CompanyFactory(name=f"Company {k:02}"), "1000") for k in range(30)]
+    client = login(closed.pm)
+    first_page = text_of(client.get(board(closed)))
+    second_page = text_of(client.get(board(closed, "?page=2")))
+    assert "(1 to 25 of 32)" in first_page and "(26 to 32 of 32)" in second_page
+    assert first_page.count('name="proposals" value') == 25 and second_page.count('name="proposals" value') == 7
+    assert "All 32 standing proposals, not only those on this page" in second_page
+    # Those of the page shown.
+    response = client.post(board(closed, "?page=2"), {"proposals": [more[-1].pk], "evaluators": closed.eva.email})
+    assert response.status_code == 302 and response["Location"] == board(closed, "?page=2")
+    assert list(Evaluation.objects.values_list("proposal_id", flat=True)) == [more[-1].pk]
+    # Every standing proposal, the other pages' included.
+    response = client.post(board(closed), {"every_proposal": "on", "evaluators": closed.ivo.email})
+    assert response.status_code == 302
+    assert Evaluation.objects.filter(evaluator=closed.ivo).count() == 32
 
 
 def test_a_programme_manager_assigns_in_bulk_and_hears_what_happened(login, closed):
@@ -382,7 +432,7 @@ def test_a_programme_manager_assigns_in_bulk_and_hears_what_happened(login, clos
     client = login(closed.pm)
     response = client.post(
         board(closed),
-        {"proposals": [closed.first.pk, closed.second.pk], "evaluators": [closed.eva.pk, closed.ivo.pk]},
+        {"proposals": [closed.first.pk, closed.second.pk], "evaluators": f"{closed.eva.email}, {closed.ivo.email}"},
     )
     assert response.status_code == 302 and response["Location"] == board(closed)
     [message] = messages_of(response)
@@ -393,37 +443,66 @@ def test_a_programme_manager_assigns_in_bulk_and_hears_what_happened(login, clos
         (closed.second.pk, closed.eva.pk),
         (closed.first.pk, closed.ivo.pk),
     }
-    again = client.post(board(closed), {"proposals": [closed.first.pk], "evaluators": [closed.eva.pk]})
+    again = client.post(board(closed), {"proposals": [closed.first.pk], "evaluators": closed.eva.email})
     message = messages_of(again)[-1]
     assert "0 assignments made." in message and "1 already existed and is kept." in message
     assert Evaluation.objects.count() == 3
     assert Notification.objects.filter(kind="challenges.evaluation_assigned", recipient=closed.eva).count() == 1
 
 
-def test_no_proposal_chosen_is_explained_and_the_chosen_evaluators_stay_chosen(login, closed):
-    response = login(closed.pm).post(board(closed), {"evaluators": [closed.ivo.pk]})
+def test_no_proposal_chosen_is_explained_and_the_named_evaluators_stay_named(login, closed):
+    response = login(closed.pm).post(board(closed), {"evaluators": f"{closed.ivo.email},"})
     assert response.status_code == 200
     assert errors_of(response, "proposals") == ["Choose at least one proposal."]
     page = text_of(response)
     assert "There is a problem" in page
-    assert checked(page, "evaluators", closed.ivo.pk) and not checked(page, "evaluators", closed.eva.pk)
+    assert f'value="{closed.ivo.email},"' in page
     # Nothing was chosen, and nothing comes back checked.
     assert not checked(page, "proposals", closed.first.pk)
     assert not Evaluation.objects.exists()
 
 
-@pytest.mark.parametrize("evaluator", ["999999", "abc", "not_an_evaluator", "inactive", None])
-def test_an_evaluator_not_in_the_pool_is_refused_with_a_message(login, closed, evaluator):
-    if evaluator == "not_an_evaluator":
-        evaluator = str(closed.author.pk)
-    elif evaluator == "inactive":
-        evaluator = str(UserFactory(is_evaluator=True, is_active=False).pk)
-    chosen = {"proposals": [closed.first.pk]} | ({"evaluators": [evaluator]} if evaluator else {})
-    response = login(closed.pm).post(board(closed), chosen)
+@pytest.mark.parametrize(
+    "typed, expected",
+    [
+        (
+            "nobody@example.org",
+            "No active evaluator has the address nobody@example.org: check it, or find the evaluator by name.",
+        ),
+        (
+            "abc, nobody@example.org",
+            "No active evaluator has these addresses: abc, nobody@example.org. "
+            "Check them, or find the evaluators by name.",
+        ),
+        ("not_an_evaluator", "No active evaluator has the address {}: check it, or find the evaluator by name."),
+        ("inactive", "No active evaluator has the address {}: check it, or find the evaluator by name."),
+        ("", "Name at least one evaluator."),
+        (" , ;", "Name at least one evaluator."),
+        (", ".join(f"person{k}@example.org" for k in range(51)), "Name at most 50 evaluators at a time."),
+        ("x" * 5001, "Name at most 50 evaluators at a time."),
+    ],
+)
+def test_an_evaluator_not_in_the_pool_is_refused_with_a_message_and_what_was_typed_is_kept(
+    login, closed, typed, expected
+):
+    if typed in ("not_an_evaluator", "inactive"):
+        someone = closed.author if typed == "not_an_evaluator" else UserFactory(is_evaluator=True, is_active=False)
+        typed, expected = someone.email, expected.format(someone.email)
+    response = login(closed.pm).post(board(closed), {"proposals": [closed.first.pk], "evaluators": typed})
     assert response.status_code == 200
-    expected = "Choose at least one evaluator." if evaluator is None else "Choose evaluators from the list."
     assert errors_of(response, "evaluators") == [expected]
+    if typed.strip():
+        assert f'value="{typed}"' in text_of(response)
     assert not Evaluation.objects.exists()
+
+
+def test_addresses_are_read_whatever_their_case_and_separators(login, closed):
+    response = login(closed.pm).post(
+        board(closed),
+        {"proposals": [closed.first.pk], "evaluators": f" {closed.eva.email.upper()};\n{closed.ivo.email} , "},
+    )
+    assert response.status_code == 302
+    assert set(Evaluation.objects.values_list("evaluator_id", flat=True)) == {closed.eva.pk, closed.ivo.pk}
 
 
 def test_a_proposal_of_another_challenge_or_withdrawn_is_refused(login, closed):
@@ -435,7 +514,7 @@ def test_a_proposal_of_another_challenge_or_withdrawn_is_refused(login, closed):
         proposals_services.proposal_withdraw(actor=withdrawn.submitted_by, proposal=withdrawn)
     client = login(closed.pm)
     for proposal in (other, withdrawn):
-        response = client.post(board(closed), {"proposals": [proposal.pk], "evaluators": [closed.eva.pk]})
+        response = client.post(board(closed), {"proposals": [proposal.pk], "evaluators": closed.eva.email})
         assert errors_of(response, "proposals") == ["Choose proposals from the list."]
     assert "Gamma Group" not in text_of(response)
     assert not Evaluation.objects.exists()
@@ -444,7 +523,7 @@ def test_a_proposal_of_another_challenge_or_withdrawn_is_refused(login, closed):
 @pytest.mark.parametrize("role", ["author", "owner_admin", "evaluator_not_assigned", "bidder"])
 def test_only_programme_managers_assign(login, closed, role):
     response = login(person(closed, role)).post(
-        board(closed), {"proposals": [closed.first.pk], "evaluators": [closed.eva.pk]}
+        board(closed), {"proposals": [closed.first.pk], "evaluators": closed.eva.email}
     )
     assert response.status_code == 403
     assert not Evaluation.objects.exists()

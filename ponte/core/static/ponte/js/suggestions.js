@@ -6,6 +6,10 @@
 // {"results": [{"name": "…"}, …]} as a person types two characters or more, and lists the
 // names under the field. Arrow keys move through them, Enter or a click takes one, Escape
 // closes the list. Taking one fires "change", so a filter form refreshes its results.
+//
+// With data-suggestions-list the field holds several values separated by commas: the
+// suggestions are for the last one, and a result's "value" (its "name" when it has none)
+// replaces it, followed by ", " for the next.
 (function () {
   "use strict";
   var counter = 0;
@@ -53,8 +57,21 @@
       all[active].scrollIntoView({ block: "nearest" });
     }
 
+    var several = input.hasAttribute("data-suggestions-list");
+
+    // What the suggestions are for: the whole field, or the last of several values.
+    function typed() {
+      var value = input.value;
+      return (several ? value.slice(value.lastIndexOf(",") + 1) : value).trim();
+    }
+
     function take(option) {
-      input.value = option.textContent;
+      if (several) {
+        var kept = input.value.slice(0, input.value.lastIndexOf(",") + 1);
+        input.value = (kept ? kept.trim() + " " : "") + option.dataset.value + ", ";
+      } else {
+        input.value = option.dataset.value;
+      }
       close();
       input.dispatchEvent(new Event("change", { bubbles: true }));
     }
@@ -67,6 +84,7 @@
         option.setAttribute("role", "option");
         option.setAttribute("aria-selected", "false");
         option.textContent = result.name;
+        option.dataset.value = result.value || result.name;
         // mousedown, not click: it comes before the field loses focus and closes the list.
         option.addEventListener("mousedown", function (event) {
           event.preventDefault();
@@ -81,7 +99,7 @@
     }
 
     function ask() {
-      var text = input.value.trim();
+      var text = typed();
       if (text.length < 2) {
         close();
         return;
@@ -94,7 +112,7 @@
         })
         .then(function (data) {
           // An answer to an older question is dropped: the person has typed on.
-          if (asked === text && input.value.trim() === text && document.activeElement === input) {
+          if (asked === text && typed() === text && document.activeElement === input) {
             show(data.results || []);
           }
         })
