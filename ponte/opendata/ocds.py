@@ -52,6 +52,7 @@ is that of the phase before, as the standard asks.
 from __future__ import annotations
 
 import copy
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
@@ -59,12 +60,14 @@ from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
+from uuid import UUID
 
 import ocdsmerge
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import QuerySet
-from django.urls import reverse
+from django.db import connection
+from django.db.models import IntegerField, QuerySet, Value
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone, translation
 
 from ponte.challenges.models import Amendment, Challenge, Contract, Instrument, Status
@@ -146,32 +149,6 @@ def _public() -> QuerySet[Challenge]:
     )
 
 
-def _amendments() -> QuerySet[Amendment]:
-    """The amendments of public challenges, each with what its release needs of its challenge."""
-    return (
-        Amendment.objects.filter(challenge__in=public_challenges())
-        .select_related("challenge__owner", "challenge__previous_phase")
-        .prefetch_related("challenge__cpv_codes", "challenge__criteria", "challenge__amendments")
-    )
-
-
-def _contracts() -> QuerySet[Contract]:
-    """The signed contracts, each with its challenge and the phase before it (if any)."""
-    return public_contracts().select_related("award__challenge__previous_phase")
-
-
-def _cancelled() -> QuerySet[Challenge]:
-    return _public().filter(status=Status.CANCELLED, cancelled_at__isnull=False)
-
-
-def _awarded() -> QuerySet[Challenge]:
-    return with_bids(_public().filter(status=Status.AWARDED, awarded_at__isnull=False))
-
-
-def _unsuccessful() -> QuerySet[Challenge]:
-    return with_bids(_public().filter(status=Status.NOT_AWARDED, closed_at__isnull=False))
-
-
 def _complete() -> QuerySet[Challenge]:
     """Public challenges with all their releases' data: the outcome and who bid, once decided."""
     return with_bids(_public())
@@ -200,58 +177,118 @@ class Entry:
 
 @dataclass(frozen=True)
 class _Source:
-    """Where the feed finds one kind of release: a query and the field that dates it."""
+    """Where the feed finds one kind of release: its rows, the field that dates each, the
+    path to its challenge and what tells apart several of one challenge."""
 
     kind: str
-    query: Callable[[], QuerySet]
+    rows: Callable[[], QuerySet]
     moment: str
+    challenge: str = "pk"
+    detail: str | None = None
 
-    def entries(self, queryset: QuerySet) -> list[Entry]:
-        if self.kind == CONTRACT:
-            return [Entry(c.recorded_at, CONTRACT, c.award.challenge, c) for c in queryset]
-        if self.kind == AMENDMENT:
-            return [Entry(a.amended_at, AMENDMENT, a.challenge, amendment=a) for a in queryset]
-        return [Entry(getattr(c, self.moment), self.kind, c) for c in queryset]
+    def keys(self, *, since: datetime | None, at: datetime | None, size: int | None) -> QuerySet:
+        """(moment, challenge id, detail, kind) of its releases after `since` or at `at`,
+        oldest first, at most `size`."""
+        rows = self.rows()
+        if since is not None:
+            rows = rows.filter(**{f"{self.moment}__gt": since})
+        if at is not None:
+            rows = rows.filter(**{self.moment: at})
+        keys = rows.order_by(self.moment, "pk").values_list(
+            self.moment,
+            self.challenge,
+            self.detail or Value(0, output_field=IntegerField()),
+            Value(_KINDS.index(self.kind), output_field=IntegerField()),
+        )
+        return keys if size is None else keys[:size]
+
+
+def _decided(status: str, moment: str) -> Callable[[], QuerySet]:
+    return lambda: public_challenges().filter(status=status, **{f"{moment}__isnull": False})
 
 
 _SOURCES = (
-    _Source(TENDER, _public, "published_at"),
-    _Source(AMENDMENT, _amendments, "amended_at"),
-    _Source(CANCELLATION, _cancelled, "cancelled_at"),
-    _Source(AWARD, _awarded, "awarded_at"),
-    _Source(UNSUCCESSFUL, _unsuccessful, "closed_at"),
-    _Source(CONTRACT, _contracts, "recorded_at"),
+    _Source(TENDER, public_challenges, "published_at"),
+    _Source(
+        AMENDMENT,
+        lambda: Amendment.objects.filter(challenge__in=public_challenges()),
+        "amended_at",
+        challenge="challenge_id",
+        detail="number",
+    ),
+    _Source(CANCELLATION, _decided(Status.CANCELLED, "cancelled_at"), "cancelled_at"),
+    _Source(AWARD, _decided(Status.AWARDED, "awarded_at"), "awarded_at"),
+    _Source(UNSUCCESSFUL, _decided(Status.NOT_AWARDED, "closed_at"), "closed_at"),
+    _Source(CONTRACT, public_contracts, "recorded_at", challenge="award__challenge_id", detail="pk"),
 )
+_KINDS = [source.kind for source in _SOURCES]
+
+
+def _keys(*, since: datetime | None = None, at: datetime | None = None, size: int | None = None) -> list[tuple]:
+    """The keys of the releases of every kind, in one query: each kind's oldest `size` after
+    `since` (or all at `at`), read through its own index, and put one after the other (UNION
+    ALL of the kinds' own queries, which the ORM writes but cannot join when each has its own
+    order and limit)."""
+    parts, params = [], []
+    for number, source in enumerate(_SOURCES):
+        sql, own = source.keys(since=since, at=at, size=size).query.sql_with_params()
+        parts.append(f"SELECT * FROM ({sql}) AS kind{number}")
+        params += own
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        return [(_aware(moment), challenge, detail, _KINDS[kind]) for moment, challenge, detail, kind in cursor]
+
+
+def _aware(moment: datetime | str) -> datetime:
+    # Read without the ORM's converters: SQLite gives its text, in UTC.
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    return moment if timezone.is_aware(moment) else moment.replace(tzinfo=UTC)
+
+
+def _entries(keys: list[tuple]) -> list[Entry]:
+    """The releases of these keys, with their challenges and all they need, read at once: a
+    constant number of queries, whatever the kinds on the page."""
+    challenges = {c.pk: c for c in _complete().filter(pk__in={key[1] for key in keys})}
+    _with_documents(list(challenges.values()))
+    entries = []
+    for moment, challenge_id, detail, kind in keys:
+        challenge = challenges[challenge_id]
+        if kind == AMENDMENT:
+            [amendment] = [a for a in challenge.amendments.all() if a.number == detail]
+            entries.append(Entry(moment, kind, challenge, amendment=amendment))
+        elif kind == CONTRACT:
+            [contract] = [
+                a.contract for a in challenge.awards.all() if getattr(a, "contract", None) and a.contract.pk == detail
+            ]
+            entries.append(Entry(moment, kind, challenge, contract=contract))
+        else:
+            entries.append(Entry(moment, kind, challenge))
+    return sorted(entries, key=lambda e: e.key)
 
 
 def release_page(*, since: datetime | None, size: int | None = None) -> tuple[list[Entry], datetime | None]:
     """The releases dated after `since` (all when None), oldest first, at most `size` of
     them unless more share one moment, and the moment to ask the next page from (None on the
     last page). A page never splits the releases of one moment, so `since` is a sound
-    cursor. A constant number of queries, whatever the number of challenges: each kind of
-    release is read at most `size + 1` at a time, and the earliest of them make the page."""
+    cursor. A constant number of queries, whatever the number of challenges: the keys of
+    each kind of release are read at most `size + 1` at a time, the earliest of them make
+    the page, and only then are the page's challenges read."""
     size = size or PAGE_SIZE
-    entries = []
-    for source in _SOURCES:
-        queryset = source.query()
-        if since is not None:
-            queryset = queryset.filter(**{f"{source.moment}__gt": since})
-        entries += source.entries(queryset.order_by(source.moment, "pk")[: size + 1])
-    entries.sort(key=lambda e: e.key)
-    if len(entries) <= size:
-        return entries, None
-    page, following = entries[:size], entries[size]
-    if page[-1].date == following.date:
-        page = [e for e in page if e.date != following.date]
+    keys = sorted(_keys(since=since, size=size + 1), key=_key_order)
+    if len(keys) <= size:
+        return _entries(keys), None
+    page, following = keys[:size], keys[size]
+    if page[-1][0] == following[0]:
+        page = [key for key in page if key[0] != following[0]]
         if not page:  # every release of this page is of one moment: serve them all at once
-            moment = following.date
-            page = [
-                entry
-                for source in _SOURCES
-                for entry in source.entries(source.query().filter(**{source.moment: moment}))
-            ]
-            page.sort(key=lambda e: e.key)
-    return page, page[-1].date
+            page = _keys(at=following[0])
+    return _entries(page), max(key[0] for key in page)
+
+
+def _key_order(key: tuple) -> tuple:
+    moment, challenge, detail, kind = key
+    return (moment, challenge, _KIND_ORDER[kind], detail)
 
 
 def record_page(*, after: int | None, size: int | None = None) -> tuple[list[Challenge], int | None]:
@@ -270,10 +307,30 @@ def record_page(*, after: int | None, size: int | None = None) -> tuple[list[Cha
 # Releases --------------------------------------------------------------------------------
 
 
+# A package of a hundred releases names thousands of addresses (every party's page, every
+# document): each is its route's path, reversed once per process, with the object's value
+# put in the place of a stand-in of the same shape.
+_STAND_IN = {
+    "organisations:detail": "ponte-stand-in",
+    "opendata:ocds_record": "ponte-stand-in",
+    "attachment_download": UUID(int=0),
+}
+
+
+@functools.cache
+def _route(name: str, prefix: str) -> str:
+    return reverse(name, args=[_STAND_IN[name]])
+
+
+def _path(name: str, value) -> str:
+    """reverse(name, args=[value]), for the routes of _STAND_IN."""
+    return _route(name, get_script_prefix()).replace(str(_STAND_IN[name]), str(value), 1)
+
+
 def party(organisation, roles: list[str], absolute: Absolute) -> dict[str, Any]:
     """An organisation as an OCDS party. Companies (tenderers and suppliers) carry their size
     in `details.scale` (partyScale codelist)."""
-    identifier = {"legalName": organisation.name, "uri": absolute(organisation.get_absolute_url())}
+    identifier = {"legalName": organisation.name, "uri": absolute(_path("organisations:detail", organisation.slug))}
     if organisation.registration_number:
         identifier["id"] = organisation.registration_number
     entry: dict[str, Any] = {
@@ -320,7 +377,7 @@ def related_processes(challenge: Challenge, absolute: Absolute) -> list[dict[str
             "title": tender_title(previous),
             "scheme": "ocid",
             "identifier": ocid,
-            "uri": absolute(reverse("opendata:ocds_record", kwargs={"ocid": ocid})),
+            "uri": absolute(_path("opendata:ocds_record", ocid)),
         }
     ]
 
@@ -364,7 +421,7 @@ def _documents(challenge: Challenge, absolute: Absolute) -> list[dict[str, Any]]
             "id": f"document-{attachment.pk.hex}",
             "documentType": "biddingDocuments",
             "title": attachment.original_name,
-            "url": absolute(reverse("attachment_download", args=[attachment.pk])),
+            "url": absolute(_path("attachment_download", attachment.pk)),
             "format": attachment.content_type,
             "datePublished": iso(added.get(attachment.pk.hex, challenge.published_at)),
         }
@@ -695,8 +752,8 @@ def _package_metadata(uri: str, absolute: Absolute) -> dict[str, Any]:
 
 
 def release_package(entries: list[Entry], *, uri: str, absolute: Absolute, next_url: str = "") -> dict[str, Any]:
+    """The package of the releases of `release_page`, which come with their documents."""
     package = _package_metadata(uri, absolute)
-    _with_documents([entry.challenge for entry in entries])
     package["releases"] = [build(entry, absolute) for entry in entries]
     if next_url:
         package["links"] = {"next": next_url}

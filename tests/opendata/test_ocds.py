@@ -712,3 +712,16 @@ def test_the_number_of_queries_does_not_grow_with_the_phases(client, db):
     for url in (RELEASES, RECORDS):
         large = _queries(client, url)
         assert len(small[url]) == len(large), "\n".join([*small[url], "", *large])
+
+
+def test_a_release_page_reads_the_same_few_queries_whatever_kinds_of_release_it_holds(client, db):
+    owner = OrganisationFactory()
+    PublishedChallengeFactory(owner=owner)
+    only_a_tender = _queries(client, RELEASES)
+    outcomes.awarded(owner=owner, winners=2)
+    outcomes.closed_without_award(owner=owner)
+    _add(owner, 1)
+    every_kind = _queries(client, RELEASES)
+    tags = {release["tag"][0] for release in client.get(RELEASES).json()["releases"]}
+    assert tags == {"tender", "award", "contract", "tenderUpdate", "tenderCancellation"}
+    assert len(only_a_tender) == len(every_kind) <= 10, "\n".join([*only_a_tender, "", *every_kind])

@@ -17,6 +17,19 @@ from ..models import (
 from .award import with_outcome
 from .phases import invited_among
 
+PUBLIC_PARTY_FIELDS = (
+    "id",
+    "kind",
+    "name",
+    "slug",
+    "registration_number",
+    "country",
+    "city",
+    "contact_email",
+    "website",
+    "is_sme",
+)
+
 
 def with_bids(challenges: QuerySet[Challenge]) -> QuerySet[Challenge]:
     """The challenges with their outcome and, in `challenge.public_bids`, who bid: the
@@ -26,7 +39,8 @@ def with_bids(challenges: QuerySet[Challenge]) -> QuerySet[Challenge]:
     bids = (
         Proposal.objects.filter(status=ProposalStatus.SUBMITTED, challenge__status__in=DECIDED)
         .select_related("company")
-        .only("pk", "challenge", "company")
+        # What the open data says of a company that bid: its public profile, not its description.
+        .only("pk", "challenge", *(f"company__{name}" for name in PUBLIC_PARTY_FIELDS))
         .order_by("company__name", "pk")
     )
     return with_outcome(challenges).prefetch_related(Prefetch("proposals", queryset=bids, to_attr="public_bids"))
