@@ -11,7 +11,7 @@ Everything is written with bulk_create, batch by batch, from a random generator 
 the scale: the same scale always produces the same data."""
 
 import random
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
@@ -78,6 +78,12 @@ MIX = [
 ]
 
 
+def _days(rng, low: int, high: int) -> timedelta:
+    """Between `low` and `high` days, at any second of the day: releases of real challenges
+    are not all dated at one moment of the day, and the open data pages by moment."""
+    return timedelta(days=rng.randrange(low, high), seconds=rng.randrange(86_400))
+
+
 def build(scale: str, progress) -> None:
     total = SIZES[scale]
     rng = random.Random(f"ponte-challenges-{scale}")
@@ -133,12 +139,12 @@ def build(scale: str, progress) -> None:
                     budget_ceiling=Decimal(budget),
                     deadline=deadline,
                     status=Status.PUBLISHED if state in ("open", "closed") else state,
-                    awarded_at=deadline + timedelta(days=rng.randrange(10, 30)) if state == Status.AWARDED else None,
-                    closed_at=deadline + timedelta(days=rng.randrange(10, 30)) if state == Status.NOT_AWARDED else None,
+                    awarded_at=deadline + _days(rng, 10, 30) if state == Status.AWARDED else None,
+                    closed_at=deadline + _days(rng, 10, 30) if state == Status.NOT_AWARDED else None,
                     outcome_justification=OUTCOME.get(state, ""),
                     submitted_at=created + timedelta(days=5) if state != Status.DRAFT else None,
-                    published_at=min(deadline, now) - timedelta(days=rng.randrange(20, 60)) if published else None,
-                    cancelled_at=now - timedelta(days=1) if state == Status.CANCELLED else None,
+                    published_at=min(deadline, now) - _days(rng, 20, 60) if published else None,
+                    cancelled_at=now - _days(rng, 1, 60) if state == Status.CANCELLED else None,
                     cancellation_reason="The need disappeared." if state == Status.CANCELLED else "",
                 )
             )
@@ -390,6 +396,12 @@ class _AfterTheDeadline:
                 )
             )
         Contract.objects.bulk_create(contracts, batch_size=BATCH)
+        # Recorded some days after signing, as a public body would (the field stamps the
+        # moment of creation, which is the same moment for every generated contract).
+        for contract in contracts:
+            signed = timezone.make_aware(datetime.combine(contract.date_signed, time(9)))
+            contract.recorded_at = min(signed + _days(rng, 0, 5), timezone.now())
+        Contract.objects.bulk_update(contracts, ["recorded_at"], batch_size=BATCH)
         return awards
 
 
