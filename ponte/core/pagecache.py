@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
+from collections.abc import Callable
 from functools import wraps
 
 from django.conf import settings
@@ -31,6 +32,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 
 from .registry import registry
 
@@ -98,6 +100,31 @@ def _keepable_request(request: HttpRequest) -> bool:
 def _key(request: HttpRequest, address: str, valid_for: str) -> str:
     language = translation.get_language_from_request(request)
     return f"ponte:public:{valid_for}:{language}:{hashlib.sha256(address.encode()).hexdigest()}"
+
+
+def kept_part(request: HttpRequest, name: str, make: Callable[[], str]) -> str:
+    """The part `name` of the page at this address, made by `make` once and kept like a
+    public page (the same version and clock, invalidated with them): for a part that is the
+    same for everyone in a language, such as a public list's results, on the page of a
+    person signed in, whose page itself is never kept."""
+    if not settings.PONTE_PUBLIC_PAGE_CACHE:
+        return make()
+    try:
+        valid_for, seconds = _state()
+        key = f"ponte:part:{name}:" + _key(request, request.get_full_path(), valid_for)
+        kept = cache.get(key)
+    except Exception:
+        logger.warning("The page cache is unavailable", exc_info=True)
+        return make()
+    if kept is not None:
+        return mark_safe(kept)  # what this server rendered from its templates and kept
+    part = make()
+    if seconds >= 1:
+        try:
+            cache.set(key, str(part), int(seconds))
+        except Exception:
+            logger.warning("The page cache could not keep a part of a page", exc_info=True)
+    return part
 
 
 class PublicPageCacheMiddleware:

@@ -65,6 +65,29 @@ def test_a_signed_in_person_is_never_served_a_visitors_page(client):
     assert "Sign out" in read(client, challenge.get_absolute_url())
 
 
+def test_a_signed_in_person_reads_the_kept_results_of_the_list_within_their_own_page(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    PublishedChallengeFactory(title="Forms nobody finds")
+    client.force_login(UserFactory(name="Carla Company"))
+    # Another address is another part (and this first read fills the per-process caches).
+    assert "Forms nobody finds" not in read(client, "/challenges/?status=closed")
+    with CaptureQueriesContext(connection) as first:
+        made = read(client, "/challenges/?status=open")
+    with CaptureQueriesContext(connection) as second:
+        again = read(client, "/challenges/?status=open")
+    assert "Forms nobody finds" in again and "Sign out" in again
+    assert again.split('id="results"')[1] == made.split('id="results"')[1]
+    # The count, the page of challenges and their sectors and codes are not read again.
+    assert len(second) == len(first) - 4
+    assert not any("challenges_challenge" in query["sql"] for query in second)
+    # A publication is on the next request.
+    challenge = ChallengeFactory(status="approved", title="Harbour permits take months")
+    review_services.challenge_publish(actor=UserFactory(is_programme_manager=True), challenge=challenge)
+    assert challenge.title in read(client, "/challenges/?status=open")
+
+
 def test_a_publication_is_on_the_next_request(client):
     challenge = ChallengeFactory(status="approved", title="Harbour permits take months")
     assert challenge.title not in read(client, "/challenges/")

@@ -9,8 +9,9 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
@@ -19,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from ponte.core import attachments
 from ponte.core.amounts import parse_amount
-from ponte.core.pagecache import public_page
+from ponte.core.pagecache import kept_part, public_page
 from ponte.core.paging import paginate
 from ponte.core.registry import registry
 from ponte.organisations.models import Organisation
@@ -98,14 +99,20 @@ def parse_filters(data) -> tuple[dict, dict, list[str]]:
 @public_page
 def challenge_list(request):
     typed, use, problems = parse_filters(request.GET)
-    now = timezone.now()
-    challenges = public_queries.challenge_list(request.user, now=now, **use)
-    page = paginate(request, public_queries.in_public_order(challenges, now))
-    public_queries.annotate_public_state(page.object_list, now)
-    context = {"page": page, "filters": typed, "problems": problems}
+
+    def results() -> str:
+        now = timezone.now()
+        challenges = public_queries.challenge_list(request.user, now=now, **use)
+        page = paginate(request, public_queries.in_public_order(challenges, now))
+        public_queries.annotate_public_state(page.object_list, now)
+        return render_to_string("challenges/list.html#results", {"page": page, "problems": problems}, request)
+
+    # The results are the same for everyone: a person signed in reads them as kept for
+    # visitors, around their own page.
+    context = {"results": kept_part(request, "challenge-results", results), "filters": typed}
     if request.headers.get("HX-Request"):
         # htmx asks for the results alone when a filter changes; everyone else gets the page.
-        return render(request, "challenges/list.html#results", context)
+        return HttpResponse(context["results"])
     context.update(
         sectors=Sector.choices,
         instruments=Instrument.choices,
