@@ -66,7 +66,7 @@ import ocdsmerge
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.db.models import IntegerField, QuerySet, Value
+from django.db.models import IntegerField, Prefetch, QuerySet, Value
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone, translation
 
@@ -141,17 +141,21 @@ def _day(day: date, at: time) -> str:
 # Queries ---------------------------------------------------------------------------------
 
 
-def _public() -> QuerySet[Challenge]:
-    return (
+def _complete() -> QuerySet[Challenge]:
+    """Public challenges with all their releases' data: the outcome and who bid, once
+    decided. Their relations are read into lists (`cpv_list`, `criteria_list`,
+    `amendment_list`, `award_list`): a page of releases reads them for a hundred challenges,
+    and a list costs nothing per challenge where a related manager costs a query set each."""
+    challenges = (
         public_challenges()
         .select_related("owner", "previous_phase")
-        .prefetch_related("cpv_codes", "criteria", "amendments")
+        .prefetch_related(
+            Prefetch("cpv_codes", to_attr="cpv_list"),
+            Prefetch("criteria", to_attr="criteria_list"),
+            Prefetch("amendments", to_attr="amendment_list"),
+        )
     )
-
-
-def _complete() -> QuerySet[Challenge]:
-    """Public challenges with all their releases' data: the outcome and who bid, once decided."""
-    return with_bids(_public())
+    return with_bids(challenges, awards_to="award_list")
 
 
 def public_challenge(pk: int) -> Challenge | None:
@@ -255,11 +259,11 @@ def _entries(keys: list[tuple]) -> list[Entry]:
     for moment, challenge_id, detail, kind in keys:
         challenge = challenges[challenge_id]
         if kind == AMENDMENT:
-            [amendment] = [a for a in challenge.amendments.all() if a.number == detail]
+            [amendment] = [a for a in challenge.amendment_list if a.number == detail]
             entries.append(Entry(moment, kind, challenge, amendment=amendment))
         elif kind == CONTRACT:
             [contract] = [
-                a.contract for a in challenge.awards.all() if getattr(a, "contract", None) and a.contract.pk == detail
+                a.contract for a in challenge.award_list if getattr(a, "contract", None) and a.contract.pk == detail
             ]
             entries.append(Entry(moment, kind, challenge, contract=contract))
         else:
@@ -311,20 +315,35 @@ def record_page(*, after: int | None, size: int | None = None) -> tuple[list[Cha
 # document): each is its route's path, reversed once per process, with the object's value
 # put in the place of a stand-in of the same shape.
 _STAND_IN = {
-    "organisations:detail": "ponte-stand-in",
-    "opendata:ocds_record": "ponte-stand-in",
-    "attachment_download": UUID(int=0),
+    "organisations:detail": ("ponte-stand-in",),
+    "opendata:ocds_record": ("ponte-stand-in",),
+    "attachment_download": (UUID(int=0),),
+    "challenges:detail": (999_999_999_999, "ponte-stand-in"),
 }
 
 
 @functools.cache
 def _route(name: str, prefix: str) -> str:
-    return reverse(name, args=[_STAND_IN[name]])
+    return reverse(name, args=_STAND_IN[name])
 
 
-def _path(name: str, value) -> str:
-    """reverse(name, args=[value]), for the routes of _STAND_IN."""
-    return _route(name, get_script_prefix()).replace(str(_STAND_IN[name]), str(value), 1)
+def _path(name: str, *values) -> str:
+    """reverse(name, args=values), for the routes of _STAND_IN."""
+    path = _route(name, get_script_prefix())
+    for stand_in, value in zip(_STAND_IN[name], values, strict=True):
+        path = path.replace(str(stand_in), str(value), 1)
+    return path
+
+
+def _challenge_path(challenge: Challenge) -> str:
+    return _path("challenges:detail", challenge.pk, challenge.slug)
+
+
+def absolute_for(request) -> Absolute:
+    """The absolute address of a path of this site, as `request.build_absolute_uri` makes
+    it, for the paths this module writes (already URI-encoded): a package writes thousands."""
+    base = request.build_absolute_uri("/")[:-1]
+    return lambda path: base + path
 
 
 def party(organisation, roles: list[str], absolute: Absolute) -> dict[str, Any]:
@@ -411,7 +430,7 @@ def _documents(challenge: Challenge, absolute: Absolute) -> list[dict[str, Any]]
     # A document added by amendment was published with it.
     added = {
         document["id"]: amendment.amended_at
-        for amendment in challenge.amendments.all()
+        for amendment in challenge.amendment_list
         for change in amendment.changes
         if change["field"] == "documents"
         for document in change.get("after") or []
@@ -440,7 +459,7 @@ def as_published(challenge: Challenge, until: tuple | None) -> Challenge:
     left as it is."""
     if not hasattr(challenge, "ocds_documents"):
         _with_documents([challenge])
-    later = [a for a in challenge.amendments.all() if until is None or _order(a) > until]
+    later = [a for a in challenge.amendment_list if until is None or _order(a) > until]
     if not later:
         return challenge
     past = copy.copy(challenge)
@@ -481,7 +500,7 @@ def _tender(challenge: Challenge, status: str, absolute: Absolute) -> dict[str, 
                 "id": "notice",
                 "documentType": "tenderNotice",
                 "title": tender_title(challenge),
-                "url": absolute(challenge.get_absolute_url()),
+                "url": absolute(_challenge_path(challenge)),
                 "format": "text/html",
                 "language": LANGUAGE,
             },
@@ -501,13 +520,13 @@ def _tender(challenge: Challenge, status: str, absolute: Absolute) -> dict[str, 
             "description": code.label,
             "classification": {"scheme": "CPV", "id": code.digits, "description": code.label},
         }
-        for code in challenge.cpv_codes.all()
+        for code in challenge.cpv_list
     ]
     if items:
         tender["items"] = items
     criteria = getattr(challenge, "ocds_criteria", None)
     if criteria is None:
-        criteria = list(challenge.criteria.all())
+        criteria = challenge.criteria_list
     if criteria:
         # OCDS 1.1 has no structured weights: the weighted criteria are written out.
         tender["awardCriteriaDetails"] = "; ".join(f"{c.name}: {c.weight}%" for c in criteria)
@@ -529,7 +548,7 @@ def tender_release(challenge: Challenge, absolute: Absolute, *, kind: str = TEND
                     "documentType": "cancellationDetails",
                     "title": "Cancellation",
                     "description": challenge.cancellation_reason,
-                    "url": absolute(challenge.get_absolute_url()),
+                    "url": absolute(_challenge_path(challenge)),
                     "format": "text/html",
                     "datePublished": iso(moment),
                     "language": LANGUAGE,
@@ -559,7 +578,7 @@ def amendment_release(amendment: Amendment, absolute: Absolute) -> dict[str, Any
     amendment so far in `tender.amendments`, each naming the release it amends and its own."""
     challenge = amendment.challenge
     with translation.override(LANGUAGE):
-        so_far = sorted((a for a in challenge.amendments.all() if _order(a) <= _order(amendment)), key=_order)
+        so_far = sorted((a for a in challenge.amendment_list if _order(a) <= _order(amendment)), key=_order)
         tender = _tender(as_published(challenge, _order(amendment)), "active", absolute)
         entries, before = [], _release_id(challenge, TENDER, challenge.published_at)
         for made in so_far:
@@ -602,7 +621,7 @@ def outcome_release(challenge: Challenge, absolute: Absolute) -> dict[str, Any]:
     awarded = challenge.status == Status.AWARDED
     kind, moment = (AWARD, challenge.awarded_at) if awarded else (UNSUCCESSFUL, challenge.closed_at)
     with translation.override(LANGUAGE):
-        awards = list(challenge.awards.all()) if awarded else []
+        awards = list(challenge.award_list) if awarded else []
         suppliers = {award.supplier_id for award in awards}
         # The buyer, then each company that bid, then any supplier that did not (none, as an
         # award goes to a standing proposal: a safeguard so that every reference resolves).
@@ -649,7 +668,7 @@ def outcome_release(challenge: Challenge, absolute: Absolute) -> dict[str, Any]:
                     "documentType": "unsuccessfulDetails",
                     "title": "Closed without award",
                     "description": challenge.outcome_justification,
-                    "url": absolute(challenge.get_absolute_url()),
+                    "url": absolute(_challenge_path(challenge)),
                     "format": "text/html",
                     "datePublished": iso(moment),
                     "language": LANGUAGE,
@@ -701,7 +720,7 @@ def award_releases(challenge: Challenge, absolute: Absolute) -> list[dict[str, A
     `challenge` comes with `with_bids()`."""
     if challenge.status == Status.AWARDED and challenge.awarded_at is not None:
         releases = [outcome_release(challenge, absolute)]
-        for award in challenge.awards.all():
+        for award in challenge.award_list:
             contract = getattr(award, "contract", None)
             if contract is not None:
                 releases.append(contract_release(contract, challenge, absolute))
@@ -714,7 +733,7 @@ def award_releases(challenge: Challenge, absolute: Absolute) -> list[dict[str, A
 def releases_of(challenge: Challenge, absolute: Absolute) -> list[dict[str, Any]]:
     """Every release of a public challenge, oldest first."""
     releases = [tender_release(challenge, absolute)]
-    for amendment in challenge.amendments.all():
+    for amendment in challenge.amendment_list:
         amendment.challenge = challenge
         releases.append(amendment_release(amendment, absolute))
     if challenge.status == Status.CANCELLED and challenge.cancelled_at is not None:

@@ -97,7 +97,7 @@ def releases(request):
             reverse("opendata:ocds_releases") + "?" + urlencode({"since": ocds.iso(next_since)})
         )
     package = ocds.release_package(
-        entries, uri=request.build_absolute_uri(), absolute=request.build_absolute_uri, next_url=next_url
+        entries, uri=request.build_absolute_uri(), absolute=ocds.absolute_for(request), next_url=next_url
     )
     return _json(package)
 
@@ -130,7 +130,7 @@ def records(request):
             reverse("opendata:ocds_records") + "?" + urlencode({"after": f"{ocds.prefix()}-{next_after}"})
         )
     package = ocds.record_package(
-        challenges, uri=request.build_absolute_uri(), absolute=request.build_absolute_uri, next_url=next_url
+        challenges, uri=request.build_absolute_uri(), absolute=ocds.absolute_for(request), next_url=next_url
     )
     return _json(package)
 
@@ -144,5 +144,5 @@ def record(request, ocid: str):
     challenge = ocds.public_challenge(pk) if pk is not None else None
     if challenge is None:
         return _problem(404, _("Not found"), _("There is no public record with this ocid."))
-    package = ocds.record_package([challenge], uri=request.build_absolute_uri(), absolute=request.build_absolute_uri)
+    package = ocds.record_package([challenge], uri=request.build_absolute_uri(), absolute=ocds.absolute_for(request))
     return _json(package)

@@ -26,16 +26,18 @@ def public_contracts() -> QuerySet[Contract]:
     ).select_related("award__challenge__owner")
 
 
-def awards_prefetch() -> Prefetch:
-    """A challenge's awards (`challenge.awards.all()`), each with its supplier and contract."""
+def awards_prefetch(to_attr: str | None = None) -> Prefetch:
+    """A challenge's awards (`challenge.awards.all()`, or a list in `to_attr`), each with its
+    supplier and contract."""
     return Prefetch(
         "awards",
         queryset=Award.objects.filter(challenge__status=Status.AWARDED)
         .select_related("supplier", "contract")
         .order_by("awarded_at", "pk"),
+        to_attr=to_attr,
     )
 
 
-def with_outcome(challenges: QuerySet[Challenge]) -> QuerySet[Challenge]:
+def with_outcome(challenges: QuerySet[Challenge], *, to_attr: str | None = None) -> QuerySet[Challenge]:
     """The challenges with their awards: one query more, whatever their number."""
-    return challenges.prefetch_related(awards_prefetch())
+    return challenges.prefetch_related(awards_prefetch(to_attr))

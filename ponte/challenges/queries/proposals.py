@@ -31,8 +31,9 @@ PUBLIC_PARTY_FIELDS = (
 )
 
 
-def with_bids(challenges: QuerySet[Challenge]) -> QuerySet[Challenge]:
-    """The challenges with their outcome and, in `challenge.public_bids`, who bid: the
+def with_bids(challenges: QuerySet[Challenge], *, awards_to: str | None = None) -> QuerySet[Challenge]:
+    """The challenges with their outcome (their awards in `awards_to`, as with_outcome's
+    `to_attr`) and, in `challenge.public_bids`, who bid: the
     proposals that still stood at the deadline, for decided challenges only (an empty list
     before the outcome). Only the proposal's id and company are loaded: its content, price
     and evaluations stay sealed."""
@@ -43,7 +44,9 @@ def with_bids(challenges: QuerySet[Challenge]) -> QuerySet[Challenge]:
         .only("pk", "challenge", *(f"company__{name}" for name in PUBLIC_PARTY_FIELDS))
         .order_by("company__name", "pk")
     )
-    return with_outcome(challenges).prefetch_related(Prefetch("proposals", queryset=bids, to_attr="public_bids"))
+    return with_outcome(challenges, to_attr=awards_to).prefetch_related(
+        Prefetch("proposals", queryset=bids, to_attr="public_bids")
+    )
 
 
 # Reads ---------------------------------------------------------------------------------
