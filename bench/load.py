@@ -224,9 +224,8 @@ class Server:
 
     def get(self, path: str, cookie: str | None) -> tuple[int, bytes]:
         request = urllib.request.Request(self.base + path, headers=headers(cookie))
-        opener = urllib.request.build_opener(NoRedirect)
         try:
-            with opener.open(request, timeout=60) as response:
+            with OPENER.open(request, timeout=60) as response:
                 return response.status, response.read()
         except urllib.error.HTTPError as error:
             return error.code, b""
@@ -239,6 +238,11 @@ class Server:
 class NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None
+
+
+# Made once: an opener loads the system's certificates as it is made, which would take longer
+# than a page of the OCDS export is served.
+OPENER = urllib.request.build_opener(NoRedirect)
 
 
 def headers(cookie: str | None) -> dict[str, str]:

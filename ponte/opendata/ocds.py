@@ -40,6 +40,10 @@ Suppliers are parties with role `supplier`; companies carry their size (`party()
 Nothing of a proposal but its company is ever read here: not its content, not its price
 (an award's value is public, a losing price is not), not its scores or evaluators.
 
+Releases are immutable, as OCDS asks: each is kept (`PublishedRelease`) as it was first
+served and served as it is from then on, whatever changed since (a body renamed, a contact
+changed); the record compiles the latest. Its addresses name the site at `PONTE_BASE_URL`.
+
 A challenge in several phases (solution design → prototype → test, as in pre-commercial
 procurement) is one contracting process per phase, each with its own ocid, tender, awards
 and contracts. Every release of a later phase links the phase before in `relatedProcesses`
@@ -53,6 +57,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
@@ -66,16 +71,18 @@ import ocdsmerge
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.db.models import IntegerField, Prefetch, QuerySet, Value
+from django.db.models import IntegerField, Prefetch, QuerySet, Value, prefetch_related_objects
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone, translation
 
 from ponte.challenges.models import Amendment, Challenge, Contract, Instrument, Status
-from ponte.challenges.queries.award import public_contracts
-from ponte.challenges.queries.proposals import with_bids
+from ponte.challenges.queries.award import awards_prefetch, public_contracts
+from ponte.challenges.queries.proposals import bids_prefetch
 from ponte.challenges.queries.public import public_challenges
 from ponte.core.models import Attachment
 from ponte.reference.models import Country
+
+from .models import PublishedRelease
 
 VERSION = "1.1"
 CURRENCY = "EUR"
@@ -95,9 +102,6 @@ UNSUCCESSFUL = "unsuccessful"
 CONTRACT = "contract"
 _KIND_ORDER = {TENDER: 0, AMENDMENT: 1, CANCELLATION: 2, AWARD: 3, UNSUCCESSFUL: 3, CONTRACT: 4}
 _TAG = {UNSUCCESSFUL: "tenderUpdate"}
-
-# Makes an absolute address of a path (request.build_absolute_uri in the views).
-Absolute = Callable[[str], str]
 
 
 def prefix() -> str:
@@ -141,12 +145,12 @@ def _day(day: date, at: time) -> str:
 # Queries ---------------------------------------------------------------------------------
 
 
-def _complete() -> QuerySet[Challenge]:
-    """Public challenges with all their releases' data: the outcome and who bid, once
-    decided. Their relations are read into lists (`cpv_list`, `criteria_list`,
-    `amendment_list`, `award_list`): a page of releases reads them for a hundred challenges,
-    and a list costs nothing per challenge where a related manager costs a query set each."""
-    challenges = (
+def _published() -> QuerySet[Challenge]:
+    """Public challenges with what every release of theirs reads. Their relations are read
+    into lists (`cpv_list`, `criteria_list`, `amendment_list`): a page of releases reads them
+    for a hundred challenges, and a list costs nothing per challenge where a related manager
+    costs a query set each."""
+    return (
         public_challenges()
         .select_related("owner", "previous_phase")
         .prefetch_related(
@@ -155,7 +159,17 @@ def _complete() -> QuerySet[Challenge]:
             Prefetch("amendments", to_attr="amendment_list"),
         )
     )
-    return with_bids(challenges, awards_to="award_list")
+
+
+def _outcome() -> tuple[Prefetch, ...]:
+    """What the releases of an outcome (award, tenderUpdate, contract) read besides: the
+    awards, in `award_list`, and who bid, once decided, in `public_bids`."""
+    return awards_prefetch("award_list"), bids_prefetch()
+
+
+def _complete() -> QuerySet[Challenge]:
+    """Public challenges with all their releases' data."""
+    return _published().prefetch_related(*_outcome())
 
 
 def public_challenge(pk: int) -> Challenge | None:
@@ -253,8 +267,12 @@ def _aware(moment: datetime | str) -> datetime:
 def _entries(keys: list[tuple]) -> list[Entry]:
     """The releases of these keys, with their challenges and all they need, read at once: a
     constant number of queries, whatever the kinds on the page."""
-    challenges = {c.pk: c for c in _complete().filter(pk__in={key[1] for key in keys})}
+    challenges = {c.pk: c for c in _published().filter(pk__in={key[1] for key in keys})}
     _with_documents(list(challenges.values()))
+    # Most releases on a page are tenders and amendments, which never read the outcome: the
+    # awards and bids are read only for the challenges whose outcome is on the page.
+    decided = {key[1] for key in keys if key[3] in (AWARD, UNSUCCESSFUL, CONTRACT)}
+    prefetch_related_objects([challenges[pk] for pk in decided], *_outcome())
     entries = []
     for moment, challenge_id, detail, kind in keys:
         challenge = challenges[challenge_id]
@@ -271,23 +289,22 @@ def _entries(keys: list[tuple]) -> list[Entry]:
     return sorted(entries, key=lambda e: e.key)
 
 
-def release_page(*, since: datetime | None, size: int | None = None) -> tuple[list[Entry], datetime | None]:
-    """The releases dated after `since` (all when None), oldest first, at most `size` of
-    them unless more share one moment, and the moment to ask the next page from (None on the
-    last page). A page never splits the releases of one moment, so `since` is a sound
-    cursor. A constant number of queries, whatever the number of challenges: the keys of
-    each kind of release are read at most `size + 1` at a time, the earliest of them make
-    the page, and only then are the page's challenges read."""
+def release_page(*, since: datetime | None, size: int | None = None) -> tuple[list[tuple], datetime | None]:
+    """The keys of the releases dated after `since` (all when None), oldest first, at most
+    `size` of them unless more share one moment, and the moment to ask the next page from
+    (None on the last page). A page never splits the releases of one moment, so `since` is a
+    sound cursor. One query, whatever the number of challenges: the keys of each kind of
+    release are read at most `size + 1` at a time, and the earliest of them make the page."""
     size = size or PAGE_SIZE
     keys = sorted(_keys(since=since, size=size + 1), key=_key_order)
     if len(keys) <= size:
-        return _entries(keys), None
+        return keys, None
     page, following = keys[:size], keys[size]
     if page[-1][0] == following[0]:
         page = [key for key in page if key[0] != following[0]]
         if not page:  # every release of this page is of one moment: serve them all at once
-            page = _keys(at=following[0])
-    return _entries(page), max(key[0] for key in page)
+            page = sorted(_keys(at=following[0]), key=_key_order)
+    return page, max(key[0] for key in page)
 
 
 def _key_order(key: tuple) -> tuple:
@@ -339,17 +356,20 @@ def _challenge_path(challenge: Challenge) -> str:
     return _path("challenges:detail", challenge.pk, challenge.slug)
 
 
-def absolute_for(request) -> Absolute:
-    """The absolute address of a path of this site, as `request.build_absolute_uri` makes
-    it, for the paths this module writes (already URI-encoded): a package writes thousands."""
-    base = request.build_absolute_uri("/")[:-1]
-    return lambda path: base + path
+def site_absolute(path: str) -> str:
+    """The absolute address of a path of this site (already URI-encoded), at the site's own
+    address: a release is kept as it was published, so it names the site as it is known, not
+    the host a reader happened to ask."""
+    return settings.PONTE_BASE_URL.rstrip("/") + path
 
 
-def party(organisation, roles: list[str], absolute: Absolute) -> dict[str, Any]:
+def party(organisation, roles: list[str]) -> dict[str, Any]:
     """An organisation as an OCDS party. Companies (tenderers and suppliers) carry their size
     in `details.scale` (partyScale codelist)."""
-    identifier = {"legalName": organisation.name, "uri": absolute(_path("organisations:detail", organisation.slug))}
+    identifier = {
+        "legalName": organisation.name,
+        "uri": site_absolute(_path("organisations:detail", organisation.slug)),
+    }
     if organisation.registration_number:
         identifier["id"] = organisation.registration_number
     entry: dict[str, Any] = {
@@ -373,7 +393,17 @@ def party(organisation, roles: list[str], absolute: Absolute) -> dict[str, Any]:
 
 
 def _release_id(challenge: Challenge, kind: str, moment: datetime) -> str:
-    return f"{ocid_for(challenge)}-{kind}-{moment.astimezone(UTC):%Y%m%dT%H%M%SZ}"
+    return _id_of(challenge.pk, kind, moment)
+
+
+def _id_of(challenge_id: int, kind: str, moment: datetime) -> str:
+    return f"{prefix()}-{challenge_id}-{kind}-{moment.astimezone(UTC):%Y%m%dT%H%M%SZ}"
+
+
+def _key_release_id(key: tuple) -> str:
+    """The id of the release of a key of `_keys`, as its builder names it."""
+    moment, challenge_id, detail, kind = key
+    return _id_of(challenge_id, f"{kind}-{detail}" if kind in (AMENDMENT, CONTRACT) else kind, moment)
 
 
 def tender_title(challenge: Challenge) -> str:
@@ -382,7 +412,7 @@ def tender_title(challenge: Challenge) -> str:
     return f"{challenge.phase_name} — {challenge.title}" if challenge.phase_name else challenge.title
 
 
-def related_processes(challenge: Challenge, absolute: Absolute) -> list[dict[str, Any]]:
+def related_processes(challenge: Challenge) -> list[dict[str, Any]]:
     """A later phase's link to the phase before (`relatedProcesses`); none for a first phase or
     a challenge in one phase. The phase before was awarded, so it is public."""
     previous = challenge.previous_phase if challenge.previous_phase_id else None
@@ -396,14 +426,14 @@ def related_processes(challenge: Challenge, absolute: Absolute) -> list[dict[str
             "title": tender_title(previous),
             "scheme": "ocid",
             "identifier": ocid,
-            "uri": absolute(_path("opendata:ocds_record", ocid)),
+            "uri": site_absolute(_path("opendata:ocds_record", ocid)),
         }
     ]
 
 
-def _linked(release: dict[str, Any], challenge: Challenge, absolute: Absolute) -> dict[str, Any]:
+def _linked(release: dict[str, Any], challenge: Challenge) -> dict[str, Any]:
     """The release, with the phase before linked when the challenge is a later phase."""
-    related = related_processes(challenge, absolute)
+    related = related_processes(challenge)
     if related:
         release["relatedProcesses"] = related
     return release
@@ -423,7 +453,7 @@ def _with_documents(challenges: list[Challenge]) -> None:
         challenge.ocds_documents = by_challenge[str(challenge.pk)]
 
 
-def _documents(challenge: Challenge, absolute: Absolute) -> list[dict[str, Any]]:
+def _documents(challenge: Challenge) -> list[dict[str, Any]]:
     """The files published with the challenge, as bidding documents."""
     if not hasattr(challenge, "ocds_documents"):
         _with_documents([challenge])
@@ -440,7 +470,7 @@ def _documents(challenge: Challenge, absolute: Absolute) -> list[dict[str, Any]]
             "id": f"document-{attachment.pk.hex}",
             "documentType": "biddingDocuments",
             "title": attachment.original_name,
-            "url": absolute(_path("attachment_download", attachment.pk)),
+            "url": site_absolute(_path("attachment_download", attachment.pk)),
             "format": attachment.content_type,
             "datePublished": iso(added.get(attachment.pk.hex, challenge.published_at)),
         }
@@ -482,7 +512,7 @@ def as_published(challenge: Challenge, until: tuple | None) -> Challenge:
     return past
 
 
-def _tender(challenge: Challenge, status: str, absolute: Absolute) -> dict[str, Any]:
+def _tender(challenge: Challenge, status: str) -> dict[str, Any]:
     buyer = {"id": f"ponte-org-{challenge.owner_id}", "name": challenge.owner.name}
     tender: dict[str, Any] = {
         "id": f"{ocid_for(challenge)}-tender",
@@ -500,11 +530,11 @@ def _tender(challenge: Challenge, status: str, absolute: Absolute) -> dict[str, 
                 "id": "notice",
                 "documentType": "tenderNotice",
                 "title": tender_title(challenge),
-                "url": absolute(_challenge_path(challenge)),
+                "url": site_absolute(_challenge_path(challenge)),
                 "format": "text/html",
                 "language": LANGUAGE,
             },
-            *_documents(challenge, absolute),
+            *_documents(challenge),
         ],
     }
     description = "\n\n".join(filter(None, [challenge.summary.strip(), challenge.problem.strip()]))
@@ -533,14 +563,14 @@ def _tender(challenge: Challenge, status: str, absolute: Absolute) -> dict[str, 
     return tender
 
 
-def tender_release(challenge: Challenge, absolute: Absolute, *, kind: str = TENDER) -> dict[str, Any]:
+def tender_release(challenge: Challenge, *, kind: str = TENDER) -> dict[str, Any]:
     """The release of a published challenge (`kind` TENDER, dated its publication) or of its
     cancellation (CANCELLATION, dated the cancellation, with its public reason)."""
     with translation.override(LANGUAGE):
         moment = challenge.published_at if kind == TENDER else challenge.cancelled_at
         if kind == TENDER:
             challenge = as_published(challenge, None)
-        tender = _tender(challenge, "active" if kind == TENDER else "cancelled", absolute)
+        tender = _tender(challenge, "active" if kind == TENDER else "cancelled")
         if kind == CANCELLATION and challenge.cancellation_reason:
             tender["documents"].append(
                 {
@@ -548,7 +578,7 @@ def tender_release(challenge: Challenge, absolute: Absolute, *, kind: str = TEND
                     "documentType": "cancellationDetails",
                     "title": "Cancellation",
                     "description": challenge.cancellation_reason,
-                    "url": absolute(_challenge_path(challenge)),
+                    "url": site_absolute(_challenge_path(challenge)),
                     "format": "text/html",
                     "datePublished": iso(moment),
                     "language": LANGUAGE,
@@ -561,25 +591,25 @@ def tender_release(challenge: Challenge, absolute: Absolute, *, kind: str = TEND
             "tag": [kind],
             "initiationType": "tender",
             "language": LANGUAGE,
-            "parties": [party(challenge.owner, ["buyer"], absolute)],
+            "parties": [party(challenge.owner, ["buyer"])],
             "buyer": {"id": f"ponte-org-{challenge.owner_id}", "name": challenge.owner.name},
             "tender": tender,
         }
-        return _linked(release, challenge, absolute)
+        return _linked(release, challenge)
 
 
 def _amendment_release_id(challenge: Challenge, amendment: Amendment) -> str:
     return _release_id(challenge, f"{AMENDMENT}-{amendment.number}", amendment.amended_at)
 
 
-def amendment_release(amendment: Amendment, absolute: Absolute) -> dict[str, Any]:
+def amendment_release(amendment: Amendment) -> dict[str, Any]:
     """The release of an amendment (tag `tenderAmendment`, dated when it was made): the tender
     as the amendment left it, its period still starting at the publication, and every
     amendment so far in `tender.amendments`, each naming the release it amends and its own."""
     challenge = amendment.challenge
     with translation.override(LANGUAGE):
         so_far = sorted((a for a in challenge.amendment_list if _order(a) <= _order(amendment)), key=_order)
-        tender = _tender(as_published(challenge, _order(amendment)), "active", absolute)
+        tender = _tender(as_published(challenge, _order(amendment)), "active")
         entries, before = [], _release_id(challenge, TENDER, challenge.published_at)
         for made in so_far:
             made.challenge = challenge
@@ -598,11 +628,11 @@ def amendment_release(amendment: Amendment, absolute: Absolute) -> dict[str, Any
             "tag": [AMENDMENT],
             "initiationType": "tender",
             "language": LANGUAGE,
-            "parties": [party(challenge.owner, ["buyer"], absolute)],
+            "parties": [party(challenge.owner, ["buyer"])],
             "buyer": _reference(challenge.owner),
             "tender": tender,
         }
-        return _linked(release, challenge, absolute)
+        return _linked(release, challenge)
 
 
 def _reference(organisation) -> dict[str, str]:
@@ -613,11 +643,11 @@ def _award_id(challenge: Challenge, award) -> str:
     return f"{ocid_for(challenge)}-award-{award.pk}"
 
 
-def outcome_release(challenge: Challenge, absolute: Absolute) -> dict[str, Any]:
+def outcome_release(challenge: Challenge) -> dict[str, Any]:
     """The release of a decided challenge: for an awarded one (tag `award`, dated
     `awarded_at`) its awards and suppliers; for one closed without award (tag
     `tenderUpdate`, dated `closed_at`) the tender `unsuccessful` with the reason. Both name
-    the tenderers, public from the outcome on. `challenge` comes with `with_bids()`."""
+    the tenderers, public from the outcome on. `challenge` comes with its outcome (`_outcome()`)."""
     awarded = challenge.status == Status.AWARDED
     kind, moment = (AWARD, challenge.awarded_at) if awarded else (UNSUCCESSFUL, challenge.closed_at)
     with translation.override(LANGUAGE):
@@ -629,11 +659,11 @@ def outcome_release(challenge: Challenge, absolute: Absolute) -> dict[str, Any]:
         companies = {company.pk: company for company in tenderers}
         for award in awards:
             companies.setdefault(award.supplier_id, award.supplier)
-        parties = [party(challenge.owner, ["buyer"], absolute)]
+        parties = [party(challenge.owner, ["buyer"])]
         for company in companies.values():
             roles = (["tenderer"] if company in tenderers else []) + (["supplier"] if company.pk in suppliers else [])
-            parties.append(party(company, roles, absolute))
-        tender = _tender(challenge, "complete" if awarded else "unsuccessful", absolute)
+            parties.append(party(company, roles))
+        tender = _tender(challenge, "complete" if awarded else "unsuccessful")
         tender["numberOfTenderers"] = len(tenderers)
         if tenderers:
             tender["tenderers"] = [_reference(company) for company in tenderers]
@@ -668,16 +698,16 @@ def outcome_release(challenge: Challenge, absolute: Absolute) -> dict[str, Any]:
                     "documentType": "unsuccessfulDetails",
                     "title": "Closed without award",
                     "description": challenge.outcome_justification,
-                    "url": absolute(_challenge_path(challenge)),
+                    "url": site_absolute(_challenge_path(challenge)),
                     "format": "text/html",
                     "datePublished": iso(moment),
                     "language": LANGUAGE,
                 }
             )
-        return _linked(release, challenge, absolute)
+        return _linked(release, challenge)
 
 
-def contract_release(contract: Contract, challenge: Challenge, absolute: Absolute) -> dict[str, Any]:
+def contract_release(contract: Contract, challenge: Challenge) -> dict[str, Any]:
     """The release of a signed contract, dated when it was recorded (see the module's note)."""
     release = {
         "ocid": ocid_for(challenge),
@@ -701,63 +731,117 @@ def contract_release(contract: Contract, challenge: Challenge, absolute: Absolut
             }
         ],
     }
-    return _linked(release, challenge, absolute)
+    return _linked(release, challenge)
 
 
-def build(entry: Entry, absolute: Absolute) -> dict[str, Any]:
+def build(entry: Entry) -> dict[str, Any]:
     if entry.kind in (AWARD, UNSUCCESSFUL):
-        return outcome_release(entry.challenge, absolute)
+        return outcome_release(entry.challenge)
     if entry.kind == CONTRACT:
-        return contract_release(entry.contract, entry.challenge, absolute)
+        return contract_release(entry.contract, entry.challenge)
     if entry.kind == AMENDMENT:
-        return amendment_release(entry.amendment, absolute)
-    return tender_release(entry.challenge, absolute, kind=entry.kind)
+        return amendment_release(entry.amendment)
+    return tender_release(entry.challenge, kind=entry.kind)
 
 
-def award_releases(challenge: Challenge, absolute: Absolute) -> list[dict[str, Any]]:
+def award_releases(challenge: Challenge) -> list[dict[str, Any]]:
     """The releases of a challenge's outcome: its award release and one per signed contract,
     or its tenderUpdate release when it was closed without award; none before the outcome.
-    `challenge` comes with `with_bids()`."""
+    `challenge` comes with its outcome (`_outcome()`)."""
     if challenge.status == Status.AWARDED and challenge.awarded_at is not None:
-        releases = [outcome_release(challenge, absolute)]
+        releases = [outcome_release(challenge)]
         for award in challenge.award_list:
             contract = getattr(award, "contract", None)
             if contract is not None:
-                releases.append(contract_release(contract, challenge, absolute))
+                releases.append(contract_release(contract, challenge))
         return releases
     if challenge.status == Status.NOT_AWARDED and challenge.closed_at is not None:
-        return [outcome_release(challenge, absolute)]
+        return [outcome_release(challenge)]
     return []
 
 
-def releases_of(challenge: Challenge, absolute: Absolute) -> list[dict[str, Any]]:
+def releases_of(challenge: Challenge) -> list[dict[str, Any]]:
     """Every release of a public challenge, oldest first."""
-    releases = [tender_release(challenge, absolute)]
+    releases = [tender_release(challenge)]
     for amendment in challenge.amendment_list:
         amendment.challenge = challenge
-        releases.append(amendment_release(amendment, absolute))
+        releases.append(amendment_release(amendment))
     if challenge.status == Status.CANCELLED and challenge.cancelled_at is not None:
-        releases.append(tender_release(challenge, absolute, kind=CANCELLATION))
-    releases += award_releases(challenge, absolute)
+        releases.append(tender_release(challenge, kind=CANCELLATION))
+    releases += award_releases(challenge)
     return sorted(releases, key=lambda r: r["date"])
 
 
-def record(challenge: Challenge, absolute: Absolute) -> dict[str, Any]:
-    """The record of a challenge: its releases, embedded, and the release compiled from them
-    with ocdsmerge, whose merge rules come from the release schema shipped with this app."""
-    releases = releases_of(challenge, absolute)
+def records(challenges: list[Challenge]) -> list[dict[str, Any]]:
+    """The record of each challenge: its releases as they were published, embedded, and the
+    release compiled from them with ocdsmerge, whose merge rules come from the release schema
+    shipped with this app. The releases never served before are kept as built now."""
+    built = {challenge.pk: releases_of(challenge) for challenge in challenges}
+    texts = _kept([release["id"] for releases in built.values() for release in releases])
+    _keep([(pk, release) for pk, releases in built.items() for release in releases if release["id"] not in texts])
     merger = ocdsmerge.Merger(schema=str(RELEASE_SCHEMA))  # merge rules are cached per path
-    return {
-        "ocid": ocid_for(challenge),
-        "releases": releases,
-        "compiledRelease": merger.create_compiled_release(releases),
-    }
+    result = []
+    for challenge in challenges:
+        releases = [json.loads(texts[r["id"]]) if r["id"] in texts else r for r in built[challenge.pk]]
+        result.append(
+            {
+                "ocid": ocid_for(challenge),
+                "releases": releases,
+                "compiledRelease": merger.create_compiled_release(releases),
+            }
+        )
+    return result
 
 
-# Packages --------------------------------------------------------------------------------
+# Releases as published -------------------------------------------------------------------
 
 
-def _package_metadata(uri: str, absolute: Absolute) -> dict[str, Any]:
+def _dumps(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False)
+
+
+def _kept(release_ids: list[str]) -> dict[str, str]:
+    """The texts of the releases of these ids already published, by id."""
+    return dict(PublishedRelease.objects.filter(release_id__in=release_ids).values_list("release_id", "text"))
+
+
+def _keep(releases: list[tuple[int, dict[str, Any]]]) -> dict[str, str]:
+    """Keep releases (each with its challenge's id) served for the first time; their texts by
+    id. A reader who served one at the same moment kept the same text: the first one stays."""
+    texts = {release["id"]: _dumps(release) for _challenge, release in releases}
+    PublishedRelease.objects.bulk_create(
+        [PublishedRelease(release_id=r["id"], challenge_id=pk, text=texts[r["id"]]) for pk, r in releases],
+        ignore_conflicts=True,
+    )
+    return texts
+
+
+def published_texts(keys: list[tuple]) -> list[str]:
+    """The JSON text of each release of these keys (of `release_page`), as it was first
+    published: kept ones as they are (one query), and only those never served before built,
+    from their challenges read at once, and kept."""
+    ids = [_key_release_id(key) for key in keys]
+    texts = _kept(ids)
+    missing = [key for key, release_id in zip(keys, ids, strict=True) if release_id not in texts]
+    if missing:
+        texts |= _keep([(entry.challenge.pk, build(entry)) for entry in _entries(missing)])
+    return [texts[release_id] for release_id in ids]
+
+
+def publish_all() -> int:
+    """Keep every public release not yet kept, as the feed would on first reading it: for a
+    database filled without the feed being read (a data set loaded in bulk). The number of
+    releases read."""
+    since, count = None, 0
+    while True:
+        keys, since = release_page(since=since, size=500)
+        published_texts(keys)
+        count += len(keys)
+        if since is None:
+            return count
+
+
+def _package_metadata(uri: str) -> dict[str, Any]:
     with translation.override(LANGUAGE):
         name = str(settings.PONTE_SITE_NAME)
     return {
@@ -766,23 +850,22 @@ def _package_metadata(uri: str, absolute: Absolute) -> dict[str, Any]:
         "publishedDate": iso(datetime.now(UTC)),
         "publisher": {"name": name, "uri": settings.PONTE_BASE_URL},
         "license": getattr(settings, "PONTE_OCDS_LICENSE", DEFAULT_LICENSE),
-        "publicationPolicy": absolute(reverse("open_data")),
+        "publicationPolicy": site_absolute(reverse("open_data")),
     }
 
 
-def release_package(entries: list[Entry], *, uri: str, absolute: Absolute, next_url: str = "") -> dict[str, Any]:
-    """The package of the releases of `release_page`, which come with their documents."""
-    package = _package_metadata(uri, absolute)
-    package["releases"] = [build(entry, absolute) for entry in entries]
-    if next_url:
-        package["links"] = {"next": next_url}
-    return package
+def release_package(keys: list[tuple], *, uri: str, next_url: str = "") -> str:
+    """The package of the releases of these keys (of `release_page`), as JSON text: each
+    release's text as it was published is put in it as it is, never parsed and written again."""
+    head = _dumps(_package_metadata(uri))[:-1]
+    links = f', "links": {_dumps({"next": next_url})}' if next_url else ""
+    return f'{head}, "releases": [{", ".join(published_texts(keys))}]{links}}}'
 
 
-def record_package(challenges: list[Challenge], *, uri: str, absolute: Absolute, next_url: str = "") -> dict[str, Any]:
-    package = _package_metadata(uri, absolute)
+def record_package(challenges: list[Challenge], *, uri: str, next_url: str = "") -> dict[str, Any]:
+    package = _package_metadata(uri)
     _with_documents(challenges)
-    package["records"] = [record(challenge, absolute) for challenge in challenges]
+    package["records"] = records(challenges)
     if next_url:
         package["links"] = {"next": next_url}
     return package

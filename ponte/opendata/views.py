@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, time
 from urllib.parse import urlencode
 
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
@@ -76,7 +76,10 @@ def _moment(value: str) -> datetime:
 
 
 def _json(data: dict) -> JsonResponse:
-    response = JsonResponse(data, json_dumps_params=JSON_OPTIONS)
+    return _open(JsonResponse(data, json_dumps_params=JSON_OPTIONS))
+
+
+def _open(response: HttpResponse) -> HttpResponse:
     response["Access-Control-Allow-Origin"] = "*"  # open data: readable from any page
     return response
 
@@ -90,16 +93,14 @@ def releases(request):
         since = _moment(params["since"]) if "since" in params else None
     except BadQuery as bad:
         return _bad_request(bad.errors)
-    entries, next_since = ocds.release_page(since=since)
+    keys, next_since = ocds.release_page(since=since)
     next_url = ""
     if next_since is not None:
         next_url = request.build_absolute_uri(
             reverse("opendata:ocds_releases") + "?" + urlencode({"since": ocds.iso(next_since)})
         )
-    package = ocds.release_package(
-        entries, uri=request.build_absolute_uri(), absolute=ocds.absolute_for(request), next_url=next_url
-    )
-    return _json(package)
+    package = ocds.release_package(keys, uri=request.build_absolute_uri(), next_url=next_url)
+    return _open(HttpResponse(package, content_type="application/json"))
 
 
 @public_page
@@ -129,9 +130,7 @@ def records(request):
         next_url = request.build_absolute_uri(
             reverse("opendata:ocds_records") + "?" + urlencode({"after": f"{ocds.prefix()}-{next_after}"})
         )
-    package = ocds.record_package(
-        challenges, uri=request.build_absolute_uri(), absolute=ocds.absolute_for(request), next_url=next_url
-    )
+    package = ocds.record_package(challenges, uri=request.build_absolute_uri(), next_url=next_url)
     return _json(package)
 
 
@@ -144,5 +143,5 @@ def record(request, ocid: str):
     challenge = ocds.public_challenge(pk) if pk is not None else None
     if challenge is None:
         return _problem(404, _("Not found"), _("There is no public record with this ocid."))
-    package = ocds.record_package([challenge], uri=request.build_absolute_uri(), absolute=ocds.absolute_for(request))
+    package = ocds.record_package([challenge], uri=request.build_absolute_uri())
     return _json(package)

@@ -31,12 +31,10 @@ PUBLIC_PARTY_FIELDS = (
 )
 
 
-def with_bids(challenges: QuerySet[Challenge], *, awards_to: str | None = None) -> QuerySet[Challenge]:
-    """The challenges with their outcome (their awards in `awards_to`, as with_outcome's
-    `to_attr`) and, in `challenge.public_bids`, who bid: the
-    proposals that still stood at the deadline, for decided challenges only (an empty list
-    before the outcome). Only the proposal's id and company are loaded: its content, price
-    and evaluations stay sealed."""
+def bids_prefetch() -> Prefetch:
+    """Who bid on each challenge, in `challenge.public_bids`: the proposals that still stood at
+    the deadline, for decided challenges only (an empty list before the outcome). Only the
+    proposal's id and company are loaded: its content, price and evaluations stay sealed."""
     bids = (
         Proposal.objects.filter(status=ProposalStatus.SUBMITTED, challenge__status__in=DECIDED)
         .select_related("company")
@@ -44,9 +42,13 @@ def with_bids(challenges: QuerySet[Challenge], *, awards_to: str | None = None) 
         .only("pk", "challenge", *(f"company__{name}" for name in PUBLIC_PARTY_FIELDS))
         .order_by("company__name", "pk")
     )
-    return with_outcome(challenges, to_attr=awards_to).prefetch_related(
-        Prefetch("proposals", queryset=bids, to_attr="public_bids")
-    )
+    return Prefetch("proposals", queryset=bids, to_attr="public_bids")
+
+
+def with_bids(challenges: QuerySet[Challenge], *, awards_to: str | None = None) -> QuerySet[Challenge]:
+    """The challenges with their outcome (their awards in `awards_to`, as with_outcome's
+    `to_attr`) and who bid, in `challenge.public_bids` (bids_prefetch)."""
+    return with_outcome(challenges, to_attr=awards_to).prefetch_related(bids_prefetch())
 
 
 # Reads ---------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 the public body until it is published, then everyone's; in the OCDS tender and the API."""
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -274,7 +275,7 @@ def test_the_ocds_tender_lists_the_documents_and_stays_valid(client, published, 
             "id": f"document-{document.pk.hex}",
             "documentType": "biddingDocuments",
             "title": "Terms of reference.pdf",
-            "url": f"http://testserver{download_url(document)}",
+            "url": f"{settings.PONTE_BASE_URL}{download_url(document)}",
             "format": "application/pdf",
             "datePublished": ocds.iso(published.published_at),
         }

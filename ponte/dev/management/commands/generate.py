@@ -4,6 +4,7 @@ from tqdm import tqdm
 
 from ponte.core import search
 from ponte.dev import generate
+from ponte.opendata import ocds
 
 
 class Command(BaseCommand):
@@ -20,4 +21,8 @@ class Command(BaseCommand):
             generate.build(scale, progress)
         self.stdout.write("Rebuilding the search index…")
         count = search.rebuild_index()
-        self.stdout.write(self.style.SUCCESS(f"Generated scale {scale}; {count} searchable items."))
+        # As a deployment's feed has kept each release since it was first read.
+        self.stdout.write("Publishing the open contracting releases…")
+        releases = ocds.publish_all()
+        done = f"Generated scale {scale}; {count} searchable items, {releases} releases."
+        self.stdout.write(self.style.SUCCESS(done))
