@@ -74,7 +74,7 @@ def _join_requests(user) -> int:
 def _invitations(user) -> int:
     from .queries import invitations_for
 
-    return invitations_for(user).count()
+    return len(invitations_for(user))
 
 
 registry.add_figure(
@@ -159,7 +159,7 @@ for kind in [
 def _invitations(user) -> dict | None:
     from .queries import invitations_for
 
-    invitations = list(invitations_for(user))
+    invitations = invitations_for(user)
     return {"invitations": invitations} if invitations else None
 
 
@@ -173,7 +173,7 @@ def _join_requests(user) -> dict | None:
 def _memberships(user) -> dict:
     from .queries import memberships_of
 
-    return {"memberships": list(memberships_of(user))}
+    return {"memberships": memberships_of(user)}
 
 
 for section in (

@@ -10,21 +10,21 @@ from ponte.core.roles import is_staff_role
 from .models import Invitation, InvitationStatus, JoinRequest, JoinRequestStatus, Membership, Organisation, Role, Status
 
 
-def _memberships(user) -> list[tuple[int, str, str, str]]:
-    """(organisation id, its kind, its status, the person's role) for each organisation of a
-    person: read in one query once a request, kept on the user object, since every page asks
-    who a person is (the menu, each permission)."""
+def _own_memberships(user) -> list[Membership]:
+    """A person's memberships, each with its organisation: read in one query once a request,
+    kept on the user object, since every page asks who a person is (the menu, each
+    permission) and their home page lists them."""
     if user is None or not user.is_authenticated:
         return []
     cached = getattr(user, "_ponte_memberships", None)
     if cached is None:
-        cached = list(
-            Membership.objects.filter(user=user).values_list(
-                "organisation_id", "organisation__kind", "organisation__status", "role"
-            )
-        )
-        user._ponte_memberships = cached
+        cached = user._ponte_memberships = list(Membership.objects.filter(user=user).select_related("organisation"))
     return cached
+
+
+def _memberships(user) -> list[tuple[int, str, str, str]]:
+    """(organisation id, its kind, its status, the person's role) for each organisation of a person."""
+    return [(m.organisation_id, m.organisation.kind, m.organisation.status, m.role) for m in _own_memberships(user)]
 
 
 def roles_of(user) -> dict[int, str]:
@@ -47,8 +47,10 @@ def verified_kinds_of(user) -> set[str]:
 
 
 def forget_roles(user) -> None:
-    if user is not None and hasattr(user, "_ponte_memberships"):
-        delattr(user, "_ponte_memberships")
+    """Forget what was read of a person's organisations this request (after they changed)."""
+    for kept in ("_ponte_memberships", "_ponte_invitations"):
+        if user is not None and hasattr(user, kept):
+            delattr(user, kept)
 
 
 def verified_companies_of(user) -> QuerySet[Organisation]:
@@ -115,15 +117,21 @@ def pending_invitations(organisation: Organisation) -> QuerySet[Invitation]:
     )
 
 
-def invitations_for(user) -> QuerySet[Invitation]:
-    """Open invitations addressed to a person's e-mail address."""
+def invitations_for(user) -> list[Invitation]:
+    """Open invitations addressed to a person's e-mail address: read once a request (the home
+    page counts and lists them), kept on the user object."""
     from django.utils import timezone
 
     if not user.is_authenticated:
-        return Invitation.objects.none()
-    return Invitation.objects.filter(
-        email__iexact=user.email, status=InvitationStatus.PENDING, expires_at__gt=timezone.now()
-    ).select_related("organisation", "invited_by")
+        return []
+    cached = getattr(user, "_ponte_invitations", None)
+    if cached is None:
+        cached = user._ponte_invitations = list(
+            Invitation.objects.filter(
+                email__iexact=user.email, status=InvitationStatus.PENDING, expires_at__gt=timezone.now()
+            ).select_related("organisation", "invited_by")
+        )
+    return cached
 
 
 def join_requests_awaiting(user) -> QuerySet[JoinRequest]:
@@ -144,8 +152,8 @@ def awaiting_verification() -> QuerySet[Organisation]:
     return Organisation.objects.filter(status=Status.PENDING).order_by("created_at")
 
 
-def memberships_of(user) -> QuerySet[Membership]:
-    return Membership.objects.filter(user=user).select_related("organisation")
+def memberships_of(user) -> list[Membership]:
+    return _own_memberships(user)
 
 
 def public_body_tree() -> list[Organisation]:

@@ -1,5 +1,5 @@
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.db import connection, transaction
 from tqdm import tqdm
 
 from ponte.core import search
@@ -21,6 +21,11 @@ class Command(BaseCommand):
             generate.build(scale, progress)
         self.stdout.write("Rebuilding the search index…")
         count = search.rebuild_index()
+        if connection.vendor == "postgresql":
+            # The planner's statistics describe the data just loaded, not the empty tables:
+            # without them, each page of releases is read by the plan for an empty table.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         # As a deployment's feed has kept each release since it was first read.
         self.stdout.write("Publishing the open contracting releases…")
         releases = ocds.publish_all()
