@@ -114,22 +114,22 @@ def _next_clock_event(now):
 registry.add_clock_event(_next_clock_event)
 
 
-def _to_review(user) -> int:
+def _to_review(user):
     from .queries.review import awaiting_review
 
-    return awaiting_review().count()
+    return awaiting_review()
 
 
-def _to_approve(user) -> int:
+def _to_approve(user):
     from .queries.review import awaiting_organisation
 
-    return awaiting_organisation(user).count()
+    return awaiting_organisation(user)
 
 
-def _drafts(user) -> int:
+def _drafts(user):
     from .queries.drafting import drafts_of
 
-    return drafts_of(user).count()
+    return drafts_of(user)
 
 
 registry.add_figure(
@@ -237,10 +237,10 @@ for kind in [
 # Clarification questions ---------------------------------------------------------------
 
 
-def _questions_waiting(user) -> int:
-    from .queries.questions import waiting_count
+def _questions_waiting(user):
+    from .queries.questions import waiting_for_answer
 
-    return waiting_count(user)
+    return waiting_for_answer(user)
 
 
 registry.add_figure(

@@ -35,7 +35,7 @@ def home(request):
     if user.is_authenticated:
         context.update(
             actions=registry.actions_for(user),
-            figures=[(figure, figure.value(user)) for figure in registry.figures_for(user)],
+            figures=registry.figures_with_values(user),
             sections=registry.home_sections_for(user),
         )
     return render(request, "core/home.html", context)

@@ -59,16 +59,16 @@ registry.add_attachment_target(
 )
 
 
-def _to_verify(user) -> int:
+def _to_verify(user):
     from .queries import awaiting_verification
 
-    return awaiting_verification().count()
+    return awaiting_verification()
 
 
-def _join_requests(user) -> int:
+def _join_requests(user):
     from .queries import join_requests_awaiting
 
-    return join_requests_awaiting(user).count()
+    return join_requests_awaiting(user)
 
 
 def _invitations(user) -> int:

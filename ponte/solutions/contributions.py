@@ -63,10 +63,10 @@ registry.add_search_source(
 )
 
 
-def _to_screen(user) -> int:
+def _to_screen(user):
     from .queries import to_screen
 
-    return to_screen().count()
+    return to_screen()
 
 
 registry.add_figure(

@@ -127,8 +127,3 @@ def waiting_for_answer(user) -> QuerySet[Question]:
         .select_related("challenge")
         .order_by("challenge__deadline", "challenge_id", "created_at", "pk")
     )
-
-
-def waiting_count(user) -> int:
-    """Questions waiting for an answer on the challenges a person may answer."""
-    return waiting_for_answer(user).count()

@@ -472,10 +472,10 @@ def test_a_cancelled_challenge_takes_no_question_on_the_page(login, body, author
 def test_the_owner_sees_how_many_questions_wait(challenge, asker, company, author, body_admin, colleague):
     ask(challenge, asker, company)
     ask(challenge, asker, company, "Another one?")
-    assert questions_queries.waiting_count(author) == 2
-    assert questions_queries.waiting_count(body_admin) == 2
-    assert questions_queries.waiting_count(colleague) == 0
-    assert questions_queries.waiting_count(asker) == 0
+    assert questions_queries.waiting_for_answer(author).count() == 2
+    assert questions_queries.waiting_for_answer(body_admin).count() == 2
+    assert questions_queries.waiting_for_answer(colleague).count() == 0
+    assert questions_queries.waiting_for_answer(asker).count() == 0
 
 
 # The API -------------------------------------------------------------------------------------
