@@ -173,30 +173,26 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-class Server:
-    """Ponte as in production: gunicorn with one worker per core."""
+# The servers a deployment may run Ponte under, each with one worker process per core.
+SERVERS = {
+    "gunicorn": lambda port, workers: [
+        PYTHON, "-m", "gunicorn", "ponte.wsgi", "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
+        "--forwarded-allow-ips", "127.0.0.1", "--log-level", "warning",
+    ],
+    "granian": lambda port, workers: [
+        PYTHON, "-m", "granian", "--interface", "wsgi", "ponte.wsgi:application", "--workers", str(workers),
+        "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning", "--no-access-log",
+    ],
+}  # fmt: skip
 
-    def __init__(self, env: dict, workers: int):
+
+class Server:
+    """Ponte as in production: gunicorn or granian with one worker per core."""
+
+    def __init__(self, env: dict, workers: int, kind: str = "gunicorn"):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        self.process = subprocess.Popen(
-            [
-                PYTHON,
-                "-m",
-                "gunicorn",
-                "ponte.wsgi",
-                "--workers",
-                str(workers),
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--forwarded-allow-ips",
-                "127.0.0.1",
-                "--log-level",
-                "warning",
-            ],
-            env=env,
-            cwd=ROOT,
-        )
+        self.process = subprocess.Popen(SERVERS[kind](self.port, workers), env=env, cwd=ROOT)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
@@ -292,7 +288,13 @@ def ocds_export(server: Server) -> dict:
 # The run ---------------------------------------------------------------------------------
 
 
-def versions(env: dict) -> dict:
+def server_version(server: str, output) -> str:
+    if server == "granian":
+        return f"granian {output(PYTHON, '-m', 'granian', '--version').split()[-1]}"
+    return f"gunicorn {output(PYTHON, '-m', 'gunicorn', '--version').split()[-1].strip('()')}"
+
+
+def versions(env: dict, server: str) -> dict:
     def output(*command: str) -> str:
         try:
             result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
@@ -311,7 +313,7 @@ def versions(env: dict) -> dict:
         "machine": platform.machine(),
         "python": platform.python_version(),
         "database": f"{database} {output(PYTHON, '-c', probe)}",
-        "server": f"gunicorn {output(PYTHON, '-m', 'gunicorn', '--version').split()[-1].strip('()')}",
+        "server": server_version(server, output),
         "load tool": output("wrk", "--version").split(" [")[0],
         "cache": "Redis" if env.get("REDIS_URL") else "local memory",
     }
@@ -331,7 +333,7 @@ def run(args) -> dict:
     pages = [page for page in resolved["pages"] if not args.pages or page[0] in args.pages]
     bare_name, _nobody, bare_path = resolved["bare"]
     workers = os.cpu_count() or 1
-    server = Server(env, workers)
+    server = Server(env, workers, args.server)
     try:
         for name, person, path in pages:
             status, _body = server.get(path, resolved["cookies"].get(person))
@@ -367,7 +369,7 @@ def run(args) -> dict:
         "scale": args.scale,
         "seconds_per_measure": args.seconds,
         "workers": workers,
-        "versions": versions(env),
+        "versions": versions(env, args.server),
         "build_seconds": {scale: b["build_seconds"] for scale, b in built.items()},
         "bare_view": bare_name,
         "pages": results,
@@ -427,6 +429,7 @@ def main() -> int:
     parser.add_argument("--scale", choices=["S", "M", "L"], default="L")
     parser.add_argument("--connections", default="1,8,32")
     parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--server", choices=sorted(SERVERS), default="gunicorn")
     parser.add_argument("--page", action="append", default=[], help="a page's name, once per page (default: all)")
     parser.add_argument("--workdir", default=str(ROOT / "var" / "bench"))
     parser.add_argument("--output", default="")
