@@ -25,8 +25,6 @@ from ..models import (
 )
 
 TWO_PLACES = Decimal("0.01")
-# What a company wrote: the board and the lists of proposals never show it, so never read it.
-PROPOSAL_CONTENT = ("approach", "criteria_responses", "team", "timeline")
 
 
 def ids_of(chosen) -> set[int | None]:
@@ -119,7 +117,8 @@ def evaluation_board(challenge: Challenge, *, pending_only: bool = False) -> lis
     proposals = (
         Proposal.objects.filter(challenge=challenge, status=ProposalStatus.SUBMITTED)
         .select_related("company")
-        .defer(*PROPOSAL_CONTENT)
+        # What the board and the award form show of a proposal: its company's name and price.
+        .only("pk", "challenge_id", "company_id", "status", "price", "company__name")
         .annotate(
             done=Count("evaluations", filter=Q(evaluations__status=EvaluationStatus.COMPLETED)),
             pending=Count("evaluations", filter=Q(evaluations__status__in=PENDING_EVALUATION)),
