@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "ponte.organisations",
     "ponte.challenges",
     "ponte.solutions",
+    "ponte.lab",
     "ponte.matchmaking",
     "ponte.opendata",
     "ponte.api",

@@ -23,6 +23,7 @@ urlpatterns = [
     path("challenges/", include("ponte.matchmaking.urls")),
     path("challenges/", include("ponte.challenges.urls")),
     path("solutions/", include("ponte.solutions.urls")),
+    path("lab/", include("ponte.lab.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -158,26 +158,21 @@ EXPECTED_WITHOUT_OBJECT = {
     "accounts.manage_api_tokens": SIGNED_IN,
     "core.view_audit_trail": STAFF,
     "challenges.view_recommended_challenges": {"company_member"},
+    # Members of a verified public body bring problems to the lab; programme managers triage.
+    "lab.add_problem": MEMBERS,
+    "lab.triage_problems": {"programme_manager"},
 }
 
 
 def test_the_expectations_cover_every_permission_in_the_matrix():
-    assert set(EXPECTED) | set(EXPECTED_CHALLENGE) | set(EXPECTED_PROPOSAL) | set(EXPECTED_EVALUATION) | set(
-        EXPECTED_SOLUTION
-    ) | set(EXPECTED_WITHOUT_OBJECT) == set(rolematrix.ponte_permissions())
+    by_subject = set().union(*EXPECTED_BY_SUBJECT.values())
+    assert by_subject | set(EXPECTED_WITHOUT_OBJECT) == set(rolematrix.ponte_permissions())
 
 
 def test_the_expectations_name_every_state_of_their_subject():
     """An expectation for a state the matrix does not show, or none for one it does, is a
     mistake in this file."""
-    by_subject = {
-        "organisation": EXPECTED,
-        "challenge": EXPECTED_CHALLENGE,
-        "proposal": EXPECTED_PROPOSAL,
-        "evaluation": EXPECTED_EVALUATION,
-        "solution": EXPECTED_SOLUTION,
-    }
-    for key, expectations in by_subject.items():
+    for key, expectations in EXPECTED_BY_SUBJECT.items():
         states = [state for state, _make in rolematrix.SUBJECTS[key].states]
         for perm, allowed in expectations.items():
             assert set(allowed) == set(states), (perm, key)
@@ -504,6 +499,20 @@ EXPECTED_SOLUTION = {
 }
 
 
+# A lab problem is brought by the public servant for their public body, whose admin is the
+# organisation admin. It stays inside that body and the innovation unit's staff; each
+# decision is taken once, by the lab team, while it waits for triage.
+PROBLEM_STATES = ("submitted", "accepted", "merged", "sent_to_marketplace", "declined")
+LAB_TEAM_WHILE_WAITING = {state: ({"programme_manager"} if state == "submitted" else NONE) for state in PROBLEM_STATES}
+EXPECTED_PROBLEM = {
+    "lab.view_problem": dict.fromkeys(PROBLEM_STATES, MEMBERS | STAFF),
+    "lab.accept_problem": LAB_TEAM_WHILE_WAITING,
+    "lab.merge_problem": LAB_TEAM_WHILE_WAITING,
+    "lab.decline_problem": LAB_TEAM_WHILE_WAITING,
+    "lab.send_problem_to_marketplace": LAB_TEAM_WHILE_WAITING,
+}
+
+
 # (g) Every cell of the matrix: each role, each state, each permission ---------------------
 #
 # The objects are made once per test module by the builders each app registers (the same
@@ -518,6 +527,7 @@ EXPECTED_BY_SUBJECT = {
     "proposal": EXPECTED_PROPOSAL,
     "evaluation": EXPECTED_EVALUATION,
     "solution": EXPECTED_SOLUTION,
+    "problem": EXPECTED_PROBLEM,
 }
 
 

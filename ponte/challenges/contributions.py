@@ -5,9 +5,12 @@ from django.utils.translation import gettext_lazy as _
 from ponte.core import rolematrix
 from ponte.core.models import EmailChannel
 from ponte.core.registry import (
+    DRAFT_CHALLENGE,
     AttachmentTarget,
     DashboardFigure,
     Export,
+    Handoff,
+    LinkedModel,
     NavItem,
     NotificationKind,
     PageSection,
@@ -415,6 +418,27 @@ registry.add_organisation_section(
     )
 )
 
+
+def _challenges_shown(user, ids: list[int]) -> dict[int, tuple[str, str]]:
+    """The challenges among `ids` that `user` may see, as other objects' trails show them:
+    a draft shows only to its public body."""
+    from .queries.public import visible_challenges
+
+    return {
+        challenge.pk: (challenge.title, challenge.get_absolute_url())
+        for challenge in visible_challenges(user).filter(pk__in=ids).only("pk", "title")
+    }
+
+
+def _draft_for(**fields):
+    from .services.drafting import challenge_draft_for
+
+    return challenge_draft_for(**fields)
+
+
+registry.add_linked_model(LinkedModel(model="challenges.challenge", shown=_challenges_shown))
+# Another module (the lab) may start a draft challenge from its own object: offered here.
+registry.add_handoff(Handoff(key=DRAFT_CHALLENGE, label=_("Send to the challenge marketplace"), start=_draft_for))
 
 # The role matrix (docs/roles.md): what this app adds to it.
 rolematrix.add_cases(matrix.CASES)

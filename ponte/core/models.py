@@ -181,3 +181,37 @@ class SearchEntry(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Link(models.Model):
+    """A typed connection between two objects of any modules: a problem became a challenge, a
+    project piloted a challenge's winning solution. Each kind is registered by the module
+    that makes it (core.links); each side is shown by the module that owns it, and only to
+    those who may see it."""
+
+    kind = models.CharField(max_length=64)
+    source_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    source_id = models.PositiveBigIntegerField()
+    target_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    target_id = models.PositiveBigIntegerField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "source_type", "source_id", "target_type", "target_id"], name="link_once"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["source_type", "source_id"], name="link_from"),
+            models.Index(fields=["target_type", "target_id"], name="link_to"),
+        ]
+        verbose_name = _("link between objects")
+        verbose_name_plural = _("links between objects")
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.source_type_id}/{self.source_id} → {self.target_type_id}/{self.target_id}"

@@ -137,6 +137,43 @@ class ObjectLink:
     permission: str
 
 
+@dataclass(frozen=True)
+class LinkKind:
+    """A kind of link between objects of two modules (core.links)."""
+
+    key: str
+    source: str  # the model label ("lab.problem") a link of this kind starts from
+    target: str  # and the one it leads to ("challenges.challenge")
+    forward: Any  # how the source's page names the target: "Became the challenge"
+    backward: Any  # how the target's page names the source: "Started from the lab problem"
+
+
+@dataclass(frozen=True)
+class LinkedModel:
+    """How the module that owns `model` shows its objects on other objects' trails:
+    `shown(viewer, ids)` gives {id: (title, address)} of those among `ids` the viewer may
+    see, in a fixed number of queries."""
+
+    model: str
+    shown: Callable[[Any, list[int]], dict[int, tuple[str, str]]]
+
+
+@dataclass(frozen=True)
+class Handoff:
+    """Work one module offers to start from another module's object, which the other offers
+    when it is there: the marketplace starts a draft challenge from a lab problem
+    (`DRAFT_CHALLENGE`). `start(**fields)` makes the object and returns it."""
+
+    key: str
+    label: Any
+    start: Callable[..., Any]
+
+
+# start(actor, author, owner, title, problem, affected, context) -> a draft challenge that
+# `author`, a member of the public body `owner`, completes and sends for review.
+DRAFT_CHALLENGE = "draft_challenge"
+
+
 @dataclass
 class Registry:
     nav_items: list[NavItem] = field(default_factory=list)
@@ -152,6 +189,9 @@ class Registry:
     # Sources of the moments at which public pages change with the clock alone (a deadline
     # passing): each gives the next such moment after `now`, or None (core.pagecache).
     clock_events: list[Callable[[Any], Any]] = field(default_factory=list)
+    link_kinds: dict[str, LinkKind] = field(default_factory=dict)
+    linked_models: dict[str, LinkedModel] = field(default_factory=dict)
+    handoffs: dict[str, Handoff] = field(default_factory=dict)
 
     def add_nav(self, item: NavItem) -> None:
         self.nav_items.append(item)
@@ -221,6 +261,19 @@ class Registry:
             for link in self.object_links
             if link.model == label and user.has_perm(link.permission, obj)
         ]
+
+    def add_link_kind(self, kind: LinkKind) -> None:
+        self.link_kinds[kind.key] = kind
+
+    def add_linked_model(self, linked: LinkedModel) -> None:
+        self.linked_models[linked.model] = linked
+
+    def add_handoff(self, handoff: Handoff) -> None:
+        self.handoffs[handoff.key] = handoff
+
+    def handoff(self, key: str) -> Handoff | None:
+        """The hand-off `key`, or None when no module offers it in this deployment."""
+        return self.handoffs.get(key)
 
     def nav_for(self, user) -> list[NavItem]:
         return [item for item in self.nav_items if item.visible(user)]

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from ponte.core import audit
 from ponte.core.notifications import notify
@@ -53,6 +54,23 @@ def challenge_create(*, actor: User, owner, title: str, **fields) -> Challenge:
     fields = clean_fields(fields)
     check_budget(fields.get("instrument", Instrument.LOW_VALUE), fields.get("budget_ceiling"))
     challenge = Challenge.objects.create(owner=owner, author=actor, title=title.strip(), **fields)
+    audit.record(actor=actor, verb="create", target=challenge, after={"title": challenge.title})
+    return challenge
+
+
+@transaction.atomic
+def challenge_draft_for(*, actor: User, author: User, owner, title: str, problem: str, affected: str, context: str):
+    """A draft challenge started on another module's behalf (a lab problem sent to the
+    marketplace, core.registry.DRAFT_CHALLENGE): drafted by `author`, a member of the verified
+    public body `owner`, who completes it and sends it for review. `actor` started it."""
+    if owner.kind != "public_body" or owner.status != "verified" or not owner.memberships.filter(user=author).exists():
+        raise ValidationError(
+            _("No draft challenge can be started: %(person)s is no longer a member of %(body)s, or it is not verified.")
+            % {"person": author.name or author.email, "body": owner.name}
+        )
+    challenge = Challenge.objects.create(
+        owner=owner, author=author, title=title.strip(), problem=problem, affected=affected, context=context
+    )
     audit.record(actor=actor, verb="create", target=challenge, after={"title": challenge.title})
     return challenge
 

@@ -18,7 +18,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ponte.core import attachments
+from ponte.core import attachments, links
 from ponte.core.amounts import parse_amount
 from ponte.core.pagecache import kept_part, public_page
 from ponte.core.paging import paginate
@@ -146,6 +146,9 @@ def challenge_detail(request, pk, slug):
         "languages": [names.get(code, code) for code in challenge.languages],
         "documents": attachments.attachments_of(challenge),
         "amendments": amendments_queries.amendments_of(challenge) if challenge.was_published else [],
+        # What other modules connect to the challenge (a lab problem it started from), as far
+        # as the viewer may see it.
+        "trail": links.trail(challenge, request.user),
     }
     if request.user.is_authenticated:
         context["offered_links"] = registry.object_links_for(challenge, request.user)

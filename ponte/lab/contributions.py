@@ -1,0 +1,78 @@
+"""What the lab contributes: navigation, an action, a figure, notification kinds, the link a
+problem leaves when it becomes a challenge, and its part of the role matrix."""
+
+from django.utils.translation import gettext_lazy as _
+
+from ponte.core import rolematrix
+from ponte.core.models import EmailChannel
+from ponte.core.registry import DashboardFigure, LinkedModel, LinkKind, NavItem, NotificationKind, registry
+from ponte.core.roles import is_programme_manager
+from ponte.organisations.rules import belongs_to_a_public_body, is_public_servant
+
+from . import matrix
+from .queries import problems as problem_queries
+from .services.problems import BECAME_CHALLENGE
+
+registry.add_nav(NavItem(label=_("Lab"), url_name="lab:home", order=30))
+registry.add_action(
+    NavItem(label=_("Bring a problem to the lab"), url_name="lab:problem_create", visible=is_public_servant, order=20)
+)
+registry.add_figure(
+    DashboardFigure(
+        key="lab.to_triage",
+        label=_("Problems waiting for triage"),
+        value=lambda user: problem_queries.waiting_for_triage(),
+        url_name="lab:triage",
+        visible=is_programme_manager,
+    )
+)
+
+registry.add_link_kind(
+    LinkKind(
+        key=BECAME_CHALLENGE,
+        source="lab.problem",
+        target="challenges.challenge",
+        forward=_("Became the challenge"),
+        backward=_("Started from the lab problem"),
+    )
+)
+registry.add_linked_model(LinkedModel(model="lab.problem", shown=problem_queries.shown_on_trails))
+
+for kind in [
+    NotificationKind(
+        "lab.problem_submitted",
+        _("Problems brought to the lab"),
+        _("“%(problem)s” from %(organisation)s waits for triage"),
+        EmailChannel.DIGEST,
+        audience=is_programme_manager,
+    ),
+    NotificationKind(
+        "lab.problem_accepted",
+        _("Your problems accepted by the lab"),
+        _("The lab accepted “%(problem)s” into its portfolio"),
+        audience=belongs_to_a_public_body,
+    ),
+    NotificationKind(
+        "lab.problem_declined",
+        _("Your problems declined by the lab"),
+        _("The lab declined “%(problem)s”: %(reason)s"),
+        audience=belongs_to_a_public_body,
+    ),
+    NotificationKind(
+        "lab.problem_merged",
+        _("Your problems merged with another"),
+        _("The lab merged “%(problem)s” with %(into)s"),
+        audience=belongs_to_a_public_body,
+    ),
+    NotificationKind(
+        "lab.problem_sent_to_marketplace",
+        _("Your problems sent to the challenge marketplace"),
+        _("“%(problem)s” became a draft challenge: complete it and send it for review"),
+        audience=belongs_to_a_public_body,
+    ),
+]:
+    registry.add_notification_kind(kind)
+
+# The role matrix (docs/roles.md): what this app adds to it.
+rolematrix.add_cases(matrix.CASES)
+rolematrix.add_subject(matrix.SUBJECT)
