@@ -315,6 +315,11 @@ PONTE_INSTRUMENT_PERIODS = {
     }
     for instrument in ("low_value", "innovation_partnership", "pre_commercial", "prize")
 }
+# The stages of a lab project, in order (ponte.lab.models.STAGE_NAMES names them); a project
+# can stop at any of them. E.g. PONTE_LAB_STAGES=investigate,experiment,evaluate,scale.
+PONTE_LAB_STAGES = env_list("PONTE_LAB_STAGES", "investigate,co_create,experiment,evaluate,scale")
+# The portfolio flags a project that stayed longer than this in one stage.
+PONTE_LAB_STUCK_DAYS = int(env("PONTE_LAB_STUCK_DAYS", "90"))
 
 LOGGING = {
     "version": 1,

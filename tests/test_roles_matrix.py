@@ -510,6 +510,28 @@ EXPECTED_PROBLEM = {
     "lab.merge_problem": LAB_TEAM_WHILE_WAITING,
     "lab.decline_problem": LAB_TEAM_WHILE_WAITING,
     "lab.send_problem_to_marketplace": LAB_TEAM_WHILE_WAITING,
+    # A project starts from an accepted problem that has none yet (the matrix's has none).
+    "lab.add_project": {state: ({"programme_manager"} if state == "accepted" else NONE) for state in PROBLEM_STATES},
+}
+
+# A lab project is of the public servant's public body, the public servant on its team and the
+# sponsor its sponsor. Its body, the innovation unit's staff and its sponsor see it; the sponsor
+# answers while asked and decides while a request waits; the lab team asks another sponsor
+# after a decline; the team asks at a gate once the project is sponsored, one request at a time.
+PROJECT_STATES = ("sponsor asked", "sponsor declined", "active", "gate requested", "stopped")
+
+
+def _project_only(allowed_in: dict[str, set[str]]) -> dict[str, set[str]]:
+    return {state: allowed_in.get(state, NONE) for state in PROJECT_STATES}
+
+
+EXPECTED_PROJECT = {
+    "lab.view_project": dict.fromkeys(PROJECT_STATES, MEMBERS | STAFF | {"sponsor"}),
+    "lab.answer_sponsorship": _project_only({"sponsor asked": {"sponsor"}}),
+    "lab.ask_another_sponsor": _project_only({"sponsor declined": {"programme_manager"}}),
+    # The organisation admin sees the project but is not on its team.
+    "lab.request_gate": _project_only({"active": {"public_servant"}}),
+    "lab.decide_gate": _project_only({"gate requested": {"sponsor"}}),
 }
 
 
@@ -528,6 +550,7 @@ EXPECTED_BY_SUBJECT = {
     "evaluation": EXPECTED_EVALUATION,
     "solution": EXPECTED_SOLUTION,
     "problem": EXPECTED_PROBLEM,
+    "project": EXPECTED_PROJECT,
 }
 
 

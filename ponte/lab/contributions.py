@@ -6,11 +6,12 @@ from django.utils.translation import gettext_lazy as _
 from ponte.core import rolematrix
 from ponte.core.models import EmailChannel
 from ponte.core.registry import DashboardFigure, LinkedModel, LinkKind, NavItem, NotificationKind, registry
-from ponte.core.roles import is_programme_manager
+from ponte.core.roles import is_programme_manager, is_sponsor, is_staff_role
 from ponte.organisations.rules import belongs_to_a_public_body, is_public_servant
 
 from . import matrix
 from .queries import problems as problem_queries
+from .queries import projects as project_queries
 from .services.problems import BECAME_CHALLENGE
 
 registry.add_nav(NavItem(label=_("Lab"), url_name="lab:home", order=30))
@@ -24,6 +25,28 @@ registry.add_figure(
         value=lambda user: problem_queries.waiting_for_triage(),
         url_name="lab:triage",
         visible=is_programme_manager,
+    )
+)
+
+registry.add_action(
+    NavItem(label=_("Lab projects"), url_name="lab:portfolio", visible=is_sponsor | is_staff_role, order=21)
+)
+registry.add_figure(
+    DashboardFigure(
+        key="lab.gates_waiting",
+        label=_("Gate decisions waiting for you"),
+        value=project_queries.gates_waiting_for,
+        url_name="lab:portfolio",
+        visible=is_sponsor,
+    )
+)
+registry.add_figure(
+    DashboardFigure(
+        key="lab.sponsorships_waiting",
+        label=_("Projects asking you to sponsor them"),
+        value=project_queries.sponsorships_waiting_for,
+        url_name="lab:portfolio",
+        visible=is_sponsor,
     )
 )
 
@@ -70,9 +93,58 @@ for kind in [
         _("“%(problem)s” became a draft challenge: complete it and send it for review"),
         audience=belongs_to_a_public_body,
     ),
+    NotificationKind(
+        "lab.sponsorship_asked",
+        _("Requests to sponsor a lab project"),
+        _("You are asked to sponsor the lab project “%(project)s”"),
+        audience=is_sponsor,
+    ),
+    NotificationKind(
+        "lab.project_started",
+        _("Lab projects you are on"),
+        _("You are on the team of the lab project “%(project)s”"),
+        audience=belongs_to_a_public_body,
+    ),
+    NotificationKind(
+        "lab.sponsorship_accepted",
+        _("Sponsors accepting lab projects"),
+        _("%(sponsor)s sponsors the lab project “%(project)s”"),
+        audience=is_programme_manager | belongs_to_a_public_body,
+    ),
+    NotificationKind(
+        "lab.sponsorship_declined",
+        _("Sponsors declining lab projects"),
+        _("%(sponsor)s declined to sponsor the lab project “%(project)s”: %(note)s"),
+        audience=is_programme_manager | belongs_to_a_public_body,
+    ),
+    NotificationKind(
+        "lab.gate_requested",
+        _("Gate decisions asked of you"),
+        _("The team of “%(project)s” asks for your decision at its gate"),
+        audience=is_sponsor,
+    ),
+    NotificationKind(
+        "lab.gate_go",
+        _("Go decisions on your lab projects"),
+        _("Go for “%(project)s”: %(rationale)s"),
+        audience=belongs_to_a_public_body,
+    ),
+    NotificationKind(
+        "lab.gate_revise",
+        _("Requests to revise on your lab projects"),
+        _("The sponsor of “%(project)s” asks the team to revise its request: %(rationale)s"),
+        audience=belongs_to_a_public_body,
+    ),
+    NotificationKind(
+        "lab.project_stopped",
+        _("Your lab projects stopped"),
+        _("“%(project)s” is stopped: %(rationale)s"),
+        audience=belongs_to_a_public_body,
+    ),
 ]:
     registry.add_notification_kind(kind)
 
 # The role matrix (docs/roles.md): what this app adds to it.
 rolematrix.add_cases(matrix.CASES)
 rolematrix.add_subject(matrix.SUBJECT)
+rolematrix.add_subject(matrix.PROJECT_SUBJECT)

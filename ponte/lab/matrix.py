@@ -6,7 +6,7 @@ from django.utils import timezone
 from ponte.core.rolematrix import Case, Subject, World
 from ponte.organisations import matrix as organisations_matrix
 
-from .models import Problem, ProblemStatus
+from .models import GateDecision, GateRequest, Problem, ProblemStatus, Project, ProjectStatus, Sponsorship, stages
 
 
 def make_problem(world: World, status: str = ProblemStatus.SUBMITTED) -> Problem:
@@ -27,6 +27,50 @@ def make_problem(world: World, status: str = ProblemStatus.SUBMITTED) -> Problem
     )
 
 
+def make_project(world: World, state: str = "active") -> Project:
+    """A project of the World's public body, started from an accepted problem: the public
+    servant is on its team and the sponsor is asked to sponsor it, in `state`: "sponsor asked",
+    "sponsor declined", "active" (sponsored), "gate requested" (a request waits for the
+    sponsor) or "stopped"."""
+    problem = make_problem(world, ProblemStatus.ACCEPTED)
+    sponsorship = {"sponsor asked": Sponsorship.ASKED, "sponsor declined": Sponsorship.DECLINED}.get(
+        state, Sponsorship.ACCEPTED
+    )
+    project = Project.objects.create(
+        problem=problem,
+        organisation=problem.organisation,
+        title=f"Roles matrix project {state} {world.token}",
+        summary="Roles matrix project",
+        facet="adaptive",
+        budget=15000,
+        targets="Roles matrix targets",
+        sponsor=world.people["sponsor"],
+        sponsorship=sponsorship,
+        stage=stages()[0],
+        stage_entered_at=timezone.now(),
+        status=ProjectStatus.STOPPED if state == "stopped" else ProjectStatus.ACTIVE,
+        lessons="Roles matrix lessons" if state == "stopped" else "",
+    )
+    project.team.set([world.people["public_servant"]])
+    if state == "gate requested":
+        GateRequest.objects.create(
+            project=project,
+            from_stage=project.stage,
+            to_stage=project.next_stage,
+            evidence="Roles matrix evidence",
+            requested_by=world.people["public_servant"],
+            decision=GateDecision.PENDING,
+        )
+    return project
+
+
+PROJECT_STATES = ("sponsor asked", "sponsor declined", "active", "gate requested", "stopped")
+PROJECT_SUBJECT = Subject(
+    key="project",
+    label="lab project (of the public servant's public body, the public servant on its team, the sponsor its sponsor)",
+    states=tuple((state, lambda world, state=state: make_project(world, state)) for state in PROJECT_STATES),
+)
+
 SUBJECT = Subject(
     key="problem",
     label="lab problem (brought by the public servant for their public body)",
@@ -43,4 +87,10 @@ CASES = {
     "lab.send_problem_to_marketplace": Case(
         "Send the problem to the challenge marketplace as a draft challenge of its public body.", "problem"
     ),
+    "lab.add_project": Case("Start a project from the accepted problem, naming its team and sponsor.", "problem"),
+    "lab.view_project": Case("See the project's page: its team, its public body, sponsors and staff.", "project"),
+    "lab.answer_sponsorship": Case("Accept to sponsor the project, or decline with a reason.", "project"),
+    "lab.ask_another_sponsor": Case("Ask another sponsor after the sponsor declined.", "project"),
+    "lab.request_gate": Case("Ask the sponsor, with evidence, to move the project on or to stop it.", "project"),
+    "lab.decide_gate": Case("Decide the request at the gate: go, stop or revise, with a rationale.", "project"),
 }

@@ -3,11 +3,18 @@
 import rules
 from django.db.models import Q
 
-from ponte.core.roles import is_programme_manager, is_staff_role
+from ponte.core.roles import is_programme_manager, is_sponsor, is_staff_role
 from ponte.organisations.queries import roles_of
 from ponte.organisations.rules import is_public_servant
 
-from .models import PROBLEM_LIFECYCLE
+from .models import (
+    PROBLEM_LIFECYCLE,
+    SPONSORSHIP_LIFECYCLE,
+    GateDecision,
+    ProblemStatus,
+    ProjectStatus,
+    Sponsorship,
+)
 
 
 @rules.predicate
@@ -43,3 +50,53 @@ rules.add_perm("lab.decline_problem", is_programme_manager & PROBLEM_LIFECYCLE.a
 rules.add_perm(
     "lab.send_problem_to_marketplace", is_programme_manager & PROBLEM_LIFECYCLE.allows("send_to_marketplace")
 )
+
+
+# Projects ---------------------------------------------------------------------------------
+
+
+@rules.predicate
+def is_accepted_without_project(user, problem) -> bool:
+    return problem is not None and problem.status == ProblemStatus.ACCEPTED and not hasattr(problem, "project")
+
+
+@rules.predicate
+def is_on_the_team(user, project) -> bool:
+    # Reads the team prefetched by the page when it is there.
+    return project is not None and user.is_authenticated and any(m.pk == user.pk for m in project.team.all())
+
+
+@rules.predicate
+def is_member_of_project_body(user, project) -> bool:
+    return project is not None and project.organisation_id in roles_of(user)
+
+
+@rules.predicate
+def is_its_sponsor(user, project) -> bool:
+    return project is not None and is_sponsor(user) and project.sponsor_id == user.pk
+
+
+@rules.predicate
+def is_active(user, project) -> bool:
+    return project is not None and project.status == ProjectStatus.ACTIVE
+
+
+@rules.predicate
+def is_sponsored(user, project) -> bool:
+    return project is not None and project.sponsorship == Sponsorship.ACCEPTED
+
+
+@rules.predicate
+def has_a_gate_pending(user, project) -> bool:
+    return project is not None and project.gates.filter(decision=GateDecision.PENDING).exists()
+
+
+rules.add_perm("lab.add_project", is_programme_manager & is_accepted_without_project)
+# Sponsors read the whole portfolio, as the lab team does.
+rules.add_perm("lab.view_project", is_on_the_team | is_member_of_project_body | is_sponsor | is_staff_role)
+rules.add_perm("lab.answer_sponsorship", is_its_sponsor & SPONSORSHIP_LIFECYCLE.allows("accept_sponsorship"))
+rules.add_perm("lab.ask_another_sponsor", is_programme_manager & SPONSORSHIP_LIFECYCLE.allows("ask_sponsor"))
+# The team asks the sponsor to move on or to stop, one question at a time, once the sponsor
+# has accepted the project; the sponsor decides.
+rules.add_perm("lab.request_gate", is_on_the_team & is_active & is_sponsored & ~has_a_gate_pending)
+rules.add_perm("lab.decide_gate", is_its_sponsor & is_active & has_a_gate_pending)

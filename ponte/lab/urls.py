@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import problems
+from .views import problems, projects
 
 app_name = "lab"
 
@@ -15,4 +15,13 @@ urlpatterns = [
     path("problems/<int:pk>/merge/", problems.problem_merge, name="problem_merge"),
     path("problems/<int:pk>/merge/candidates/", problems.merge_candidates, name="merge_candidates"),
     path("problems/<int:pk>/send-to-marketplace/", problems.problem_send_to_marketplace, name="problem_send"),
+    path("problems/<int:pk>/start-project/", projects.project_start, name="project_start"),
+    path("problems/<int:pk>/team-members/", projects.team_named, name="team_named"),
+    path("sponsors/", projects.sponsors_named, name="sponsors_named"),
+    path("projects/", projects.portfolio, name="portfolio"),
+    path("projects/<int:pk>/", projects.project_detail, name="project"),
+    path("projects/<int:pk>/sponsorship/", projects.sponsorship_answer, name="sponsorship"),
+    path("projects/<int:pk>/sponsor/", projects.sponsor_again, name="sponsor_again"),
+    path("projects/<int:pk>/gate/", projects.gate_request, name="gate_request"),
+    path("projects/<int:pk>/decision/", projects.gate_decide, name="gate_decide"),
 ]

@@ -272,13 +272,13 @@ def _checked(html: str) -> dict[str, str]:
 
 @pytest.fixture
 def signed_in(client, person):
-    """A person whom every kind of notification can reach: a programme manager and evaluator
-    who is an admin of a public body and of a company."""
+    """A person whom every kind of notification can reach: a programme manager, evaluator and
+    sponsor who is an admin of a public body and of a company."""
     from tests.conftest import give_two_factor
     from tests.factories import CompanyFactory
 
-    person.is_programme_manager = person.is_evaluator = True
-    person.save(update_fields=["is_programme_manager", "is_evaluator"])
+    person.is_programme_manager = person.is_evaluator = person.is_sponsor = True
+    person.save(update_fields=["is_programme_manager", "is_evaluator", "is_sponsor"])
     give_two_factor(person)
     MembershipFactory(user=person, organisation=OrganisationFactory(), role="admin")
     MembershipFactory(user=person, organisation=CompanyFactory(), role="admin")

@@ -65,3 +65,87 @@ def login(client):
         return client
 
     return sign_in
+
+
+# Projects ---------------------------------------------------------------------------------------
+#
+# What the lab team answers to start a project (its sponsor and team are named by each test),
+# a sponsor, and projects started, sponsored and moved through their gates by the services.
+
+PROJECT_ANSWERS = {
+    "title": "Enrolment slots booked online",
+    "summary": "Parents book a time slot online instead of queuing at the town hall.",
+    "facet": "enhancement",
+    "budget": "15000.00",
+    "targets": "No queue longer than 15 minutes at the 2026 enrolment.",
+    "partners": "The regional school office.",
+}
+
+
+def start(actor, problem, **changes):
+    """A project started through the service with the answers above unless changed; the
+    budget is a Decimal, as the form gives it."""
+    from decimal import Decimal
+
+    from ponte.lab.services import projects as project_services
+
+    answers = {**PROJECT_ANSWERS, **changes}
+    if isinstance(answers["budget"], str):
+        answers["budget"] = Decimal(answers["budget"])
+    return project_services.project_start(actor=actor, problem=problem, **answers)
+
+
+@pytest.fixture
+def sponsor(db):
+    from tests.factories import UserFactory
+
+    return UserFactory(name="Sofia Sponsor", email="sofia.sponsor@example.com", is_sponsor=True)
+
+
+@pytest.fixture
+def accepted(problem, put_in):
+    """The member's problem, accepted into the lab's portfolio: a project may start from it."""
+    return put_in(problem, ProblemStatus.ACCEPTED)
+
+
+@pytest.fixture
+def project(accepted, programme_manager, sponsor, member):
+    """A project started from the member's accepted problem, the member its team, the sponsor
+    asked to sponsor it."""
+    return start(programme_manager, accepted, sponsor=sponsor, team=[member])
+
+
+@pytest.fixture
+def sponsored(project, sponsor):
+    """The project above, its sponsor having accepted: its team may ask at the gates."""
+    from ponte.lab.services import projects as project_services
+
+    project_services.sponsorship_answer(actor=sponsor, project=project, accept=True)
+    project.refresh_from_db()
+    return project
+
+
+def ask(actor, project, *, stop=False, evidence="Waiting times fell by half in the pilot.", lessons=""):
+    """A gate request through the service."""
+    from ponte.lab.services import projects as project_services
+
+    return project_services.gate_request(actor=actor, project=project, stop=stop, evidence=evidence, lessons=lessons)
+
+
+def decide(actor, project, decision, *, rationale="The evidence holds.", lessons=""):
+    """The sponsor's decision on the pending request, through the service; the project is read again."""
+    from ponte.lab.services import projects as project_services
+
+    gate = project_services.gate_decide(
+        actor=actor, project=project, decision=decision, rationale=rationale, lessons=lessons
+    )
+    project.refresh_from_db()
+    return gate
+
+
+def advance(project, member, sponsor, times=1):
+    """Move a sponsored project on `times` stages: the team asks, the sponsor says go."""
+    for _ in range(times):
+        ask(member, project)
+        decide(sponsor, project, "go")
+    return project

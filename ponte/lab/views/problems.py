@@ -108,11 +108,14 @@ def problem_detail(request, pk):
         # Offered only where this platform has a marketplace to send it to.
         "send": user.has_perm("lab.send_problem_to_marketplace", problem)
         and registry.handoff(DRAFT_CHALLENGE) is not None,
+        "start_project": user.has_perm("lab.add_project", problem),
     }
+    project = getattr(problem, "project", None)
     context = {
         "problem": problem,
         "can": can,
         "trail": links.trail(problem, user),
+        "project": project if project is not None and user.has_perm("lab.view_project", project) else None,
         "merged": list(problem.merged.all().only("pk", "title")) if user.has_perm("lab.triage_problems") else [],
     }
     return render(request, "lab/problems/detail.html", context)

@@ -1,0 +1,102 @@
+"""Reads of lab projects: the portfolio, a project with its gates, what waits for a sponsor.
+Each returns only what the viewer may see, in a number of queries the data does not change."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from ponte.core.roles import is_sponsor, is_staff_role
+from ponte.organisations.queries import roles_of
+
+from ..models import GateDecision, GateRequest, Project, ProjectStatus, Sponsorship, stages
+
+
+def projects_visible_to(user) -> QuerySet[Project]:
+    """The whole portfolio for the innovation unit's staff and sponsors; for anyone else the
+    projects they are on and those of their public bodies."""
+    projects = Project.objects.all()
+    if is_staff_role(user) or is_sponsor(user):
+        return projects
+    if not user.is_authenticated:
+        return projects.none()
+    on_team = Project.team.through.objects.filter(project=OuterRef("pk"), user=user)
+    return projects.filter(Q(organisation_id__in=list(roles_of(user))) | Exists(on_team))
+
+
+def stuck_after() -> timedelta:
+    """How long a project may stay in a stage before the portfolio flags it."""
+    return timedelta(days=settings.PONTE_LAB_STUCK_DAYS)
+
+
+def portfolio(user, *, stage: str = "", facet: str = "", status: str = "") -> QuerySet[Project]:
+    """The projects the viewer may see, newest first, with what the portfolio shows of each."""
+    found = projects_visible_to(user).select_related("organisation", "sponsor")
+    if stage:
+        found = found.filter(stage=stage)
+    if facet:
+        found = found.filter(facet=facet)
+    if status:
+        found = found.filter(status=status)
+    pending = GateRequest.objects.filter(project=OuterRef("pk"), decision=GateDecision.PENDING)
+    return found.annotate(gate_pending=Exists(pending))
+
+
+def portfolio_counts(user) -> dict:
+    """{"by_stage": [(stage, count)], "by_facet": {facet: count}, "stopped", "with_lessons"}
+    over the projects the viewer may see, in two queries."""
+    visible = projects_visible_to(user)
+    by_stage_facet = visible.filter(status=ProjectStatus.ACTIVE).values_list("stage", "facet").annotate(n=Count("pk"))
+    by_stage = dict.fromkeys(stages(), 0)
+    by_facet: dict[str, int] = {}
+    for stage, facet, n in by_stage_facet:
+        by_stage[stage] = by_stage.get(stage, 0) + n
+        by_facet[facet] = by_facet.get(facet, 0) + n
+    stopped = visible.filter(status=ProjectStatus.STOPPED).aggregate(
+        all=Count("pk"), with_lessons=Count("pk", filter=~Q(lessons=""))
+    )
+    return {
+        "by_stage": list(by_stage.items()),
+        "by_facet": by_facet,
+        "stopped": stopped["all"],
+        "with_lessons": stopped["with_lessons"],
+    }
+
+
+def project_for(user, pk) -> Project | None:
+    """One project with its team, its gates and who asked and decided each, or None when the
+    viewer may not see it."""
+    return (
+        projects_visible_to(user)
+        .select_related("organisation", "sponsor", "problem")
+        .prefetch_related(
+            "team",
+            Prefetch("gates", queryset=GateRequest.objects.select_related("requested_by", "decided_by")),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def pending_gate(project: Project) -> GateRequest | None:
+    """The question before the sponsor, from the gates the page read."""
+    return next((gate for gate in project.gates.all() if gate.decision == GateDecision.PENDING), None)
+
+
+def gates_waiting_for(user) -> QuerySet[GateRequest]:
+    """Gate requests waiting for this sponsor's decision, oldest first."""
+    return GateRequest.objects.filter(
+        decision=GateDecision.PENDING, project__sponsor=user, project__status=ProjectStatus.ACTIVE
+    ).order_by("requested_at", "pk")
+
+
+def sponsorships_waiting_for(user) -> QuerySet[Project]:
+    return Project.objects.filter(sponsor=user, sponsorship=Sponsorship.ASKED)
+
+
+def is_stuck(project: Project, now=None) -> bool:
+    now = now or timezone.now()
+    return project.status == ProjectStatus.ACTIVE and now - project.stage_entered_at > stuck_after()

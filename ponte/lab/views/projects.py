@@ -1,0 +1,282 @@
+"""Projects: the lab team starts one from an accepted problem; its sponsor accepts it and
+decides each gate; its team asks at each gate with evidence; the portfolio shows them all to
+the lab team and the sponsors. Views stay thin: parse a form, call a service, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ponte.accounts.models import User
+from ponte.core import links
+from ponte.core.forms import add_service_errors
+from ponte.core.paging import paginate
+from ponte.organisations.models import Membership
+
+from ..forms.projects import GateDecisionForm, GateRequestForm, ProjectForm, SponsorshipForm
+from ..models import Facet, GateDecision, ProjectStatus, stage_name, stages
+from ..queries import problems as problem_queries
+from ..queries import projects as queries
+from ..services import projects as services
+
+SUGGESTIONS_SHOWN = 10
+
+
+def _visible(request, pk):
+    project = queries.project_for(request.user, pk)
+    if project is None:
+        raise Http404
+    return project
+
+
+def _refused(request, project, message: str):
+    """An action the state of things has overtaken (a colleague's or the sponsor's decision
+    meanwhile) is told on the project's page; anyone else was never offered it."""
+    messages.error(request, message)
+    return redirect(project)
+
+
+@login_required
+def portfolio(request):
+    choice = {key: request.GET.get(key, "") for key in ("stage", "facet", "status")}
+    valid = {"stage": stages(), "facet": Facet.values, "status": ProjectStatus.values}
+    filters = {key: value if value in valid[key] else "" for key, value in choice.items()}
+    page = paginate(request, queries.portfolio(request.user, **filters))
+    counts = queries.portfolio_counts(request.user)
+    now = timezone.now()
+    for project in page.object_list:
+        project.stuck = queries.is_stuck(project, now)
+        project.days_in_stage = (now - project.stage_entered_at).days
+    context = {
+        "page": page,
+        "filters": filters,
+        "stages": [(stage, stage_name(stage)) for stage in stages()],
+        "facets": Facet.choices,
+        "statuses": ProjectStatus.choices,
+        "counts": counts,
+        "by_stage": [(stage_name(stage), n) for stage, n in counts["by_stage"]],
+        "by_facet": [(label, counts["by_facet"].get(facet, 0)) for facet, label in Facet.choices],
+        "stuck_days": queries.stuck_after().days,
+    }
+    return render(request, "lab/projects/portfolio.html", context)
+
+
+@login_required
+def project_start(request, pk):
+    problem = problem_queries.problem_for(request.user, pk)
+    if problem is None:
+        raise Http404
+    if not request.user.has_perm("lab.add_project", problem):
+        raise PermissionDenied
+    form = ProjectForm(
+        request.POST or None,
+        initial={"title": problem.title, "summary": problem.description, "team": problem.submitted_by.email},
+        sponsor_suggestions=reverse("lab:sponsors_named"),
+        team_suggestions=reverse("lab:team_named", args=[problem.pk]),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = services.project_start(actor=request.user, problem=problem, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The project is started. Its sponsor is asked to accept it."))
+            return redirect(project)
+    return render(request, "lab/projects/start.html", {"problem": problem, "form": form})
+
+
+@login_required
+def project_detail(request, pk):
+    project = _visible(request, pk)
+    user = request.user
+    pending = queries.pending_gate(project)
+    context = {
+        "project": project,
+        "stages": [(stage, stage_name(stage)) for stage in stages()],
+        "current_index": stages().index(project.stage) if project.stage in stages() else -1,
+        "gates": list(project.gates.all()),
+        "pending": pending,
+        "can": {
+            "answer": user.has_perm("lab.answer_sponsorship", project),
+            "ask_again": user.has_perm("lab.ask_another_sponsor", project),
+            "request": user.has_perm("lab.request_gate", project),
+            "decide": user.has_perm("lab.decide_gate", project),
+        },
+        "trail": links.trail(project, user),
+        "stuck": queries.is_stuck(project),
+        # A sponsor reads the project, not always the problem it started from.
+        "problem_visible": user.has_perm("lab.view_problem", project.problem),
+    }
+    return render(request, "lab/projects/detail.html", context)
+
+
+@login_required
+def sponsorship_answer(request, pk):
+    """The sponsor accepts to sponsor the project, or declines saying why."""
+    project = _visible(request, pk)
+    if not request.user.has_perm("lab.answer_sponsorship", project):
+        if project.sponsor_id == request.user.pk:
+            return _refused(
+                request,
+                project,
+                _("You already answered: the project is %(state)s.")
+                % {"state": project.get_sponsorship_display().lower()},
+            )
+        raise PermissionDenied
+    form = SponsorshipForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        accept = request.POST.get("answer") == "accept"
+        try:
+            services.sponsorship_answer(
+                actor=request.user, project=project, accept=accept, note=form.cleaned_data["note"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("You sponsor the project. Its team can now ask you at each gate.")
+                if accept
+                else _("You declined to sponsor the project. The lab team is told why."),
+            )
+            return redirect(project)
+    return render(request, "lab/projects/sponsorship.html", {"project": project, "form": form})
+
+
+@login_required
+def sponsor_again(request, pk):
+    project = _visible(request, pk)
+    if not request.user.has_perm("lab.ask_another_sponsor", project):
+        if request.user.has_perm("lab.triage_problems"):
+            return _refused(
+                request,
+                project,
+                _("The sponsorship is now “%(state)s”: no other sponsor can be asked.")
+                % {"state": project.get_sponsorship_display()},
+            )
+        raise PermissionDenied
+    form = ProjectForm(
+        request.POST or None,
+        sponsor_suggestions=reverse("lab:sponsors_named"),
+        team_suggestions="",
+    )
+    for name in list(form.fields):
+        if name != "sponsor":
+            del form.fields[name]
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.sponsor_ask_again(actor=request.user, project=project, sponsor=form.cleaned_data["sponsor"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The sponsor is asked to accept the project."))
+            return redirect(project)
+    return render(request, "lab/projects/sponsor.html", {"project": project, "form": form})
+
+
+@login_required
+def gate_request(request, pk):
+    project = _visible(request, pk)
+    if not request.user.has_perm("lab.request_gate", project):
+        if any(person.pk == request.user.pk for person in project.team.all()):
+            return _refused(
+                request,
+                project,
+                _(
+                    "The sponsor cannot be asked now: a request already waits for a decision, or the project "
+                    "is not sponsored or has stopped."
+                ),
+            )
+        raise PermissionDenied
+    next_stage = project.next_stage
+    form = GateRequestForm(request.POST or None, next_stage_name=stage_name(next_stage) if next_stage else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.gate_request(
+                actor=request.user,
+                project=project,
+                stop=form.cleaned_data["move"] == "stop",
+                evidence=form.cleaned_data["evidence"],
+                lessons=form.cleaned_data["lessons"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Your request is sent to the sponsor, who decides."))
+            return redirect(project)
+    return render(request, "lab/projects/gate_request.html", {"project": project, "form": form})
+
+
+@login_required
+def gate_decide(request, pk):
+    project = _visible(request, pk)
+    if not request.user.has_perm("lab.decide_gate", project):
+        if project.sponsor_id == request.user.pk:
+            return _refused(request, project, _("No request waits for your decision on this project."))
+        raise PermissionDenied
+    pending = queries.pending_gate(project)
+    form = GateDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.gate_decide(actor=request.user, project=project, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            decided = form.cleaned_data["decision"]
+            messages.success(
+                request,
+                {
+                    GateDecision.GO: _("Your decision is recorded: go. The team is told."),
+                    GateDecision.STOP: _("Your decision is recorded: the project stops. The team is told."),
+                    GateDecision.REVISE: _("Your decision is recorded: the team revises its request."),
+                }[decided],
+            )
+            return redirect(project)
+    return render(request, "lab/projects/gate_decide.html", {"project": project, "pending": pending, "form": form})
+
+
+@login_required
+def sponsors_named(request):
+    """Sponsors whose name or address holds what the lab team typed, a few at a time."""
+    if not request.user.has_perm("lab.triage_problems"):
+        raise PermissionDenied
+    text = request.GET.get("q", "").strip().replace("\x00", "")[:200]
+    found = (
+        User.objects.filter(is_sponsor=True, is_active=True)
+        .filter(Q(name__icontains=text) | Q(email__icontains=text))
+        .order_by("name", "email")[:SUGGESTIONS_SHOWN]
+        if len(text) >= 2
+        else []
+    )
+    return JsonResponse({"results": [_person(user) for user in found]})
+
+
+@login_required
+def team_named(request, pk):
+    """Members of the problem's public body whose name or address holds what was typed."""
+    problem = problem_queries.problem_for(request.user, pk)
+    if problem is None:
+        raise Http404
+    if not request.user.has_perm("lab.triage_problems"):
+        raise PermissionDenied
+    text = request.GET.get("q", "").strip().replace("\x00", "")[:200]
+    found = (
+        Membership.objects.filter(organisation_id=problem.organisation_id, user__is_active=True)
+        .filter(Q(user__name__icontains=text) | Q(user__email__icontains=text))
+        .select_related("user")
+        .order_by("user__name", "user__email")[:SUGGESTIONS_SHOWN]
+        if len(text) >= 2
+        else []
+    )
+    return JsonResponse({"results": [_person(membership.user) for membership in found]})
+
+
+def _person(user) -> dict:
+    return {"name": f"{user.name} ({user.email})" if user.name else user.email, "value": user.email}
