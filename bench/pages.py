@@ -42,6 +42,9 @@ PAGES = [
     ("notifications, company member", "company member", "/notifications/"),
     ("home, programme manager", "programme manager", "/"),
     ("evaluation board, 200 proposals", "programme manager", "{busiest_board}"),
+    ("lab portfolio", "programme manager", "/lab/projects/"),
+    ("lab project page", "programme manager", "{busiest_project}"),
+    ("lab triage queue", "programme manager", "/lab/problems/triage/"),
 ]
 # The bare view every page is compared with: the same middleware, no work.
 BARE = ("bare view (/healthz)", None, "/healthz")
@@ -56,9 +59,12 @@ def _setup() -> None:
 
 
 def _fill() -> dict[str, str]:
+    from django.db.models import Count
+
     from ponte.challenges.models import Challenge
     from ponte.challenges.queries.public import public_challenges
     from ponte.dev.generate.challenges import BUSIEST_TITLE
+    from ponte.lab.models import Project
     from ponte.opendata import ocds
 
     open_challenge = public_challenges().open().order_by("deadline", "pk").first()
@@ -66,7 +72,10 @@ def _fill() -> dict[str, str]:
     # A page far into the release package: from the publication nine tenths of the way.
     published = public_challenges().order_by("published_at", "pk").values_list("published_at", flat=True)
     deep = published[published.count() * 9 // 10]
+    # The project with the longest history of gates.
+    busiest_project = Project.objects.annotate(n=Count("gates")).order_by("-n", "pk").first()
     return {
+        "busiest_project": busiest_project.get_absolute_url(),
         "open_challenge": open_challenge.get_absolute_url(),
         "busiest_board": f"/challenges/{busiest.pk}/evaluation/",
         "deep_releases": "/open-data/ocds/releases.json" + f"?since={ocds.iso(deep).replace('+', '%2B')}",

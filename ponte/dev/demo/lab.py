@@ -1,9 +1,13 @@
 """The demo lab (data/lab.yaml): problems public servants brought to the lab, waiting for
-triage or triaged by the lab team, each through the lab's services."""
+triage or triaged by the lab team; projects started from accepted ones, with their sponsor's
+answer and the decisions at their gates — each through the lab's services."""
+
+from decimal import Decimal
 
 from ponte.accounts.models import User
-from ponte.lab.models import Problem
+from ponte.lab.models import Problem, Project
 from ponte.lab.services import problems as services
+from ponte.lab.services import projects as project_services
 from ponte.organisations.models import Organisation
 
 from .data import load
@@ -27,8 +31,9 @@ def build(stdout=None) -> None:
         )
         _triage(problem, spec, lab_team)
         added += 1
-    if stdout is not None and added:
-        stdout.write(f"Lab problems: {added} added.")
+    started = sum(_project(spec, people, lab_team) for spec in data.get("projects", []))
+    if stdout is not None and (added or started):
+        stdout.write(f"Lab: {added} problems and {started} projects added.")
 
 
 def _triage(problem: Problem, spec: dict, lab_team: User) -> None:
@@ -42,3 +47,39 @@ def _triage(problem: Problem, spec: dict, lab_team: User) -> None:
         services.problem_merge(actor=lab_team, problem=problem, into=into, reason=spec.get("reason", ""))
     elif outcome == "marketplace":
         services.problem_send_to_marketplace(actor=lab_team, problem=problem)
+
+
+def _project(spec: dict, people: dict, lab_team: User) -> bool:
+    problem = Problem.objects.filter(title=spec["problem"]).first()
+    if problem is None or Project.objects.filter(problem=problem).exists():
+        return False
+    project = project_services.project_start(
+        actor=lab_team,
+        problem=problem,
+        title=spec["title"],
+        summary=" ".join(spec["summary"].split()),
+        facet=spec["facet"],
+        budget=Decimal(spec["budget"]),
+        targets=spec["targets"],
+        sponsor=people[spec["sponsor"]],
+        team=[people[email] for email in spec["team"]],
+        partners=spec.get("partners", ""),
+    )
+    sponsor = people[spec["sponsor"]]
+    if spec["sponsorship"] != "asked":
+        project_services.sponsorship_answer(
+            actor=sponsor, project=project, accept=spec["sponsorship"] == "accepted", note=spec.get("note", "")
+        )
+    for gate in spec.get("gates", []):
+        project_services.gate_request(
+            actor=people[spec["team"][0]],
+            project=project,
+            stop=gate.get("stop", False),
+            evidence=" ".join(gate["evidence"].split()),
+            lessons=" ".join(gate.get("lessons", "").split()),
+        )
+        if gate["decision"] != "pending":
+            project_services.gate_decide(
+                actor=sponsor, project=project, decision=gate["decision"], rationale=gate["rationale"]
+            )
+    return True

@@ -1,0 +1,142 @@
+"""The lab at national scale: problems brought by public servants of the generated public
+bodies, in every state of triage, and projects started from the accepted ones, at every
+stage, with their sponsor's answer and the requests at their gates. Written in bulk from a
+random generator seeded by the scale."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+from django.utils import timezone
+
+from ponte.accounts.models import User
+from ponte.lab.models import (
+    STOP,
+    Facet,
+    GateDecision,
+    GateRequest,
+    Problem,
+    ProblemStatus,
+    Project,
+    ProjectStatus,
+    Sponsorship,
+    stages,
+)
+from ponte.organisations.models import Membership
+
+SIZES = {"S": (300, 150), "M": (3_000, 1_500), "L": (20_000, 10_000)}  # problems, projects
+BATCH = 2_000
+TOPICS = [
+    ("Citizens give the same documents again", "Services cannot see what another already holds."),
+    ("Appointments are booked out weeks ahead", "Slots are booked and not used."),
+    ("Forms are misunderstood", "One application in four is sent back."),
+    ("Streets flood without warning", "Crews learn of floods from residents' calls."),
+    ("Young jobseekers leave training", "Four in ten leave in the first month."),
+    ("Older residents miss heat-wave warnings", "Warnings go out by app only."),
+]
+# Problems not turned into projects, by state of triage.
+OTHER_STATES = [
+    ProblemStatus.SUBMITTED,
+    ProblemStatus.DECLINED,
+    ProblemStatus.MERGED,
+    ProblemStatus.SENT_TO_MARKETPLACE,
+]
+
+
+def build(scale: str, progress) -> None:
+    problems_total, projects_total = SIZES[scale]
+    rng = random.Random(f"ponte-lab-{scale}")
+    now = timezone.now()
+    members = list(
+        Membership.objects.filter(organisation__kind="public_body", organisation__status="verified")
+        .order_by("organisation_id", "pk")
+        .values_list("organisation_id", "user_id")[:50_000]
+    )
+    sponsors = list(User.objects.filter(is_sponsor=True, is_active=True).values_list("pk", flat=True))
+    if not members or not sponsors:
+        return
+    run = Problem.objects.filter(title__startswith="[gen]").count()
+    order = stages()
+
+    bar = progress(total=problems_total, desc="lab")
+    for start in range(0, problems_total, BATCH):
+        size = min(BATCH, problems_total - start)
+        accepted = [start + i < projects_total for i in range(size)]
+        batch = []
+        for i in range(size):
+            organisation, user = rng.choice(members)
+            title, description = rng.choice(TOPICS)
+            submitted = now - timedelta(days=rng.randrange(1, 900))
+            status = ProblemStatus.ACCEPTED if accepted[i] else rng.choice(OTHER_STATES)
+            batch.append(
+                Problem(
+                    organisation_id=organisation,
+                    submitted_by_id=user,
+                    title=f"[gen] {title} ({run + start + i})",
+                    description=description,
+                    affected="Residents",
+                    evidence="Figures of the service",
+                    tried="Nothing yet",
+                    status=status,
+                    triage_reason="Not a matter for the lab." if status == ProblemStatus.DECLINED else "",
+                    submitted_at=submitted,
+                    triaged_at=None if status == ProblemStatus.SUBMITTED else submitted + timedelta(days=7),
+                )
+            )
+        created = Problem.objects.bulk_create(batch)
+        projects, teams = [], []
+        for problem in created:
+            if problem.status != ProblemStatus.ACCEPTED:
+                continue
+            stage_index = rng.randrange(len(order))
+            stopped = rng.random() < 0.15
+            sponsorship = Sponsorship.ACCEPTED if stage_index or rng.random() < 0.7 else Sponsorship.ASKED
+            projects.append(
+                Project(
+                    problem=problem,
+                    organisation_id=problem.organisation_id,
+                    title=problem.title.replace("[gen]", "[gen] Project:"),
+                    summary=problem.description,
+                    facet=rng.choice(Facet.values),
+                    budget=rng.randrange(5, 21) * 1000,
+                    targets="Half the problem in a year",
+                    sponsor_id=rng.choice(sponsors),
+                    sponsorship=sponsorship,
+                    stage=order[stage_index],
+                    stage_entered_at=now - timedelta(days=rng.randrange(1, 200)),
+                    status=ProjectStatus.STOPPED if stopped else ProjectStatus.ACTIVE,
+                    lessons="What was learned." if stopped else "",
+                )
+            )
+        created_projects = Project.objects.bulk_create(projects)
+        gates = []
+        for project in created_projects:
+            teams.append(Project.team.through(project_id=project.pk, user_id=project.problem.submitted_by_id))
+            position = order.index(project.stage)
+            for step in range(position):
+                gates.append(_gate(project, order[step], order[step + 1], GateDecision.GO, now))
+            if project.status == ProjectStatus.STOPPED:
+                gates.append(_gate(project, project.stage, STOP, GateDecision.GO, now))
+            elif project.sponsorship == Sponsorship.ACCEPTED and position + 1 < len(order) and rng.random() < 0.3:
+                gates.append(_gate(project, project.stage, order[position + 1], GateDecision.PENDING, now))
+        Project.team.through.objects.bulk_create(teams)
+        GateRequest.objects.bulk_create(gates)
+        bar.update(size)
+    bar.close()
+
+
+def _gate(project: Project, from_stage: str, to_stage: str, decision: str, now) -> GateRequest:
+    decided = decision != GateDecision.PENDING
+    return GateRequest(
+        project=project,
+        from_stage=from_stage,
+        to_stage=to_stage,
+        evidence="What the stage found.",
+        lessons="What was learned." if to_stage == STOP else "",
+        requested_by_id=project.problem.submitted_by_id,
+        decision=decision,
+        rationale="Decided on the evidence." if decided else "",
+        decided_by_id=project.sponsor_id if decided else None,
+        decided_at=now if decided else None,
+    )

@@ -1,0 +1,49 @@
+"""The lab at scale (`python -m ponte generate`): problems in every state of triage and
+projects at every stage that hold together as the services would have left them."""
+
+from django.db.models import Count
+
+from ponte.dev.generate import lab as lab_generate
+from ponte.dev.generate import organisations as organisations_generate
+from ponte.lab.models import STOP, GateDecision, GateRequest, Problem, Project, stages
+from ponte.organisations.models import Membership
+from tests.factories import UserFactory
+
+
+class _NoBar:
+    def update(self, count):
+        pass
+
+    def close(self):
+        pass
+
+
+def _progress(total, desc):
+    return _NoBar()
+
+
+def test_the_generator_adds_problems_and_projects_that_hold_together(db):
+    UserFactory(is_sponsor=True)
+    organisations_generate.build("S", _progress)
+    lab_generate.build("S", _progress)
+    problems, projects = lab_generate.SIZES["S"]
+    assert Problem.objects.count() == problems
+    assert Project.objects.count() == projects
+    assert set(Problem.objects.values_list("status", flat=True)) == {
+        "submitted",
+        "accepted",
+        "declined",
+        "merged",
+        "sent_to_marketplace",
+    }
+    assert set(Project.objects.values_list("stage", flat=True)) == set(stages())
+    assert not Project.objects.exclude(problem__status="accepted").exists()
+    # A project passed a gate for each stage behind it; a stopped one asked to stop, with lessons.
+    for project in Project.objects.prefetch_related("gates", "team"):
+        went = [g for g in project.gates.all() if g.decision == GateDecision.GO and g.to_stage != STOP]
+        assert len(went) == stages().index(project.stage)
+        if project.status == "stopped":
+            assert project.lessons and any(g.to_stage == STOP for g in project.gates.all())
+        [member] = project.team.all()
+        assert Membership.objects.filter(user=member, organisation=project.organisation).exists()
+    assert not GateRequest.objects.filter(decision="pending").values("project").annotate(n=Count("pk")).filter(n__gt=1)
