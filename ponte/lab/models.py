@@ -215,8 +215,11 @@ class Project(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [
-            models.Index(fields=["status", "stage"], name="project_by_stage"),
+            # The portfolio's counts by stage and facet read this index alone.
+            models.Index(fields=["status", "stage", "facet"], name="project_by_stage"),
             models.Index(fields=["sponsor", "sponsorship"], name="project_by_sponsor"),
+            # The portfolio lists the newest first, a page at a time.
+            models.Index(fields=["-created_at", "-id"], name="project_newest"),
         ]
         verbose_name = _("project")
         verbose_name_plural = _("projects")

@@ -19,6 +19,7 @@ urlpatterns = [
     path("problems/<int:pk>/team-members/", projects.team_named, name="team_named"),
     path("sponsors/", projects.sponsors_named, name="sponsors_named"),
     path("projects/", projects.portfolio, name="portfolio"),
+    path("projects/export.csv", projects.portfolio_csv, name="portfolio_csv"),
     path("projects/<int:pk>/", projects.project_detail, name="project"),
     path("projects/<int:pk>/sponsorship/", projects.sponsorship_answer, name="sponsorship"),
     path("projects/<int:pk>/sponsor/", projects.sponsor_again, name="sponsor_again"),

@@ -49,7 +49,8 @@ def portfolio_counts(user) -> dict:
     """{"by_stage": [(stage, count)], "by_facet": {facet: count}, "stopped", "with_lessons"}
     over the projects the viewer may see, in two queries."""
     visible = projects_visible_to(user)
-    by_stage_facet = visible.filter(status=ProjectStatus.ACTIVE).values_list("stage", "facet").annotate(n=Count("pk"))
+    # COUNT(*), not COUNT(id): the index on (status, stage, facet) answers it alone.
+    by_stage_facet = visible.filter(status=ProjectStatus.ACTIVE).values_list("stage", "facet").annotate(n=Count("*"))
     by_stage = dict.fromkeys(stages(), 0)
     by_facet: dict[str, int] = {}
     for stage, facet, n in by_stage_facet:

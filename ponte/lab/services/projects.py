@@ -87,7 +87,12 @@ def project_start(
         _check_sponsor(sponsor)
     except ValidationError as error:
         errors.update(error.message_dict)
-    members = {m.user_id for m in problem.organisation.memberships.all()}
+    # Only the people named are looked up: a ministry may have thousands of members.
+    members = set(
+        problem.organisation.memberships.filter(user__in=[person.pk for person in team]).values_list(
+            "user_id", flat=True
+        )
+    )
     if not team:
         errors["team"] = [_("Name at least one person of %(body)s on the team.") % {"body": problem.organisation.name}]
     elif outsiders := [person for person in team if person.pk not in members]:

@@ -20,6 +20,7 @@ from ponte.core.forms import add_service_errors
 from ponte.core.paging import paginate
 from ponte.organisations.models import Membership
 
+from .. import exports
 from ..forms.projects import GateDecisionForm, GateRequestForm, ProjectForm, SponsorshipForm
 from ..models import Facet, GateDecision, ProjectStatus, stage_name, stages
 from ..queries import problems as problem_queries
@@ -43,11 +44,21 @@ def _refused(request, project, message: str):
     return redirect(project)
 
 
-@login_required
-def portfolio(request):
+def _portfolio_filters(request) -> dict[str, str]:
+    """The portfolio's filters as chosen; a value that is not one of the choices is ignored."""
     choice = {key: request.GET.get(key, "") for key in ("stage", "facet", "status")}
     valid = {"stage": stages(), "facet": Facet.values, "status": ProjectStatus.values}
-    filters = {key: value if value in valid[key] else "" for key, value in choice.items()}
+    return {key: value if value in valid[key] else "" for key, value in choice.items()}
+
+
+@login_required
+def portfolio_csv(request):
+    return exports.portfolio_csv(request, _portfolio_filters(request))
+
+
+@login_required
+def portfolio(request):
+    filters = _portfolio_filters(request)
     page = paginate(request, queries.portfolio(request.user, **filters))
     counts = queries.portfolio_counts(request.user)
     now = timezone.now()
