@@ -88,7 +88,8 @@ def is_sponsored(user, project) -> bool:
 
 @rules.predicate
 def has_a_gate_pending(user, project) -> bool:
-    return project is not None and project.gates.filter(decision=GateDecision.PENDING).exists()
+    # Reads the gates prefetched by the project's page when they are there (a project has few).
+    return project is not None and any(gate.decision == GateDecision.PENDING for gate in project.gates.all())
 
 
 rules.add_perm("lab.add_project", is_programme_manager & is_accepted_without_project)

@@ -31,6 +31,22 @@ def _people(text: str) -> tuple[list, list[str]]:
     return [found[a] for a in addresses if a in found], [a for a in addresses if a not in found]
 
 
+def _sponsor_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Sponsor"),
+        max_length=254,
+        help_text=_("The e-mail address of a person with the sponsor role: type part of a name to find them."),
+    )
+
+
+def _the_sponsor(text: str):
+    """The one person whose address is written (the service checks they have the role)."""
+    people, unknown = _people(text)
+    if unknown or len(people) != 1:
+        raise forms.ValidationError(_("Nobody on Ponte has this address: name a person with the sponsor role."))
+    return people[0]
+
+
 class ProjectForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     summary = forms.CharField(
@@ -57,11 +73,7 @@ class ProjectForm(forms.Form):
         widget=textarea(3),
         help_text=_("What the project aims at, measurably: for example, waiting time halved in 12 months."),
     )
-    sponsor = forms.CharField(
-        label=_("Sponsor"),
-        max_length=254,
-        help_text=_("The e-mail address of a person with the sponsor role: type part of a name to find them."),
-    )
+    sponsor = _sponsor_field()
     team = forms.CharField(
         label=_("Team"),
         max_length=5000,
@@ -87,10 +99,7 @@ class ProjectForm(forms.Form):
         _say_what_is_needed(self)
 
     def clean_sponsor(self):
-        people, unknown = _people(self.cleaned_data["sponsor"])
-        if unknown or len(people) != 1:
-            raise forms.ValidationError(_("Nobody on Ponte has this address: name a person with the sponsor role."))
-        return people[0]
+        return _the_sponsor(self.cleaned_data["sponsor"])
 
     def clean_team(self):
         people, unknown = _people(self.cleaned_data["team"])
@@ -99,6 +108,20 @@ class ProjectForm(forms.Form):
                 _("Nobody on Ponte has these addresses: %(addresses)s.") % {"addresses": ", ".join(unknown)}
             )
         return people
+
+
+class SponsorForm(forms.Form):
+    """Another sponsor, asked after one declined."""
+
+    sponsor = _sponsor_field()
+
+    def __init__(self, *args, suggestions: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sponsor"].widget.attrs.update({"autocomplete": "off", "data-suggestions": suggestions})
+        _say_what_is_needed(self)
+
+    def clean_sponsor(self):
+        return _the_sponsor(self.cleaned_data["sponsor"])
 
 
 class GateRequestForm(forms.Form):

@@ -21,7 +21,7 @@ from ponte.core.paging import paginate
 from ponte.organisations.models import Membership
 
 from .. import exports
-from ..forms.projects import GateDecisionForm, GateRequestForm, ProjectForm, SponsorshipForm
+from ..forms.projects import GateDecisionForm, GateRequestForm, ProjectForm, SponsorForm, SponsorshipForm
 from ..models import Facet, GateDecision, ProjectStatus, stage_name, stages
 from ..queries import problems as problem_queries
 from ..queries import projects as queries
@@ -173,14 +173,7 @@ def sponsor_again(request, pk):
                 % {"state": project.get_sponsorship_display()},
             )
         raise PermissionDenied
-    form = ProjectForm(
-        request.POST or None,
-        sponsor_suggestions=reverse("lab:sponsors_named"),
-        team_suggestions="",
-    )
-    for name in list(form.fields):
-        if name != "sponsor":
-            del form.fields[name]
+    form = SponsorForm(request.POST or None, suggestions=reverse("lab:sponsors_named"))
     if request.method == "POST" and form.is_valid():
         try:
             services.sponsor_ask_again(actor=request.user, project=project, sponsor=form.cleaned_data["sponsor"])
