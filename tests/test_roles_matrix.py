@@ -532,6 +532,28 @@ EXPECTED_PROJECT = {
     # The organisation admin sees the project but is not on its team.
     "lab.request_gate": _project_only({"active": {"public_servant"}}),
     "lab.decide_gate": _project_only({"gate requested": {"sponsor"}}),
+    # The team designs experiments while the project is active, sponsored or not yet.
+    "lab.add_experiment": {state: NONE if state == "stopped" else {"public_servant"} for state in PROJECT_STATES},
+}
+
+# An experiment belongs to a project of the public servant's public body, the public servant
+# on its team. Whoever sees the project sees it; the team writes its card until it concludes,
+# starts it once (freezing its plan), records results while it runs and concludes it once
+# results are in; a stopped project's experiments are read, no longer changed.
+EXPERIMENT_STATES = ("draft", "running", "running with results", "concluded", "draft, project stopped")
+
+
+def _experiment_only(allowed_in: dict[str, set[str]]) -> dict[str, set[str]]:
+    return {state: allowed_in.get(state, NONE) for state in EXPERIMENT_STATES}
+
+
+TEAM = {"public_servant"}
+EXPECTED_EXPERIMENT = {
+    "lab.view_experiment": dict.fromkeys(EXPERIMENT_STATES, MEMBERS | STAFF | {"sponsor"}),
+    "lab.change_experiment": _experiment_only({"draft": TEAM, "running": TEAM, "running with results": TEAM}),
+    "lab.start_experiment": _experiment_only({"draft": TEAM}),
+    "lab.record_results": _experiment_only({"running": TEAM, "running with results": TEAM}),
+    "lab.conclude_experiment": _experiment_only({"running with results": TEAM}),
 }
 
 
@@ -551,6 +573,7 @@ EXPECTED_BY_SUBJECT = {
     "solution": EXPECTED_SOLUTION,
     "problem": EXPECTED_PROBLEM,
     "project": EXPECTED_PROJECT,
+    "experiment": EXPECTED_EXPERIMENT,
 }
 
 

@@ -141,6 +141,18 @@ for kind in [
         _("“%(project)s” is stopped: %(rationale)s"),
         audience=belongs_to_a_public_body,
     ),
+    NotificationKind(
+        "lab.split_broken",
+        _("Broken splits in your experiments"),
+        _("The results of “%(experiment)s” do not match the planned split: find why before reading an effect"),
+        audience=belongs_to_a_public_body,
+    ),
+    NotificationKind(
+        "lab.experiment_concluded",
+        _("Experiments concluded in projects you sponsor"),
+        _("“%(experiment)s” is concluded: %(conclusion)s"),
+        audience=is_sponsor,
+    ),
 ]:
     registry.add_notification_kind(kind)
 
@@ -148,3 +160,4 @@ for kind in [
 rolematrix.add_cases(matrix.CASES)
 rolematrix.add_subject(matrix.SUBJECT)
 rolematrix.add_subject(matrix.PROJECT_SUBJECT)
+rolematrix.add_subject(matrix.EXPERIMENT_SUBJECT)

@@ -6,7 +6,18 @@ from django.utils import timezone
 from ponte.core.rolematrix import Case, Subject, World
 from ponte.organisations import matrix as organisations_matrix
 
-from .models import GateDecision, GateRequest, Problem, ProblemStatus, Project, ProjectStatus, Sponsorship, stages
+from .models import (
+    Experiment,
+    ExperimentStatus,
+    GateDecision,
+    GateRequest,
+    Problem,
+    ProblemStatus,
+    Project,
+    ProjectStatus,
+    Sponsorship,
+    stages,
+)
 
 
 def make_problem(world: World, status: str = ProblemStatus.SUBMITTED) -> Problem:
@@ -71,6 +82,37 @@ PROJECT_SUBJECT = Subject(
     states=tuple((state, lambda world, state=state: make_project(world, state)) for state in PROJECT_STATES),
 )
 
+
+def make_experiment(world: World, state: str = "draft") -> Experiment:
+    """An experiment of an active project of the World (the public servant on its team), in
+    `state`: "draft", "running", "running with results", "concluded", or "draft, project
+    stopped"."""
+    project = make_project(world, "stopped" if state == "draft, project stopped" else "active")
+    status = {
+        "running": ExperimentStatus.RUNNING,
+        "running with results": ExperimentStatus.RUNNING,
+        "concluded": ExperimentStatus.CONCLUDED,
+    }.get(state, ExperimentStatus.DRAFT)
+    started = status != ExperimentStatus.DRAFT
+    return Experiment.objects.create(
+        project=project,
+        title=f"Roles matrix experiment {state} {world.token}",
+        created_by=world.people["public_servant"],
+        status=status,
+        registered_at=timezone.now() if started else None,
+        registration={"metric_kind": "proportion"} if started else {},
+        results={"metrics": [], "srm": None} if state in ("running with results", "concluded") else None,
+        conclusion="inconclusive" if status == ExperimentStatus.CONCLUDED else "",
+    )
+
+
+EXPERIMENT_STATES = ("draft", "running", "running with results", "concluded", "draft, project stopped")
+EXPERIMENT_SUBJECT = Subject(
+    key="experiment",
+    label="lab experiment (of a project of the public servant's public body, the public servant on its team)",
+    states=tuple((state, lambda world, state=state: make_experiment(world, state)) for state in EXPERIMENT_STATES),
+)
+
 SUBJECT = Subject(
     key="problem",
     label="lab problem (brought by the public servant for their public body)",
@@ -93,4 +135,12 @@ CASES = {
     "lab.ask_another_sponsor": Case("Ask another sponsor after the sponsor declined.", "project"),
     "lab.request_gate": Case("Ask the sponsor, with evidence, to move the project on or to stop it.", "project"),
     "lab.decide_gate": Case("Decide the request at the gate: go, stop or revise, with a rationale.", "project"),
+    "lab.add_experiment": Case("Write a new experiment for the project.", "project"),
+    "lab.view_experiment": Case("See the experiment's card, plan, deviations and results.", "experiment"),
+    "lab.change_experiment": Case(
+        "Edit the experiment's card; once it runs, a change to its plan is a deviation with a reason.", "experiment"
+    ),
+    "lab.start_experiment": Case("Start the experiment, pre-registering (freezing) its plan.", "experiment"),
+    "lab.record_results": Case("Upload the results, or each group's summary, to be analysed.", "experiment"),
+    "lab.conclude_experiment": Case("Record the conclusion and what was learned.", "experiment"),
 }

@@ -8,8 +8,10 @@ from ponte.organisations.queries import roles_of
 from ponte.organisations.rules import is_public_servant
 
 from .models import (
+    EXPERIMENT_LIFECYCLE,
     PROBLEM_LIFECYCLE,
     SPONSORSHIP_LIFECYCLE,
+    ExperimentStatus,
     GateDecision,
     ProblemStatus,
     ProjectStatus,
@@ -101,3 +103,49 @@ rules.add_perm("lab.ask_another_sponsor", is_programme_manager & SPONSORSHIP_LIF
 # has accepted the project; the sponsor decides.
 rules.add_perm("lab.request_gate", is_on_the_team & is_active & is_sponsored & ~has_a_gate_pending)
 rules.add_perm("lab.decide_gate", is_its_sponsor & is_active & has_a_gate_pending)
+
+
+# Experiments ------------------------------------------------------------------------------
+
+
+@rules.predicate
+def sees_its_project(user, experiment) -> bool:
+    return experiment is not None and user.has_perm("lab.view_project", experiment.project)
+
+
+@rules.predicate
+def is_on_its_project_team(user, experiment) -> bool:
+    return experiment is not None and is_on_the_team(user, experiment.project)
+
+
+@rules.predicate
+def its_project_is_active(user, experiment) -> bool:
+    return experiment is not None and experiment.project.status == ProjectStatus.ACTIVE
+
+
+@rules.predicate
+def is_not_concluded(user, experiment) -> bool:
+    return experiment is not None and experiment.status != ExperimentStatus.CONCLUDED
+
+
+@rules.predicate
+def has_results(user, experiment) -> bool:
+    return experiment is not None and experiment.results is not None
+
+
+# A project's team designs, runs and concludes its experiments while the project is active;
+# whoever reads the project reads them.
+rules.add_perm("lab.add_experiment", is_on_the_team & is_active)
+rules.add_perm("lab.view_experiment", sees_its_project)
+rules.add_perm("lab.change_experiment", is_on_its_project_team & its_project_is_active & is_not_concluded)
+rules.add_perm(
+    "lab.start_experiment", is_on_its_project_team & its_project_is_active & EXPERIMENT_LIFECYCLE.allows("start")
+)
+rules.add_perm(
+    "lab.record_results",
+    is_on_its_project_team & its_project_is_active & EXPERIMENT_LIFECYCLE.allows("conclude"),
+)
+rules.add_perm(
+    "lab.conclude_experiment",
+    is_on_its_project_team & its_project_is_active & EXPERIMENT_LIFECYCLE.allows("conclude") & has_results,
+)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import problems, projects
+from .views import experiments, problems, projects
 
 app_name = "lab"
 
@@ -25,4 +25,11 @@ urlpatterns = [
     path("projects/<int:pk>/sponsor/", projects.sponsor_again, name="sponsor_again"),
     path("projects/<int:pk>/gate/", projects.gate_request, name="gate_request"),
     path("projects/<int:pk>/decision/", projects.gate_decide, name="gate_decide"),
+    path("projects/<int:pk>/experiments/new/", experiments.experiment_create, name="experiment_create"),
+    path("experiments/<int:pk>/", experiments.experiment_detail, name="experiment"),
+    path("experiments/<int:pk>/edit/", experiments.experiment_edit, name="experiment_edit"),
+    path("experiments/<int:pk>/start/", experiments.experiment_start, name="experiment_start"),
+    path("experiments/<int:pk>/results/", experiments.experiment_results, name="experiment_results"),
+    path("experiments/<int:pk>/results-template.csv", experiments.results_template, name="results_template"),
+    path("experiments/<int:pk>/conclusion/", experiments.experiment_conclude, name="experiment_conclude"),
 ]

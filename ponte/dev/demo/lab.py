@@ -2,10 +2,12 @@
 triage or triaged by the lab team; projects started from accepted ones, with their sponsor's
 answer and the decisions at their gates — each through the lab's services."""
 
+import random
 from decimal import Decimal
 
 from ponte.accounts.models import User
 from ponte.lab.models import Problem, Project
+from ponte.lab.services import experiments as experiment_services
 from ponte.lab.services import problems as services
 from ponte.lab.services import projects as project_services
 from ponte.organisations.models import Organisation
@@ -82,4 +84,64 @@ def _project(spec: dict, people: dict, lab_team: User) -> bool:
             project_services.gate_decide(
                 actor=sponsor, project=project, decision=gate["decision"], rationale=gate["rationale"]
             )
+    for experiment in spec.get("experiments", []):
+        _experiment(experiment, project, people[spec["team"][0]])
     return True
+
+
+EXPERIMENT_STEPS = ("start", "results", "conclusion", "learned")
+
+
+def _experiment(spec: dict, project: Project, author: User) -> None:
+    card = {
+        name: " ".join(value.split()) if isinstance(value, str) else value
+        for name, value in spec.items()
+        if name not in EXPERIMENT_STEPS
+    }
+    if "budget" in card:
+        card["budget"] = Decimal(card["budget"])
+    for name in ("baseline", "min_effect", "treatment_share"):
+        if name in card:
+            card[name] = float(card[name])
+    experiment = experiment_services.experiment_create(actor=author, project=project, **card)
+    if not spec.get("start"):
+        return
+    experiment_services.experiment_start(actor=author, experiment=experiment)
+    if "results" not in spec:
+        return
+    experiment.refresh_from_db()
+    experiment_services.results_from_file(
+        actor=author,
+        experiment=experiment,
+        name="results.csv",
+        data=results_file(spec["results"], experiment.registration),
+    )
+    if "conclusion" in spec:
+        experiment_services.experiment_conclude(
+            actor=author,
+            experiment=experiment,
+            conclusion=spec["conclusion"],
+            learned=" ".join(spec["learned"].split()),
+        )
+
+
+def results_file(results: dict, plan: dict) -> bytes:
+    """A results file, one row per unit, as a team would export it: each group's successes
+    spread through its units, and a secondary metric drawn around each group's mean (the
+    same draw each time)."""
+    draw = random.Random(7)
+    secondary = results.get("secondary")
+    lines = [",".join(["group", f'"{plan["metric_name"]}"'] + ([f'"{secondary["name"]}"'] if secondary else []))]
+    for key in ("control", "treatment"):
+        group, name = results[key], plan[f"{key}_name"]
+        for unit in range(group["units"]):
+            outcome = (
+                1
+                if unit * group["successes"] // group["units"] != (unit + 1) * group["successes"] // group["units"]
+                else 0
+            )
+            row = [name, str(outcome)]
+            if secondary:
+                row.append(f"{max(0.5, draw.gauss(secondary[key], secondary['sd'])):.1f}")
+            lines.append(",".join(row))
+    return ("\r\n".join(lines) + "\r\n").encode()

@@ -23,6 +23,7 @@ from ponte.organisations.models import Membership
 from .. import exports
 from ..forms.projects import GateDecisionForm, GateRequestForm, ProjectForm, SponsorForm, SponsorshipForm
 from ..models import Facet, GateDecision, ProjectStatus, stage_name, stages
+from ..queries import experiments as experiment_queries
 from ..queries import problems as problem_queries
 from ..queries import projects as queries
 from ..services import projects as services
@@ -121,6 +122,8 @@ def project_detail(request, pk):
             "decide": user.has_perm("lab.decide_gate", project),
         },
         "trail": links.trail(project, user),
+        "experiments": list(experiment_queries.experiments_of(project)),
+        "can_add_experiment": user.has_perm("lab.add_experiment", project),
         "stuck": queries.is_stuck(project),
         # A sponsor reads the project, not always the problem it started from.
         "problem_visible": user.has_perm("lab.view_problem", project.problem),

@@ -1,0 +1,30 @@
+"""Reads of experiments: one with its project, team and deviations, and a project's list.
+Each returns only what the viewer may see."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+
+from ..models import Deviation, Experiment, Project
+from .projects import projects_visible_to
+
+
+def experiment_for(user, pk) -> Experiment | None:
+    """One experiment with what its page shows, or None when the viewer may not see its project."""
+    return (
+        Experiment.objects.filter(project__in=projects_visible_to(user))
+        .select_related("project", "project__organisation", "project__sponsor", "created_by")
+        .prefetch_related(
+            "project__team",
+            "project__gates",
+            Prefetch("deviations", queryset=Deviation.objects.select_related("made_by")),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def experiments_of(project: Project) -> QuerySet[Experiment]:
+    return project.experiments.only(
+        "pk", "title", "status", "conclusion", "metric_kind", "results", "project_id", "created_at"
+    )
