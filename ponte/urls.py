@@ -24,6 +24,7 @@ urlpatterns = [
     path("challenges/", include("ponte.challenges.urls")),
     path("solutions/", include("ponte.solutions.urls")),
     path("lab/", include("ponte.lab.urls")),
+    path("cases/", include("ponte.lab.case_urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

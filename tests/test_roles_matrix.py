@@ -534,6 +534,9 @@ EXPECTED_PROJECT = {
     "lab.decide_gate": _project_only({"gate requested": {"sponsor"}}),
     # The team designs experiments while the project is active, sponsored or not yet.
     "lab.add_experiment": {state: NONE if state == "stopped" else {"public_servant"} for state in PROJECT_STATES},
+    # A case is told of a project that scaled or stopped (the matrix's active ones are at
+    # their first stage), by its team or the lab team.
+    "lab.add_case": _project_only({"stopped": {"public_servant", "programme_manager"}}),
 }
 
 # An experiment belongs to a project of the public servant's public body, the public servant
@@ -548,6 +551,22 @@ def _experiment_only(allowed_in: dict[str, set[str]]) -> dict[str, set[str]]:
 
 
 TEAM = {"public_servant"}
+
+# A case study of a stopped project, the public servant on its team: everyone reads it once
+# published, before that whoever sees the project; its team and the lab team write it and send
+# it for review; a programme manager reviews it.
+CASE_STATES = ("draft", "in_review", "published")
+WRITERS = TEAM | {"programme_manager"}
+EXPECTED_CASE = {
+    "lab.view_case": {
+        "draft": MEMBERS | STAFF | {"sponsor"},
+        "in_review": MEMBERS | STAFF | {"sponsor"},
+        "published": set(ROLE_KEYS),
+    },
+    "lab.change_case": {"draft": WRITERS, "in_review": NONE, "published": NONE},
+    "lab.submit_case": {"draft": WRITERS, "in_review": NONE, "published": NONE},
+    "lab.review_case": {"draft": NONE, "in_review": {"programme_manager"}, "published": NONE},
+}
 EXPECTED_EXPERIMENT = {
     "lab.view_experiment": dict.fromkeys(EXPERIMENT_STATES, MEMBERS | STAFF | {"sponsor"}),
     "lab.change_experiment": _experiment_only({"draft": TEAM, "running": TEAM, "running with results": TEAM}),
@@ -574,6 +593,7 @@ EXPECTED_BY_SUBJECT = {
     "problem": EXPECTED_PROBLEM,
     "project": EXPECTED_PROJECT,
     "experiment": EXPECTED_EXPERIMENT,
+    "case": EXPECTED_CASE,
 }
 
 

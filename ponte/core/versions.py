@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils.formats import date_format
 
 from . import services
 
@@ -58,8 +59,19 @@ def changes_since(obj: Versioned, seen: int) -> list[Change]:
     for event in events:
         for name in event.after:
             if name != "version" and name not in changes:
-                changes[name] = Change(name, event.actor_label, event.created_at, getattr(obj, name, None))
+                changes[name] = Change(name, event.actor_label, event.created_at, _now(obj, name))
     return list(changes.values())
+
+
+def _now(obj, name: str):
+    """A field's value as a person reads it: a choice by its label, a relation by its items."""
+    display = getattr(obj, f"get_{name}_display", None)
+    if display is not None:
+        return display()
+    value = getattr(obj, name, None)
+    if hasattr(value, "all"):
+        return ", ".join(str(item) for item in value.all())
+    return value
 
 
 def update_seen(obj: Versioned, seen: int | None, fields: dict[str, Any], *, actor: AbstractBaseUser, **kwargs):
@@ -82,11 +94,20 @@ class VersionField(forms.IntegerField):
         super().__init__(min_value=0, required=False, **kwargs)
 
 
-def refuse_stale(form: forms.Form, stale: StaleEdit, message: str) -> list[Change]:
+def refuse_stale(form: forms.Form, stale: StaleEdit, message: str) -> list[dict]:
     """Tell the form's person their save was refused, keep all they typed, and let their next
-    save, made knowingly, go through: the form now carries the current version."""
+    save, made knowingly, go through: the form now carries the current version. Returns what
+    changed, as includes/stale_edit.html shows it."""
     data = form.data.copy()
     data[form.add_prefix("version")] = str(stale.current_version)
     form.data = data
     form.add_error(None, message)
-    return stale.changes
+    return [
+        {
+            "field": form.fields[change.field].label if change.field in form.fields else change.field,
+            "who": change.who,
+            "when": date_format(change.when, "DATETIME_FORMAT"),
+            "now": "—" if change.now in (None, "") else str(change.now),
+        }
+        for change in stale.changes
+    ]

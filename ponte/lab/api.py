@@ -1,9 +1,11 @@
 """The lab API. Problems are not public: a signed-in caller (a personal token or a session)
 reads those they may see — their own and their public bodies', every one for the
-innovation unit's staff."""
+innovation unit's staff. The case library is public."""
 
 from datetime import datetime
+from typing import Literal
 
+from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 from ninja import Path, Query, Router, Schema
 from ninja.pagination import paginate
@@ -11,8 +13,18 @@ from pydantic import Field
 
 from ponte.accounts.api_auth import SIGNED_IN
 from ponte.core.api import LimitOffset, Problem
+from ponte.organisations.models import LevelOfGovernment
 
-from .models import ProblemStatus
+from .models import (
+    Conclusion,
+    DevelopmentTime,
+    ExperimentStatus,
+    GovernmentFunction,
+    InnovationStage,
+    InnovationType,
+    ProblemStatus,
+)
+from .queries import cases as case_queries
 from .queries import problems as queries
 
 router = Router(tags=["lab"], auth=SIGNED_IN)
@@ -77,3 +89,104 @@ def get_problem(request, id: int = Path(..., ge=1, le=MAX_ID)):
     if problem is None:
         raise Http404
     return problem
+
+
+# The case library is public: every published case, and the anonymous results of its
+# project's experiments (group sizes, proportions or means, tests), never a person's name.
+
+
+class CaseOut(Schema):
+    id: int
+    url: str
+    title: str
+    organisation: str = Field(..., alias="organisation_name")
+    country: str = Field(..., description="ISO 3166-1 alpha-2 code")
+    level_of_government: LevelOfGovernment | Literal[""] = Field(..., alias="level")
+    sector: GovernmentFunction | Literal[""] = Field(
+        ..., description="Division of COFOG, the UN's functions of government"
+    )
+    year_of_launch: int | None = Field(..., alias="launch_year")
+    development_time: DevelopmentTime | Literal[""]
+    stage: InnovationStage | Literal[""] = Field(..., description="Stage of the innovation lifecycle (OECD OPSI)")
+    innovation_type: InnovationType | Literal[""]
+    tags: list[str]
+    published_at: datetime | None
+
+    @staticmethod
+    def resolve_url(obj, context):
+        return context["request"].build_absolute_uri(obj.get_absolute_url())
+
+    @staticmethod
+    def resolve_tags(obj):
+        return [tag.name for tag in obj.tags.all()]
+
+
+class DeviationOut(Schema):
+    field: str
+    before: str
+    after: str
+    reason: str
+    made_at: datetime
+
+
+class ExperimentOut(Schema):
+    id: int
+    title: str
+    status: ExperimentStatus
+    conclusion: Conclusion | Literal[""]
+    learned: str
+    registered_at: datetime | None = Field(..., description="When the plan was pre-registered (frozen)")
+    registration: dict = Field(..., description="The plan as frozen when the experiment started")
+    deviations: list[DeviationOut] = Field(..., description="Changes to the plan made after it was frozen")
+    results: dict | None = Field(
+        ..., description="The analysis against the frozen plan: each metric's groups, effect, interval and p-values"
+    )
+
+    @staticmethod
+    def resolve_deviations(obj):
+        return list(obj.deviations.all())
+
+
+class CaseDetailOut(CaseOut):
+    objectives: str
+    problem: str
+    innovation: str
+    results: str = Field(..., description="Results, or results expected")
+    lessons_learned: str = Field(..., alias="lessons")
+    experiments: list[ExperimentOut]
+
+    @staticmethod
+    def resolve_experiments(obj):
+        return list(obj.project.experiments.all())
+
+
+class CaseFilters(Schema):
+    level: LevelOfGovernment | None = None
+    year: int | None = Field(None, ge=1000, le=9999)
+    stage: InnovationStage | None = None
+    tag: str = Field("", max_length=60)
+    q: str = Field("", max_length=200, description="Words in the case")
+
+
+@router.get("/cases", response=list[CaseOut], auth=None, summary="The case library")
+@paginate(LimitOffset)
+def list_cases(request, filters: Query[CaseFilters]):
+    """Published case studies, newest first (best match first with `q`)."""
+    return case_queries.library(
+        level=filters.level or "",
+        year=filters.year,
+        stage=filters.stage or "",
+        tag=" ".join(filters.tag.split()).lower().replace("\x00", ""),
+        q=filters.q.replace("\x00", ""),
+        user=request.user,
+    )
+
+
+@router.get("/cases/{id}", response={200: CaseDetailOut, 404: Problem}, auth=None, summary="One case study")
+def get_case(request, id: int = Path(..., ge=1, le=MAX_ID)):
+    """A published case, with its project's experiments: their frozen plans, deviations and
+    anonymous results. A case not published does not exist here."""
+    case = case_queries.case_for(AnonymousUser(), id)
+    if case is None:
+        raise Http404
+    return case

@@ -5,16 +5,69 @@ from django.utils.translation import gettext_lazy as _
 
 from ponte.core import rolematrix
 from ponte.core.models import EmailChannel
-from ponte.core.registry import DashboardFigure, LinkedModel, LinkKind, NavItem, NotificationKind, registry
+from ponte.core.registry import (
+    DashboardFigure,
+    Export,
+    LinkedModel,
+    LinkKind,
+    NavItem,
+    NotificationKind,
+    SearchDocument,
+    SearchSource,
+    registry,
+)
 from ponte.core.roles import is_programme_manager, is_sponsor, is_staff_role
 from ponte.organisations.rules import belongs_to_a_public_body, is_public_servant
 
 from . import matrix
+from .models import CaseStudy
+from .queries import cases as case_queries
 from .queries import problems as problem_queries
 from .queries import projects as project_queries
 from .services.problems import BECAME_CHALLENGE
 
 registry.add_nav(NavItem(label=_("Lab"), url_name="lab:home", order=30))
+registry.add_nav(NavItem(label=_("Case library"), url_name="cases:library", order=31))
+registry.add_figure(
+    DashboardFigure(
+        key="lab.cases_to_review",
+        label=_("Case studies waiting for your review"),
+        value=lambda user: case_queries.waiting_for_review(),
+        url_name="cases:library",
+        visible=is_programme_manager,
+    )
+)
+registry.add_export(
+    Export(
+        key="lab.cases",
+        label=_("Case studies (CSV): every published case of the lab, with the OECD OPSI fields"),
+        url_name="cases:library_csv",
+    )
+)
+
+
+def _case_document(case) -> SearchDocument | None:
+    if case.status != "published":
+        return None  # drafts and cases in review are never in the index
+    return SearchDocument(
+        title=case.title,
+        body=" ".join(
+            [case.organisation_name, case.objectives, case.problem, case.innovation, case.results, case.lessons]
+            + [tag.name for tag in case.tags.all()]
+        ),
+        url=case.get_absolute_url(),
+    )
+
+
+registry.add_search_source(
+    SearchSource(
+        kind="case",
+        label=_("Case studies"),
+        model=CaseStudy,
+        document=_case_document,
+        queryset=lambda: case_queries.published().prefetch_related("tags").iterator(chunk_size=1000),
+    )
+)
 registry.add_action(
     NavItem(label=_("Bring a problem to the lab"), url_name="lab:problem_create", visible=is_public_servant, order=20)
 )
@@ -153,6 +206,25 @@ for kind in [
         _("“%(experiment)s” is concluded: %(conclusion)s"),
         audience=is_sponsor,
     ),
+    NotificationKind(
+        "lab.case_submitted",
+        _("Case studies sent for review"),
+        _("The case “%(case)s” waits for your review"),
+        EmailChannel.DIGEST,
+        audience=is_programme_manager,
+    ),
+    NotificationKind(
+        "lab.case_returned",
+        _("Your case studies returned by their reviewer"),
+        _("The case “%(case)s” was returned: %(note)s"),
+        audience=belongs_to_a_public_body | is_programme_manager,
+    ),
+    NotificationKind(
+        "lab.case_published",
+        _("Case studies of your projects published"),
+        _("The case “%(case)s” is published in the case library"),
+        audience=belongs_to_a_public_body | is_programme_manager,
+    ),
 ]:
     registry.add_notification_kind(kind)
 
@@ -161,3 +233,4 @@ rolematrix.add_cases(matrix.CASES)
 rolematrix.add_subject(matrix.SUBJECT)
 rolematrix.add_subject(matrix.PROJECT_SUBJECT)
 rolematrix.add_subject(matrix.EXPERIMENT_SUBJECT)
+rolematrix.add_subject(matrix.CASE_SUBJECT)

@@ -1,5 +1,5 @@
-"""The lab's portfolio as CSV: the projects the reader may see, with the filters of the
-portfolio page, streamed row by row."""
+"""The lab's CSV exports, streamed row by row: the portfolio (the projects the reader may see,
+with the portfolio page's filters) and the public case library (with the library's filters)."""
 
 from __future__ import annotations
 
@@ -51,3 +51,60 @@ def _rows(request, filters: dict):
 
 def portfolio_csv(request, filters: dict):
     return csv_response(_rows(request, filters), "ponte-lab-portfolio.csv")
+
+
+CASE_COLUMNS = [
+    "id",
+    "title",
+    "organisation",
+    "country",
+    "level_of_government",
+    "sector",
+    "year_of_launch",
+    "development_time",
+    "stage",
+    "innovation_type",
+    "tags",
+    "objectives",
+    "problem",
+    "innovation",
+    "results",
+    "lessons_learned",
+    "published_at",
+    "url",
+]
+
+
+def _case_rows(filters: dict, user, absolute):
+    from .queries import cases as case_queries
+
+    yield CASE_COLUMNS
+    found = case_queries.library(**filters, user=user)
+    if not isinstance(found, list):
+        found = found.order_by("pk").iterator(chunk_size=1000)
+    for case in found:
+        yield [
+            case.pk,
+            case.title,
+            case.organisation_name,
+            case.country,
+            case.level,
+            case.sector,
+            case.launch_year,
+            case.development_time,
+            case.stage,
+            case.innovation_type,
+            "; ".join(tag.name for tag in case.tags.all()),
+            case.objectives,
+            case.problem,
+            case.innovation,
+            case.results,
+            case.lessons,
+            case.published_at.isoformat(),
+            absolute(case.get_absolute_url()),
+        ]
+
+
+def cases_csv(request, filters: dict):
+    """The published case library as CSV, with the library page's filters: open data."""
+    return csv_response(_case_rows(filters, request.user, request.build_absolute_uri), "ponte-case-library.csv")

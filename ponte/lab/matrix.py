@@ -7,6 +7,8 @@ from ponte.core.rolematrix import Case, Subject, World
 from ponte.organisations import matrix as organisations_matrix
 
 from .models import (
+    CaseStatus,
+    CaseStudy,
     Experiment,
     ExperimentStatus,
     GateDecision,
@@ -113,6 +115,25 @@ EXPERIMENT_SUBJECT = Subject(
     states=tuple((state, lambda world, state=state: make_experiment(world, state)) for state in EXPERIMENT_STATES),
 )
 
+
+def make_case(world: World, state: str = "draft") -> CaseStudy:
+    """A case study of a stopped project of the World (the public servant on its team), in
+    `state`: "draft", "in_review" or "published"."""
+    project = make_project(world, "stopped")
+    return CaseStudy.objects.create(
+        project=project,
+        title=f"Roles matrix case {state} {world.token}",
+        written_by=world.people["public_servant"],
+        status=state,
+    )
+
+
+CASE_SUBJECT = Subject(
+    key="case",
+    label="lab case study (of a stopped project, the public servant on its team)",
+    states=tuple((state.value, lambda world, state=state: make_case(world, state)) for state in CaseStatus),
+)
+
 SUBJECT = Subject(
     key="problem",
     label="lab problem (brought by the public servant for their public body)",
@@ -143,4 +164,9 @@ CASES = {
     "lab.start_experiment": Case("Start the experiment, pre-registering (freezing) its plan.", "experiment"),
     "lab.record_results": Case("Upload the results, or each group's summary, to be analysed.", "experiment"),
     "lab.conclude_experiment": Case("Record the conclusion and what was learned.", "experiment"),
+    "lab.add_case": Case("Start a case study of the project, once it scaled or stopped.", "project"),
+    "lab.view_case": Case("Read the case study: everyone once published, before that who sees its project.", "case"),
+    "lab.change_case": Case("Edit the case study while it is being written.", "case"),
+    "lab.submit_case": Case("Send the case study to a programme manager for review.", "case"),
+    "lab.review_case": Case("Publish the case study in the case library, or return it with a note.", "case"),
 }

@@ -3,7 +3,7 @@ chart, a data table and a sentence in plain language — every number in the rea
 
 from __future__ import annotations
 
-from django.utils.formats import date_format, number_format
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from .models import PLAN_FIELDS, Experiment, ExperimentDesign, MetricKind
@@ -64,22 +64,6 @@ def deviation_rows(deviations) -> list[dict]:
         }
         for deviation in deviations
     ]
-
-
-def changes_rows(changes, form) -> list[dict]:
-    """What someone else saved since a person opened the edit form, field by field."""
-    rows = []
-    for change in changes:
-        label = form.fields[change.field].label if change.field in form.fields else _field_label(change.field)
-        rows.append(
-            {
-                "field": label,
-                "who": change.who,
-                "when": date_format(change.when, "DATETIME_FORMAT"),
-                "now": "—" if change.now in (None, "") else str(change.now),
-            }
-        )
-    return rows
 
 
 def _value(metric: dict, group: dict) -> str:

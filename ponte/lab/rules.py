@@ -8,14 +8,17 @@ from ponte.organisations.queries import roles_of
 from ponte.organisations.rules import is_public_servant
 
 from .models import (
+    CASE_LIFECYCLE,
     EXPERIMENT_LIFECYCLE,
     PROBLEM_LIFECYCLE,
     SPONSORSHIP_LIFECYCLE,
+    CaseStatus,
     ExperimentStatus,
     GateDecision,
     ProblemStatus,
     ProjectStatus,
     Sponsorship,
+    stages,
 )
 
 
@@ -149,3 +152,41 @@ rules.add_perm(
     "lab.conclude_experiment",
     is_on_its_project_team & its_project_is_active & EXPERIMENT_LIFECYCLE.allows("conclude") & has_results,
 )
+
+
+# Case studies -----------------------------------------------------------------------------
+
+
+@rules.predicate
+def has_scaled_or_stopped(user, project) -> bool:
+    return project is not None and (project.status == ProjectStatus.STOPPED or project.stage == stages()[-1])
+
+
+@rules.predicate
+def has_no_case(user, project) -> bool:
+    return project is not None and not hasattr(project, "case")
+
+
+@rules.predicate
+def is_published_case(user, case) -> bool:
+    return case is not None and case.status == CaseStatus.PUBLISHED
+
+
+@rules.predicate
+def sees_its_case_project(user, case) -> bool:
+    return case is not None and user.has_perm("lab.view_project", case.project)
+
+
+@rules.predicate
+def writes_for_its_project(user, case) -> bool:
+    """The project's team, or the lab team."""
+    return case is not None and (is_programme_manager(user) or is_on_the_team(user, case.project))
+
+
+# Once a project scaled or stopped, its team or the lab team tells it as a case; a programme
+# manager reviews it before the public reads it.
+rules.add_perm("lab.add_case", (is_on_the_team | is_programme_manager) & has_scaled_or_stopped & has_no_case)
+rules.add_perm("lab.view_case", is_published_case | sees_its_case_project)
+rules.add_perm("lab.change_case", writes_for_its_project & CASE_LIFECYCLE.allows("submit_case"))
+rules.add_perm("lab.submit_case", writes_for_its_project & CASE_LIFECYCLE.allows("submit_case"))
+rules.add_perm("lab.review_case", is_programme_manager & CASE_LIFECYCLE.allows("publish_case"))

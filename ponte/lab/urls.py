@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import experiments, problems, projects
+from .views import cases, experiments, problems, projects
 
 app_name = "lab"
 
@@ -26,6 +26,7 @@ urlpatterns = [
     path("projects/<int:pk>/gate/", projects.gate_request, name="gate_request"),
     path("projects/<int:pk>/decision/", projects.gate_decide, name="gate_decide"),
     path("projects/<int:pk>/experiments/new/", experiments.experiment_create, name="experiment_create"),
+    path("projects/<int:pk>/case/", cases.case_start, name="case_start"),
     path("experiments/<int:pk>/", experiments.experiment_detail, name="experiment"),
     path("experiments/<int:pk>/edit/", experiments.experiment_edit, name="experiment_edit"),
     path("experiments/<int:pk>/start/", experiments.experiment_start, name="experiment_start"),

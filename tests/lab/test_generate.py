@@ -1,11 +1,12 @@
 """The lab at scale (`python -m ponte generate`): problems in every state of triage and
 projects at every stage that hold together as the services would have left them."""
 
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from ponte.dev.generate import lab as lab_generate
 from ponte.dev.generate import organisations as organisations_generate
-from ponte.lab.models import STOP, GateDecision, GateRequest, Problem, Project, stages
+from ponte.lab import presentation
+from ponte.lab.models import STOP, Experiment, GateDecision, GateRequest, Problem, Project, stages
 from ponte.organisations.models import Membership
 from tests.factories import UserFactory
 
@@ -47,3 +48,18 @@ def test_the_generator_adds_problems_and_projects_that_hold_together(db):
         [member] = project.team.all()
         assert Membership.objects.filter(user=member, organisation=project.organisation).exists()
     assert not GateRequest.objects.filter(decision="pending").values("project").annotate(n=Count("pk")).filter(n__gt=1)
+
+
+def test_the_generator_adds_experiments_in_every_state_that_the_pages_can_show(db):
+    UserFactory(is_sponsor=True)
+    organisations_generate.build("S", _progress)
+    lab_generate.build("S", _progress)
+    _problems, projects = lab_generate.SIZES["S"]
+    assert Experiment.objects.count() == projects * lab_generate.EXPERIMENTS_PER_PROJECT
+    assert set(Experiment.objects.values_list("status", flat=True)) == {"draft", "running", "concluded"}
+    # A started experiment has its frozen plan; a concluded one its results and conclusion.
+    assert not Experiment.objects.exclude(status="draft").filter(registration={}).exists()
+    assert not Experiment.objects.filter(status="concluded").filter(Q(results__isnull=True) | Q(conclusion="")).exists()
+    assert not Experiment.objects.filter(status="draft", results__isnull=False).exists()
+    concluded = Experiment.objects.filter(status="concluded").first()
+    assert presentation.results_view(concluded)["metrics"][0]["sentence"]

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from ponte.accounts.models import User
 from ponte.lab.models import Problem, Project
+from ponte.lab.services import cases as case_services
 from ponte.lab.services import experiments as experiment_services
 from ponte.lab.services import problems as services
 from ponte.lab.services import projects as project_services
@@ -86,7 +87,28 @@ def _project(spec: dict, people: dict, lab_team: User) -> bool:
             )
     for experiment in spec.get("experiments", []):
         _experiment(experiment, project, people[spec["team"][0]])
+    if "case" in spec:
+        _case(spec["case"], project, people[spec["team"][0]], lab_team)
     return True
+
+
+def _case(spec: dict, project: Project, writer: User, lab_team: User) -> None:
+    """The case study of a project that scaled or stopped: started from the project, completed
+    with the OPSI fields, sent for review and, when the data says so, published."""
+    case = case_services.case_start(actor=writer, project=Project.objects.get(pk=project.pk))
+    values = {name: " ".join(str(value).split()) for name, value in spec.items() if name not in ("tags", "review")}
+    current = {name: getattr(case, name) for name in case_services.TEXTS | case_services.CHOICES}
+    case_services.case_update(
+        actor=writer,
+        case=case,
+        seen_version=case.version,
+        launch_year=case.launch_year,
+        tags=case_services.tag_names(spec["tags"]),
+        **{**current, **values},
+    )
+    case_services.case_submit(actor=writer, case=case)
+    if spec["review"] == "publish":
+        case_services.case_publish(actor=lab_team, case=case)
 
 
 EXPERIMENT_STEPS = ("start", "results", "conclusion", "learned")

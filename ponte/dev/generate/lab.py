@@ -11,8 +11,13 @@ from datetime import timedelta
 from django.utils import timezone
 
 from ponte.accounts.models import User
+from ponte.lab import analysis, statistics
 from ponte.lab.models import (
+    PLAN_FIELDS,
     STOP,
+    Conclusion,
+    Experiment,
+    ExperimentStatus,
     Facet,
     GateDecision,
     GateRequest,
@@ -26,6 +31,7 @@ from ponte.lab.models import (
 from ponte.organisations.models import Membership
 
 SIZES = {"S": (300, 150), "M": (3_000, 1_500), "L": (20_000, 10_000)}  # problems, projects
+EXPERIMENTS_PER_PROJECT = 3  # 30,000 experiments at L
 BATCH = 2_000
 TOPICS = [
     ("Citizens give the same documents again", "Services cannot see what another already holds."),
@@ -122,6 +128,9 @@ def build(scale: str, progress) -> None:
                 gates.append(_gate(project, project.stage, order[position + 1], GateDecision.PENDING, now))
         Project.team.through.objects.bulk_create(teams)
         GateRequest.objects.bulk_create(gates)
+        Experiment.objects.bulk_create(
+            [_experiment(project, n, rng, now) for project in created_projects for n in range(EXPERIMENTS_PER_PROJECT)]
+        )
         bar.update(size)
     bar.close()
 
@@ -139,4 +148,65 @@ def _gate(project: Project, from_stage: str, to_stage: str, decision: str, now) 
         rationale="Decided on the evidence." if decided else "",
         decided_by_id=project.sponsor_id if decided else None,
         decided_at=now if decided else None,
+    )
+
+
+PLAN = {
+    "hypothesis": "A reminder raises attendance.",
+    "metric_name": "Appointments attended",
+    "metric_kind": "proportion",
+    "baseline": 66.0,
+    "metric_sd": None,
+    "min_effect": 5.0,
+    "design": "ab",
+    "control_name": "control",
+    "treatment_name": "treatment",
+    "treatment_share": 50.0,
+    "alpha": 0.05,
+    "power": 0.8,
+    "planned_per_group": 1400,
+    "duration_weeks": 13,
+    "analysis_plan": "Two-proportion test on attendance.",
+}
+# A few analyses made once, shared by the generated experiments: the statistics are the
+# services' business, not the generator's.
+OUTCOMES = [(1400, 924, 1400, 994), (1400, 924, 1400, 931), (1500, 990, 1260, 880)]
+
+
+def _results() -> list[dict]:
+    plan = {**PLAN, "sample_needed": analysis.sample_needed(PLAN)}
+    return [
+        analysis.analyse_summaries(
+            statistics.GroupSummary.of_proportion(xc, nc), statistics.GroupSummary.of_proportion(xt, nt), plan
+        )
+        for nc, xc, nt, xt in OUTCOMES
+    ]
+
+
+_RESULTS: list[dict] = []
+
+
+def _experiment(project: Project, n: int, rng: random.Random, now) -> Experiment:
+    """A draft, a running experiment with its plan registered, or a concluded one with results."""
+    if not _RESULTS:
+        _RESULTS.extend(_results())
+    status = rng.choice(ExperimentStatus.values)
+    started = status != ExperimentStatus.DRAFT
+    registration = {**PLAN, "sample_needed": analysis.sample_needed(PLAN)} if started else {}
+    results = {**rng.choice(_RESULTS), "source": "summaries", "rows": None, "file_name": ""}
+    concluded = status == ExperimentStatus.CONCLUDED
+    return Experiment(
+        project=project,
+        title=f"[gen] Experiment {n + 1} of {project.title}"[:200],
+        summary="A reminder before the appointment.",
+        created_by_id=project.problem.submitted_by_id,
+        status=status,
+        registration=registration,
+        registered_at=now - timedelta(days=60) if started else None,
+        results=results if concluded or (started and rng.random() < 0.5) else None,
+        results_at=now - timedelta(days=5) if started else None,
+        conclusion=rng.choice(Conclusion.values) if concluded else "",
+        learned="What the experiment taught." if concluded else "",
+        concluded_at=now if concluded else None,
+        **{name: PLAN[name] for name in PLAN_FIELDS},
     )

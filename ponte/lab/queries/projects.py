@@ -72,7 +72,7 @@ def project_for(user, pk) -> Project | None:
     viewer may not see it."""
     return (
         projects_visible_to(user)
-        .select_related("organisation", "sponsor", "problem")
+        .select_related("organisation", "sponsor", "problem", "case")
         .prefetch_related(
             "team",
             Prefetch("gates", queryset=GateRequest.objects.select_related("requested_by", "decided_by")),

@@ -107,16 +107,13 @@ def experiment_edit(request, pk):
                 **values,
             )
         except versions.StaleEdit as stale:
-            changes = presentation.changes_rows(
-                versions.refuse_stale(
-                    form,
-                    stale,
-                    _(
-                        "Someone saved this experiment after you opened it: your changes are not saved yet. "
-                        "Compare with what changed, below, and save again."
-                    ),
-                ),
+            changes = versions.refuse_stale(
                 form,
+                stale,
+                _(
+                    "Someone saved this experiment after you opened it: your changes are not saved yet. "
+                    "Compare with what changed, below, and save again."
+                ),
             )
         except ValidationError as error:
             add_service_errors(form, error)

@@ -124,6 +124,8 @@ def project_detail(request, pk):
         "trail": links.trail(project, user),
         "experiments": list(experiment_queries.experiments_of(project)),
         "can_add_experiment": user.has_perm("lab.add_experiment", project),
+        "can_add_case": user.has_perm("lab.add_case", project),
+        "case": getattr(project, "case", None),
         "stuck": queries.is_stuck(project),
         # A sponsor reads the project, not always the problem it started from.
         "problem_visible": user.has_perm("lab.view_problem", project.problem),
