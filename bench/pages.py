@@ -37,6 +37,11 @@ PAGES = [
     ("OCDS releases, first page", None, "/open-data/ocds/releases.json"),
     ("OCDS releases, a deep page", None, "{deep_releases}"),
     ("Atom feed", None, "/challenges/feed/"),
+    ("case library", None, "/cases/"),
+    ("case library, a tag and a year", None, "{case_filters}"),
+    ("case library, search", None, "/cases/?q=heat"),
+    ("case page", None, "{busiest_case}"),
+    ("API case list", None, "/api/lab/cases"),
     ("home, company member", "company member", "/"),
     ("challenge list, company member", "company member", "/challenges/"),
     ("notifications, company member", "company member", "/notifications/"),
@@ -45,6 +50,7 @@ PAGES = [
     ("lab portfolio", "programme manager", "/lab/projects/"),
     ("lab project page", "programme manager", "{busiest_project}"),
     ("lab triage queue", "programme manager", "/lab/problems/triage/"),
+    ("lab experiment page", "programme manager", "{concluded_experiment}"),
 ]
 # The bare view every page is compared with: the same middleware, no work.
 BARE = ("bare view (/healthz)", None, "/healthz")
@@ -64,7 +70,8 @@ def _fill() -> dict[str, str]:
     from ponte.challenges.models import Challenge
     from ponte.challenges.queries.public import public_challenges
     from ponte.dev.generate.challenges import BUSIEST_TITLE
-    from ponte.lab.models import Project
+    from ponte.lab.models import CaseStudy, Experiment, Project
+    from ponte.lab.queries.cases import library_tags
     from ponte.opendata import ocds
 
     open_challenge = public_challenges().open().order_by("deadline", "pk").first()
@@ -74,7 +81,16 @@ def _fill() -> dict[str, str]:
     deep = published[published.count() * 9 // 10]
     # The project with the longest history of gates.
     busiest_project = Project.objects.annotate(n=Count("gates")).order_by("-n", "pk").first()
+    # The published case whose project ran the most experiments, and the commonest tag.
+    busiest_case = (
+        CaseStudy.objects.filter(status="published").annotate(n=Count("project__experiments")).order_by("-n", "pk")
+    ).first()
+    tag = library_tags()[0]
+    concluded = Experiment.objects.filter(status="concluded").order_by("pk").first()
     return {
+        "busiest_case": busiest_case.get_absolute_url(),
+        "case_filters": f"/cases/?tag={tag.replace(' ', '+')}&year={busiest_case.launch_year}",
+        "concluded_experiment": concluded.get_absolute_url(),
         "busiest_project": busiest_project.get_absolute_url(),
         "open_challenge": open_challenge.get_absolute_url(),
         "busiest_board": f"/challenges/{busiest.pk}/evaluation/",

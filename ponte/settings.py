@@ -320,6 +320,10 @@ PONTE_INSTRUMENT_PERIODS = {
 PONTE_LAB_STAGES = env_list("PONTE_LAB_STAGES", "investigate,co_create,experiment,evaluate,scale")
 # The portfolio flags a project that stayed longer than this in one stage.
 PONTE_LAB_STUCK_DAYS = int(env("PONTE_LAB_STUCK_DAYS", "90"))
+# The programme's target the portfolio reads its progress against: so many projects started
+# in so many months (LabX's first years: 12 projects in 36 months).
+PONTE_LAB_TARGET_PROJECTS = int(env("PONTE_LAB_TARGET_PROJECTS", "12"))
+PONTE_LAB_TARGET_MONTHS = int(env("PONTE_LAB_TARGET_MONTHS", "36"))
 
 LOGGING = {
     "version": 1,

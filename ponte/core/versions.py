@@ -15,6 +15,7 @@ from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.formats import date_format
+from django.utils.timezone import localtime
 
 from . import services
 
@@ -74,12 +75,17 @@ def _now(obj, name: str):
     return value
 
 
+def check_seen(obj: Versioned, seen: int | None) -> None:
+    """Refuse with StaleEdit when `obj` has moved past the version `seen` on the person's page."""
+    if seen != obj.version:
+        raise StaleEdit(obj.version, changes_since(obj, seen or 0))
+
+
 def update_seen(obj: Versioned, seen: int | None, fields: dict[str, Any], *, actor: AbstractBaseUser, **kwargs):
     """services.update, refused with StaleEdit when `obj` (locked by the caller) has moved past
     the version `seen` on the person's page. A save that changes something moves the version
     on, in the same audit record."""
-    if seen != obj.version:
-        raise StaleEdit(obj.version, changes_since(obj, seen or 0))
+    check_seen(obj, seen)
     if any(getattr(obj, name) != value for name, value in fields.items()):
         fields = {**fields, "version": obj.version + 1}
     return services.update(obj, fields, actor=actor, **kwargs)
@@ -106,7 +112,7 @@ def refuse_stale(form: forms.Form, stale: StaleEdit, message: str) -> list[dict]
         {
             "field": form.fields[change.field].label if change.field in form.fields else change.field,
             "who": change.who,
-            "when": date_format(change.when, "DATETIME_FORMAT"),
+            "when": date_format(localtime(change.when), "DATETIME_FORMAT"),
             "now": "—" if change.now in (None, "") else str(change.now),
         }
         for change in stale.changes

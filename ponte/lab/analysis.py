@@ -68,8 +68,9 @@ class Column:
     values: dict[str, list[float]] = field(default_factory=dict)  # group → its units' values
 
 
-def _megabytes(size: int) -> str:
-    return number_format(size / (1024 * 1024), decimal_pos=1)
+def megabytes(size: int) -> str:
+    # Rounded up, so that a file over the limit never reads as the limit itself.
+    return number_format(math.ceil(size * 10 / (1024 * 1024)) / 10, decimal_pos=1)
 
 
 def _number(text: str, decimal_comma: bool) -> float | None:
@@ -89,7 +90,7 @@ def read_results(data: bytes, plan: Mapping) -> tuple[list[Column], int]:
     if len(data) > RESULTS_FILE_LIMIT:
         raise ResultsFileError(
             _("The file holds %(size)s MB: a results file may hold at most %(limit)s MB.")
-            % {"size": _megabytes(len(data)), "limit": _megabytes(RESULTS_FILE_LIMIT)}
+            % {"size": megabytes(len(data)), "limit": megabytes(RESULTS_FILE_LIMIT)}
         )
     try:
         text = data.decode("utf-8-sig")
@@ -103,6 +104,8 @@ def read_results(data: bytes, plan: Mapping) -> tuple[list[Column], int]:
         raise ResultsFileError(
             _("Line %(line)s holds characters a CSV file does not: save the file as “CSV UTF-8”.") % {"line": line}
         )
+    # Lines may end as Windows, Unix or old Macintosh spreadsheets end them.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     first_line = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first_line.count)
     # Spreadsheets that separate with semicolons write decimals with a comma.

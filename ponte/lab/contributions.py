@@ -33,7 +33,7 @@ registry.add_figure(
         key="lab.cases_to_review",
         label=_("Case studies waiting for your review"),
         value=lambda user: case_queries.waiting_for_review(),
-        url_name="cases:library",
+        url_name="lab:cases_to_review",
         visible=is_programme_manager,
     )
 )

@@ -446,7 +446,11 @@ class Experiment(Versioned):
 
     class Meta:
         ordering = ["created_at", "pk"]
-        indexes = [models.Index(fields=["project", "created_at"], name="experiment_by_project")]
+        indexes = [
+            models.Index(fields=["project", "created_at"], name="experiment_by_project"),
+            # The portfolio counts experiments by state and conclusion from this index alone.
+            models.Index(fields=["status", "conclusion"], name="experiment_by_outcome"),
+        ]
         verbose_name = _("experiment")
         verbose_name_plural = _("experiments")
 

@@ -13,7 +13,8 @@ CHART_LEFT = 110  # where bars start, after the group's name
 
 
 def _number(value: float, places: int = 2) -> str:
-    return number_format(value, decimal_pos=places, use_l10n=True)
+    # Rounded first: number_format cuts the decimals it does not show (0.0999… would read 0.09).
+    return number_format(round(value, places), decimal_pos=places, use_l10n=True)
 
 
 def _signed(value: float, places: int = 1) -> str:

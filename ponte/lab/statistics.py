@@ -19,6 +19,7 @@ spread at all). It knows nothing of Django: numbers in, numbers out.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -206,10 +207,30 @@ def sample_size(
         target = baseline + effect
         if not (0 <= baseline <= 1) or not (0 <= target <= 1):
             return None
-        size = proportion_effectsize(target, baseline)
-        n = NormalIndPower().solve_power(effect_size=abs(size), alpha=alpha, power=power, ratio=ratio)
+        size = abs(float(proportion_effectsize(target, baseline)))
+        solver = NormalIndPower()
     else:
         if not sd or sd <= 0:
             return None
-        n = TTestIndPower().solve_power(effect_size=abs(effect) / sd, alpha=alpha, power=power, ratio=ratio)
-    return math.ceil(float(n))
+        size = abs(effect) / sd
+        solver = TTestIndPower()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the failure to converge is handled below
+            n = float(solver.solve_power(effect_size=size, alpha=alpha, power=power, ratio=ratio))
+    except (ValueError, ArithmeticError):
+        n = math.nan
+    if not math.isfinite(n) or n <= 0:
+        # The solver gives up at the extremes (an effect so large two units show it, or so
+        # small it needs billions): the normal approximation answers there.
+        n = _normal_approximation(size, alpha=alpha, power=power, ratio=ratio)
+    return max(2, math.ceil(n)) if math.isfinite(n) else None
+
+
+def _normal_approximation(size: float, *, alpha: float, power: float, ratio: float) -> float:
+    from statistics import NormalDist
+
+    if size == 0:
+        return math.inf
+    z = NormalDist().inv_cdf(1 - alpha / 2) + NormalDist().inv_cdf(power)
+    return (z / size) ** 2 * (1 + 1 / ratio)

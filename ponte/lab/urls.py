@@ -27,6 +27,7 @@ urlpatterns = [
     path("projects/<int:pk>/decision/", projects.gate_decide, name="gate_decide"),
     path("projects/<int:pk>/experiments/new/", experiments.experiment_create, name="experiment_create"),
     path("projects/<int:pk>/case/", cases.case_start, name="case_start"),
+    path("cases/review/", cases.review_queue, name="cases_to_review"),
     path("experiments/<int:pk>/", experiments.experiment_detail, name="experiment"),
     path("experiments/<int:pk>/edit/", experiments.experiment_edit, name="experiment_edit"),
     path("experiments/<int:pk>/start/", experiments.experiment_start, name="experiment_start"),

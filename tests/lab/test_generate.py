@@ -6,7 +6,9 @@ from django.db.models import Count, Q
 from ponte.dev.generate import lab as lab_generate
 from ponte.dev.generate import organisations as organisations_generate
 from ponte.lab import presentation
-from ponte.lab.models import STOP, Experiment, GateDecision, GateRequest, Problem, Project, stages
+from ponte.lab.queries import cases as case_queries
+from ponte.lab.services import cases as case_services
+from ponte.lab.models import STOP, CaseStudy, CaseTag, Experiment, GateDecision, GateRequest, Problem, Project, stages
 from ponte.organisations.models import Membership
 from tests.factories import UserFactory
 
@@ -63,3 +65,16 @@ def test_the_generator_adds_experiments_in_every_state_that_the_pages_can_show(d
     assert not Experiment.objects.filter(status="draft", results__isnull=False).exists()
     concluded = Experiment.objects.filter(status="concluded").first()
     assert presentation.results_view(concluded)["metrics"][0]["sentence"]
+
+
+def test_the_generator_publishes_cases_of_projects_that_scaled_or_stopped_with_every_field(db):
+    UserFactory(is_sponsor=True)
+    organisations_generate.build("S", _progress)
+    lab_generate.build("S", _progress)
+    cases = CaseStudy.objects.select_related("project").prefetch_related("tags")
+    assert cases.exists()
+    for case in cases:
+        assert case.project.status == "stopped" or case.project.stage == stages()[-1]
+        assert case_services.check_case(case_services.current(case), complete=True)
+    # More tags are in use than the library's filter offers.
+    assert CaseTag.objects.filter(cases__isnull=False).distinct().count() > case_queries.TAGS_OFFERED

@@ -15,12 +15,19 @@ from ponte.lab import analysis, statistics
 from ponte.lab.models import (
     PLAN_FIELDS,
     STOP,
+    CaseStatus,
+    CaseStudy,
+    CaseTag,
     Conclusion,
+    DevelopmentTime,
     Experiment,
     ExperimentStatus,
     Facet,
     GateDecision,
     GateRequest,
+    GovernmentFunction,
+    InnovationStage,
+    InnovationType,
     Problem,
     ProblemStatus,
     Project,
@@ -28,7 +35,7 @@ from ponte.lab.models import (
     Sponsorship,
     stages,
 )
-from ponte.organisations.models import Membership
+from ponte.organisations.models import LevelOfGovernment, Membership
 
 SIZES = {"S": (300, 150), "M": (3_000, 1_500), "L": (20_000, 10_000)}  # problems, projects
 EXPERIMENTS_PER_PROJECT = 3  # 30,000 experiments at L
@@ -64,6 +71,7 @@ def build(scale: str, progress) -> None:
         return
     run = Problem.objects.filter(title__startswith="[gen]").count()
     order = stages()
+    tags = _case_tags()
 
     bar = progress(total=problems_total, desc="lab")
     for start in range(0, problems_total, BATCH):
@@ -131,6 +139,8 @@ def build(scale: str, progress) -> None:
         Experiment.objects.bulk_create(
             [_experiment(project, n, rng, now) for project in created_projects for n in range(EXPERIMENTS_PER_PROJECT)]
         )
+        told = [p for p in created_projects if p.status == ProjectStatus.STOPPED or p.stage == order[-1]]
+        _cases(told, tags, rng, now)
         bar.update(size)
     bar.close()
 
@@ -209,4 +219,52 @@ def _experiment(project: Project, n: int, rng: random.Random, now) -> Experiment
         learned="What the experiment taught." if concluded else "",
         concluded_at=now if concluded else None,
         **{name: PLAN[name] for name in PLAN_FIELDS},
+    )
+
+
+CASE_SHARE = 0.6  # of the projects that scaled or stopped, those told as a case
+TAG_POOL = 400  # tags in use: more than the library's filter offers
+
+
+def _case_tags() -> list[int]:
+    CaseTag.objects.bulk_create([CaseTag(name=f"gen tag {n}") for n in range(TAG_POOL)], ignore_conflicts=True)
+    return list(CaseTag.objects.filter(name__startswith="gen tag ").order_by("pk").values_list("pk", flat=True))
+
+
+def _cases(projects: list[Project], tags: list[int], rng: random.Random, now) -> None:
+    """Published cases, with every OPSI field, for most projects that scaled or stopped."""
+    told = [project for project in projects if rng.random() < CASE_SHARE]
+    cases = CaseStudy.objects.bulk_create(
+        [
+            CaseStudy(
+                project=project,
+                title=project.title.replace("[gen] Project:", "[gen] Case:"),
+                organisation_name="Generated public body",
+                country="PT",
+                level=rng.choice(LevelOfGovernment.values),
+                sector=rng.choice(GovernmentFunction.values),
+                launch_year=rng.randrange(2015, now.year + 1),
+                development_time=rng.choice(DevelopmentTime.values),
+                stage=rng.choice(InnovationStage.values),
+                innovation_type=rng.choice(InnovationType.values),
+                objectives="Half the problem in a year.",
+                problem=project.summary,
+                innovation="What the project did.",
+                results="What it achieved.",
+                lessons="What was learned.",
+                status=CaseStatus.PUBLISHED,
+                written_by_id=project.problem.submitted_by_id,
+                submitted_at=now,
+                published_at=now - timedelta(days=rng.randrange(0, 900)),
+            )
+            for project in told
+        ]
+    )
+    # Tags follow a long tail, as people's tags do: one of a few common ones, two of many rare.
+    CaseStudy.tags.through.objects.bulk_create(
+        [
+            CaseStudy.tags.through(casestudy_id=case.pk, casetag_id=tag)
+            for case in cases
+            for tag in {tags[min(int(rng.paretovariate(1.2)) - 1, len(tags) - 1)], rng.choice(tags), rng.choice(tags)}
+        ]
     )

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from ponte.core.forms import mark_needed_later, textarea
 from ponte.core.versions import VersionField
 
-from ..analysis import RESULTS_FILE_LIMIT
+from ..analysis import RESULTS_FILE_LIMIT, megabytes
 from ..models import EXPERIMENT_NEEDED, REASON_LIMIT, TEXT_LIMIT, Conclusion, ExperimentDesign, MetricKind
 
 
@@ -130,7 +130,7 @@ class ResultsFileForm(forms.Form):
         if uploaded.size > RESULTS_FILE_LIMIT:
             raise forms.ValidationError(
                 _("The file holds %(size)s MB: a results file may hold at most %(limit)s MB."),
-                params={"size": uploaded.size // (1024 * 1024), "limit": RESULTS_FILE_LIMIT // (1024 * 1024)},
+                params={"size": megabytes(uploaded.size), "limit": megabytes(RESULTS_FILE_LIMIT)},
             )
         return uploaded
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from ponte.core.roles import is_sponsor, is_staff_role
 from ponte.organisations.queries import roles_of
 
-from ..models import GateDecision, GateRequest, Project, ProjectStatus, Sponsorship, stages
+from ..models import Experiment, GateDecision, GateRequest, Project, ProjectStatus, Sponsorship, stages
 
 
 def projects_visible_to(user) -> QuerySet[Project]:
@@ -46,8 +46,10 @@ def portfolio(user, *, stage: str = "", facet: str = "", status: str = "") -> Qu
 
 
 def portfolio_counts(user) -> dict:
-    """{"by_stage": [(stage, count)], "by_facet": {facet: count}, "stopped", "with_lessons"}
-    over the projects the viewer may see, in two queries."""
+    """{"by_stage": [(stage, count)], "by_facet": {facet: count}, "stopped", "with_lessons",
+    "started_in_window" (projects started within the programme's target period),
+    "experiments": {(status, conclusion): count}} over the projects the viewer may see, in
+    four queries."""
     visible = projects_visible_to(user)
     # COUNT(*), not COUNT(id): the index on (status, stage, facet) answers it alone.
     by_stage_facet = visible.filter(status=ProjectStatus.ACTIVE).values_list("stage", "facet").annotate(n=Count("*"))
@@ -59,11 +61,18 @@ def portfolio_counts(user) -> dict:
     stopped = visible.filter(status=ProjectStatus.STOPPED).aggregate(
         all=Count("pk"), with_lessons=Count("pk", filter=~Q(lessons=""))
     )
+    window = timedelta(days=round(settings.PONTE_LAB_TARGET_MONTHS * 365.25 / 12))
+    experiments = Experiment.objects.all()
+    if not (is_staff_role(user) or is_sponsor(user)):
+        experiments = experiments.filter(project__in=visible)
+    by_outcome = experiments.values_list("status", "conclusion").annotate(n=Count("*")).order_by()
     return {
         "by_stage": list(by_stage.items()),
         "by_facet": by_facet,
         "stopped": stopped["all"],
         "with_lessons": stopped["with_lessons"],
+        "started_in_window": visible.filter(created_at__gte=timezone.now() - window).count(),
+        "experiments": {(status, conclusion): n for status, conclusion, n in by_outcome},
     }
 
 

@@ -92,7 +92,7 @@ def check_case(values: dict[str, Any], *, complete: bool) -> dict[str, Any]:
     return cleaned
 
 
-def _current(case: CaseStudy) -> dict[str, Any]:
+def current(case: CaseStudy) -> dict[str, Any]:
     values = {name: getattr(case, name) for name in (*TEXTS, *CHOICES, "launch_year")}
     values["tags"] = [tag.name for tag in case.tags.all()]
     return values
@@ -144,7 +144,7 @@ def case_update(*, actor: User, case: CaseStudy, seen_version: int | None, **val
 def case_submit(*, actor: User, case: CaseStudy) -> CaseStudy:
     case = locked(case)
     require("lab.submit_case", case, actor=actor)
-    check_case(_current(case), complete=True)
+    check_case(current(case), complete=True)
     case.review_note = ""
     CASE_LIFECYCLE.apply(case, "submit_case", actor=actor, update_fields=["review_note"])
     from ponte.accounts.queries import programme_managers
@@ -172,7 +172,7 @@ def case_return(*, actor: User, case: CaseStudy, note: str) -> CaseStudy:
 def case_publish(*, actor: User, case: CaseStudy) -> CaseStudy:
     case = locked(case)
     require("lab.review_case", case, actor=actor)
-    check_case(_current(case), complete=True)
+    check_case(current(case), complete=True)
     case.reviewed_by = actor
     CASE_LIFECYCLE.apply(case, "publish_case", actor=actor, update_fields=["reviewed_by"])
     search.index_object(case)

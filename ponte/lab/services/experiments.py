@@ -5,6 +5,7 @@ against the frozen plan; the team records the conclusion and what was learned.""
 
 from __future__ import annotations
 
+import math
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -64,6 +65,7 @@ BOUNDS = {
 }
 CHOICES = {"metric_kind": MetricKind.values, "design": ExperimentDesign.values}
 CARD_ANSWERS = (*TEXTS, *BOUNDS, *CHOICES)
+ALWAYS_SET = ("treatment_share", "alpha", "power")
 
 
 def _needed(name: str) -> str:
@@ -93,8 +95,11 @@ def check_card(values: dict[str, Any], *, complete: bool) -> dict[str, Any]:
         value = values[name]
         cleaned[name] = value
         if value is None:
+            # A split, a significance level and a power always have a value (the defaults).
+            if name in ALWAYS_SET:
+                refuse(name)
             continue
-        if (low is not None and value < low) or (high is not None and value > high):
+        if not math.isfinite(value) or (low is not None and value < low) or (high is not None and value > high):
             refuse(name)
     for name, allowed in CHOICES.items():
         if name in values:
@@ -138,7 +143,7 @@ def _shown(value) -> str:
 def experiment_create(*, actor: User, project: Project, **values) -> Experiment:
     project = locked(project)
     require("lab.add_experiment", project, actor=actor)
-    cleaned = check_card(values, complete=False)
+    cleaned = check_card({"title": "", **values}, complete=False)
     experiment = Experiment.objects.create(project=project, created_by=actor, **cleaned)
     audit.record(actor=actor, verb="create", target=experiment, after={"title": experiment.title, "version": 1})
     return experiment
@@ -153,6 +158,7 @@ def experiment_update(
     when someone saved since the person's page was opened."""
     experiment = locked(experiment)
     require("lab.change_experiment", experiment, actor=actor)
+    versions.check_seen(experiment, seen_version)
     cleaned = check_card(values, complete=experiment.status != "draft")
     deviating = [
         name

@@ -195,3 +195,12 @@ def case_review(request, pk):
             )
             return redirect(case)
     return render(request, "lab/cases/review.html", {"case": case, "form": form})
+
+
+@login_required
+def review_queue(request):
+    """The cases waiting for a programme manager's review, oldest first."""
+    if not request.user.has_perm("lab.triage_problems"):
+        raise PermissionDenied
+    page = paginate(request, queries.waiting_for_review().order_by("submitted_at", "pk"))
+    return render(request, "lab/cases/review_queue.html", {"page": page})

@@ -3,6 +3,8 @@ brings its results and concludes; whoever reads the project reads its experiment
 
 from __future__ import annotations
 
+import csv
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -192,8 +194,10 @@ def results_template(request, pk):
     plan = experiment.registration or {name: getattr(experiment, name) for name in PLAN_FIELDS}
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{experiment.reference}-results.csv"'
-    metric = (plan.get("metric_name") or _("metric")).replace('"', "'")
-    response.write(f'group,"{metric}"\r\n{plan["control_name"]},\r\n{plan["treatment_name"]},\r\n')
+    writer = csv.writer(response)
+    writer.writerow(["group", plan.get("metric_name") or _("metric")])
+    writer.writerow([plan["control_name"], ""])
+    writer.writerow([plan["treatment_name"], ""])
     return response
 
 

@@ -32,6 +32,7 @@ def lab_home(request):
         "can_add": request.user.has_perm("lab.add_problem"),
         "can_triage": request.user.has_perm("lab.triage_problems"),
         "sign_in_url": f"{reverse('account_login')}?next={reverse('lab:home')}",
+        "library_url": reverse("cases:library"),
     }
     return render(request, "lab/home.html", context)
 

@@ -4,6 +4,7 @@ the lab team and the sponsors. Views stay thin: parse a form, call a service, re
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,7 +23,7 @@ from ponte.organisations.models import Membership
 
 from .. import exports
 from ..forms.projects import GateDecisionForm, GateRequestForm, ProjectForm, SponsorForm, SponsorshipForm
-from ..models import Facet, GateDecision, ProjectStatus, stage_name, stages
+from ..models import Conclusion, ExperimentStatus, Facet, GateDecision, ProjectStatus, stage_name, stages
 from ..queries import experiments as experiment_queries
 from ..queries import problems as problem_queries
 from ..queries import projects as queries
@@ -76,6 +77,13 @@ def portfolio(request):
         "by_stage": [(stage_name(stage), n) for stage, n in counts["by_stage"]],
         "by_facet": [(label, counts["by_facet"].get(facet, 0)) for facet, label in Facet.choices],
         "stuck_days": queries.stuck_after().days,
+        "experiments": [
+            (label, counts["experiments"].get((status, ""), 0))
+            for status, label in ExperimentStatus.choices
+            if status != ExperimentStatus.CONCLUDED
+        ]
+        + [(label, counts["experiments"].get((ExperimentStatus.CONCLUDED, c), 0)) for c, label in Conclusion.choices],
+        "target": {"projects": settings.PONTE_LAB_TARGET_PROJECTS, "months": settings.PONTE_LAB_TARGET_MONTHS},
     }
     return render(request, "lab/projects/portfolio.html", context)
 
