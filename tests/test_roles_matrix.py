@@ -161,6 +161,8 @@ EXPECTED_WITHOUT_OBJECT = {
     # Members of a verified public body bring problems to the lab; programme managers triage.
     "lab.add_problem": MEMBERS,
     "lab.triage_problems": {"programme_manager"},
+    # Anyone signed in may join the citizens' panel.
+    "lab.join_panel": SIGNED_IN,
 }
 
 
@@ -537,6 +539,9 @@ EXPECTED_PROJECT = {
     # A case is told of a project that scaled or stopped (the matrix's active ones are at
     # their first stage), by its team or the lab team.
     "lab.add_case": _project_only({"stopped": {"public_servant", "programme_manager"}}),
+    # The team holds sessions and tries out prototypes while the project is active.
+    "lab.add_session": {state: NONE if state == "stopped" else {"public_servant"} for state in PROJECT_STATES},
+    "lab.add_prototype": {state: NONE if state == "stopped" else {"public_servant"} for state in PROJECT_STATES},
 }
 
 # An experiment belongs to a project of the public servant's public body, the public servant
@@ -551,6 +556,37 @@ def _experiment_only(allowed_in: dict[str, set[str]]) -> dict[str, set[str]]:
 
 
 TEAM = {"public_servant"}
+
+# A co-creation session of a project of the public servant's public body (the public servant
+# on its team), the citizen invited: who sees the project, and the citizen, see it; the team
+# invites until it starts and records who came once it has; the citizen takes a place while
+# it is upcoming and its project active, and gives it back until it starts.
+SESSION_STATES = (
+    "upcoming, citizen invited",
+    "upcoming, citizen signed up",
+    "started, citizen signed up",
+    "upcoming, project stopped",
+)
+SEES_THE_PROJECT_OR_INVITED = MEMBERS | STAFF | {"sponsor", "citizen"}
+EXPECTED_SESSION = {
+    "lab.view_session": dict.fromkeys(SESSION_STATES, SEES_THE_PROJECT_OR_INVITED),
+    "lab.manage_session": {state: TEAM if state.startswith("upcoming, citizen") else NONE for state in SESSION_STATES},
+    "lab.sign_up_session": {
+        state: {"citizen"} if state == "upcoming, citizen invited" else NONE for state in SESSION_STATES
+    },
+    "lab.cancel_sign_up": {
+        state: {"citizen"} if state == "upcoming, citizen signed up" else NONE for state in SESSION_STATES
+    },
+    "lab.record_attendance": {
+        state: TEAM if state == "started, citizen signed up" else NONE for state in SESSION_STATES
+    },
+}
+# A prototype of a project whose session the citizen is invited to: the citizen answers once.
+PROTOTYPE_STATES = ("citizen invited", "citizen has answered")
+EXPECTED_PROTOTYPE = {
+    "lab.view_prototype": dict.fromkeys(PROTOTYPE_STATES, SEES_THE_PROJECT_OR_INVITED),
+    "lab.give_feedback": {"citizen invited": {"citizen"}, "citizen has answered": NONE},
+}
 
 # A case study of a stopped project, the public servant on its team: everyone reads it once
 # published, before that whoever sees the project; its team and the lab team write it and send
@@ -594,6 +630,8 @@ EXPECTED_BY_SUBJECT = {
     "project": EXPECTED_PROJECT,
     "experiment": EXPECTED_EXPERIMENT,
     "case": EXPECTED_CASE,
+    "session": EXPECTED_SESSION,
+    "prototype": EXPECTED_PROTOTYPE,
 }
 
 

@@ -86,7 +86,13 @@ def update_seen(obj: Versioned, seen: int | None, fields: dict[str, Any], *, act
     the version `seen` on the person's page. A save that changes something moves the version
     on, in the same audit record."""
     check_seen(obj, seen)
-    if any(getattr(obj, name) != value for name, value in fields.items()):
+    relations = kwargs.get("relations") or {}
+    relation_changed = any(
+        {item.pk for item in getattr(obj, name).all()} != {item.pk for item in targets}
+        for name, targets in relations.items()
+        if targets is not None
+    )
+    if relation_changed or any(getattr(obj, name) != value for name, value in fields.items()):
         fields = {**fields, "version": obj.version + 1}
     return services.update(obj, fields, actor=actor, **kwargs)
 

@@ -1,22 +1,32 @@
 """The role matrix's lab problems (docs/roles.md): one builder per state, used by the matrix
 and by the tests, and what each lab permission means."""
 
+from datetime import timedelta
+
 from django.utils import timezone
 
 from ponte.core.rolematrix import Case, Subject, World
 from ponte.organisations import matrix as organisations_matrix
+from ponte.reference.models import SectorTag
 
 from .models import (
+    PANEL_CONSENT_VERSION,
     CaseStatus,
     CaseStudy,
     Experiment,
     ExperimentStatus,
+    FeedbackResponse,
     GateDecision,
     GateRequest,
+    Invitation,
+    InvitationStatus,
+    PanelMember,
     Problem,
     ProblemStatus,
     Project,
     ProjectStatus,
+    Prototype,
+    Session,
     Sponsorship,
     stages,
 )
@@ -134,6 +144,80 @@ CASE_SUBJECT = Subject(
     states=tuple((state.value, lambda world, state=state: make_case(world, state)) for state in CaseStatus),
 )
 
+
+def _panel_member(world: World) -> PanelMember:
+    """The World's citizen, on the citizens' panel (once per World)."""
+
+    def join() -> PanelMember:
+        member = PanelMember.objects.create(
+            person=world.people["citizen"],
+            region="Lisboa",
+            age_band="35_44",
+            consent_version=PANEL_CONSENT_VERSION,
+            consented_at=timezone.now(),
+        )
+        member.topics.set(SectorTag.objects.filter(code="digital"))
+        return member
+
+    return world.shared("lab panel member", join)
+
+
+def make_session(world: World, state: str) -> Session:
+    """A session of a project of the World's public body (the public servant on its team), the
+    citizen invited, in `state`: see SESSION_STATES."""
+    project = make_project(world, "stopped" if state == "upcoming, project stopped" else "active")
+    started = state == "started, citizen signed up"
+    starts = timezone.now() + (timedelta(hours=-1) if started else timedelta(days=7))
+    session = Session.objects.create(
+        project=project,
+        title=f"Roles matrix session {state} {world.token}",
+        kind="workshop",
+        description="Roles matrix session",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        place="Lisboa",
+        capacity=10,
+        created_by=world.people["public_servant"],
+    )
+    status = InvitationStatus.SIGNED_UP if "signed up" in state else InvitationStatus.INVITED
+    Invitation.objects.create(session=session, member=_panel_member(world), status=status)
+    return session
+
+
+def make_prototype(world: World, state: str) -> Prototype:
+    """A prototype of an active project whose session the citizen is invited to, in `state`:
+    "citizen invited" or "citizen has answered"."""
+    session = make_session(world, "upcoming, citizen invited")
+    prototype = Prototype.objects.create(
+        project=session.project,
+        name=f"Roles matrix prototype {world.token}",
+        version=state,
+        description="Roles matrix prototype",
+        created_by=world.people["public_servant"],
+    )
+    if state == "citizen has answered":
+        FeedbackResponse.objects.create(prototype=prototype, member=_panel_member(world))
+    return prototype
+
+
+SESSION_STATES = (
+    "upcoming, citizen invited",
+    "upcoming, citizen signed up",
+    "started, citizen signed up",
+    "upcoming, project stopped",
+)
+SESSION_SUBJECT = Subject(
+    key="session",
+    label="lab co-creation session (of a project of the public servant's public body, the citizen invited)",
+    states=tuple((state, lambda world, state=state: make_session(world, state)) for state in SESSION_STATES),
+)
+PROTOTYPE_STATES = ("citizen invited", "citizen has answered")
+PROTOTYPE_SUBJECT = Subject(
+    key="prototype",
+    label="lab prototype (of a project whose session the citizen is invited to)",
+    states=tuple((state, lambda world, state=state: make_prototype(world, state)) for state in PROTOTYPE_STATES),
+)
+
 SUBJECT = Subject(
     key="problem",
     label="lab problem (brought by the public servant for their public body)",
@@ -169,4 +253,14 @@ CASES = {
     "lab.change_case": Case("Edit the case study while it is being written.", "case"),
     "lab.submit_case": Case("Send the case study to a programme manager for review.", "case"),
     "lab.review_case": Case("Publish the case study in the case library, or return it with a note.", "case"),
+    "lab.join_panel": Case("Join the lab's citizens' panel, with explicit consent."),
+    "lab.add_session": Case("Hold a co-creation session for the project.", "project"),
+    "lab.add_prototype": Case("Ask citizens' feedback on a version of a prototype of the project.", "project"),
+    "lab.view_session": Case("See the session: who sees its project, and the panel members invited.", "session"),
+    "lab.manage_session": Case("Invite panel members to the session, until it starts.", "session"),
+    "lab.sign_up_session": Case("Take one of the session's places, as an invited panel member.", "session"),
+    "lab.cancel_sign_up": Case("Give one's place back, until the session starts.", "session"),
+    "lab.record_attendance": Case("Record who came, once the session has started.", "session"),
+    "lab.view_prototype": Case("See the prototype: who sees its project, and the members it invited.", "prototype"),
+    "lab.give_feedback": Case("Answer the prototype's questions, once per version.", "prototype"),
 }

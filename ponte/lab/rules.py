@@ -2,6 +2,7 @@
 
 import rules
 from django.db.models import Q
+from django.utils import timezone
 
 from ponte.core.roles import is_programme_manager, is_sponsor, is_staff_role
 from ponte.organisations.queries import roles_of
@@ -15,6 +16,8 @@ from .models import (
     CaseStatus,
     ExperimentStatus,
     GateDecision,
+    Invitation,
+    InvitationStatus,
     ProblemStatus,
     ProjectStatus,
     Sponsorship,
@@ -68,7 +71,12 @@ def is_accepted_without_project(user, problem) -> bool:
 @rules.predicate
 def is_on_the_team(user, project) -> bool:
     # Reads the team prefetched by the page when it is there.
-    return project is not None and user.is_authenticated and any(m.pk == user.pk for m in project.team.all())
+    return (
+        project is not None
+        and user.is_authenticated
+        and user.is_active
+        and any(m.pk == user.pk for m in project.team.all())
+    )
 
 
 @rules.predicate
@@ -190,3 +198,100 @@ rules.add_perm("lab.view_case", is_published_case | sees_its_case_project)
 rules.add_perm("lab.change_case", writes_for_its_project & CASE_LIFECYCLE.allows("submit_case"))
 rules.add_perm("lab.submit_case", writes_for_its_project & CASE_LIFECYCLE.allows("submit_case"))
 rules.add_perm("lab.review_case", is_programme_manager & CASE_LIFECYCLE.allows("publish_case"))
+
+
+# Co-creation with citizens -----------------------------------------------------------------
+
+
+def _invitation(user, session):
+    """The person's invitation to the session, read once per request and session."""
+    if session is None or not user.is_authenticated:
+        return None
+    cache = session.__dict__.setdefault("_invitation_of", {})
+    if user.pk not in cache:
+        cache[user.pk] = session.invitations.filter(member__person=user).first()
+    return cache[user.pk]
+
+
+@rules.predicate
+def is_invited(user, session) -> bool:
+    return _invitation(user, session) is not None
+
+
+@rules.predicate
+def may_take_a_place(user, session) -> bool:
+    invitation = _invitation(user, session)
+    return invitation is not None and invitation.status != InvitationStatus.SIGNED_UP
+
+
+@rules.predicate
+def has_a_place(user, session) -> bool:
+    invitation = _invitation(user, session)
+    return invitation is not None and invitation.status == InvitationStatus.SIGNED_UP
+
+
+@rules.predicate
+def has_not_started(user, session) -> bool:
+    return session is not None and session.starts_at > timezone.now()
+
+
+@rules.predicate
+def has_started(user, session) -> bool:
+    return session is not None and session.starts_at <= timezone.now()
+
+
+@rules.predicate
+def sees_the_sessions_project(user, session) -> bool:
+    return session is not None and user.has_perm("lab.view_project", session.project)
+
+
+@rules.predicate
+def is_on_the_sessions_team(user, session) -> bool:
+    return session is not None and is_on_the_team(user, session.project)
+
+
+@rules.predicate
+def its_sessions_project_is_active(user, session) -> bool:
+    return session is not None and session.project.status == ProjectStatus.ACTIVE
+
+
+@rules.predicate
+def sees_the_prototypes_project(user, prototype) -> bool:
+    return prototype is not None and user.has_perm("lab.view_project", prototype.project)
+
+
+@rules.predicate
+def took_part_in_its_project(user, prototype) -> bool:
+    """Invited to one of the sessions of the prototype's project."""
+    return (
+        prototype is not None
+        and user.is_authenticated
+        and Invitation.objects.filter(session__project=prototype.project_id, member__person=user).exists()
+    )
+
+
+@rules.predicate
+def has_answered(user, prototype) -> bool:
+    return prototype is not None and prototype.responses.filter(member__person=user).exists()
+
+
+@rules.predicate
+def is_on_the_prototypes_team(user, prototype) -> bool:
+    return prototype is not None and is_on_the_team(user, prototype.project)
+
+
+# Any signed-in person may join the citizens' panel (once: the service tells one already on
+# it). A project's team holds sessions and tries out prototypes while the project is active;
+# the members it invites see the session, take a place until it starts (within its places:
+# the service counts them), and
+# give their feedback on the project's prototypes, once per version.
+rules.add_perm("lab.join_panel", rules.is_authenticated)
+rules.add_perm("lab.add_session", is_on_the_team & is_active)
+rules.add_perm("lab.view_session", sees_the_sessions_project | is_invited)
+rules.add_perm("lab.manage_session", is_on_the_sessions_team & its_sessions_project_is_active & has_not_started)
+rules.add_perm("lab.sign_up_session", may_take_a_place & has_not_started & its_sessions_project_is_active)
+rules.add_perm("lab.cancel_sign_up", has_a_place & has_not_started)
+rules.add_perm("lab.record_attendance", is_on_the_sessions_team & has_started)
+rules.add_perm("lab.add_prototype", is_on_the_team & is_active)
+rules.add_perm("lab.view_prototype", sees_the_prototypes_project | took_part_in_its_project)
+rules.add_perm("lab.give_feedback", took_part_in_its_project & ~has_answered & ~is_on_the_prototypes_team)

@@ -79,7 +79,10 @@ def check_case(values: dict[str, Any], *, complete: bool) -> dict[str, Any]:
     cleaned["launch_year"] = year
     if (year is not None and not FIRST_YEAR <= year <= date.today().year) or (complete and year is None):
         errors["launch_year"] = [str(CASE_NEEDED["launch_year"])]
-    tags = values.get("tags") or []
+    # Each tag as the library looks it up: trimmed, in lower case, once.
+    tags = list(
+        dict.fromkeys(" ".join(str(tag).split()).lower() for tag in values.get("tags") or [] if str(tag).strip())
+    )
     if complete and not tags:
         errors["tags"] = [str(CASE_NEEDED["tags"])]
     elif len(tags) > TAG_LIMIT:

@@ -4,6 +4,8 @@ review, and the programme manager's review."""
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -34,7 +36,7 @@ def library_filters(params) -> dict:
     return {
         "level": params.get("level", "") if params.get("level") in LevelOfGovernment.values else "",
         "stage": params.get("stage", "") if params.get("stage") in InnovationStage.values else "",
-        "year": int(year) if year.isdigit() and len(year) == 4 else None,
+        "year": int(year) if re.fullmatch(r"[0-9]{4}", year) else None,
         "tag": tag,
         "q": params.get("q", "").strip().replace("\x00", "")[:200],
     }
