@@ -22,12 +22,25 @@ from ponte.organisations.rules import belongs_to_a_public_body, is_public_servan
 from . import matrix
 from .models import CaseStudy
 from .queries import cases as case_queries
+from .queries import cocreation as cocreation_queries
 from .queries import problems as problem_queries
 from .queries import projects as project_queries
 from .services.problems import BECAME_CHALLENGE
 
 registry.add_nav(NavItem(label=_("Lab"), url_name="lab:home", order=30))
 registry.add_nav(NavItem(label=_("Case library"), url_name="cases:library", order=31))
+registry.add_action(
+    NavItem(label=_("Citizens' panel"), url_name="lab:panel", visible=lambda user: user.is_authenticated, order=22)
+)
+registry.add_figure(
+    DashboardFigure(
+        key="lab.sessions_invited",
+        label=_("Sessions you are invited to"),
+        value=cocreation_queries.upcoming_invitations,
+        url_name="lab:panel",
+        visible=lambda user: user.is_authenticated,
+    )
+)
 registry.add_figure(
     DashboardFigure(
         key="lab.cases_to_review",
@@ -205,6 +218,16 @@ for kind in [
         _("Experiments concluded in projects you sponsor"),
         _("“%(experiment)s” is concluded: %(conclusion)s"),
         audience=is_sponsor,
+    ),
+    NotificationKind(
+        "lab.session_invited",
+        _("Invitations to the lab's sessions"),
+        _("You are invited to “%(session)s” on %(when)s"),
+    ),
+    NotificationKind(
+        "lab.session_reminder",
+        _("Reminders of the sessions you signed up for"),
+        _("Reminder: “%(session)s” is on %(when)s"),
     ),
     NotificationKind(
         "lab.case_submitted",

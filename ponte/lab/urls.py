@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cases, experiments, problems, projects
+from .views import cases, cocreation, experiments, problems, projects
 
 app_name = "lab"
 
@@ -28,6 +28,18 @@ urlpatterns = [
     path("projects/<int:pk>/experiments/new/", experiments.experiment_create, name="experiment_create"),
     path("projects/<int:pk>/case/", cases.case_start, name="case_start"),
     path("cases/review/", cases.review_queue, name="cases_to_review"),
+    path("panel/", cocreation.panel, name="panel"),
+    path("panel/my-data.json", cocreation.panel_export, name="panel_export"),
+    path("panel/leave/", cocreation.panel_withdraw, name="panel_withdraw"),
+    path("projects/<int:pk>/sessions/new/", cocreation.session_create, name="session_create"),
+    path("sessions/<int:pk>/", cocreation.session_detail, name="session"),
+    path("sessions/<int:pk>/invite/", cocreation.session_invite, name="session_invite"),
+    path("sessions/<int:pk>/sign-up/", cocreation.session_sign_up, name="session_sign_up"),
+    path("sessions/<int:pk>/cancel/", cocreation.session_cancel, name="session_cancel"),
+    path("sessions/<int:pk>/attendance/", cocreation.session_attendance, name="session_attendance"),
+    path("sessions/<int:pk>/calendar.ics", cocreation.session_calendar, name="session_calendar"),
+    path("projects/<int:pk>/prototypes/new/", cocreation.prototype_create, name="prototype_create"),
+    path("prototypes/<int:pk>/", cocreation.prototype_detail, name="prototype"),
     path("experiments/<int:pk>/", experiments.experiment_detail, name="experiment"),
     path("experiments/<int:pk>/edit/", experiments.experiment_edit, name="experiment_edit"),
     path("experiments/<int:pk>/start/", experiments.experiment_start, name="experiment_start"),

@@ -3,11 +3,15 @@ triage or triaged by the lab team; projects started from accepted ones, with the
 answer and the decisions at their gates — each through the lab's services."""
 
 import random
+from datetime import timedelta
 from decimal import Decimal
 
+from django.utils import timezone
+
 from ponte.accounts.models import User
-from ponte.lab.models import Problem, Project
+from ponte.lab.models import Invitation, PanelMember, Problem, Project, Session
 from ponte.lab.services import cases as case_services
+from ponte.lab.services import cocreation
 from ponte.lab.services import experiments as experiment_services
 from ponte.lab.services import problems as services
 from ponte.lab.services import projects as project_services
@@ -34,6 +38,7 @@ def build(stdout=None) -> None:
         )
         _triage(problem, spec, lab_team)
         added += 1
+    _panel(data.get("panel", []), people)
     started = sum(_project(spec, people, lab_team) for spec in data.get("projects", []))
     if stdout is not None and (added or started):
         stdout.write(f"Lab: {added} problems and {started} projects added.")
@@ -87,9 +92,86 @@ def _project(spec: dict, people: dict, lab_team: User) -> bool:
             )
     for experiment in spec.get("experiments", []):
         _experiment(experiment, project, people[spec["team"][0]])
+    for session in spec.get("sessions", []):
+        _session(session, project, people[spec["team"][0]])
+    for prototype in spec.get("prototypes", []):
+        _prototype(prototype, project, people[spec["team"][0]])
     if "case" in spec:
         _case(spec["case"], project, people[spec["team"][0]], lab_team)
     return True
+
+
+def _panel(members: list[dict], people: dict) -> None:
+    """The citizens' panel: demo people, and people made here who only take part."""
+    for spec in members:
+        person = people.get(spec["email"]) or User.objects.filter(email=spec["email"]).first()
+        if person is None:
+            person = User.objects.create_user(email=spec["email"], password=None, name=spec["name"], language="pt")
+        people[spec["email"]] = person
+        if not PanelMember.objects.filter(person=person).exists():
+            cocreation.panel_join(
+                actor=person,
+                topics=spec["topics"],
+                region=spec["region"],
+                age_band=spec["age_band"],
+                accessibility=spec.get("accessibility", ""),
+                consent=True,
+            )
+
+
+def _session(spec: dict, project: Project, planner: User) -> None:
+    """A session planned, its members invited and signed up; one in the past is planned for
+    the future then moved back, as time would have, and its attendance recorded."""
+    in_days = spec["in_days"]
+    starts = timezone.now().replace(minute=0, second=0, microsecond=0) + timedelta(days=abs(in_days), hours=1)
+    session = cocreation.session_create(
+        actor=planner,
+        project=project,
+        title=spec["title"],
+        kind=spec["kind"],
+        description=" ".join(spec["description"].split()),
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        place=spec["place"],
+        capacity=spec["capacity"],
+        accessibility=spec.get("accessibility", ""),
+    )
+    cocreation.session_invite(actor=planner, session=session, topic=spec["invite"])
+    people = {u.email: u for u in User.objects.filter(email__in=spec.get("signed_up", []))}
+    for email in spec.get("signed_up", []):
+        cocreation.session_sign_up(actor=people[email], session=session)
+    if in_days < 0:
+        moved = timedelta(days=2 * abs(in_days))
+        Session.objects.filter(pk=session.pk).update(
+            starts_at=starts - moved, ends_at=starts - moved + timedelta(hours=2)
+        )
+        session.refresh_from_db()
+        absent = set(spec.get("absent", []))
+        present = set(
+            Invitation.objects.filter(session=session, member__person__email__in=set(people) - absent).values_list(
+                "pk", flat=True
+            )
+        )
+        cocreation.attendance_record(actor=planner, session=session, present=present)
+
+
+def _prototype(spec: dict, project: Project, author: User) -> None:
+    prototype = cocreation.prototype_create(
+        actor=author,
+        project=project,
+        name=spec["name"],
+        version=spec["version"],
+        description=spec["description"],
+        questions=[(text, kind) for kind, text in spec["questions"]],
+    )
+    questions = list(prototype.questions.all())
+    for feedback in spec.get("feedback", []):
+        person = User.objects.get(email=feedback["by"])
+        cocreation.feedback_give(
+            actor=person,
+            prototype=prototype,
+            answers={q.pk: answer for q, answer in zip(questions, feedback["answers"], strict=True)},
+        )
 
 
 def _case(spec: dict, project: Project, writer: User, lab_team: User) -> None:

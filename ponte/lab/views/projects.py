@@ -24,6 +24,7 @@ from ponte.organisations.models import Membership
 from .. import exports
 from ..forms.projects import GateDecisionForm, GateRequestForm, ProjectForm, SponsorForm, SponsorshipForm
 from ..models import Conclusion, ExperimentStatus, Facet, GateDecision, ProjectStatus, stage_name, stages
+from ..queries import cocreation as cocreation_queries
 from ..queries import experiments as experiment_queries
 from ..queries import problems as problem_queries
 from ..queries import projects as queries
@@ -133,6 +134,10 @@ def project_detail(request, pk):
         "experiments": list(experiment_queries.experiments_of(project)),
         "can_add_experiment": user.has_perm("lab.add_experiment", project),
         "can_add_case": user.has_perm("lab.add_case", project),
+        "sessions": list(cocreation_queries.sessions_of(project)),
+        "prototypes": list(cocreation_queries.prototypes_of(project)),
+        "can_add_session": user.has_perm("lab.add_session", project),
+        "can_add_prototype": user.has_perm("lab.add_prototype", project),
         "case": getattr(project, "case", None),
         "stuck": queries.is_stuck(project),
         # A sponsor reads the project, not always the problem it started from.
