@@ -28,8 +28,8 @@ from ..forms.cocreation import (
     SessionForm,
 )
 from ..queries import cocreation as queries
-from ..queries import projects as project_queries
 from ..services import cocreation as services
+from .projects import project_for_work
 
 
 @login_required
@@ -107,11 +107,7 @@ def _session(request, pk):
 
 @login_required
 def session_create(request, pk):
-    project = project_queries.project_for(request.user, pk)
-    if project is None:
-        raise Http404
-    if not request.user.has_perm("lab.add_session", project):
-        raise PermissionDenied
+    project = project_for_work(request, pk, "lab.add_session")
     form = SessionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -241,11 +237,7 @@ def session_calendar(request, pk):
 
 @login_required
 def prototype_create(request, pk):
-    project = project_queries.project_for(request.user, pk)
-    if project is None:
-        raise Http404
-    if not request.user.has_perm("lab.add_prototype", project):
-        raise PermissionDenied
+    project = project_for_work(request, pk, "lab.add_prototype")
     form = PrototypeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

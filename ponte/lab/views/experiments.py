@@ -19,8 +19,8 @@ from .. import analysis, presentation
 from ..forms.experiments import ConclusionForm, ExperimentForm, ResultsFileForm, SummariesForm
 from ..models import PLAN_FIELDS, Experiment, ExperimentStatus
 from ..queries import experiments as queries
-from ..queries import projects as project_queries
 from ..services import experiments as services
+from .projects import project_for_work
 
 
 def _visible(request, pk) -> Experiment:
@@ -42,11 +42,7 @@ def _allowed(request, perm: str, experiment: Experiment, overtaken: str):
 
 @login_required
 def experiment_create(request, pk):
-    project = project_queries.project_for(request.user, pk)
-    if project is None:
-        raise Http404
-    if not request.user.has_perm("lab.add_experiment", project):
-        raise PermissionDenied
+    project = project_for_work(request, pk, "lab.add_experiment")
     defaults = {name: Experiment._meta.get_field(name).default for name in ("control_name", "treatment_name")}
     form = ExperimentForm(
         request.POST or None, initial={**defaults, "treatment_share": 50, "alpha": 0.05, "power": 0.8}

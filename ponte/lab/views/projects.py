@@ -40,6 +40,15 @@ def _visible(request, pk):
     return project
 
 
+def project_for_work(request, pk, perm: str):
+    """The project on which the person starts some work (an experiment, a session…): 404 when
+    they may not see it, 403 when they see it but may not do this."""
+    project = _visible(request, pk)
+    if not request.user.has_perm(perm, project):
+        raise PermissionDenied
+    return project
+
+
 def _refused(request, project, message: str):
     """An action the state of things has overtaken (a colleague's or the sponsor's decision
     meanwhile) is told on the project's page; anyone else was never offered it."""
