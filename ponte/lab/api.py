@@ -1,11 +1,14 @@
 """The lab API. Problems are not public: a signed-in caller (a personal token or a session)
 reads those they may see — their own and their public bodies', every one for the
-innovation unit's staff. The case library is public."""
+innovation unit's staff; projects likewise, as the portfolio shows them. The case library
+is public."""
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Literal
 
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from ninja import Path, Query, Router, Schema
 from ninja.pagination import paginate
@@ -18,14 +21,20 @@ from ponte.organisations.models import LevelOfGovernment
 from .models import (
     Conclusion,
     DevelopmentTime,
+    Experiment,
     ExperimentStatus,
+    Facet,
     GovernmentFunction,
     InnovationStage,
     InnovationType,
     ProblemStatus,
+    ProjectStatus,
+    Sponsorship,
+    stages,
 )
 from .queries import cases as case_queries
 from .queries import problems as queries
+from .queries import projects as project_queries
 
 router = Router(tags=["lab"], auth=SIGNED_IN)
 
@@ -190,3 +199,71 @@ def get_case(request, id: int = Path(..., ge=1, le=MAX_ID)):
     if case is None:
         raise Http404
     return case
+
+
+# Projects and their experiments: for signed-in callers, as the portfolio shows them.
+
+
+class ProjectOut(Schema):
+    id: int
+    url: str
+    title: str
+    organisation: str = Field(..., description="Slug of the public body that owns the project")
+    facet: Facet
+    stage: str = Field(..., description="One of the deployment's stages (PONTE_LAB_STAGES)")
+    status: ProjectStatus
+    sponsorship: Sponsorship
+    budget_eur: Decimal = Field(..., alias="budget")
+    stage_entered_at: datetime
+    created_at: datetime
+
+    @staticmethod
+    def resolve_url(obj, context):
+        return context["request"].build_absolute_uri(obj.get_absolute_url())
+
+    @staticmethod
+    def resolve_organisation(obj):
+        return obj.organisation.slug
+
+
+class ProjectDetailOut(ProjectOut):
+    summary: str
+    targets: str
+    lessons_learned: str = Field(..., alias="lessons")
+    experiments: list[ExperimentOut]
+
+    @staticmethod
+    def resolve_experiments(obj):
+        return list(obj.experiments.all())
+
+
+class ProjectFilters(Schema):
+    stage: str = Field("", max_length=32)
+    facet: Facet | None = None
+    status: ProjectStatus | None = None
+
+
+@router.get("/projects", response=list[ProjectOut], summary="Lab projects")
+@paginate(LimitOffset)
+def list_projects(request, filters: Query[ProjectFilters]):
+    """The projects the caller may see (the whole portfolio for the lab team and sponsors),
+    newest first."""
+    return project_queries.portfolio(
+        request.user,
+        stage=filters.stage if filters.stage in stages() else "",
+        facet=filters.facet or "",
+        status=filters.status or "",
+    )
+
+
+@router.get("/projects/{id}", response={200: ProjectDetailOut, 404: Problem}, summary="One lab project")
+def get_project(request, id: int = Path(..., ge=1, le=MAX_ID)):
+    """A project the caller may see, with its experiments (started ones with their frozen plan,
+    deviations and results); any other does not exist for them."""
+    project = project_queries.project_for(request.user, id)
+    if project is None:
+        raise Http404
+    prefetch_related_objects(
+        [project], Prefetch("experiments", queryset=Experiment.objects.prefetch_related("deviations"))
+    )
+    return project

@@ -2,12 +2,16 @@
 they may see — their own, their public bodies', every one for programme managers — and any
 other answers 404, exactly like one that does not exist."""
 
+from decimal import Decimal
+
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from ponte.lab.services import experiments as experiment_services
 from ponte.lab.services import problems as services
+from ponte.lab.services import projects as project_services
 from tests.api.utils import assert_problem, bearer
 from tests.conftest import give_two_factor
 from tests.factories import CompanyFactory, MembershipFactory, OrganisationFactory, UserFactory
@@ -101,3 +105,70 @@ def test_the_list_makes_as_many_queries_for_many_problems_as_for_few(body, membe
     for number in range(8):
         brought(member, body, f"Problem {number}")
     assert queries() == few
+
+
+PROJECTS = "/api/lab/projects"
+
+
+def _project_of(member, body, title):
+    """A project of `body` started by the lab team from an accepted problem, `member` on its team."""
+    manager = UserFactory(is_programme_manager=True)
+    sponsor = UserFactory(is_sponsor=True)
+    problem = brought(member, body, title)
+    services.problem_accept(actor=manager, problem=problem)
+    return project_services.project_start(
+        actor=manager,
+        problem=problem,
+        title=title,
+        summary="What the project does.",
+        facet="adaptive",
+        budget=Decimal("15000"),
+        targets="Half the waiting time.",
+        sponsor=sponsor,
+        team=[member],
+    )
+
+
+def test_a_visitor_reads_no_project():
+    assert_problem(Client().get(PROJECTS), 401)
+
+
+def test_each_caller_reads_the_projects_they_may_see_with_their_experiments(body, member, by_token):
+    project = _project_of(member, body, "Shorter queues")
+    other_member = MembershipFactory(organisation=OrganisationFactory()).user
+    elsewhere = _project_of(other_member, other_member.memberships.get().organisation, "Elsewhere")
+    experiment_services.experiment_create(actor=member, project=project, title="A reminder by text message")
+
+    response = by_token(member).get(PROJECTS)
+    assert response.status_code == 200, response.content
+    assert [item["id"] for item in response.json()["items"]] == [project.pk]
+    assert_problem(by_token(member).get(f"{PROJECTS}/{elsewhere.pk}"), 404)
+    detail = by_token(member).get(f"{PROJECTS}/{project.pk}").json()
+    assert detail["stage"] == "investigate"
+    assert detail["organisation"] == body.slug
+    assert [e["title"] for e in detail["experiments"]] == ["A reminder by text message"]
+    assert detail["experiments"][0]["status"] == "draft"
+    assert detail["experiments"][0]["registration"] == {}
+
+
+def test_a_project_reads_in_as_many_queries_with_many_experiments_as_with_one(body, member, by_token):
+    project = _project_of(member, body, "Shorter queues")
+    client = by_token(member)
+    client.get(PROJECTS)  # the token's first use is recorded once
+
+    def queries_for(count):
+        while project.experiments.count() < count:
+            experiment_services.experiment_create(actor=member, project=project, title="An experiment")
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(f"{PROJECTS}/{project.pk}").status_code == 200
+        return len(captured)
+
+    assert queries_for(1) == queries_for(5)
+
+
+def test_the_project_list_filters_by_stage_and_refuses_an_unknown_facet(body, member, by_token):
+    _project_of(member, body, "Shorter queues")
+    client = by_token(member)
+    assert client.get(f"{PROJECTS}?stage=investigate").json()["count"] == 1
+    assert client.get(f"{PROJECTS}?stage=scale").json()["count"] == 0
+    assert_problem(client.get(f"{PROJECTS}?facet=nonsense"), 422)
