@@ -183,8 +183,11 @@ PLAN = {
 OUTCOMES = [(1400, 924, 1400, 994), (1400, 924, 1400, 931), (1500, 990, 1260, 880)]
 
 
+REGISTRATION: dict = {}  # the plan as frozen, with the sample it needs, made once
+
+
 def _results() -> list[dict]:
-    plan = {**PLAN, "sample_needed": analysis.sample_needed(PLAN)}
+    plan = REGISTRATION
     return [
         analysis.analyse_summaries(
             statistics.GroupSummary.of_proportion(xc, nc), statistics.GroupSummary.of_proportion(xt, nt), plan
@@ -199,10 +202,11 @@ _RESULTS: list[dict] = []
 def _experiment(project: Project, n: int, rng: random.Random, now) -> Experiment:
     """A draft, a running experiment with its plan registered, or a concluded one with results."""
     if not _RESULTS:
+        REGISTRATION.update(PLAN, sample_needed=analysis.sample_needed(PLAN))
         _RESULTS.extend(_results())
     status = rng.choice(ExperimentStatus.values)
     started = status != ExperimentStatus.DRAFT
-    registration = {**PLAN, "sample_needed": analysis.sample_needed(PLAN)} if started else {}
+    registration = dict(REGISTRATION) if started else {}
     results = {**rng.choice(_RESULTS), "source": "summaries", "rows": None, "file_name": ""}
     concluded = status == ExperimentStatus.CONCLUDED
     return Experiment(
