@@ -580,6 +580,7 @@ EXPECTED_SESSION = {
     "lab.record_attendance": {
         state: TEAM if state == "started, citizen signed up" else NONE for state in SESSION_STATES
     },
+    "lab.view_participants": dict.fromkeys(SESSION_STATES, TEAM | {"programme_manager"}),
 }
 # A prototype of a project whose session the citizen is invited to: the citizen answers once.
 PROTOTYPE_STATES = ("citizen invited", "citizen has answered")

@@ -261,6 +261,7 @@ CASES = {
     "lab.sign_up_session": Case("Take one of the session's places, as an invited panel member.", "session"),
     "lab.cancel_sign_up": Case("Give one's place back, until the session starts.", "session"),
     "lab.record_attendance": Case("Record who came, once the session has started.", "session"),
+    "lab.view_participants": Case("See who signed up to the session, and their accessibility needs.", "session"),
     "lab.view_prototype": Case("See the prototype: who sees its project, and the members it invited.", "prototype"),
     "lab.give_feedback": Case("Answer the prototype's questions, once per version.", "prototype"),
 }

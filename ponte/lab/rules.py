@@ -292,6 +292,8 @@ rules.add_perm("lab.manage_session", is_on_the_sessions_team & its_sessions_proj
 rules.add_perm("lab.sign_up_session", may_take_a_place & has_not_started & its_sessions_project_is_active)
 rules.add_perm("lab.cancel_sign_up", has_a_place & has_not_started)
 rules.add_perm("lab.record_attendance", is_on_the_sessions_team & has_started)
+# Who signed up, and their accessibility needs, are for the team that meets them and the lab team.
+rules.add_perm("lab.view_participants", is_on_the_sessions_team | is_programme_manager)
 rules.add_perm("lab.add_prototype", is_on_the_team & is_active)
 rules.add_perm("lab.view_prototype", sees_the_prototypes_project | took_part_in_its_project)
 rules.add_perm("lab.give_feedback", took_part_in_its_project & ~has_answered & ~is_on_the_prototypes_team)

@@ -131,6 +131,7 @@ def session_detail(request, pk):
         "cancel": user.has_perm("lab.cancel_sign_up", session),
         "attendance": user.has_perm("lab.record_attendance", session),
         "see_project": user.has_perm("lab.view_project", session.project),
+        "see_participants": user.has_perm("lab.view_participants", session),
     }
     context = {
         "session": session,
@@ -140,6 +141,7 @@ def session_detail(request, pk):
         "invite_form": InviteForm() if can["manage"] else None,
         "places_left": max(0, session.capacity - session.signed_up),
         "prototypes": list(session.project.prototypes.all()) if invitation else [],
+        "participants": list(queries.signed_up(session)) if can["see_participants"] else [],
     }
     return render(request, "lab/sessions/detail.html", context)
 
