@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from ponte.core.forms import add_service_errors
@@ -162,7 +163,11 @@ def session_invite(request, pk):
                     messages.error(request, message)
         else:
             if invited:
-                messages.success(request, _("%(count)s panel members are invited.") % {"count": invited})
+                messages.success(
+                    request,
+                    ngettext("%(count)s panel member is invited.", "%(count)s panel members are invited.", invited)
+                    % {"count": invited},
+                )
             else:
                 messages.info(request, _("No panel member who was not invited yet matches these choices."))
     else:
