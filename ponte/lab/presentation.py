@@ -50,7 +50,11 @@ def _plan_value(name: str, value, plan: dict) -> str:
 
 def plan_rows(plan: dict) -> list[tuple[str, str]]:
     """The plan's fields, labelled, as the reader reads them."""
-    return [(_field_label(name), _plan_value(name, plan.get(name), plan)) for name in PLAN_FIELDS if name in plan]
+    # A proportion's spread follows from it: the plan asks a standard deviation of means only.
+    shown = [name for name in PLAN_FIELDS if name in plan]
+    if plan.get("metric_kind") == MetricKind.PROPORTION:
+        shown.remove("metric_sd")
+    return [(_field_label(name), _plan_value(name, plan.get(name), plan)) for name in shown]
 
 
 def deviation_rows(deviations) -> list[dict]:

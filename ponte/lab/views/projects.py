@@ -256,11 +256,12 @@ def gate_decide(request, pk):
     form = GateDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.gate_decide(actor=request.user, project=project, **form.cleaned_data)
+            gate = services.gate_decide(actor=request.user, project=project, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            decided = form.cleaned_data["decision"]
+            # Said as it turned out: a "go" on a request to stop stops the project.
+            decided = GateDecision.STOP if gate.decision == GateDecision.GO and gate.asks_to_stop else gate.decision
             messages.success(
                 request,
                 {
