@@ -701,7 +701,8 @@ def test_a_project_goes_from_gate_to_gate_and_stops_through_the_pages(login, spo
     assert response.status_code == 302
     board = login(sponsor)
     response = board.post(f"/lab/projects/{sponsored.pk}/decision/", {"decision": "go", "rationale": "Agreed."})
-    assert "Your decision is recorded: go. The team is told." in shown(board.get(url))
+    # A go on a request to stop stops the project, and the sponsor is told so.
+    assert "Your decision is recorded: the project stops. The team is told." in shown(board.get(url))
     sponsored.refresh_from_db()
     assert (sponsored.status, sponsored.lessons) == (ProjectStatus.STOPPED, "Parents prefer the phone.")
 
