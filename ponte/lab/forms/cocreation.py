@@ -82,7 +82,14 @@ class SessionForm(forms.Form):
 
 
 class InviteForm(forms.Form):
-    topic = forms.ChoiceField(label=_("Members who chose the topic"), choices=Sector.choices)
+    topic = forms.ChoiceField(
+        label=_("Members who chose the topic"),
+        choices=Sector.choices,
+        error_messages={
+            "required": _("Choose the topic of the members to invite."),
+            "invalid_choice": _("Choose the topic of the members to invite."),
+        },
+    )
     region = forms.CharField(
         label=_("Who live in"), required=False, max_length=100, help_text=_("Leave empty to invite from everywhere.")
     )

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ponte.core import audit
 from ponte.core.models import Notification
@@ -41,8 +42,11 @@ from ..models import (
 if TYPE_CHECKING:
     from ponte.accounts.models import User
 
-# The notifications a member receives as a panel member: erased with their membership.
+# The notifications a member receives as a panel member: erased when they leave.
 PANEL_NOTIFICATIONS = ("lab.session_invited", "lab.session_reminder")
+# What a panel member does is audited without who did it: the trail is never rewritten, and
+# once they leave nothing in it may tie them to the panel, the sessions or the feedback.
+ANONYMOUS = None
 # Members invited at once: a session's invitations are for a room, not a mailing.
 INVITE_LIMIT = 500
 MAX_CAPACITY = 10_000
@@ -89,7 +93,7 @@ def panel_join(
     )
     member.topics.set(SectorTag.objects.filter(code__in=topics))
     # The trail keeps that consent was given, and which wording: never what the member told.
-    audit.record(actor=actor, verb="join_panel", target=member, after={"consent_version": PANEL_CONSENT_VERSION})
+    audit.record(actor=ANONYMOUS, verb="join_panel", target=member, after={"consent_version": PANEL_CONSENT_VERSION})
     return member
 
 
@@ -110,7 +114,7 @@ def panel_update(*, actor: User, topics: list[str], region: str, age_band: str, 
     member.save()
     member.topics.set(SectorTag.objects.filter(code__in=topics))
     if changed:
-        audit.record(actor=actor, verb="update", target=member, after={"changed": sorted(changed)})
+        audit.record(actor=ANONYMOUS, verb="update_panel", target=member, after={"changed": sorted(changed)})
 
 
 @transaction.atomic
@@ -123,7 +127,11 @@ def panel_withdraw(*, actor: User) -> None:
         return
     FeedbackAnswer.objects.filter(response__member=member).update(text="")
     Notification.objects.filter(recipient=actor, kind__in=PANEL_NOTIFICATIONS).delete()
-    audit.record(actor=actor, verb="withdraw_from_panel", target=member)
+    # A place in a session still to come is given back, so that someone else may take it.
+    member.invitations.filter(status=InvitationStatus.SIGNED_UP, session__starts_at__gt=timezone.now()).update(
+        status=InvitationStatus.CANCELLED, answered_at=timezone.now()
+    )
+    audit.record(actor=ANONYMOUS, verb="withdraw_from_panel", target=member)
     # Invitations and responses keep their rows, their member emptied (SET_NULL).
     member.delete()
 
@@ -228,7 +236,9 @@ def session_invite(*, actor: User, session: Session, topic: str, region: str = "
     if age_band and age_band not in AgeBand.values:
         raise ValidationError({"age_band": [_("Choose an age band from the list.")]})
     region = clean_text(region, limit=100, field="region")
-    members = PanelMember.objects.filter(topics__code=topic).exclude(invitations__session=session)
+    members = PanelMember.objects.filter(topics__code=topic, person__is_active=True).exclude(
+        invitations__session=session
+    )
     if region:
         members = members.filter(region__iexact=region)
     if age_band:
@@ -257,13 +267,17 @@ def session_sign_up(*, actor: User, session: Session) -> Invitation:
     taken = session.invitations.filter(status=InvitationStatus.SIGNED_UP).count()
     if taken >= session.capacity:
         raise ValidationError(
-            _("The session is full: its %(places)s places are taken. The team is told if one frees up.")
+            ngettext(
+                "The session is full: its only place is taken.",
+                "The session is full: its %(places)s places are taken.",
+                session.capacity,
+            )
             % {"places": session.capacity}
         )
     invitation = _invitation_of(actor, session)
     invitation.status, invitation.answered_at = InvitationStatus.SIGNED_UP, timezone.now()
     invitation.save(update_fields=["status", "answered_at"])
-    audit.record(actor=actor, verb="sign_up", target=session)
+    audit.record(actor=ANONYMOUS, verb="sign_up", target=session)
     return invitation
 
 
@@ -274,7 +288,7 @@ def session_cancel(*, actor: User, session: Session) -> Invitation:
     invitation = _invitation_of(actor, session)
     invitation.status, invitation.answered_at = InvitationStatus.CANCELLED, timezone.now()
     invitation.save(update_fields=["status", "answered_at"])
-    audit.record(actor=actor, verb="cancel_sign_up", target=session)
+    audit.record(actor=ANONYMOUS, verb="cancel_sign_up", target=session)
     return invitation
 
 
@@ -296,7 +310,7 @@ def send_session_reminders(now=None) -> int:
     due = Invitation.objects.filter(
         status=InvitationStatus.SIGNED_UP,
         reminded_at__isnull=True,
-        member__isnull=False,
+        member__person__is_active=True,
         session__starts_at__gt=now,
         session__starts_at__lte=now + REMIND_BEFORE,
     ).select_related("session", "member__person")
@@ -354,7 +368,9 @@ def prototype_create(
             for i, (text, kind) in enumerate(asked)
         ]
     )
-    audit.record(actor=actor, verb="create", target=prototype, after={"name": prototype.name, "version": version})
+    audit.record(
+        actor=actor, verb="create", target=prototype, after={"name": prototype.name, "version": prototype.version}
+    )
     return prototype
 
 
@@ -386,5 +402,5 @@ def feedback_give(*, actor: User, prototype: Prototype, answers: dict[int, Any])
     FeedbackAnswer.objects.bulk_create(
         [FeedbackAnswer(response=response, question=q, rating=rating, text=text) for q, rating, text in rows]
     )
-    audit.record(actor=actor, verb="give_feedback", target=prototype)
+    audit.record(actor=ANONYMOUS, verb="give_feedback", target=prototype)
     return response

@@ -171,7 +171,10 @@ def session_invite(request, pk):
             else:
                 messages.info(request, _("No panel member who was not invited yet matches these choices."))
     else:
-        messages.error(request, _("Choose the topic of the members to invite."))
+        # The form sits on the session's page: each fault is told with the field it concerns.
+        for name, field_messages in form.errors.items():
+            for message in field_messages:
+                messages.error(request, f"{form.fields[name].label}: {message}" if name in form.fields else message)
     return redirect(session)
 
 
@@ -257,9 +260,11 @@ def prototype_create(request, pk):
                 questions=form.questions(),
             )
         except ValidationError as error:
-            if "questions" in error.message_dict:
-                form.add_error("question_1", error.message_dict.pop("questions"))
-            add_service_errors(form, ValidationError(error.message_dict) if error.message_dict else error)
+            # The questions' fault is told beside the first question.
+            faults = error.message_dict
+            if "questions" in faults:
+                faults["question_1"] = faults.pop("questions")
+            add_service_errors(form, ValidationError(faults))
         else:
             messages.success(request, _("The prototype is ready for feedback from the members invited to sessions."))
             return redirect(prototype)
