@@ -6,9 +6,9 @@ from django.db.models import Count, Q
 from ponte.dev.generate import lab as lab_generate
 from ponte.dev.generate import organisations as organisations_generate
 from ponte.lab import presentation
+from ponte.lab.models import STOP, CaseStudy, CaseTag, Experiment, GateDecision, GateRequest, Problem, Project, stages
 from ponte.lab.queries import cases as case_queries
 from ponte.lab.services import cases as case_services
-from ponte.lab.models import STOP, CaseStudy, CaseTag, Experiment, GateDecision, GateRequest, Problem, Project, stages
 from ponte.organisations.models import Membership
 from tests.factories import UserFactory
 
