@@ -32,7 +32,10 @@ def _fraction(plan: Mapping, name: str) -> float | None:
 
 def sample_needed(plan: Mapping) -> int | None:
     """Units the control group needs for the plan's metric, effect, significance and power;
-    None while the plan lacks what the computation needs."""
+    None while the plan lacks what the computation needs. A registered plan holds it already,
+    computed when it was frozen."""
+    if "sample_needed" in plan:
+        return plan["sample_needed"]
     kind, baseline, effect = plan.get("metric_kind"), _fraction(plan, "baseline"), _fraction(plan, "min_effect")
     if not kind or baseline is None or not effect or not plan.get("alpha") or not plan.get("power"):
         return None

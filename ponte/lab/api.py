@@ -11,11 +11,13 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from ninja import Path, Query, Router, Schema
+from ninja.decorators import decorate_view
 from ninja.pagination import paginate
 from pydantic import Field
 
 from ponte.accounts.api_auth import SIGNED_IN
 from ponte.core.api import LimitOffset, Problem
+from ponte.core.pagecache import public_page
 from ponte.organisations.models import LevelOfGovernment
 
 from .models import (
@@ -177,6 +179,7 @@ class CaseFilters(Schema):
     q: str = Field("", max_length=200, description="Words in the case")
 
 
+@decorate_view(public_page)
 @router.get("/cases", response=list[CaseOut], auth=None, summary="The case library")
 @paginate(LimitOffset)
 def list_cases(request, filters: Query[CaseFilters]):
@@ -191,6 +194,7 @@ def list_cases(request, filters: Query[CaseFilters]):
     )
 
 
+@decorate_view(public_page)
 @router.get("/cases/{id}", response={200: CaseDetailOut, 404: Problem}, auth=None, summary="One case study")
 def get_case(request, id: int = Path(..., ge=1, le=MAX_ID)):
     """A published case, with its project's experiments: their frozen plans, deviations and
