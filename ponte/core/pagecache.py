@@ -127,6 +127,30 @@ def kept_part(request: HttpRequest, name: str, make: Callable[[], str]) -> str:
     return part
 
 
+def kept_value[T](name: str, make: Callable[[], T]) -> T:
+    """A value every reader of a signed-in page shares (a count over all the data), made once
+    and kept like a public page: under the same version and clock, so that the next write
+    or clock event makes it again. Without the cache, it is made each time."""
+    if not settings.PONTE_PUBLIC_PAGE_CACHE:
+        return make()
+    try:
+        valid_for, seconds = _state()
+        key = f"ponte:value:{name}:{valid_for}"
+        kept = cache.get(key)
+    except Exception:
+        logger.warning("The page cache is unavailable", exc_info=True)
+        return make()
+    if kept is not None:
+        return kept
+    value = make()
+    if seconds >= 1:
+        try:
+            cache.set(key, value, int(seconds))
+        except Exception:
+            logger.warning("The page cache could not keep a value", exc_info=True)
+    return value
+
+
 class PublicPageCacheMiddleware:
     """Serves a kept public page to a visitor, and keeps the pages views mark public. It sits
     before the session, so that a page kept costs no more than the bare middleware."""

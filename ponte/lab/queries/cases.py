@@ -8,7 +8,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from ponte.core import search
 
 from ..models import CaseStatus, CaseStudy, CaseTag, Deviation, Experiment, ExperimentStatus
-from .projects import projects_visible_to
+from .projects import of_visible_projects
 
 TAGS_OFFERED = 30  # the library's tag filter offers the most used, never them all
 SEARCH_LIMIT = 1000  # the best matches a search of the library reads
@@ -57,7 +57,7 @@ def library_tags(chosen: str = "") -> list[str]:
 
 
 def cases_visible_to(user) -> QuerySet[CaseStudy]:
-    return CaseStudy.objects.filter(Q(status=CaseStatus.PUBLISHED) | Q(project__in=projects_visible_to(user)))
+    return CaseStudy.objects.filter(Q(status=CaseStatus.PUBLISHED) | of_visible_projects(user))
 
 
 def case_for(user, pk) -> CaseStudy | None:

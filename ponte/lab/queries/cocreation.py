@@ -16,7 +16,7 @@ from ..models import (
     QuestionKind,
     Session,
 )
-from .projects import projects_visible_to
+from .projects import of_visible_projects
 
 TEXT_ANSWERS_SHOWN = 50  # a prototype's free answers shown per question, the newest first
 ATTENDANCE_SHOWN = 500  # the signed-up people an attendance form lists
@@ -42,7 +42,7 @@ def session_for(user, pk) -> Session | None:
         return None
     invited = Invitation.objects.filter(session=OuterRef("pk"), member__person=user)
     return (
-        _counted(Session.objects.filter(Q(project__in=projects_visible_to(user)) | Exists(invited)))
+        _counted(Session.objects.filter(of_visible_projects(user) | Exists(invited)))
         .select_related("project", "project__organisation")
         .prefetch_related("project__team")
         .filter(pk=pk)
@@ -86,7 +86,7 @@ def prototype_for(user, pk) -> Prototype | None:
         return None
     took_part = Invitation.objects.filter(session__project=OuterRef("project"), member__person=user)
     return (
-        Prototype.objects.filter(Q(project__in=projects_visible_to(user)) | Exists(took_part))
+        Prototype.objects.filter(of_visible_projects(user) | Exists(took_part))
         .select_related("project", "project__organisation")
         .prefetch_related("questions", "project__team")
         .filter(pk=pk)

@@ -6,13 +6,13 @@ from __future__ import annotations
 from django.db.models import Prefetch, QuerySet
 
 from ..models import Deviation, Experiment, Project
-from .projects import projects_visible_to
+from .projects import of_visible_projects
 
 
 def experiment_for(user, pk) -> Experiment | None:
     """One experiment with what its page shows, or None when the viewer may not see its project."""
     return (
-        Experiment.objects.filter(project__in=projects_visible_to(user))
+        Experiment.objects.filter(of_visible_projects(user))
         .select_related("project", "project__organisation", "project__sponsor", "created_by")
         .prefetch_related(
             "project__team",
