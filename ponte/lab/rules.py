@@ -203,7 +203,7 @@ rules.add_perm("lab.review_case", is_programme_manager & CASE_LIFECYCLE.allows("
 # Co-creation with citizens -----------------------------------------------------------------
 
 
-def _invitation(user, session):
+def invitation_of(user, session):
     """The person's invitation to the session, read once per request and session."""
     if session is None or not user.is_authenticated:
         return None
@@ -215,18 +215,18 @@ def _invitation(user, session):
 
 @rules.predicate
 def is_invited(user, session) -> bool:
-    return _invitation(user, session) is not None
+    return invitation_of(user, session) is not None
 
 
 @rules.predicate
 def may_take_a_place(user, session) -> bool:
-    invitation = _invitation(user, session)
+    invitation = invitation_of(user, session)
     return invitation is not None and invitation.status != InvitationStatus.SIGNED_UP
 
 
 @rules.predicate
 def has_a_place(user, session) -> bool:
-    invitation = _invitation(user, session)
+    invitation = invitation_of(user, session)
     return invitation is not None and invitation.status == InvitationStatus.SIGNED_UP
 
 

@@ -29,6 +29,7 @@ from ..forms.cocreation import (
     SessionForm,
 )
 from ..queries import cocreation as queries
+from ..rules import invitation_of
 from ..services import cocreation as services
 from .projects import project_for_work
 
@@ -125,7 +126,8 @@ def session_create(request, pk):
 def session_detail(request, pk):
     session = _session(request, pk)
     user = request.user
-    invitation = session.invitations.filter(member__person=user).first() if user.is_authenticated else None
+    # The same read the permissions below make, kept on the session: one query, not two.
+    invitation = invitation_of(user, session)
     can = {
         "manage": user.has_perm("lab.manage_session", session),
         "sign_up": user.has_perm("lab.sign_up_session", session),
