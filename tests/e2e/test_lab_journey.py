@@ -279,6 +279,8 @@ def test_a_problem_becomes_a_project_an_experiment_and_a_published_case_study(
     visitor.get_by_role("button", name="Apply filters").click()
     expect(visitor.get_by_role("heading", name="1 case", level=2)).to_be_visible()
     audit.check(visitor, "case library, words and a tag")
+    # The tag's change sent the filters as well: let every answer land before following a link.
+    expect(visitor.locator(".htmx-request")).to_have_count(0)
     visitor.get_by_role("link", name=PROJECT).click()
     expect(visitor.get_by_role("heading", name=PROJECT, level=1)).to_be_visible()
     expect(visitor.get_by_role("heading", name="Lessons learned")).to_be_visible()
