@@ -142,6 +142,7 @@ registry.add_figure(
         value=_to_review,
         url_name="challenges:review_queue",
         visible=is_programme_manager,
+        shared=True,
     )
 )
 registry.add_figure(

@@ -97,8 +97,7 @@ def _keepable_request(request: HttpRequest) -> bool:
     )
 
 
-def _key(request: HttpRequest, address: str, valid_for: str) -> str:
-    language = translation.get_language_from_request(request)
+def _key(language: str, address: str, valid_for: str) -> str:
     return f"ponte:public:{valid_for}:{language}:{hashlib.sha256(address.encode()).hexdigest()}"
 
 
@@ -111,7 +110,8 @@ def kept_part(request: HttpRequest, name: str, make: Callable[[], str]) -> str:
         return make()
     try:
         valid_for, seconds = _state()
-        key = f"ponte:part:{name}:" + _key(request, request.get_full_path(), valid_for)
+        # In the language the page is made in: a signed-in person's is their account's.
+        key = f"ponte:part:{name}:" + _key(translation.get_language(), request.get_full_path(), valid_for)
         kept = cache.get(key)
     except Exception:
         logger.warning("The page cache is unavailable", exc_info=True)
@@ -164,7 +164,8 @@ class PublicPageCacheMiddleware:
         address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
         try:
             state = _state()
-            key = _key(request, address, state[0])
+            # Before the locale middleware: the language the visitor's request asks for.
+            key = _key(translation.get_language_from_request(request), address, state[0])
             kept = cache.get(key)
         except Exception:  # without a cache, the page is made every time
             logger.warning("The page cache is unavailable", exc_info=True)

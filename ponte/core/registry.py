@@ -46,6 +46,9 @@ class DashboardFigure:
     value: Callable[[Any], int | models.QuerySet]
     url_name: str = ""
     visible: Callable[[Any], bool] = lambda user: True
+    # The same for everyone who sees it (work waiting for the whole team, whoever reads it):
+    # counted once and kept for all of them until the next change (core.pagecache.kept_value).
+    shared: bool = False
 
 
 @dataclass(frozen=True)
@@ -285,14 +288,27 @@ class Registry:
         return [figure for figure in self.figures if figure.visible(user)]
 
     def figures_with_values(self, user) -> list[tuple[DashboardFigure, int]]:
-        """The figures `user` sees, each with its value: every count in one query."""
+        """The figures `user` sees, each with its value: their own counted in one query, the
+        shared ones in another, kept for everyone who sees them until the next change."""
+        from .pagecache import kept_value  # the page cache reads the registry's clock events
+
         figures = self.figures_for(user)
-        values = [figure.value(user) for figure in figures]
-        counted = iter(count_together([value for value in values if isinstance(value, models.QuerySet)]))
-        return [
-            (figure, next(counted) if isinstance(value, models.QuerySet) else value)
-            for figure, value in zip(figures, values, strict=True)
-        ]
+        shared = [figure for figure in figures if figure.shared]
+        values = _values([figure for figure in figures if not figure.shared], user)
+        if shared:
+            key = "figures:" + ",".join(figure.key for figure in shared)
+            values |= kept_value(key, lambda: _values(shared, user))
+        return [(figure, values[figure.key]) for figure in figures]
+
+
+def _values(figures: list[DashboardFigure], user) -> dict[str, int]:
+    """Each figure's value by its key, every count in one query."""
+    values = [figure.value(user) for figure in figures]
+    counted = iter(count_together([value for value in values if isinstance(value, models.QuerySet)]))
+    return {
+        figure.key: next(counted) if isinstance(value, models.QuerySet) else value
+        for figure, value in zip(figures, values, strict=True)
+    }
 
 
 def _shown(sections: list[PageSection], *about) -> list[tuple[str, dict]]:

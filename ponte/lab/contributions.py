@@ -1,5 +1,6 @@
 """What the lab contributes: navigation, an action, a figure, notification kinds, the link a
-problem leaves when it becomes a challenge, and its part of the role matrix."""
+problem leaves when it becomes a challenge, the moment its kept pages expire, and its part of
+the role matrix."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -28,6 +29,8 @@ from .queries import projects as project_queries
 from .services.problems import BECAME_CHALLENGE
 
 registry.add_nav(NavItem(label=_("Lab"), url_name="lab:home", order=30))
+# A project's days in its stage change at midnight: nothing is kept past it (core.pagecache).
+registry.add_clock_event(project_queries.next_midnight)
 registry.add_nav(NavItem(label=_("Case library"), url_name="cases:library", order=31))
 registry.add_action(
     NavItem(label=_("Citizens' panel"), url_name="lab:panel", visible=lambda user: user.is_authenticated, order=22)
@@ -48,6 +51,7 @@ registry.add_figure(
         value=lambda user: case_queries.waiting_for_review(),
         url_name="lab:cases_to_review",
         visible=is_programme_manager,
+        shared=True,
     )
 )
 registry.add_export(
@@ -91,6 +95,7 @@ registry.add_figure(
         value=lambda user: problem_queries.waiting_for_triage(),
         url_name="lab:triage",
         visible=is_programme_manager,
+        shared=True,
     )
 )
 

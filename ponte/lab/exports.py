@@ -28,7 +28,7 @@ COLUMNS = [
 
 
 def _rows(request, filters: dict):
-    now = timezone.now()
+    today = timezone.localdate()
     yield COLUMNS
     for project in queries.portfolio(request.user, **filters).order_by("pk").iterator(chunk_size=1000):
         yield [
@@ -42,7 +42,7 @@ def _rows(request, filters: dict):
             project.sponsor.email,
             project.sponsorship,
             project.stage_entered_at.isoformat(),
-            (now - project.stage_entered_at).days,
+            queries.days_in_stage(project, today),
             "yes" if project.gate_pending else "no",
             project.created_at.isoformat(),
             request.build_absolute_uri(project.get_absolute_url()),

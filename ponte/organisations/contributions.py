@@ -84,6 +84,7 @@ registry.add_figure(
         value=_to_verify,
         url_name="organisations:verification",
         visible=is_programme_manager,
+        shared=True,
     )
 )
 registry.add_figure(

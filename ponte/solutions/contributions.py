@@ -76,6 +76,7 @@ registry.add_figure(
         value=_to_screen,
         url_name="solutions:screening",
         visible=is_programme_manager,
+        shared=True,
     )
 )
 

@@ -88,6 +88,17 @@ def test_a_signed_in_person_reads_the_kept_results_of_the_list_within_their_own_
     assert challenge.title in read(client, "/challenges/?status=open")
 
 
+def test_a_kept_part_is_read_in_the_language_of_the_persons_account(client):
+    PublishedChallengeFactory(title="Forms nobody finds")
+    client.force_login(UserFactory(language="en"))
+    english = read(client, "/challenges/?status=open")
+    # Their browser asks for English; their account says French: the results come in French.
+    client.force_login(UserFactory(language="fr"))
+    french = read(client, "/challenges/?status=open")
+    assert english.split('id="results"')[1] != french.split('id="results"')[1]
+    assert 'lang="fr"' in french and "Date limite" in french.split('id="results"')[1]
+
+
 def test_a_publication_is_on_the_next_request(client):
     challenge = ChallengeFactory(status="approved", title="Harbour permits take months")
     assert challenge.title not in read(client, "/challenges/")

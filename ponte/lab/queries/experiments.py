@@ -3,7 +3,7 @@ Each returns only what the viewer may see."""
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 
 from ..models import Deviation, Experiment, Project
 from .projects import of_visible_projects
@@ -14,14 +14,14 @@ def experiment_for(user, pk) -> Experiment | None:
     return (
         Experiment.objects.filter(of_visible_projects(user))
         .select_related("project", "project__organisation", "project__sponsor", "created_by")
-        .prefetch_related(
-            "project__team",
-            "project__gates",
-            Prefetch("deviations", queryset=Deviation.objects.select_related("made_by")),
-        )
+        .prefetch_related("project__team", "project__gates")
         .filter(pk=pk)
         .first()
     )
+
+
+def deviations_of(experiment: Experiment) -> QuerySet[Deviation]:
+    return experiment.deviations.select_related("made_by")
 
 
 def experiments_of(project: Project) -> QuerySet[Experiment]:

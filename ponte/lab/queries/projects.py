@@ -3,7 +3,7 @@ Each returns only what the viewer may see, in a number of queries the data does 
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
@@ -16,11 +16,16 @@ from ponte.organisations.queries import roles_of
 from ..models import Experiment, GateDecision, GateRequest, Project, ProjectStatus, Sponsorship, stages
 
 
+def sees_whole_portfolio(user) -> bool:
+    """The innovation unit's staff and every sponsor read the whole portfolio."""
+    return bool(is_staff_role(user) or is_sponsor(user))
+
+
 def projects_visible_to(user) -> QuerySet[Project]:
     """The whole portfolio for the innovation unit's staff and sponsors; for anyone else the
     projects they are on and those of their public bodies."""
     projects = Project.objects.all()
-    if is_staff_role(user) or is_sponsor(user):
+    if sees_whole_portfolio(user):
         return projects
     if not user.is_authenticated:
         return projects.none()
@@ -32,14 +37,26 @@ def of_visible_projects(user) -> Q:
     """A filter on an object of a project (an experiment, a session…): those of the projects the
     viewer may see. For who sees the whole portfolio, a condition every row meets, rather than
     a test of every object against every project (an empty Q would vanish when or-ed)."""
-    if is_staff_role(user) or is_sponsor(user):
+    if sees_whole_portfolio(user):
         return Q(project__isnull=False)
     return Q(project__in=projects_visible_to(user))
 
 
-def stuck_after() -> timedelta:
-    """How long a project may stay in a stage before the portfolio flags it."""
-    return timedelta(days=settings.PONTE_LAB_STUCK_DAYS)
+def stuck_days() -> int:
+    """How many days a project may stay in a stage before the portfolio flags it."""
+    return settings.PONTE_LAB_STUCK_DAYS
+
+
+def days_in_stage(project: Project, today: date | None = None) -> int:
+    """Calendar days since the project entered its stage, in the deployment's time zone: the
+    same all day long, so that a list of them is right until midnight (see next_midnight)."""
+    return ((today or timezone.localdate()) - timezone.localdate(project.stage_entered_at)).days
+
+
+def next_midnight(now: datetime) -> datetime:
+    """When every project's days in its stage next change: kept pages last no longer."""
+    tomorrow = timezone.localdate(now) + timedelta(days=1)
+    return timezone.make_aware(datetime.combine(tomorrow, time.min))
 
 
 def portfolio(user, *, stage: str = "", facet: str = "", status: str = "") -> QuerySet[Project]:
@@ -61,7 +78,7 @@ def portfolio_counts(user) -> dict:
     "experiments": {(status, conclusion): count}} over the projects the viewer may see. The
     whole portfolio's, which the lab team and every sponsor read, is counted once and kept
     until the next change (core.pagecache.kept_value); anyone else's in five queries."""
-    if is_staff_role(user) or is_sponsor(user):
+    if sees_whole_portfolio(user):
         return kept_value("lab-portfolio-counts", lambda: _counts(Project.objects.all(), Experiment.objects.all()))
     visible = projects_visible_to(user)
     return _counts(visible, Experiment.objects.filter(project__in=visible))
@@ -78,14 +95,16 @@ def _counts(visible: QuerySet[Project], experiments: QuerySet[Experiment]) -> di
     stopped = visible.filter(status=ProjectStatus.STOPPED).aggregate(
         all=Count("pk"), with_lessons=Count("pk", filter=~Q(lessons=""))
     )
-    window = timedelta(days=round(settings.PONTE_LAB_TARGET_MONTHS * 365.25 / 12))
+    # The window starts at a midnight, so that the count holds all day (see next_midnight).
+    window_days = round(settings.PONTE_LAB_TARGET_MONTHS * 365.25 / 12)
+    window_start = next_midnight(timezone.now()) - timedelta(days=window_days + 1)
     by_outcome = experiments.values_list("status", "conclusion").annotate(n=Count("*")).order_by()
     return {
         "by_stage": list(by_stage.items()),
         "by_facet": by_facet,
         "stopped": stopped["all"],
         "with_lessons": stopped["with_lessons"],
-        "started_in_window": visible.filter(created_at__gte=timezone.now() - window).count(),
+        "started_in_window": visible.filter(created_at__gte=window_start).count(),
         "experiments": {(status, conclusion): n for status, conclusion, n in by_outcome},
     }
 
@@ -121,6 +140,5 @@ def sponsorships_waiting_for(user) -> QuerySet[Project]:
     return Project.objects.filter(sponsor=user, sponsorship=Sponsorship.ASKED)
 
 
-def is_stuck(project: Project, now=None) -> bool:
-    now = now or timezone.now()
-    return project.status == ProjectStatus.ACTIVE and now - project.stage_entered_at > stuck_after()
+def is_stuck(project: Project, today: date | None = None) -> bool:
+    return project.status == ProjectStatus.ACTIVE and days_in_stage(project, today) > stuck_days()

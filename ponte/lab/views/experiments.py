@@ -10,10 +10,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from ponte.core import versions
 from ponte.core.forms import add_service_errors
+from ponte.core.pagecache import kept_part
 
 from .. import analysis, presentation
 from ..forms.experiments import ConclusionForm, ExperimentForm, ResultsFileForm, SummariesForm
@@ -63,17 +65,27 @@ def experiment_create(request, pk):
 def experiment_detail(request, pk):
     experiment = _visible(request, pk)
     user = request.user
-    # Once registered, the sample is judged against the frozen plan, as the results are.
-    plan = experiment.registration or {name: getattr(experiment, name) for name in PLAN_FIELDS}
+
+    def record() -> str:
+        # Once registered, the sample is judged against the frozen plan, as the results are.
+        plan = experiment.registration or {name: getattr(experiment, name) for name in PLAN_FIELDS}
+        context = {
+            "experiment": experiment,
+            "planned": plan.get("planned_per_group"),
+            "needed": analysis.sample_needed(plan),
+            "under_powered": analysis.is_under_powered(plan),
+            "registration": presentation.plan_rows(experiment.registration) if experiment.registration else [],
+            "deviations": presentation.deviation_rows(queries.deviations_of(experiment)),
+            "results": presentation.results_view(experiment),
+        }
+        return render_to_string("lab/experiments/detail.html#record", context, request)
+
     context = {
         "experiment": experiment,
         "project": experiment.project,
-        "planned": plan.get("planned_per_group"),
-        "needed": analysis.sample_needed(plan),
-        "under_powered": analysis.is_under_powered(plan),
-        "registration": presentation.plan_rows(experiment.registration) if experiment.registration else [],
-        "deviations": presentation.deviation_rows(experiment.deviations.all()),
-        "results": presentation.results_view(experiment),
+        # The conclusion, results, card and plan read the same for everyone who may read the
+        # experiment: made once and kept until the next change.
+        "record": kept_part(request, "lab-experiment", record),
         "can": {
             "change": user.has_perm("lab.change_experiment", experiment),
             "start": user.has_perm("lab.start_experiment", experiment),

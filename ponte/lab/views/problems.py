@@ -9,12 +9,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ponte.core import links
 from ponte.core.forms import ReasonForm, add_service_errors
+from ponte.core.pagecache import kept_part
 from ponte.core.paging import paginate
 from ponte.core.registry import DRAFT_CHALLENGE, registry
 from ponte.organisations.models import Organisation
@@ -125,7 +127,13 @@ def problem_detail(request, pk):
 @login_required
 def triage(request):
     _may_triage(request)
-    return render(request, "lab/problems/triage.html", {"page": paginate(request, queries.triage_queue())})
+
+    def queue() -> str:
+        page = paginate(request, queries.triage_queue())
+        return render_to_string("lab/problems/triage.html#queue", {"page": page}, request)
+
+    # The queue reads the same for the whole lab team: made once and kept until the next change.
+    return render(request, "lab/problems/triage.html", {"queue": kept_part(request, "lab-triage", queue)})
 
 
 @login_required

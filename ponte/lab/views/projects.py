@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 from ponte.accounts.models import User
 from ponte.core import links
 from ponte.core.forms import add_service_errors
+from ponte.core.pagecache import kept_part
 from ponte.core.paging import paginate
 from ponte.organisations.models import Membership
 
@@ -71,14 +73,23 @@ def portfolio_csv(request):
 @login_required
 def portfolio(request):
     filters = _portfolio_filters(request)
-    page = paginate(request, queries.portfolio(request.user, **filters))
+
+    def results() -> str:
+        page = paginate(request, queries.portfolio(request.user, **filters))
+        today = timezone.localdate()
+        for project in page.object_list:
+            project.stuck = queries.is_stuck(project, today)
+            project.days_in_stage = queries.days_in_stage(project, today)
+        return render_to_string(
+            "lab/projects/portfolio.html#results", {"page": page, "stuck_days": queries.stuck_days()}, request
+        )
+
+    # The whole portfolio reads the same for the lab team and every sponsor: its list is made
+    # once and kept for all of them until the next change or midnight.
+    whole = queries.sees_whole_portfolio(request.user)
     counts = queries.portfolio_counts(request.user)
-    now = timezone.now()
-    for project in page.object_list:
-        project.stuck = queries.is_stuck(project, now)
-        project.days_in_stage = (now - project.stage_entered_at).days
     context = {
-        "page": page,
+        "results": kept_part(request, "lab-portfolio", results) if whole else results(),
         "filters": filters,
         "stages": [(stage, stage_name(stage)) for stage in stages()],
         "facets": Facet.choices,
@@ -86,7 +97,6 @@ def portfolio(request):
         "counts": counts,
         "by_stage": [(stage_name(stage), n) for stage, n in counts["by_stage"]],
         "by_facet": [(label, counts["by_facet"].get(facet, 0)) for facet, label in Facet.choices],
-        "stuck_days": queries.stuck_after().days,
         "experiments": [
             (label, counts["experiments"].get((status, ""), 0))
             for status, label in ExperimentStatus.choices
@@ -126,13 +136,33 @@ def project_start(request, pk):
 def project_detail(request, pk):
     project = _visible(request, pk)
     user = request.user
-    pending = queries.pending_gate(project)
+    # The record (stages, details, experiments, co-creation, gates) differs from one reader to
+    # another only by these: it is kept for every reader who shares them.
+    shown = {
+        # A sponsor reads the project, not always the problem it started from.
+        "problem_visible": user.has_perm("lab.view_problem", project.problem),
+        "can_add_experiment": user.has_perm("lab.add_experiment", project),
+        "can_add_session": user.has_perm("lab.add_session", project),
+        "can_add_prototype": user.has_perm("lab.add_prototype", project),
+    }
+
+    def record() -> str:
+        context = {
+            "project": project,
+            "stages": [(stage, stage_name(stage)) for stage in stages()],
+            "current_index": stages().index(project.stage) if project.stage in stages() else -1,
+            "gates": list(project.gates.all()),
+            "experiments": list(experiment_queries.experiments_of(project)),
+            "sessions": list(cocreation_queries.sessions_of(project)),
+            "prototypes": list(cocreation_queries.prototypes_of(project)),
+            **shown,
+        }
+        return render_to_string("lab/projects/detail.html#record", context, request)
+
     context = {
         "project": project,
-        "stages": [(stage, stage_name(stage)) for stage in stages()],
-        "current_index": stages().index(project.stage) if project.stage in stages() else -1,
-        "gates": list(project.gates.all()),
-        "pending": pending,
+        "record": kept_part(request, "lab-project:" + "".join("1" if v else "0" for v in shown.values()), record),
+        "pending": queries.pending_gate(project),
         "can": {
             "answer": user.has_perm("lab.answer_sponsorship", project),
             "ask_again": user.has_perm("lab.ask_another_sponsor", project),
@@ -140,17 +170,9 @@ def project_detail(request, pk):
             "decide": user.has_perm("lab.decide_gate", project),
         },
         "trail": links.trail(project, user),
-        "experiments": list(experiment_queries.experiments_of(project)),
-        "can_add_experiment": user.has_perm("lab.add_experiment", project),
         "can_add_case": user.has_perm("lab.add_case", project),
-        "sessions": list(cocreation_queries.sessions_of(project)),
-        "prototypes": list(cocreation_queries.prototypes_of(project)),
-        "can_add_session": user.has_perm("lab.add_session", project),
-        "can_add_prototype": user.has_perm("lab.add_prototype", project),
         "case": getattr(project, "case", None),
         "stuck": queries.is_stuck(project),
-        # A sponsor reads the project, not always the problem it started from.
-        "problem_visible": user.has_perm("lab.view_problem", project.problem),
     }
     return render(request, "lab/projects/detail.html", context)
 
