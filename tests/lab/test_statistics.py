@@ -492,6 +492,15 @@ def test_holm_matches_statsmodels_and_keeps_the_metrics_order():
     assert adjusted[1] == pytest.approx(0.005)  # the smallest of five, times five, in its own place
 
 
+@pytest.mark.parametrize(
+    "raw",
+    [[0.01, 0.01, 0.02], [0.0, 1.0, 0.5], [0.2, 0.2, 0.2, 0.2], [0.7], [0.03, 0.0004, 0.9, 0.02, 0.02, 0.5, 1e-9]],
+    ids=["ties", "zero and one", "all equal", "one metric", "seven metrics"],
+)
+def test_holm_matches_statsmodels_with_ties_bounds_and_many_metrics(raw):
+    assert holm(raw) == pytest.approx(list(multipletests(raw, method="holm")[1]), abs=1e-15)
+
+
 def test_holm_by_hand_multiplies_by_the_tests_left_and_never_lets_an_adjusted_p_fall():
     # Sorted 0.01, 0.03, 0.04: times 3, 2, 1 → 0.03, 0.06, 0.04, raised to 0.06 to stay in order.
     assert holm([0.01, 0.04, 0.03]) == pytest.approx([0.03, 0.06, 0.06])
