@@ -22,6 +22,13 @@ def _fresh_cache():
 
 
 @pytest.fixture
+def pages_kept(settings):
+    """Pages, parts of pages and values kept as in production (core.pagecache): the suite
+    otherwise makes every page afresh, since factories write without the audit trail."""
+    settings.PONTE_PUBLIC_PAGE_CACHE = True
+
+
+@pytest.fixture
 def citizen(db):
     return UserFactory(name="Carla Citizen")
 

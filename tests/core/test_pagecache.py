@@ -17,15 +17,7 @@ from tests.challenges import outcomes
 from tests.factories import ChallengeFactory, PublishedChallengeFactory, SolutionFactory, UserFactory
 
 # Invalidation happens when a write's transaction commits: these tests commit.
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def kept(settings):
-    settings.PONTE_PUBLIC_PAGE_CACHE = True
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("pages_kept")]
 
 
 def read(client, url: str) -> str:

@@ -4,7 +4,6 @@ and do the same things on them: never stale, and never showing a reader a link o
 that is not theirs."""
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -16,15 +15,7 @@ from .conftest import ask, decide, submit
 from .test_experiments_services import started, upload
 
 # A kept part is made again when a write's transaction commits: these tests commit.
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def kept(settings):
-    settings.PONTE_PUBLIC_PAGE_CACHE = True
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("pages_kept")]
 
 
 def read(client, project) -> Page:

@@ -19,15 +19,7 @@ from tests.reading import Page
 from .conftest import ask, decide
 
 # The counts are made again when a write's transaction commits: these tests commit.
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def kept(settings):
-    settings.PONTE_PUBLIC_PAGE_CACHE = True
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("pages_kept")]
 
 
 def test_the_whole_portfolios_counts_are_read_once_then_kept(programme_manager, sponsor, sponsored):
