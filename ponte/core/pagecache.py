@@ -106,25 +106,10 @@ def kept_part(request: HttpRequest, name: str, make: Callable[[], str]) -> str:
     public page (the same version and clock, invalidated with them): for a part that is the
     same for everyone in a language, such as a public list's results, on the page of a
     person signed in, whose page itself is never kept."""
-    if not settings.PONTE_PUBLIC_PAGE_CACHE:
-        return make()
-    try:
-        valid_for, seconds = _state()
-        # In the language the page is made in: a signed-in person's is their account's.
-        key = f"ponte:part:{name}:" + _key(translation.get_language(), request.get_full_path(), valid_for)
-        kept = cache.get(key)
-    except Exception:
-        logger.warning("The page cache is unavailable", exc_info=True)
-        return make()
-    if kept is not None:
-        return mark_safe(kept)  # what this server rendered from its templates and kept
-    part = make()
-    if seconds >= 1:
-        try:
-            cache.set(key, str(part), int(seconds))
-        except Exception:
-            logger.warning("The page cache could not keep a part of a page", exc_info=True)
-    return part
+    # In the language the page is made in: a signed-in person's is their account's.
+    address = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    part = kept_value(f"part:{name}:{translation.get_language()}:{address}", lambda: str(make()))
+    return mark_safe(part)  # what this server rendered from its templates
 
 
 def kept_value[T](name: str, make: Callable[[], T]) -> T:
