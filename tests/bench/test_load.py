@@ -1,5 +1,6 @@
-"""The load benchmark's harness works from end to end: `bench/load.py --smoke` builds a small
-database, serves Ponte as in production, drives every page with wrk and writes its report.
+"""The load benchmark's harness works from end to end: `bench/load.py --smoke` builds the S
+database on SQLite (once: later runs reuse it), serves Ponte as in production, drives every
+page with wrk and writes its report.
 Its figures mean nothing on a second a page; what is checked is that every page was served
 without an error and that the report holds what bench/README.md promises."""
 
@@ -29,7 +30,7 @@ def test_the_load_harness_serves_every_page_and_reports_it(wrk, tmp_path):
     output = tmp_path / "load.json"
     env = {key: value for key, value in os.environ.items() if not key.startswith(("PYTEST", "DJANGO_"))}
     subprocess.run(
-        [sys.executable, "bench/load.py", "--smoke", "--workdir", str(tmp_path), "--output", str(output)],
+        [sys.executable, "bench/load.py", "--smoke", "--output", str(output)],
         cwd=ROOT,
         env=env,
         check=True,

@@ -6,6 +6,7 @@ tests skip and say why, except under CI=true, where they fail.
 """
 
 import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -52,6 +53,25 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if here in Path(item.fspath).parents:
             item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def live_server(live_server):
+    """The live server, answering one request at a time when the tests run on SQLite in memory.
+
+    There the server's threads share the test's one database connection, and a page that sends
+    two requests at once (a filter's answer still arriving as the next page loads) would have
+    them read through the same cursor: one of them gets the other's rows."""
+    if live_server.thread.connections_override:
+        server = live_server.thread.httpd
+        application, lock = server.get_app(), threading.Lock()
+
+        def one_at_a_time(environ, start_response):
+            with lock:
+                return application(environ, start_response)
+
+        server.set_app(one_at_a_time)
+    return live_server
 
 
 def pytest_configure(config):
