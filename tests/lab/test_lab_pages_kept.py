@@ -111,3 +111,20 @@ def test_the_lab_teams_figures_are_counted_once_for_all_of_them_and_move_at_once
     assert figures(second)["lab.to_triage"] == before + 1
     # A person's own figures are their own: the submitter's drafts, invitations and unread notes.
     assert "lab.to_triage" not in figures(member)
+
+
+def test_a_project_and_an_experiment_are_read_once_yet_hidden_from_who_may_not_see_them(
+    login, programme_manager, citizen, member, sponsored
+):
+    experiment = started(member, sponsored)
+    manager = login(programme_manager)
+    for address in (sponsored.get_absolute_url(), experiment.get_absolute_url()):
+        assert manager.get(address).status_code == 200
+    with CaptureQueriesContext(connection) as captured:
+        assert manager.get(sponsored.get_absolute_url()).status_code == 200
+        assert manager.get(experiment.get_absolute_url()).status_code == 200
+    assert not [q for q in captured.captured_queries if 'FROM "lab_project"' in q["sql"]]
+    # Kept for the lab team, the project is still not there for a citizen.
+    stranger = login(citizen)
+    assert stranger.get(sponsored.get_absolute_url()).status_code == 404
+    assert stranger.get(experiment.get_absolute_url()).status_code == 404

@@ -5,15 +5,23 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from ponte.core.pagecache import kept_value
+
 from ..models import Deviation, Experiment, Project
-from .projects import of_visible_projects
 
 
 def experiment_for(user, pk) -> Experiment | None:
-    """One experiment with what its page shows, or None when the viewer may not see its project."""
+    """One experiment with what its page shows, or None when the viewer may not see its project.
+    Read once and kept until the next write, like a project (see projects.project_for)."""
+    experiment = kept_value(f"lab-experiment:{pk}", lambda: _experiment(pk))
+    if experiment is None or not user.has_perm("lab.view_experiment", experiment):
+        return None
+    return experiment
+
+
+def _experiment(pk) -> Experiment | None:
     return (
-        Experiment.objects.filter(of_visible_projects(user))
-        .select_related("project", "project__organisation", "project__sponsor", "created_by")
+        Experiment.objects.select_related("project", "project__organisation", "project__sponsor", "created_by")
         .prefetch_related("project__team", "project__gates")
         .filter(pk=pk)
         .first()

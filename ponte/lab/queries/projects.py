@@ -111,10 +111,18 @@ def _counts(visible: QuerySet[Project], experiments: QuerySet[Experiment]) -> di
 
 def project_for(user, pk) -> Project | None:
     """One project with its team, its gates and who asked and decided each, or None when the
-    viewer may not see it."""
+    viewer may not see it. The project as read is the same for every reader until the next
+    write: it is read once and kept (core.pagecache.kept_value), and whether this viewer may
+    see it is asked of the rules, which say the same as projects_visible_to."""
+    project = kept_value(f"lab-project:{pk}", lambda: _project(pk))
+    if project is None or not user.has_perm("lab.view_project", project):
+        return None
+    return project
+
+
+def _project(pk) -> Project | None:
     return (
-        projects_visible_to(user)
-        .select_related("organisation", "sponsor", "problem", "case")
+        Project.objects.select_related("organisation", "sponsor", "problem", "case")
         .prefetch_related(
             "team",
             Prefetch("gates", queryset=GateRequest.objects.select_related("requested_by", "decided_by")),
