@@ -2,6 +2,8 @@
 every permission has a case in it; and the organisation permissions give each role, in each
 state, exactly what the platform promises."""
 
+import functools
+
 import pytest
 import rules
 from django.core.exceptions import ImproperlyConfigured
@@ -615,7 +617,7 @@ EXPECTED_EXPERIMENT = {
 
 # (g) Every cell of the matrix: each role, each state, each permission ---------------------
 #
-# The objects are made once per test module by the builders each app registers (the same
+# The objects are made once per test process by the builders each app registers (the same
 # that make docs/roles.md): the public servant is the author of the challenges and a member
 # of the organisation concerned, the organisation admin its sole admin, the company member
 # in the company that bids, submits solutions and, after an award, is invited to a later
@@ -636,26 +638,31 @@ EXPECTED_BY_SUBJECT = {
 }
 
 
-@pytest.fixture(scope="module")
-def matrix(django_db_setup, django_db_blocker):
-    """{(permission, state): {role: allowed}}, asked of the rules once for the whole module."""
-    with django_db_blocker.unblock():
-        return {(table.permission, state): answers for table in rolematrix.build() for state, answers in table.rows}
+@functools.cache
+def _matrix() -> dict[tuple[str, str], dict[str, bool]]:
+    """{(permission, state): {role: allowed}}, asked of the rules once (what is made to ask
+    them is rolled back, and the rules do not change while the tests run)."""
+    return {(table.permission, state): answers for table in rolematrix.build() for state, answers in table.rows}
 
 
-def _cells():
+def _tables():
     for subject, expectations in EXPECTED_BY_SUBJECT.items():
         for perm, allowed in expectations.items():
-            for state, roles in allowed.items():
-                for role in ROLE_KEYS:
-                    yield pytest.param(
-                        perm, state, role, role in roles, id=f"{subject}-{perm.partition('.')[2]}-{state}-{role}"
-                    )
+            yield pytest.param(perm, allowed, id=f"{subject}-{perm.partition('.')[2]}")
     for perm, roles in EXPECTED_WITHOUT_OBJECT.items():
-        for role in ROLE_KEYS:
-            yield pytest.param(perm, rolematrix.NO_OBJECT, role, role in roles, id=f"{perm}-{role}")
+        yield pytest.param(perm, {rolematrix.NO_OBJECT: roles}, id=perm)
 
 
-@pytest.mark.parametrize(("perm", "state", "role", "expected"), list(_cells()))
-def test_permission(perm, state, role, expected, matrix):
-    assert matrix[perm, state][role] is expected
+@pytest.mark.django_db
+@pytest.mark.parametrize(("perm", "allowed"), list(_tables()))
+def test_permission(perm, allowed):
+    """Each role in each state is allowed exactly what is expected; a failure names every cell
+    that differs."""
+    answers = _matrix()
+    wrong = [
+        f"{state} / {role}: the rules {'allow' if answers[perm, state][role] else 'refuse'}, expected the opposite"
+        for state, roles in allowed.items()
+        for role in ROLE_KEYS
+        if answers[perm, state][role] is not (role in roles)
+    ]
+    assert not wrong, f"{perm}:\n" + "\n".join(wrong)
