@@ -2,12 +2,8 @@
 challenges that hold together, later phases, the busiest evaluation board, and the same data
 every time."""
 
-import pytest
-
 from ponte.challenges.models import Award, Challenge, Contract, Evaluation, Proposal, Score, Status
 from ponte.challenges.queries.evaluation import award_gate
-
-pytestmark = pytest.mark.django_db
 
 
 class _NoBar:
