@@ -150,7 +150,7 @@ if REDIS_URL and TESTING and env("PYTEST_XDIST_WORKER"):
     _database = int(_redis.path.strip("/") or 0) - int(env("PYTEST_XDIST_WORKER").removeprefix("gw"))
     REDIS_URL = _redis._replace(path=f"/{_database % 16}").geturl()
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "ponte.core.cache.RedisCache", "LOCATION": REDIS_URL}}
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
     RQ_QUEUES = {"default": {"URL": REDIS_URL}}
@@ -159,8 +159,20 @@ if REDIS_URL:
     # Ponte's Content-Security-Policy blocks: it stays out of the admin. Operators read the
     # queue with `manage.py rqstats`.
     RQ_SHOW_ADMIN_LINK = False
-else:
+elif TESTING:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+else:
+    # Without Redis, the cache is a folder that every process of the server shares: what is
+    # kept (pages, a person's memberships) and counted (rate limits) must be one for all of
+    # them, or a write seen by one worker would leave another serving what it kept before.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    }
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Public pages are kept for visitors (core.pagecache). The test suite reads pages as it writes
 # with factories, which the audit trail does not see; the page cache's own tests turn it on.
