@@ -1,10 +1,14 @@
-"""Failed sign-ins are logged for the operators, without the address itself (personal data)."""
+"""Failed sign-ins are logged for the operators, without the address itself (personal data);
+a second factor added, removed or reset is audited like every other write."""
 
 import hashlib
 import logging
 
+from allauth.mfa.signals import authenticator_added, authenticator_removed, authenticator_reset
 from django.contrib.auth.signals import user_login_failed
 from django.dispatch import receiver
+
+from ponte.core import audit
 
 logger = logging.getLogger("ponte.security")
 
@@ -15,3 +19,16 @@ def log_failed_sign_in(sender, credentials, request=None, **kwargs):
     fingerprint = hashlib.sha256(login.encode()).hexdigest()[:12] if login else "-"
     address = request.META.get("REMOTE_ADDR", "-") if request is not None else "-"
     logger.warning("Failed sign-in for account %s from %s", fingerprint, address)
+
+
+@receiver(authenticator_added, dispatch_uid="ponte-audit-authenticator-added")
+@receiver(authenticator_removed, dispatch_uid="ponte-audit-authenticator-removed")
+@receiver(authenticator_reset, dispatch_uid="ponte-audit-authenticator-reset")
+def audit_second_factor(sender, user, authenticator, signal, **kwargs):
+    verb = {
+        authenticator_added: "add_second_factor",
+        authenticator_removed: "remove_second_factor",
+        authenticator_reset: "reset_second_factor",
+    }[signal]
+    # What kind of factor, never its secret.
+    audit.record(actor=user, verb=verb, target=user, after={"type": authenticator.type})

@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from .models import EmailChannel, Notification, NotificationPreference
+from .pagecache import forget_person, kept_for_person
 from .registry import registry
 
 
@@ -57,6 +58,7 @@ def notify(recipients: Iterable, kind: str, *, params: dict | None = None, url: 
         created.append(notification)
         if notification.email_channel == EmailChannel.IMMEDIATE:
             transaction.on_commit(lambda pk=notification.pk: send_notification_email.enqueue(notification_id=pk))
+    forget_person(*seen)  # their unread counts
     return created
 
 
@@ -116,7 +118,9 @@ def unread_count(user) -> int:
     so it is counted once a request and kept on the user object."""
     cached = getattr(user, "_ponte_unread", None)
     if cached is None:
-        cached = user._ponte_unread = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+        cached = user._ponte_unread = kept_for_person(
+            user.pk, "unread", lambda: Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+        )
     return cached
 
 
@@ -126,4 +130,6 @@ def mark_read(user, notification_ids: Iterable[int] | None = None) -> int:
     unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if notification_ids is not None:
         unread = unread.filter(pk__in=list(notification_ids))
-    return unread.update(read_at=timezone.now())
+    marked = unread.update(read_at=timezone.now())
+    forget_person(user.pk)  # after the change: outside a transaction, this runs at once
+    return marked

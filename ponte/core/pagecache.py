@@ -25,6 +25,7 @@ import hashlib
 import logging
 import time
 from collections.abc import Callable
+from contextvars import ContextVar
 from functools import wraps
 
 from django.conf import settings
@@ -39,6 +40,8 @@ from .registry import registry
 logger = logging.getLogger(__name__)
 
 VERSION_KEY = "ponte:public:version"
+# What a person's own kept values are valid for, besides the public version (forget_person).
+PERSON_VERSION_KEY = "ponte:person:{}:version"
 # The longest a page is kept when no clock event comes sooner.
 PAGE_SECONDS = 300
 
@@ -62,10 +65,23 @@ def invalidate() -> None:
 
 
 def _move_version() -> None:
+    _forget_state()
     try:
         cache.set(VERSION_KEY, time.time_ns(), None)
     except Exception:  # kept pages then last until their lifetime ends (PAGE_SECONDS at most)
         logger.warning("The page cache could not be invalidated", exc_info=True)
+
+
+# The state, and the versions of people's values, read once a request (the middleware's):
+# a page that reads several kept values asks the cache for them once. A write this request
+# makes forgets them.
+_request_state: ContextVar[dict | None] = ContextVar("ponte_request_state", default=None)
+
+
+def _forget_state() -> None:
+    memo = _request_state.get()
+    if memo is not None:
+        memo.clear()
 
 
 def _state() -> tuple[str, float]:
@@ -73,6 +89,16 @@ def _state() -> tuple[str, float]:
     once per version and again each time one passes — and how long from now it may be kept.
     Both are in the page's key: a page is never read past its moment, whatever the cache's
     own clock says."""
+    memo = _request_state.get()
+    if memo is not None and "state" in memo:
+        return memo["state"]
+    state = _read_state()
+    if memo is not None:
+        memo["state"] = state
+    return state
+
+
+def _read_state() -> tuple[str, float]:
     version = cache.get(VERSION_KEY)
     if version is None:
         version = time.time_ns()
@@ -116,11 +142,58 @@ def kept_value[T](name: str, make: Callable[[], T]) -> T:
     """A value every reader of a signed-in page shares (a count over all the data), made once
     and kept like a public page: under the same version and clock, so that the next write
     or clock event makes it again. Without the cache, it is made each time."""
+    return _kept(lambda valid_for: f"ponte:value:{name}:{valid_for}", make)
+
+
+def kept_for_person[T](person_id: int, name: str, make: Callable[[], T]) -> T:
+    """A value of one person's own that every page they read needs (their memberships, their
+    unread count, their home page's figures), kept like `kept_value` — made again after any
+    write — and also after `forget_person`, for what changes without an audited write (a
+    notification arriving or read)."""
+
+    def key(valid_for: str) -> str:
+        memo = _request_state.get()
+        versions = memo.setdefault("people", {}) if memo is not None else {}
+        if person_id not in versions:
+            versions[person_id] = _person_version(person_id)
+        return f"ponte:person:{person_id}:{versions[person_id]}:{name}:{valid_for}"
+
+    return _kept(key, make)
+
+
+def _person_version(person_id: int) -> int:
+    """The version of a person's kept values; a new one if the cache has none (never kept, or
+    evicted), so that values kept under an older one are never read again."""
+    key = PERSON_VERSION_KEY.format(person_id)
+    version = cache.get(key)
+    if version is None:
+        cache.add(key, time.time_ns(), None)
+        version = cache.get(key)
+    return version
+
+
+def forget_person(*person_ids: int) -> None:
+    """Every value kept for these people is made again from their next request, once the
+    transaction commits (a request that reads before then keeps under the old version)."""
+
+    def move() -> None:
+        _forget_state()
+        version = time.time_ns()
+        try:
+            cache.set_many({PERSON_VERSION_KEY.format(person_id): version for person_id in person_ids}, None)
+        except Exception:  # their values then last until the clock's horizon at most
+            logger.warning("The page cache could not forget a person's values", exc_info=True)
+
+    if settings.PONTE_PUBLIC_PAGE_CACHE and person_ids:
+        transaction.on_commit(move)
+
+
+def _kept[T](key_for: Callable[[str], str], make: Callable[[], T]) -> T:
     if not settings.PONTE_PUBLIC_PAGE_CACHE:
         return make()
     try:
         valid_for, seconds = _state()
-        key = f"ponte:value:{name}:{valid_for}"
+        key = key_for(valid_for)
         kept = cache.get(key)
     except Exception:
         logger.warning("The page cache is unavailable", exc_info=True)
@@ -144,6 +217,13 @@ class PublicPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        memo = _request_state.set({})
+        try:
+            return self._respond(request)
+        finally:
+            _request_state.reset(memo)
+
+    def _respond(self, request: HttpRequest) -> HttpResponse:
         if not settings.PONTE_PUBLIC_PAGE_CACHE or not _keepable_request(request):
             return self.get_response(request)
         address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.db import models
@@ -30,8 +31,10 @@ class NavItem:
     visible: Callable[[Any], bool] = lambda user: True
     order: int = 100
 
-    @property
+    @cached_property
     def url(self) -> str:
+        # The menu shows every item twice a page, and its address never changes while the
+        # process lives (addresses carry no language).
         return reverse(self.url_name)
 
 
@@ -248,7 +251,11 @@ class Registry:
         self.home_sections = sorted([*self.home_sections, section], key=lambda s: s.order)
 
     def home_sections_for(self, user) -> list[tuple[str, dict]]:
-        return _shown(self.home_sections, user)
+        """The sections of a person's home page with what each shows, kept for them until
+        the next change (core.pagecache.kept_for_person)."""
+        from .pagecache import kept_for_person  # the page cache reads the registry's clock events
+
+        return kept_for_person(user.pk, "home-sections", lambda: _shown(self.home_sections, user))
 
     def add_clock_event(self, next_moment: Callable[[Any], Any]) -> None:
         self.clock_events.append(next_moment)
@@ -288,13 +295,18 @@ class Registry:
         return [figure for figure in self.figures if figure.visible(user)]
 
     def figures_with_values(self, user) -> list[tuple[DashboardFigure, int]]:
-        """The figures `user` sees, each with its value: their own counted in one query, the
-        shared ones in another, kept for everyone who sees them until the next change."""
-        from .pagecache import kept_value  # the page cache reads the registry's clock events
+        """The figures `user` sees, each with its value: their own counted in one query and
+        kept for them, the shared ones in another and kept for everyone who sees them, until
+        the next change."""
+        from .pagecache import kept_for_person, kept_value  # the page cache reads the registry's clock events
 
         figures = self.figures_for(user)
         shared = [figure for figure in figures if figure.shared]
-        values = _values([figure for figure in figures if not figure.shared], user)
+        own = [figure for figure in figures if not figure.shared]
+        values = {}
+        if own:
+            key = "figures:" + ",".join(figure.key for figure in own)
+            values = kept_for_person(user.pk, key, lambda: _values(own, user))
         if shared:
             key = "figures:" + ",".join(figure.key for figure in shared)
             values |= kept_value(key, lambda: _values(shared, user))

@@ -5,20 +5,24 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from ponte.core.pagecache import kept_for_person
 from ponte.core.roles import is_staff_role
 
 from .models import Invitation, InvitationStatus, JoinRequest, JoinRequestStatus, Membership, Organisation, Role, Status
 
 
 def _own_memberships(user) -> list[Membership]:
-    """A person's memberships, each with its organisation: read in one query once a request,
-    kept on the user object, since every page asks who a person is (the menu, each
-    permission) and their home page lists them."""
+    """A person's memberships, each with its organisation: every page asks who a person is
+    (the menu, each permission) and their home page lists them, so they are read in one
+    query, kept for the person until the next write (core.pagecache) and on the user object
+    for the rest of the request."""
     if user is None or not user.is_authenticated:
         return []
     cached = getattr(user, "_ponte_memberships", None)
     if cached is None:
-        cached = user._ponte_memberships = list(Membership.objects.filter(user=user).select_related("organisation"))
+        cached = user._ponte_memberships = kept_for_person(
+            user.pk, "memberships", lambda: list(Membership.objects.filter(user=user).select_related("organisation"))
+        )
     return cached
 
 

@@ -68,8 +68,17 @@ def test_account_pages_stay_reachable(client, path):
 
 
 @pytest.mark.django_db
-def test_a_programme_manager_signs_in_sets_up_a_second_factor_and_proceeds(client):
+# Kept as in production, whether a person has a second factor is kept for them between
+# requests (core.pagecache.kept_for_person): setting one up, an audited write, is on the next.
+@pytest.mark.parametrize("kept", [False, True], ids=["made each time", "kept as in production"])
+def test_a_programme_manager_signs_in_sets_up_a_second_factor_and_proceeds(
+    client, settings, kept, django_capture_on_commit_callbacks
+):
     from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
+
+    from ponte.core.models import AuditEvent
+
+    settings.PONTE_PUBLIC_PAGE_CACHE = kept
 
     UserFactory(is_programme_manager=True, email="paula@example.com")
     response = client.post("/accounts/login/", {"login": "paula@example.com", "password": PASSWORD}, follow=True)
@@ -83,8 +92,10 @@ def test_a_programme_manager_signs_in_sets_up_a_second_factor_and_proceeds(clien
     secret = response.context["form"].secret
     code = format_hotp_value(hotp_value(secret, next(yield_hotp_counters_from_time())))
 
-    client.post(ACTIVATE, {"code": code})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(ACTIVATE, {"code": code})
 
+    assert AuditEvent.objects.filter(verb="add_second_factor", actor__email="paula@example.com").exists()
     assert client.get("/organisations/").status_code == 200
     assert client.get("/").status_code == 200
 

@@ -1,0 +1,106 @@
+"""What every page asks of a signed-in person — their memberships, their unread count,
+their home page's figures, whether they have a second factor — is kept for them between
+requests (core.pagecache.kept_for_person) and never stale: each change is on their very
+next page."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from ponte.core.notifications import notify
+from ponte.organisations.models import Membership
+from ponte.organisations.services import invitation_create, membership_remove, membership_set_role
+from tests.factories import MembershipFactory, UserFactory
+
+# Kept values are forgotten when a write's transaction commits: these tests commit.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("pages_kept")]
+
+UNREAD = '<span class="visually-hidden"> unread</span>'
+
+
+def read(client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.content.decode()
+
+
+def test_a_second_page_asks_the_database_nothing_of_the_persons_own(client, organisation):
+    person = MembershipFactory(organisation=organisation, role="admin").user
+    client.force_login(person)
+    read(client, "/")
+    with CaptureQueriesContext(connection) as captured:
+        read(client, f"/organisations/{organisation.slug}/edit/")
+    tables = " ".join(query["sql"] for query in captured.captured_queries)
+    assert "organisations_membership" not in tables
+    assert "core_notification" not in tables
+
+
+def test_a_notification_and_its_reading_are_on_the_next_page(client):
+    person = UserFactory()
+    client.force_login(person)
+    assert UNREAD not in read(client, "/")
+
+    notify([person], "organisations.verified", params={"organisation": "Agency", "reason": ""})
+    assert f'<span class="count">1{UNREAD}' in read(client, "/")
+
+    client.post("/notifications/")
+    assert UNREAD not in read(client, "/")
+
+
+def test_someone_elses_notification_changes_nothing_of_mine(client):
+    person, other = UserFactory(), UserFactory()
+    client.force_login(person)
+    read(client, "/")
+    notify([other], "organisations.verified", params={"organisation": "Agency", "reason": ""})
+    assert UNREAD not in read(client, "/")
+
+
+def test_a_member_removed_loses_the_members_pages_at_once(client, organisation, org_admin, member):
+    client.force_login(member)
+    members = f"/organisations/{organisation.slug}/members/"
+    read(client, members)
+
+    membership_remove(actor=org_admin, membership=Membership.objects.get(user=member))
+
+    assert client.get(members).status_code in (403, 404)
+
+
+def test_an_admin_made_a_member_loses_the_admins_powers_at_once(client, organisation, org_admin):
+    # No notification tells them: the audited write alone makes their memberships read again.
+    second = MembershipFactory(organisation=organisation, role="admin")
+    client.force_login(second.user)
+    members = f"/organisations/{organisation.slug}/members/"
+    assert "Invite someone" in read(client, members)
+
+    membership_set_role(actor=org_admin, membership=second, role="member")
+
+    assert "Invite someone" not in read(client, members)
+
+
+def test_an_invitation_is_on_the_invited_persons_home_page_at_once(client, organisation, org_admin):
+    # Their home page's sections are kept for them; the audited invitation makes them again.
+    person = UserFactory(email="ines@example.org")
+    client.force_login(person)
+    assert f"Join {organisation.name}" not in read(client, "/")
+
+    invitation_create(actor=org_admin, organisation=organisation, email="ines@example.org")
+
+    assert f"Join {organisation.name}" in read(client, "/")
+
+
+def test_without_a_cache_a_persons_pages_are_still_made(client, monkeypatch):
+    person = UserFactory()
+    notify([person], "organisations.verified", params={"organisation": "Agency", "reason": ""})
+    client.force_login(person)
+
+    def down(*args, **kwargs):
+        raise ConnectionError("Redis is down")
+
+    # From here every read and write of the cache fails; where sessions live in the cache
+    # (with Redis), the person's is read as it was, so that what is proven is the rest.
+    session = dict(client.session)
+    monkeypatch.setattr(cache, "get", down)
+    monkeypatch.setattr(cache, "set", down)
+    monkeypatch.setattr("django.contrib.sessions.backends.cache.SessionStore.load", lambda self: dict(session))
+    assert f'<span class="count">1{UNREAD}' in read(client, "/")
