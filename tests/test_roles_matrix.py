@@ -214,6 +214,19 @@ def test_a_superuser_keeps_django_admin_permissions_the_rules_do_not_define(plat
     assert not UserFactory().has_perm("organisations.delete_organisation")
 
 
+@pytest.mark.django_db
+def test_a_django_model_permission_grants_nothing_the_rules_refuse():
+    # `challenges.add_challenge` is both Ponte's permission to post and Django's model
+    # permission of the admin site: given the latter, a citizen still may not post.
+    from django.contrib.auth.models import Permission
+
+    citizen = UserFactory()
+    citizen.user_permissions.add(Permission.objects.get(content_type__app_label="challenges", codename="add_challenge"))
+    citizen = type(citizen).objects.get(pk=citizen.pk)  # without the permissions read before
+    assert not citizen.has_perm("challenges.add_challenge")
+    assert "challenges.add_challenge" in citizen.get_all_permissions()  # Django's, for the admin
+
+
 # (d) Challenge permissions: every role in every state of the challenge's lifecycle ------------
 #
 # The challenge belongs to the public body concerned: the public servant is its author and

@@ -79,10 +79,13 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def has_perm(self, perm, obj=None) -> bool:
         """Ponte's own permissions (registered with django-rules) mean exactly what their rules
-        say, for a superuser too: the rules name platform admins wherever they may act, and a
-        state the rules refuse (verifying a verified organisation) is refused to everyone.
-        Django's own permissions (the admin site) keep the superuser's blanket grant."""
-        if self.is_superuser and rules.perm_exists(perm):
+        say, for everyone: for a superuser, whom the rules name wherever platform admins may
+        act, and a state the rules refuse (verifying a verified organisation) is refused to
+        everyone; and for anyone given Django's model permission of the same name in the admin
+        (`challenges.add_challenge` is both), which grants nothing more. Asking the rules alone
+        also spares the two queries of Django's model permissions. Django's own permissions
+        (the admin site) keep the superuser's blanket grant."""
+        if rules.perm_exists(perm):
             return self.is_active and rules.has_perm(perm, self, obj)
         return super().has_perm(perm, obj)
 
