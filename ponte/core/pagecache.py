@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import time
+import uuid
 from collections.abc import Callable
 from contextvars import ContextVar
 from functools import wraps
@@ -64,10 +64,16 @@ def invalidate() -> None:
     transaction.on_commit(_move_version)
 
 
+def _new_version() -> str:
+    """A version never used before: random, not the clock's, which two writes may share (and
+    which stands still where time is frozen, as in tests)."""
+    return uuid.uuid4().hex[:16]
+
+
 def _move_version() -> None:
     _forget_state()
     try:
-        cache.set(VERSION_KEY, time.time_ns(), None)
+        cache.set(VERSION_KEY, _new_version(), None)
     except Exception:  # kept pages then last until their lifetime ends (PAGE_SECONDS at most)
         logger.warning("The page cache could not be invalidated", exc_info=True)
 
@@ -101,7 +107,7 @@ def _state() -> tuple[str, float]:
 def _read_state() -> tuple[str, float]:
     version = cache.get(VERSION_KEY)
     if version is None:
-        version = time.time_ns()
+        version = _new_version()
         cache.add(VERSION_KEY, version, None)
         version = cache.get(VERSION_KEY, version)
     now = timezone.now()
@@ -127,14 +133,20 @@ def _key(language: str, address: str, valid_for: str) -> str:
     return f"ponte:public:{valid_for}:{language}:{hashlib.sha256(address.encode()).hexdigest()}"
 
 
-def kept_part(request: HttpRequest, name: str, make: Callable[[], str]) -> str:
+def kept_part(request: HttpRequest, name: str, make: Callable[[], str], *, for_person: bool = False) -> str:
     """The part `name` of the page at this address, made by `make` once and kept like a
     public page (the same version and clock, invalidated with them): for a part that is the
     same for everyone in a language, such as a public list's results, on the page of a
-    person signed in, whose page itself is never kept."""
+    person signed in, whose page itself is never kept. With `for_person`, kept for the
+    person reading it alone: a part that shows what they may do, which a form's CSRF token
+    never is."""
     # In the language the page is made in: a signed-in person's is their account's.
     address = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    part = kept_value(f"part:{name}:{translation.get_language()}:{address}", lambda: str(make()))
+    key = f"part:{name}:{translation.get_language()}:{address}"
+    if for_person:
+        part = kept_for_person(request.user.pk, key, lambda: str(make()))
+    else:
+        part = kept_value(key, lambda: str(make()))
     return mark_safe(part)  # what this server rendered from its templates
 
 
@@ -161,13 +173,13 @@ def kept_for_person[T](person_id: int, name: str, make: Callable[[], T]) -> T:
     return _kept(key, make)
 
 
-def _person_version(person_id: int) -> int:
+def _person_version(person_id: int) -> str:
     """The version of a person's kept values; a new one if the cache has none (never kept, or
     evicted), so that values kept under an older one are never read again."""
     key = PERSON_VERSION_KEY.format(person_id)
     version = cache.get(key)
     if version is None:
-        cache.add(key, time.time_ns(), None)
+        cache.add(key, _new_version(), None)
         version = cache.get(key)
     return version
 
@@ -178,7 +190,7 @@ def forget_person(*person_ids: int) -> None:
 
     def move() -> None:
         _forget_state()
-        version = time.time_ns()
+        version = _new_version()
         try:
             cache.set_many({PERSON_VERSION_KEY.format(person_id): version for person_id in person_ids}, None)
         except Exception:  # their values then last until the clock's horizon at most

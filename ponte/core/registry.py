@@ -8,6 +8,7 @@ page the actions and figures, the search index the documents.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -305,12 +306,15 @@ class Registry:
         own = [figure for figure in figures if not figure.shared]
         values = {}
         if own:
-            key = "figures:" + ",".join(figure.key for figure in own)
-            values = kept_for_person(user.pk, key, lambda: _values(own, user))
+            values = kept_for_person(user.pk, _figures_key(own), lambda: _values(own, user))
         if shared:
-            key = "figures:" + ",".join(figure.key for figure in shared)
-            values |= kept_value(key, lambda: _values(shared, user))
+            values |= kept_value(_figures_key(shared), lambda: _values(shared, user))
         return [(figure, values[figure.key]) for figure in figures]
+
+
+def _figures_key(figures: list[DashboardFigure]) -> str:
+    """The name figures are kept under: which figures they are, short enough for any cache."""
+    return "figures:" + hashlib.sha256(",".join(figure.key for figure in figures).encode()).hexdigest()[:16]
 
 
 def _values(figures: list[DashboardFigure], user) -> dict[str, int]:

@@ -13,6 +13,8 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from ponte.core.pagecache import kept_value
+
 from ..models import (
     PENDING_EVALUATION,
     Challenge,
@@ -147,6 +149,13 @@ def evaluation_board(challenge: Challenge, *, pending_only: bool = False) -> lis
             rank, previous = position, row.score
         row.rank = rank
     return awaiting(rows) if pending_only else rows
+
+
+def kept_board(challenge: Challenge) -> list[BoardRow]:
+    """`evaluation_board`, ranked once for everyone who may read it and kept until the next
+    write (core.pagecache): ranking every proposal from its scores is most of what the board
+    reads. Whether the reader may see it is for the caller to ask first."""
+    return kept_value(f"evaluation-board:{challenge.pk}", lambda: evaluation_board(challenge))
 
 
 def awaiting(rows: list[BoardRow]) -> list[BoardRow]:

@@ -17,12 +17,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ponte.core import attachments
 from ponte.core.forms import add_service_errors
+from ponte.core.pagecache import kept_part
 from ponte.core.paging import paginate
 from ponte.core.roles import is_programme_manager
 
@@ -143,9 +145,9 @@ def evaluation_board(request, pk):
         )
     pending_only = request.GET.get("pending") == "1"
     # The ranking reads every proposal; a page shows 25 of them, with their evaluators.
-    board = evaluation_queries.evaluation_board(challenge)
+    board = evaluation_queries.kept_board(challenge)
     page = paginate(request, evaluation_queries.awaiting(board) if pending_only else board)
-    rows = evaluation_queries.with_assignments(list(page.object_list))
+    rows = list(page.object_list)
     form = None
     if can_assign:
         form = AssignmentForm(
@@ -175,19 +177,29 @@ def evaluation_board(request, pk):
                 messages.success(request, _assignment_message(result))
                 return redirect(request.get_full_path())
     in_evaluation = challenge.is_closed
+
+    def table() -> str:
+        context = {
+            "challenge": challenge,
+            "page": page,
+            "lines": _board_lines(request.user, challenge, evaluation_queries.with_assignments(rows)),
+            "pending_only": pending_only,
+            "score_max": SCORE_MAX,
+        }
+        return render_to_string("challenges/evaluation/board.html#table", context, request)
+
     return render(
         request,
         "challenges/evaluation/board.html",
         {
             "challenge": challenge,
-            "page": page,
-            "lines": _board_lines(request.user, challenge, rows),
+            # What this reader may do on each evaluation is in it: kept for them alone.
+            "table": kept_part(request, "evaluation-board", table, for_person=True),
             "pending_only": pending_only,
             "in_evaluation": in_evaluation,
             "gate": evaluation_queries.award_gate_of_board(board) if in_evaluation else [],
             "can_award": in_evaluation and request.user.has_perm("challenges.award_challenge", challenge),
             "form": form,
-            "score_max": SCORE_MAX,
         },
     )
 

@@ -1054,3 +1054,33 @@ def test_my_evaluations_makes_as_many_queries_with_ten_assignments_as_with_one(l
     # Ten assignments, three declared: seven companies, two radio buttons each.
     assert large_response.content.decode().count('name="conflict_') == 2 * 7
     assert len(small) == len(large), "\n".join(["queries with 1:", *small, "", "queries with 10:", *large])
+
+
+# Kept between reads (core.pagecache), as in production ------------------------------------
+#
+# The board's ranking is kept for everyone who may read it and each reader's table for them
+# alone, until the next write; invalidation happens when a write's transaction commits.
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("pages_kept")
+def test_a_kept_board_shows_an_evaluation_completed_at_its_next_read(login, closed):
+    assign(closed, [closed.first], [closed.eva])
+    client = login(closed.pm)
+    page = text_of(client.get(board(closed)))
+    assert "0 of 1 evaluation done" in page and "Not scored yet" in page
+
+    complete(closed, closed.eva, closed.first, impact=4, feasibility=3)
+
+    page = text_of(client.get(board(closed)))
+    assert "1 of 1 evaluation done" in page and "3.60 out of 5" in page
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("pages_kept")
+def test_a_board_kept_for_one_reader_shows_another_only_what_they_may_do(login, closed):
+    assign(closed, [closed.first], [closed.eva])
+    assert "Remove" in text_of(login(closed.pm).get(board(closed)))
+    # The challenge's author reads the same board, without the programme manager's links.
+    page = text_of(login(closed.author).get(board(closed)))
+    assert "Eva Evaluator" in page and "Remove" not in page
