@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
@@ -21,7 +22,7 @@ from django.views.i18n import set_language as django_set_language
 
 from . import attachments, audit, notifications, search
 from .models import Attachment, Notification
-from .pagecache import public_page
+from .pagecache import kept_part, public_page
 from .paging import paginate
 from .registry import registry
 
@@ -102,8 +103,17 @@ def notification_list(request):
         notifications.mark_read(request.user)
         messages.success(request, _("All notifications are marked as read."))
         return redirect("notifications")
-    page = paginate(request, Notification.objects.filter(recipient=request.user))
-    return render(request, "core/notifications.html", {"page": page})
+
+    def listing() -> str:
+        page = paginate(request, Notification.objects.filter(recipient=request.user))
+        if not page.object_list:
+            return ""
+        return render_to_string("core/notifications.html#listing", {"page": page}, request)
+
+    # The person's own, kept for them until a notification reaches them or is read.
+    return render(
+        request, "core/notifications.html", {"listing": kept_part(request, "notifications", listing, for_person=True)}
+    )
 
 
 @login_required

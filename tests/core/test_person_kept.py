@@ -104,3 +104,21 @@ def test_without_a_cache_a_persons_pages_are_still_made(client, monkeypatch):
     monkeypatch.setattr(cache, "set", down)
     monkeypatch.setattr("django.contrib.sessions.backends.cache.SessionStore.load", lambda self: dict(session))
     assert f'<span class="count">1{UNREAD}' in read(client, "/")
+
+
+def test_the_kept_list_of_notifications_opens_each_and_shows_what_arrives_or_is_read(client):
+    person = UserFactory()
+    client.force_login(person)
+    assert "You have no notifications." in read(client, "/notifications/")
+
+    notify([person], "organisations.verified", params={"organisation": "Agency", "reason": ""}, url="/challenges/")
+    page = read(client, "/notifications/")
+    assert "Agency" in page and ">New<" in page
+    # The list is kept for its reader, so it holds no CSRF token: the form around it does.
+    listing = page[page.index('<ul class="results">') : page.index("</ul>", page.index('<ul class="results">'))]
+    assert "csrfmiddlewaretoken" not in listing and 'formaction="/notifications/' in listing
+
+    [notification] = person.notifications.all()
+    response = client.post(f"/notifications/{notification.pk}/open/")
+    assert response.status_code == 302 and response["Location"] == "/challenges/"
+    assert ">New<" not in read(client, "/notifications/")
