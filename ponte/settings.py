@@ -159,21 +159,21 @@ if REDIS_URL:
     # Ponte's Content-Security-Policy blocks: it stays out of the admin. Operators read the
     # queue with `manage.py rqstats`.
     RQ_SHOW_ADMIN_LINK = False
-elif TESTING:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     # Without Redis, the cache is a folder that every process of the server shares: what is
     # kept (pages, a person's memberships) and counted (rate limits) must be one for all of
     # them, or a write seen by one worker would leave another serving what it kept before.
+    # The test suite, one process per database, keeps it in memory.
     CACHES = {
-        "default": {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        if TESTING
+        else {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(VAR_DIR / "cache"),
             "OPTIONS": {"MAX_ENTRIES": 20_000},
         }
     }
-    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Public pages are kept for visitors (core.pagecache). The test suite reads pages as it writes
 # with factories, which the audit trail does not see; the page cache's own tests turn it on.
 PONTE_PUBLIC_PAGE_CACHE = env_bool("PONTE_PUBLIC_PAGE_CACHE", default=not TESTING)
