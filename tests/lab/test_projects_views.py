@@ -4,7 +4,7 @@ action one may not take, sign-in for a visitor); bad input that keeps what was t
 sponsor acting on what was already decided; the suggestions of people; and query counts that
 do not grow with the projects or the gates."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.db import connection
@@ -194,15 +194,20 @@ def test_the_portfolio_counts_the_stages_the_deployment_chose(
     assert [name for _value, name in response.context["stages"]] == ["Investigate", "Experiment", "Scale"]
 
 
+def entered_days_ago(days: int):
+    """Days in a stage are calendar days where the deployment is: noon that many days ago, so
+    that a change of summer time between then and now moves no date."""
+    return timezone.make_aware(datetime.combine(timezone.localdate() - timedelta(days=days), time(12)))
+
+
 def test_a_project_in_its_stage_for_too_long_is_flagged_stuck(login, organisation, programme_manager, sponsor):
-    now = timezone.now()
     for title, days, status in [
         ("Stuck one", 91, ProjectStatus.ACTIVE),
         ("Almost stuck", 89, ProjectStatus.ACTIVE),
         ("Stopped long ago", 400, ProjectStatus.STOPPED),
     ]:
         project = new_project(programme_manager, organisation, title=title, sponsor=sponsor)
-        Project.objects.filter(pk=project.pk).update(stage_entered_at=now - timedelta(days=days), status=status)
+        Project.objects.filter(pk=project.pk).update(stage_entered_at=entered_days_ago(days), status=status)
     client = login(programme_manager)
     page = Page(client.get("/lab/projects/"))
     assert "91 days Stuck: over 90 days" in page.row_text("Stuck one")
@@ -218,7 +223,7 @@ def test_a_project_in_its_stage_for_too_long_is_flagged_stuck(login, organisatio
 def test_how_long_is_too_long_is_the_deployments_choice(settings, login, organisation, programme_manager, sponsor):
     settings.PONTE_LAB_STUCK_DAYS = 30
     project = new_project(programme_manager, organisation, title="A month in", sponsor=sponsor)
-    Project.objects.filter(pk=project.pk).update(stage_entered_at=timezone.now() - timedelta(days=31))
+    Project.objects.filter(pk=project.pk).update(stage_entered_at=entered_days_ago(31))
     page = Page(login(programme_manager).get("/lab/projects/"))
     assert "Stuck: over 30 days" in page.row_text("A month in")
 
