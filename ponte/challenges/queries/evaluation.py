@@ -189,9 +189,34 @@ def award_gate(challenge: Challenge) -> list[str]:
     return _gate_reasons(pending, unscored)
 
 
-def award_gate_of_board(rows: list[BoardRow]) -> list[str]:
-    """`award_gate` read from the rows of the whole board, which count the same things."""
-    return _gate_reasons(sum(row.pending for row in rows), sum(1 for row in rows if not row.done))
+@dataclass(frozen=True)
+class BoardCounts:
+    """What the board's page says of the whole board besides its rows: how many proposals
+    stand, and what keeps the award step closed."""
+
+    standing: int
+    pending: int  # evaluations assigned and not completed
+    unscored: int  # proposals without a completed evaluation
+
+
+def kept_board_counts(challenge: Challenge) -> BoardCounts:
+    """The counts of `kept_board`, kept beside it: a page whose rows are kept reads these
+    three numbers rather than every row."""
+
+    def counts() -> BoardCounts:
+        rows = kept_board(challenge)
+        return BoardCounts(
+            standing=len(rows),
+            pending=sum(row.pending for row in rows),
+            unscored=sum(1 for row in rows if not row.done),
+        )
+
+    return kept_value(f"evaluation-board-counts:{challenge.pk}", counts)
+
+
+def award_gate_of_board(counts: BoardCounts) -> list[str]:
+    """`award_gate` read from the board's counts, which count the same things."""
+    return _gate_reasons(counts.pending, counts.unscored)
 
 
 def _gate_reasons(pending: int, unscored: int) -> list[str]:

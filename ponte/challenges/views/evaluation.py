@@ -10,6 +10,7 @@ Proposals are read only through `proposals_visible_to()`, the one seal."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -34,6 +35,8 @@ from ..queries import evaluation as evaluation_queries
 from ..queries import proposals as proposals_queries
 from ..queries import public as public_queries
 from ..services import evaluation as evaluation_services
+
+ASSIGNMENT = "challenges/evaluation/board.html#assignment"
 
 
 def _evaluation(request, pk, *, on_the_board: bool = False) -> Evaluation:
@@ -144,20 +147,31 @@ def evaluation_board(request, pk):
             _board_url(challenge),
         )
     pending_only = request.GET.get("pending") == "1"
-    # The ranking reads every proposal; a page shows 25 of them, with their evaluators.
-    board = evaluation_queries.kept_board(challenge)
-    page = paginate(request, evaluation_queries.awaiting(board) if pending_only else board)
-    rows = list(page.object_list)
-    form = None
-    if can_assign:
-        form = AssignmentForm(
-            request.POST or None,
+
+    # The ranking reads every proposal; a page shows 25 of them, with their evaluators. Both
+    # are read only to make a part of the page that is not kept already.
+    @cache
+    def page():
+        board = evaluation_queries.kept_board(challenge)
+        return paginate(request, evaluation_queries.awaiting(board) if pending_only else board)
+
+    def assignment_form(data=None) -> AssignmentForm:
+        return AssignmentForm(
+            data,
             # The board's rows are the standing proposals, which those who assign may read.
-            standing=sorted((row.proposal for row in board), key=lambda p: (p.company.name, p.pk)),
-            shown=[row.proposal for row in rows],
+            standing=sorted(
+                (row.proposal for row in evaluation_queries.kept_board(challenge)),
+                key=lambda p: (p.company.name, p.pk),
+            ),
+            shown=[row.proposal for row in page().object_list],
             suggestions_url=reverse("challenges:evaluators_named"),
         )
-        if request.method == "POST" and form.is_valid():
+
+    form = None
+    assignment = ""  # the fields of the form that assigns evaluators
+    if can_assign and request.method == "POST":
+        form = assignment_form(request.POST)
+        if form.is_valid():
             try:
                 result = evaluation_services.evaluators_assign(
                     actor=request.user,
@@ -176,18 +190,29 @@ def evaluation_board(request, pk):
             else:
                 messages.success(request, _assignment_message(result))
                 return redirect(request.get_full_path())
-    in_evaluation = challenge.is_closed
+        assignment = render_to_string(ASSIGNMENT, {"form": form}, request)
+    elif can_assign:
+        # Blank, the fields are the same for everyone who assigns (the form's CSRF token is
+        # outside them): kept like the table.
+        assignment = kept_part(
+            request,
+            "evaluation-assignment",
+            lambda: render_to_string(ASSIGNMENT, {"form": assignment_form()}, request),
+        )
 
     def table() -> str:
+        rows = list(page().object_list)
         context = {
             "challenge": challenge,
-            "page": page,
+            "page": page(),
             "lines": _board_lines(request.user, challenge, evaluation_queries.with_assignments(rows)),
             "pending_only": pending_only,
             "score_max": SCORE_MAX,
         }
         return render_to_string("challenges/evaluation/board.html#table", context, request)
 
+    in_evaluation = challenge.is_closed
+    counts = evaluation_queries.kept_board_counts(challenge)
     return render(
         request,
         "challenges/evaluation/board.html",
@@ -197,9 +222,12 @@ def evaluation_board(request, pk):
             "table": kept_part(request, "evaluation-board", table, for_person=True),
             "pending_only": pending_only,
             "in_evaluation": in_evaluation,
-            "gate": evaluation_queries.award_gate_of_board(board) if in_evaluation else [],
+            "gate": evaluation_queries.award_gate_of_board(counts) if in_evaluation else [],
             "can_award": in_evaluation and request.user.has_perm("challenges.award_challenge", challenge),
+            "can_assign": can_assign,
+            "standing": counts.standing,
             "form": form,
+            "assignment": assignment,
         },
     )
 

@@ -1084,3 +1084,38 @@ def test_a_board_kept_for_one_reader_shows_another_only_what_they_may_do(login, 
     # The challenge's author reads the same board, without the programme manager's links.
     page = text_of(login(closed.author).get(board(closed)))
     assert "Eva Evaluator" in page and "Remove" not in page
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("pages_kept")
+def test_a_kept_board_says_the_outcome_can_be_decided_at_its_next_read(login, closed):
+    assign(closed, [closed.first, closed.second], [closed.eva])
+    client = login(closed.pm)
+    page = text_of(client.get(board(closed)))
+    assert "2 assigned evaluations are not complete yet." in page
+    assert "2 proposals have no completed evaluation." in page
+
+    complete(closed, closed.eva, closed.first)
+    page = text_of(client.get(board(closed)))
+    assert "1 assigned evaluation is not complete yet." in page and "1 proposal has no completed evaluation." in page
+
+    complete(closed, closed.eva, closed.second)
+    page = text_of(client.get(board(closed)))
+    assert "The outcome cannot be decided yet" not in page
+    assert "Every evaluation is complete: the public body can now award the challenge" in page
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("pages_kept")
+def test_a_kept_assignment_form_still_answers_bad_input_with_what_was_typed(login, closed):
+    client = login(closed.pm)
+    assert "Assign evaluators" in text_of(client.get(board(closed)))  # its blank fields are kept
+
+    response = client.post(board(closed), {"proposals": [closed.first.pk], "evaluators": "nobody@example.org"})
+    assert response.status_code == 200
+    assert errors_of(response, "evaluators") == [
+        "No active evaluator has the address nobody@example.org: check it, or find the evaluator by name."
+    ]
+    assert 'value="nobody@example.org"' in response.content.decode()
+    # What one person typed is theirs: the next reader is offered the blank fields.
+    assert "nobody@example.org" not in client.get(board(closed)).content.decode()
