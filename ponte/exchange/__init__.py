@@ -1,0 +1,1 @@
+"""The staff exchange: rounds of job swaps between public bodies and companies."""
