@@ -64,6 +64,7 @@ compilemessages: $(STAMP)
 bench: setup
 	$(BIN)/python bench/load.py $(BENCH_ARGS)
 	$(BIN)/python bench/matching.py
+	$(BIN)/python bench/exchange_matching.py --output bench/results/exchange-matching.json
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -181,10 +181,7 @@ def challenge_or_404(user, pk: int, *, with_details: bool = True) -> Challenge:
     """The challenge as `user` may see it; one they may not see does not exist for them.
     Without its details (its owner, author, sectors, CPV codes and criteria) for pages that
     do not show them."""
-    if with_details:
-        challenge = challenge_detail(user, pk)
-    else:
-        challenge = visible_challenges(user).filter(pk=pk).first()
+    challenge = challenge_detail(user, pk) if with_details else visible_challenges(user).filter(pk=pk).first()
     if challenge is None:
         raise Http404
     return challenge
