@@ -151,16 +151,19 @@ def evaluation_board(request, pk):
     # The ranking reads every proposal; a page shows 25 of them, with their evaluators. Both
     # are read only to make a part of the page that is not kept already.
     @cache
+    def board():
+        return evaluation_queries.kept_board(challenge)
+
+    @cache
     def page():
-        board = evaluation_queries.kept_board(challenge)
-        return paginate(request, evaluation_queries.awaiting(board) if pending_only else board)
+        return paginate(request, evaluation_queries.awaiting(board()) if pending_only else board())
 
     def assignment_form(data=None) -> AssignmentForm:
         return AssignmentForm(
             data,
             # The board's rows are the standing proposals, which those who assign may read.
             standing=sorted(
-                (row.proposal for row in evaluation_queries.kept_board(challenge)),
+                (row.proposal for row in board()),
                 key=lambda p: (p.company.name, p.pk),
             ),
             shown=[row.proposal for row in page().object_list],
