@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "ponte.challenges",
     "ponte.solutions",
     "ponte.lab",
+    "ponte.exchange",
     "ponte.matchmaking",
     "ponte.opendata",
     "ponte.api",

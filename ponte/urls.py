@@ -25,6 +25,7 @@ urlpatterns = [
     path("solutions/", include("ponte.solutions.urls")),
     path("lab/", include("ponte.lab.urls")),
     path("cases/", include("ponte.lab.case_urls")),
+    path("exchange/", include("ponte.exchange.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -165,6 +165,8 @@ EXPECTED_WITHOUT_OBJECT = {
     "lab.triage_problems": {"programme_manager"},
     # Anyone signed in may join the citizens' panel.
     "lab.join_panel": SIGNED_IN,
+    # Programme managers open the exchange's rounds.
+    "exchange.open_round": {"programme_manager"},
 }
 
 
@@ -627,6 +629,43 @@ EXPECTED_EXPERIMENT = {
     "lab.conclude_experiment": _experiment_only({"running with results": TEAM}),
 }
 
+# Rounds of the exchange are public; only programme managers open, change and cancel them,
+# and only until they are finished or cancelled.
+ROUND_PHASES = ("upcoming", "applications open", "matching", "under way", "finished", "cancelled")
+ROUND_LIVE = {
+    phase: ({"programme_manager"} if phase not in ("finished", "cancelled") else NONE) for phase in ROUND_PHASES
+}
+EXPECTED_ROUND = {
+    "exchange.view_round": dict.fromkeys(ROUND_PHASES, ALL),
+    "exchange.change_round": ROUND_LIVE,
+    "exchange.cancel_round": ROUND_LIVE,
+    # Members of a verified public body or company apply while the round takes applications.
+    "exchange.apply": {
+        phase: (MEMBERS | {"company_member"} if phase == "applications open" else NONE) for phase in ROUND_PHASES
+    },
+    "exchange.state_hosting": {
+        phase: ({"org_admin"} if phase in ("upcoming", "applications open", "matching") else NONE)
+        for phase in ROUND_PHASES
+    },
+}
+# An application is its applicant's, their organisation admins' and the staff's; the admin
+# decides while it waits, until the round is matched.
+APPLICATION_STATES = (
+    "waiting",
+    "approved",
+    "declined",
+    "waiting, applications closed",
+    "waiting, round finished",
+    "waiting, round cancelled",
+)
+EXPECTED_APPLICATION = {
+    "exchange.view_application": dict.fromkeys(APPLICATION_STATES, MEMBERS | STAFF),
+    "exchange.decide_application": {
+        state: ({"org_admin"} if state in ("waiting", "waiting, applications closed") else NONE)
+        for state in APPLICATION_STATES
+    },
+}
+
 
 # (g) Every cell of the matrix: each role, each state, each permission ---------------------
 #
@@ -648,6 +687,8 @@ EXPECTED_BY_SUBJECT = {
     "case": EXPECTED_CASE,
     "session": EXPECTED_SESSION,
     "prototype": EXPECTED_PROTOTYPE,
+    "round": EXPECTED_ROUND,
+    "application": EXPECTED_APPLICATION,
 }
 
 

@@ -138,6 +138,7 @@ def on_http_error(request, exc):
 def _register_routers() -> None:
     from ponte.accounts.api import router as accounts_router
     from ponte.challenges.api import router as challenges_router
+    from ponte.exchange.api import router as exchange_router
     from ponte.lab.api import router as lab_router
     from ponte.organisations.api import router as organisations_router
     from ponte.solutions.api import router as solutions_router
@@ -147,6 +148,7 @@ def _register_routers() -> None:
     api.add_router("/challenges/", challenges_router)
     api.add_router("/solutions/", solutions_router)
     api.add_router("/lab/", lab_router)
+    api.add_router("/exchange/", exchange_router)
 
 
 _register_routers()

@@ -1,0 +1,72 @@
+"""What the exchange contributes: its place in the navigation, a figure for organisation admins,
+its notification kinds, the moments its kept pages expire (a round changing phase), and its
+part of the role matrix."""
+
+from django.utils.translation import gettext_lazy as _
+
+from ponte.core import rolematrix
+from ponte.core.registry import DashboardFigure, NavItem, NotificationKind, registry
+from ponte.organisations.rules import administers_an_organisation, is_company_member, is_public_servant
+
+from . import matrix
+
+
+def _next_phase_change(now):
+    from .queries.rounds import next_clock_event
+
+    return next_clock_event(now)
+
+
+def _waiting_for(user):
+    from .queries.applications import waiting_for
+
+    return waiting_for(user).select_related(None).order_by()
+
+
+registry.add_nav(NavItem(label=_("Exchange"), url_name="exchange:home", order=35))
+# A round's phase follows from its dates: no kept page outlives the next change (core.pagecache).
+registry.add_clock_event(_next_phase_change)
+registry.add_action(
+    NavItem(
+        label=_("Exchange applications"),
+        url_name="exchange:applications",
+        visible=is_public_servant | is_company_member,
+        order=23,
+    )
+)
+registry.add_figure(
+    DashboardFigure(
+        key="exchange.applications_waiting",
+        label=_("Exchange applications waiting for your approval"),
+        value=_waiting_for,
+        url_name="exchange:applications",
+        visible=administers_an_organisation,
+    )
+)
+
+for kind in [
+    NotificationKind(
+        "exchange.application_submitted",
+        _("Exchange applications from your organisation"),
+        _("%(person)s applied to the exchange round “%(round)s”: approve or decline the application"),
+        audience=administers_an_organisation,
+    ),
+    NotificationKind(
+        "exchange.application_approved",
+        _("Your exchange applications approved"),
+        _("Your application to “%(round)s” is approved by your organisation"),
+        audience=is_public_servant | is_company_member,
+    ),
+    NotificationKind(
+        "exchange.application_declined",
+        _("Your exchange applications declined"),
+        _("Your application to “%(round)s” is declined: %(reason)s"),
+        audience=is_public_servant | is_company_member,
+    ),
+]:
+    registry.add_notification_kind(kind)
+
+# The role matrix (docs/roles.md): what this app adds to it.
+rolematrix.add_cases(matrix.CASES)
+rolematrix.add_subject(matrix.ROUND_SUBJECT)
+rolematrix.add_subject(matrix.APPLICATION_SUBJECT)
