@@ -10,6 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ponte.core.pagecache import kept_value
 from ponte.core.paging import FirstThenRest
 from ponte.core.roles import is_staff_role
 from ponte.organisations.models import Organisation
@@ -168,20 +169,30 @@ def annotate_public_state(challenges, now=None) -> None:
 
 
 def challenge_detail(user, pk: int) -> Challenge | None:
+    """The challenge with its details (owner, author, sectors, CPV codes, criteria), or None
+    when `user` may not see it. The challenge as read is the same for every reader until the
+    next write: it is read once and kept (core.pagecache.kept_value), and whether this reader
+    may see it is asked of the rules at every request (challenges.view_challenge, which says
+    the same as visible_challenges)."""
+    challenge = kept_value(f"challenge:{pk}", lambda: _with_details(pk))
+    if challenge is None or not user.has_perm("challenges.view_challenge", challenge):
+        return None
+    return challenge
+
+
+def _with_details(pk: int) -> Challenge | None:
     return (
-        visible_challenges(user)
-        .select_related("owner", "author", "owner__parent")
+        Challenge.objects.select_related("owner", "author", "owner__parent")
         .prefetch_related("sectors", "cpv_codes", "criteria")
         .filter(pk=pk)
         .first()
     )
 
 
-def challenge_or_404(user, pk: int, *, with_details: bool = True) -> Challenge:
-    """The challenge as `user` may see it; one they may not see does not exist for them.
-    Without its details (its owner, author, sectors, CPV codes and criteria) for pages that
-    do not show them."""
-    challenge = challenge_detail(user, pk) if with_details else visible_challenges(user).filter(pk=pk).first()
+def challenge_or_404(user, pk: int) -> Challenge:
+    """The challenge as `user` may see it, with its details; one they may not see does not
+    exist for them."""
+    challenge = challenge_detail(user, pk)
     if challenge is None:
         raise Http404
     return challenge
