@@ -168,13 +168,16 @@ def annotate_public_state(challenges, now=None) -> None:
         )
 
 
-def challenge_detail(user, pk: int) -> Challenge | None:
-    """The challenge with its details (owner, author, sectors, CPV codes, criteria), or None
-    when `user` may not see it. The challenge as read is the same for every reader until the
-    next write: it is read once and kept (core.pagecache.kept_value), and whether this reader
-    may see it is asked of the rules at every request (challenges.view_challenge, which says
-    the same as visible_challenges)."""
-    challenge = kept_value(f"challenge:{pk}", lambda: _with_details(pk))
+def challenge_detail(user, pk: int, *, with_details: bool = True) -> Challenge | None:
+    """The challenge, or None when `user` may not see it; with its details (owner, author,
+    sectors, CPV codes, criteria) unless a page shows none of them. The challenge as read is
+    the same for every reader until the next write: it is read once and kept
+    (core.pagecache.kept_value), and whether this reader may see it is asked of the rules at
+    every request (challenges.view_challenge, which says the same as visible_challenges)."""
+    if with_details:
+        challenge = kept_value(f"challenge:{pk}", lambda: _with_details(pk))
+    else:
+        challenge = kept_value(f"challenge-alone:{pk}", lambda: Challenge.objects.filter(pk=pk).first())
     if challenge is None or not user.has_perm("challenges.view_challenge", challenge):
         return None
     return challenge
@@ -189,10 +192,10 @@ def _with_details(pk: int) -> Challenge | None:
     )
 
 
-def challenge_or_404(user, pk: int) -> Challenge:
-    """The challenge as `user` may see it, with its details; one they may not see does not
+def challenge_or_404(user, pk: int, *, with_details: bool = True) -> Challenge:
+    """The challenge as `user` may see it (challenge_detail); one they may not see does not
     exist for them."""
-    challenge = challenge_detail(user, pk)
+    challenge = challenge_detail(user, pk, with_details=with_details)
     if challenge is None:
         raise Http404
     return challenge

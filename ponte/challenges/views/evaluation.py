@@ -136,7 +136,7 @@ def _assignment_message(result: evaluation_services.Assignment) -> str:
 
 @login_required
 def evaluation_board(request, pk):
-    challenge = public_queries.challenge_or_404(request.user, pk)
+    challenge = public_queries.challenge_or_404(request.user, pk, with_details=False)
     if not request.user.has_perm("challenges.view_evaluations", challenge):
         raise PermissionDenied
     can_assign = request.user.has_perm("challenges.assign_evaluators", challenge)
