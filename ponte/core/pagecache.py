@@ -196,10 +196,11 @@ def kept_for_person[T](person_id: int, name: str, make: Callable[[], T]) -> T:
         versions = memo.setdefault("people", {})
         if person_id not in versions:
             versions[person_id] = _person_version(person_id)
-        if ("ahead", person_id) not in memo:
+        read_ahead = memo.setdefault("read ahead", set())
+        if person_id not in read_ahead:
+            read_ahead.add(person_id)
             keys = [_person_key(person_id, versions[person_id], each, valid_for) for each in _EVERY_PAGE]
             found = cache.get_many(keys) if keys else {}
-            memo[("ahead", person_id)] = True
             memo.setdefault("ahead", {}).update({each: found.get(each) for each in keys})
         return _person_key(person_id, versions[person_id], name, valid_for)
 
