@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ponte.core import audit
-from ponte.core.pagecache import kept_for_person
+from ponte.core.pagecache import every_page, kept_for_person
 from ponte.core.services import update
 
 from .models import ApiToken, TokenScope, hash_token
@@ -16,12 +16,15 @@ if TYPE_CHECKING:
     from .models import User
 
 
+TWO_FACTOR = every_page("two-factor")
+
+
 def has_two_factor(user) -> bool:
     """Whether a person has an authenticator app set up. Asked at every request of those who
     must have one, so kept for them until the next write; adding or removing one is audited
     (signals.py), which is such a write."""
     return kept_for_person(
-        user.pk, "two-factor", lambda: Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+        user.pk, TWO_FACTOR, lambda: Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
     )
 
 

@@ -19,6 +19,7 @@ from django.db.models import Q
 
 from . import audit
 from .models import Link
+from .pagecache import kept_value
 from .registry import registry
 
 
@@ -56,12 +57,16 @@ def connect(*, kind: str, source: models.Model, target: models.Model, actor) -> 
 
 def trail(obj: models.Model, viewer) -> list[TrailEntry]:
     """The objects linked to `obj`, either way, that `viewer` may see, oldest link first:
-    one query for the links and one per model they reach."""
+    one query per model they reach. The links themselves are the same for every viewer and
+    change only with an audited write (connect): read once and kept until the next change."""
     own_type = ContentType.objects.get_for_model(obj)
-    links = list(
-        Link.objects.filter(
-            Q(source_type=own_type, source_id=obj.pk) | Q(target_type=own_type, target_id=obj.pk)
-        ).filter(kind__in=list(registry.link_kinds))
+    links = kept_value(
+        f"links:{own_type.pk}:{obj.pk}",
+        lambda: list(
+            Link.objects.filter(
+                Q(source_type=own_type, source_id=obj.pk) | Q(target_type=own_type, target_id=obj.pk)
+            ).filter(kind__in=list(registry.link_kinds))
+        ),
     )
     wanted: dict[str, set[int]] = defaultdict(set)
     ends = []

@@ -18,7 +18,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from .models import EmailChannel, Notification, NotificationPreference
-from .pagecache import forget_person, kept_for_person
+from .pagecache import every_page, forget_person, kept_for_person
 from .registry import registry
 
 
@@ -113,13 +113,16 @@ def send_digests() -> int:
     return sent
 
 
+UNREAD = every_page("unread")
+
+
 def unread_count(user) -> int:
     """How many notifications a person has not read: the menu and the home page both show it,
     so it is counted once a request and kept on the user object."""
     cached = getattr(user, "_ponte_unread", None)
     if cached is None:
         cached = user._ponte_unread = kept_for_person(
-            user.pk, "unread", lambda: Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+            user.pk, UNREAD, lambda: Notification.objects.filter(recipient=user, read_at__isnull=True).count()
         )
     return cached
 

@@ -90,33 +90,48 @@ def _forget_state() -> None:
         memo.clear()
 
 
-def _state() -> tuple[str, float]:
+def _state(*, person_id: int | None = None) -> tuple[str, float]:
     """What a kept page is valid for — the public version and the next clock event, found
     once per version and again each time one passes — and how long from now it may be kept.
     Both are in the page's key: a page is never read past its moment, whatever the cache's
-    own clock says."""
+    own clock says. With `person_id`, that person's version is read in the same round trip."""
     memo = _request_state.get()
     if memo is not None and "state" in memo:
         return memo["state"]
-    state = _read_state()
+    if memo is not None and person_id is not None:
+        person_key = PERSON_VERSION_KEY.format(person_id)
+        found = cache.get_many([VERSION_KEY, person_key])
+        if person_key in found:
+            memo.setdefault("people", {})[person_id] = found[person_key]
+        state = _read_state(found.get(VERSION_KEY))
+    else:
+        state = _read_state(cache.get(VERSION_KEY))
     if memo is not None:
         memo["state"] = state
     return state
 
 
-def _read_state() -> tuple[str, float]:
-    version = cache.get(VERSION_KEY)
+# The last version this process read and its horizon: a version's horizon is found once, not
+# read from the cache at every request. It only ever comes sooner than the shared one.
+_last_horizon: tuple[str, float] = ("", 0.0)
+
+
+def _read_state(version: str | None) -> tuple[str, float]:
+    global _last_horizon
     if version is None:
         version = _new_version()
         cache.add(VERSION_KEY, version, None)
         version = cache.get(VERSION_KEY, version)
     now = timezone.now()
-    horizon_key = f"ponte:public:{version}:horizon"
-    horizon = cache.get(horizon_key)
-    if horizon is None or horizon <= now.timestamp():
-        moments = [moment for event in registry.clock_events if (moment := event(now)) is not None]
-        horizon = min([*(moment.timestamp() for moment in moments), now.timestamp() + PAGE_SECONDS])
-        cache.set(horizon_key, horizon, max(1, int(horizon - now.timestamp())))
+    known_version, horizon = _last_horizon
+    if known_version != version or horizon <= now.timestamp():
+        horizon_key = f"ponte:public:{version}:horizon"
+        horizon = cache.get(horizon_key)
+        if horizon is None or horizon <= now.timestamp():
+            moments = [moment for event in registry.clock_events if (moment := event(now)) is not None]
+            horizon = min([*(moment.timestamp() for moment in moments), now.timestamp() + PAGE_SECONDS])
+            cache.set(horizon_key, horizon, max(1, int(horizon - now.timestamp())))
+        _last_horizon = (version, horizon)
     return f"{version}:{horizon:.0f}", horizon - now.timestamp()
 
 
@@ -157,6 +172,17 @@ def kept_value[T](name: str, make: Callable[[], T]) -> T:
     return _kept(lambda valid_for: f"ponte:value:{name}:{valid_for}", make)
 
 
+# Values of a person's that every page they read needs (who they are, what they are told):
+# the first of them a request reads brings them all in one round trip (`every_page`).
+_EVERY_PAGE: list[str] = []
+
+
+def every_page(name: str) -> str:
+    """Declare `name` a value of a person's (kept_for_person) that every page they read needs."""
+    _EVERY_PAGE.append(name)
+    return name
+
+
 def kept_for_person[T](person_id: int, name: str, make: Callable[[], T]) -> T:
     """A value of one person's own that every page they read needs (their memberships, their
     unread count, their home page's figures), kept like `kept_value` — made again after any
@@ -165,12 +191,24 @@ def kept_for_person[T](person_id: int, name: str, make: Callable[[], T]) -> T:
 
     def key(valid_for: str) -> str:
         memo = _request_state.get()
-        versions = memo.setdefault("people", {}) if memo is not None else {}
+        if memo is None:
+            return _person_key(person_id, _person_version(person_id), name, valid_for)
+        versions = memo.setdefault("people", {})
         if person_id not in versions:
             versions[person_id] = _person_version(person_id)
-        return f"ponte:person:{person_id}:{versions[person_id]}:{name}:{valid_for}"
+        read_ahead = memo.setdefault("read ahead", set())
+        if person_id not in read_ahead:
+            read_ahead.add(person_id)
+            keys = [_person_key(person_id, versions[person_id], each, valid_for) for each in _EVERY_PAGE]
+            found = cache.get_many(keys) if keys else {}
+            memo.setdefault("ahead", {}).update({each: found.get(each) for each in keys})
+        return _person_key(person_id, versions[person_id], name, valid_for)
 
-    return _kept(key, make)
+    return _kept(key, make, person_id=person_id)
+
+
+def _person_key(person_id: int, version: str, name: str, valid_for: str) -> str:
+    return f"ponte:person:{person_id}:{version}:{name}:{valid_for}"
 
 
 def _person_version(person_id: int) -> str:
@@ -200,13 +238,15 @@ def forget_person(*person_ids: int) -> None:
         transaction.on_commit(move)
 
 
-def _kept[T](key_for: Callable[[str], str], make: Callable[[], T]) -> T:
+def _kept[T](key_for: Callable[[str], str], make: Callable[[], T], *, person_id: int | None = None) -> T:
     if not settings.PONTE_PUBLIC_PAGE_CACHE:
         return make()
     try:
-        valid_for, seconds = _state()
+        valid_for, seconds = _state(person_id=person_id)
         key = key_for(valid_for)
-        kept = cache.get(key)
+        memo = _request_state.get()
+        ahead = memo.get("ahead", {}) if memo is not None else {}
+        kept = ahead.pop(key) if key in ahead else cache.get(key)
     except Exception:
         logger.warning("The page cache is unavailable", exc_info=True)
         return make()

@@ -34,10 +34,21 @@ def home(request):
     context = {}
     user = request.user
     if user.is_authenticated:
-        context.update(
-            actions=registry.actions_for(user),
-            figures=registry.figures_with_values(user),
-            sections=registry.home_sections_for(user),
+        # What waits for a person is theirs alone and holds no form: kept for them until the
+        # next change, so that reading their home again reads none of it.
+        context["work"] = kept_part(
+            request,
+            "home",
+            lambda: render_to_string(
+                "core/home.html#work",
+                {
+                    "actions": registry.actions_for(user),
+                    "figures": registry.figures_with_values(user),
+                    "sections": registry.home_sections_for(user),
+                },
+                request,
+            ),
+            for_person=True,
         )
     return render(request, "core/home.html", context)
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from ponte.core.pagecache import kept_for_person
+from ponte.core.pagecache import every_page, kept_for_person
 from ponte.core.roles import is_staff_role
 
 from .models import Invitation, InvitationStatus, JoinRequest, JoinRequestStatus, Membership, Organisation, Role, Status
+
+MEMBERSHIPS = every_page("memberships")
 
 
 def _own_memberships(user) -> list[Membership]:
@@ -21,7 +23,7 @@ def _own_memberships(user) -> list[Membership]:
     cached = getattr(user, "_ponte_memberships", None)
     if cached is None:
         cached = user._ponte_memberships = kept_for_person(
-            user.pk, "memberships", lambda: list(Membership.objects.filter(user=user).select_related("organisation"))
+            user.pk, MEMBERSHIPS, lambda: list(Membership.objects.filter(user=user).select_related("organisation"))
         )
     return cached
 

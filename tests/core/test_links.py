@@ -227,3 +227,18 @@ def test_a_trail_makes_as_many_queries_with_three_links_as_with_one(problem, org
     three, many = queries()
     assert (len(one), len(three)) == (1, 3)
     assert few == many
+
+
+@pytest.mark.django_db(transaction=True)  # a link moves what is kept when its write commits
+@pytest.mark.usefixtures("pages_kept")
+def test_a_link_made_is_on_the_trail_at_once_though_the_links_are_kept(
+    problem, organisation, member, programme_manager
+):
+    assert links.trail(problem, member) == []
+    challenge = PublishedChallengeFactory(owner=organisation, author=member, title="Book a school place online")
+    links.connect(kind=BECAME, source=problem, target=challenge, actor=programme_manager)
+    [entry] = links.trail(problem, member)
+    assert entry.title == "Book a school place online"
+    with CaptureQueriesContext(connection) as captured:
+        links.trail(problem, member)
+    assert not [query for query in captured.captured_queries if "core_link" in query["sql"]]

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.utils import timezone
 
 from ponte.challenges.services import amendments as amendments_services
@@ -14,7 +14,13 @@ from ponte.challenges.services import award as award_services
 from ponte.challenges.services import review as review_services
 from ponte.organisations.services import organisation_suspend
 from tests.challenges import outcomes
-from tests.factories import ChallengeFactory, PublishedChallengeFactory, SolutionFactory, UserFactory
+from tests.factories import (
+    ChallengeFactory,
+    MembershipFactory,
+    PublishedChallengeFactory,
+    SolutionFactory,
+    UserFactory,
+)
 
 # Invalidation happens when a write's transaction commits: these tests commit.
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("pages_kept")]
@@ -190,3 +196,34 @@ def test_the_api_is_kept_for_visitors_too(client, django_assert_num_queries):
         again = client.get("/api/challenges/")
     assert again.status_code == 200 and again.json() == first.json()
     assert challenge.title in [item["title"] for item in again.json()["items"]]
+
+
+def test_a_signed_in_persons_own_values_come_in_one_round_trip(client, monkeypatch):
+    """Who a person is and what they are told (their memberships, their unread count) is read
+    on every page they open: in one round trip to the cache, not one each, and the moment
+    kept pages expire is not read again while it has not come."""
+    client.force_login(MembershipFactory().user)
+    read(client, "/challenges/")
+    backend = caches["default"]
+    get, get_many = backend.get, backend.get_many
+    singly, together, inside = [], [], []
+
+    def get_one(key, *args, **kwargs):
+        if not inside:  # the test cache reads many keys one by one; Redis in one command
+            singly.append(key)
+        return get(key, *args, **kwargs)
+
+    def get_several(keys, *args, **kwargs):
+        together.append(list(keys))
+        inside.append(True)
+        try:
+            return get_many(keys, *args, **kwargs)
+        finally:
+            inside.pop()
+
+    monkeypatch.setattr(backend, "get", get_one)
+    monkeypatch.setattr(backend, "get_many", get_several)
+    read(client, "/challenges/")
+    own = [keys for keys in together if any(":memberships:" in key for key in keys)]
+    assert len(own) == 1 and any(":unread:" in key for key in own[0])
+    assert not [key for key in singly if ":memberships:" in key or ":unread:" in key or key.endswith(":horizon")]

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from ponte.core.notifications import notify
+from ponte.core.registry import registry
 from ponte.organisations.models import Membership
 from ponte.organisations.services import invitation_create, membership_remove, membership_set_role
 from tests.factories import MembershipFactory, UserFactory
@@ -17,6 +18,10 @@ from tests.factories import MembershipFactory, UserFactory
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("pages_kept")]
 
 UNREAD = '<span class="visually-hidden"> unread</span>'
+
+
+def main(page: str) -> str:
+    return page.split("<main", 1)[1].split("</main>", 1)[0]
 
 
 def read(client, url: str) -> str:
@@ -87,6 +92,22 @@ def test_an_invitation_is_on_the_invited_persons_home_page_at_once(client, organ
     invitation_create(actor=org_admin, organisation=organisation, email="ines@example.org")
 
     assert f"Join {organisation.name}" in read(client, "/")
+
+
+def test_a_persons_home_is_made_once_and_shows_a_notification_at_once(client, organisation, monkeypatch):
+    # What waits for them (actions, figures, sections) is kept as it was made, until a change.
+    person = MembershipFactory(organisation=organisation, role="admin").user
+    client.force_login(person)
+    first = read(client, "/")
+    with monkeypatch.context() as patched:
+        patched.setattr(registry, "home_sections_for", lambda user: pytest.fail("the home page was made again"))
+        again = read(client, "/")
+    assert main(again) == main(first) and "What waits for you" in main(first)
+
+    notify([person], "organisations.verified", params={"organisation": "Agency", "reason": ""})
+
+    home = read(client, "/")
+    assert "Latest notifications" in home and "Agency" in home
 
 
 def test_without_a_cache_a_persons_pages_are_still_made(client, monkeypatch):

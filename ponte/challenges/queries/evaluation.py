@@ -5,6 +5,7 @@ feedback a bidding company reads."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -199,12 +200,12 @@ class BoardCounts:
     unscored: int  # proposals without a completed evaluation
 
 
-def kept_board_counts(challenge: Challenge) -> BoardCounts:
+def kept_board_counts(challenge: Challenge, board: Callable[[], list[BoardRow]] | None = None) -> BoardCounts:
     """The counts of `kept_board`, kept beside it: a page whose rows are kept reads these
-    three numbers rather than every row."""
+    three numbers rather than every row. `board` gives the rows when a page has them already."""
 
     def counts() -> BoardCounts:
-        rows = kept_board(challenge)
+        rows = board() if board is not None else kept_board(challenge)
         return BoardCounts(
             standing=len(rows),
             pending=sum(row.pending for row in rows),

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ponte.core.pagecache import kept_value
 from ponte.core.paging import FirstThenRest
 from ponte.core.roles import is_staff_role
 from ponte.organisations.models import Organisation
@@ -167,10 +168,24 @@ def annotate_public_state(challenges, now=None) -> None:
         )
 
 
-def challenge_detail(user, pk: int) -> Challenge | None:
+def challenge_detail(user, pk: int, *, with_details: bool = True) -> Challenge | None:
+    """The challenge, or None when `user` may not see it; with its details (owner, author,
+    sectors, CPV codes, criteria) unless a page shows none of them. The challenge as read is
+    the same for every reader until the next write: it is read once and kept
+    (core.pagecache.kept_value), and whether this reader may see it is asked of the rules at
+    every request (challenges.view_challenge, which says the same as visible_challenges)."""
+    if with_details:
+        challenge = kept_value(f"challenge:{pk}", lambda: _with_details(pk))
+    else:
+        challenge = kept_value(f"challenge-alone:{pk}", lambda: Challenge.objects.filter(pk=pk).first())
+    if challenge is None or not user.has_perm("challenges.view_challenge", challenge):
+        return None
+    return challenge
+
+
+def _with_details(pk: int) -> Challenge | None:
     return (
-        visible_challenges(user)
-        .select_related("owner", "author", "owner__parent")
+        Challenge.objects.select_related("owner", "author", "owner__parent")
         .prefetch_related("sectors", "cpv_codes", "criteria")
         .filter(pk=pk)
         .first()
@@ -178,10 +193,9 @@ def challenge_detail(user, pk: int) -> Challenge | None:
 
 
 def challenge_or_404(user, pk: int, *, with_details: bool = True) -> Challenge:
-    """The challenge as `user` may see it; one they may not see does not exist for them.
-    Without its details (its owner, author, sectors, CPV codes and criteria) for pages that
-    do not show them."""
-    challenge = challenge_detail(user, pk) if with_details else visible_challenges(user).filter(pk=pk).first()
+    """The challenge as `user` may see it (challenge_detail); one they may not see does not
+    exist for them."""
+    challenge = challenge_detail(user, pk, with_details=with_details)
     if challenge is None:
         raise Http404
     return challenge

@@ -215,7 +215,7 @@ def evaluation_board(request, pk):
         return render_to_string("challenges/evaluation/board.html#table", context, request)
 
     in_evaluation = challenge.is_closed
-    counts = evaluation_queries.kept_board_counts(challenge)
+    counts = evaluation_queries.kept_board_counts(challenge, board)
     return render(
         request,
         "challenges/evaluation/board.html",
