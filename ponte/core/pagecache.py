@@ -61,7 +61,35 @@ def public_page(view):
 def invalidate() -> None:
     """Every kept page is made again from the next request: after the transaction commits,
     so that no request reads the old data and keeps it under the new version."""
+    _hold_until_commit()
     transaction.on_commit(_move_version)
+
+
+# Whether this thread's transaction holds a write not committed yet. Until it commits, what
+# is kept may be older than what the transaction reads from the database (a membership just
+# added, in the demo world built in one transaction): nothing kept is read or kept meanwhile.
+_writes_pending: ContextVar[bool] = ContextVar("ponte_writes_pending", default=False)
+
+
+def _hold_until_commit() -> None:
+    if transaction.get_connection().in_atomic_block:
+        _writes_pending.set(True)
+
+
+def _writes_uncommitted() -> bool:
+    if not _writes_pending.get():
+        return False
+    if transaction.get_connection().in_atomic_block:
+        return True
+    _writes_pending.set(False)  # committed or rolled back
+    return False
+
+
+def forget_everything(**kwargs) -> None:
+    """Nothing kept before is read again (connected to post_migrate: a database made anew,
+    whose rows the audit trail never saw go, must not be read through what was kept of the
+    one before)."""
+    _move_version()
 
 
 def _new_version() -> str:
@@ -235,11 +263,12 @@ def forget_person(*person_ids: int) -> None:
             logger.warning("The page cache could not forget a person's values", exc_info=True)
 
     if settings.PONTE_PUBLIC_PAGE_CACHE and person_ids:
+        _hold_until_commit()
         transaction.on_commit(move)
 
 
 def _kept[T](key_for: Callable[[str], str], make: Callable[[], T], *, person_id: int | None = None) -> T:
-    if not settings.PONTE_PUBLIC_PAGE_CACHE:
+    if not settings.PONTE_PUBLIC_PAGE_CACHE or _writes_uncommitted():
         return make()
     try:
         valid_for, seconds = _state(person_id=person_id)

@@ -7,12 +7,18 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core.cache import cache, caches
+from django.core.management.sql import emit_post_migrate_signal
+from django.db import transaction
 from django.utils import timezone
 
+from ponte.accounts.models import User
 from ponte.challenges.services import amendments as amendments_services
 from ponte.challenges.services import award as award_services
 from ponte.challenges.services import review as review_services
-from ponte.organisations.services import organisation_suspend
+from ponte.core.pagecache import kept_value
+from ponte.organisations.models import Membership
+from ponte.organisations.queries import roles_of
+from ponte.organisations.services import membership_set_role, organisation_suspend
 from tests.challenges import outcomes
 from tests.factories import (
     ChallengeFactory,
@@ -227,3 +233,18 @@ def test_a_signed_in_persons_own_values_come_in_one_round_trip(client, monkeypat
     own = [keys for keys in together if any(":memberships:" in key for key in keys)]
     assert len(own) == 1 and any(":unread:" in key for key in own[0])
     assert not [key for key in singly if ":memberships:" in key or ":unread:" in key or key.endswith(":horizon")]
+
+
+def test_a_transaction_reads_back_what_it_wrote_before_it_commits(organisation, org_admin, member):
+    # The demo world is built in one transaction: a membership it changes must count at once.
+    assert roles_of(User.objects.get(pk=member.pk)) == {organisation.pk: "member"}  # now kept
+    with transaction.atomic():
+        membership_set_role(actor=org_admin, membership=Membership.objects.get(user=member), role="admin")
+        assert roles_of(User.objects.get(pk=member.pk)) == {organisation.pk: "admin"}
+    assert roles_of(User.objects.get(pk=member.pk)) == {organisation.pk: "admin"}
+
+
+def test_a_database_migrated_anew_reads_nothing_kept_of_the_one_before():
+    assert kept_value("probe", lambda: "kept before") == "kept before"
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+    assert kept_value("probe", lambda: "made after") == "made after"
