@@ -42,6 +42,9 @@ PAGES = [
     ("case library, search", None, "/cases/?q=heat"),
     ("case page", None, "{busiest_case}"),
     ("API case list", None, "/api/lab/cases"),
+    ("exchange rounds", None, "/exchange/"),
+    ("exchange round page", None, "{current_round}"),
+    ("API exchange rounds", None, "/api/exchange/rounds"),
     ("home, company member", "company member", "/"),
     ("challenge list, company member", "company member", "/challenges/"),
     ("notifications, company member", "company member", "/notifications/"),
@@ -70,6 +73,7 @@ def _fill() -> dict[str, str]:
     from ponte.challenges.models import Challenge
     from ponte.challenges.queries.public import public_challenges
     from ponte.dev.generate.challenges import BUSIEST_TITLE
+    from ponte.exchange.models import Round, RoundPhase
     from ponte.lab.models import CaseStudy, Experiment, Project
     from ponte.lab.queries.cases import library_tags
     from ponte.opendata import ocds
@@ -87,8 +91,12 @@ def _fill() -> dict[str, str]:
     ).first()
     tag = library_tags()[0]
     concluded = Experiment.objects.filter(status="concluded").order_by("pk").first()
+    # The round taking the generated applications (10,000 a side at L).
+    current_round = Round.objects.in_phase(RoundPhase.APPLICATIONS_OPEN).annotate(n=Count("applications"))
+    current_round = current_round.order_by("-n", "pk").first()
     return {
         "busiest_case": busiest_case.get_absolute_url(),
+        "current_round": current_round.get_absolute_url(),
         "case_filters": f"/cases/?tag={tag.replace(' ', '+')}&year={busiest_case.launch_year}",
         "concluded_experiment": concluded.get_absolute_url(),
         "busiest_project": busiest_project.get_absolute_url(),

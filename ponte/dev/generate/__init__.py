@@ -1,13 +1,13 @@
 """Synthetic data at scale (`python -m ponte generate --scale S|M|L`), for benchmarks and
 query-count tests: organisations and people, challenges in every state with what follows
-their deadline, a catalogue of solutions, and the lab's problems and projects. Written in
-bulk, from random generators seeded by the scale: the same scale on the same database always
-produces the same data."""
+their deadline, a catalogue of solutions, the lab's problems and projects, and the staff
+exchange's rounds and applications. Written in bulk, from random generators seeded by the
+scale: the same scale on the same database always produces the same data."""
 
-from . import catalogue, challenges, lab, organisations
+from . import catalogue, challenges, exchange, lab, organisations
 
 # In this order: challenges need public bodies and companies with members.
-STEPS = (organisations, challenges, catalogue, lab)
+STEPS = (organisations, challenges, catalogue, lab, exchange)
 
 
 def build(scale: str, progress) -> None:
