@@ -1,16 +1,28 @@
 """Failed sign-ins are logged for the operators, without the address itself (personal data);
-a second factor added, removed or reset is audited like every other write."""
+a second factor added, removed or reset is audited like every other write; a person signing
+in reads Ponte in their account's language from that moment."""
 
 import hashlib
 import logging
 
 from allauth.mfa.signals import authenticator_added, authenticator_removed, authenticator_reset
-from django.contrib.auth.signals import user_login_failed
+from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
+from django.utils import translation
 
 from ponte.core import audit
 
 logger = logging.getLogger("ponte.security")
+
+
+@receiver(user_logged_in, dispatch_uid="ponte-language-at-sign-in")
+def speak_their_language(sender, request, user, **kwargs):
+    """The message that greets a person is made in the request that signs them in, whose
+    language was the visitor's until then: it is in their account's language, as every page
+    after it."""
+    if user.language and request is not None:
+        translation.activate(user.language)
+        request.LANGUAGE_CODE = translation.get_language()
 
 
 @receiver(user_login_failed)

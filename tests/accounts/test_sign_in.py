@@ -176,3 +176,11 @@ def test_production_refuses_to_start_without_a_real_secret_key():
         [sys.executable, "-c", "import ponte.settings"], env=env, capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.django_db
+def test_a_person_is_greeted_in_their_accounts_language_as_they_sign_in(client):
+    UserFactory(email="rui@example.org", name="Rui Almeida", language="pt-pt")
+    response = client.post("/accounts/login/", {"login": "rui@example.org", "password": PASSWORD}, follow=True)
+    greeting = [str(message) for message in response.context["messages"]]
+    assert greeting == ["Iniciou a sessão como Rui Almeida."]
