@@ -13,19 +13,26 @@ company applicants (seeded), then runs ponte.exchange.matching.match and greedy_
 - about three applicants per organisation;
 - one pair excluded for every ten people (declined in an earlier round).
 
+Each size runs in two scenarios: "unlimited", without host capacities, and "binding", where
+the same people are regrouped into organisations of 3 to 10 applicants, each able to host 1 to
+3 guests, so that most organisations have more applicants than places (the matcher then adds
+dummy rows and columns to its assignment; see ponte.exchange.matching._optimal_pairs).
+
 Each size runs in a fresh process, so that the peak memory measured there (the process's
 maximum resident set size, resource.getrusage) is that size's alone: it includes the
 interpreter, numpy, scipy and the population, and the table gives the figure before `match`
 beside it. Times are wall-clock (time.perf_counter) of one call each.
 
-    .venv/bin/python bench/exchange_matching.py [--sizes 1000 2000 5000] [--seed 2026] [--output FILE.json]
+    .venv/bin/python bench/exchange_matching.py [--sizes 1000 2000 5000] [--seed 2026]
+        [--scenarios unlimited binding] [--output FILE.json]
 
 The table is printed, and written as JSON with the versions and the machine when --output is
 given. The exit status is 1 if `match` takes more than 10 seconds or peaks above 1 GB at any
-size, or if it ever scores less than the greedy baseline.
+size and scenario, or if it ever scores less than the greedy baseline.
 """
 
 import argparse
+import dataclasses
 import json
 import os
 import platform
@@ -72,6 +79,9 @@ REGIONS = [f"region-{index}" for index in range(10)]
 TRAVEL_SHARE = 0.6
 PEOPLE_PER_ORGANISATION = 3
 PEOPLE_PER_EXCLUSION = 10
+SCENARIOS = ["unlimited", "binding"]
+BINDING_ORGANISATION_SIZES = (3, 10)  # applicants per organisation, in the binding scenario
+BINDING_CAPACITIES = (1, 3)  # guests each organisation can host, in the binding scenario
 
 
 def window() -> tuple[date, date]:
@@ -129,24 +139,49 @@ def population(size: int, seed: int) -> tuple[list[Applicant], list[Applicant], 
     return public, company, excluded
 
 
+def binding_capacities(
+    public: list[Applicant], company: list[Applicant], seed: int
+) -> tuple[list[Applicant], list[Applicant], dict[int, int]]:
+    """The same people in organisations of 3 to 10 consecutive applicants, each with a capacity
+    of 1 to 3 guests (organisation ids apart between the sides), from `seed`."""
+    rng = random.Random(seed + 1)
+    capacity: dict[int, int] = {}
+
+    def regroup(applicants: list[Applicant], first_organisation: int) -> list[Applicant]:
+        regrouped, organisation_id, index = [], first_organisation, 0
+        while index < len(applicants):
+            members = applicants[index : index + rng.randint(*BINDING_ORGANISATION_SIZES)]
+            regrouped += [dataclasses.replace(member, organisation_id=organisation_id) for member in members]
+            capacity[organisation_id] = rng.randint(*BINDING_CAPACITIES)
+            organisation_id += 1
+            index += len(members)
+        return regrouped
+
+    return regroup(public, 1), regroup(company, 1 + len(public)), capacity
+
+
 def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
 
 
-def measure(size: int, seed: int) -> dict:
-    """One size, in a process of its own (see the module docstring)."""
+def measure(size: int, seed: int, scenario: str) -> dict:
+    """One size and scenario, in a process of its own (see the module docstring)."""
     public, company, excluded = population(size, seed)
+    capacity = None
+    if scenario == "binding":
+        public, company, capacity = binding_capacities(public, company, seed)
     before_mb = peak_mb()
     started = time.perf_counter()
-    optimal = match(public, company, window=window(), excluded=excluded)
+    optimal = match(public, company, window=window(), excluded=excluded, capacity=capacity)
     seconds = time.perf_counter() - started
     match_peak_mb = peak_mb()
     started = time.perf_counter()
-    greedy = greedy_match(public, company, window=window(), excluded=excluded)
+    greedy = greedy_match(public, company, window=window(), excluded=excluded, capacity=capacity)
     greedy_seconds = time.perf_counter() - started
     reasons = [entry.reason for entry in optimal.unmatched]
     return {
         "size": size,
+        "scenario": scenario,
         "seconds": round(seconds, 3),
         "peak_mb": round(match_peak_mb, 1),
         "peak_mb_before_match": round(before_mb, 1),
@@ -164,27 +199,48 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 2000, 5000], help="applicants per side")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--scenarios", nargs="+", choices=SCENARIOS, default=SCENARIOS, help="host capacities: none, or binding ones"
+    )
     parser.add_argument("--output", type=Path, help="write the results as JSON to this file")
     arguments = parser.parse_args()
 
     rows = []
     for size in arguments.sizes:
-        with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
-            rows.append(pool.submit(measure, size, arguments.seed).result())
+        for scenario in arguments.scenarios:
+            with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
+                rows.append(pool.submit(measure, size, arguments.seed, scenario).result())
 
-    header = ["per side", "seconds", "peak MB", "MB before", "total optimal", "total greedy", "ratio", "pairs"]
+    header = [
+        "per side",
+        "capacities",
+        "seconds",
+        "peak MB",
+        "MB before",
+        "total optimal",
+        "total greedy",
+        "ratio",
+        "pairs",
+    ]
     header += ["greedy pairs", "greedy s"]
     print("| " + " | ".join(header) + " |")
     print("| " + " | ".join(["---:"] * len(header)) + " |")
     for row in rows:
-        cells = [row["size"], row["seconds"], row["peak_mb"], row["peak_mb_before_match"], row["total_optimal"]]
+        cells = [
+            row["size"],
+            row["scenario"],
+            row["seconds"],
+            row["peak_mb"],
+            row["peak_mb_before_match"],
+            row["total_optimal"],
+        ]
         cells += [row["total_greedy"], row["ratio"], row["pairs"], row["pairs_greedy"], row["greedy_seconds"]]
         print("| " + " | ".join(f"{cell:,}" if isinstance(cell, int) else str(cell) for cell in cells) + " |")
     for row in rows:
-        print(f"unmatched at {row['size']:,} per side: {row['unmatched']}")
+        print(f"unmatched at {row['size']:,} per side, {row['scenario']}: {row['unmatched']}")
 
     failures = [
-        f"{row['size']:,} per side: {problem}"
+        f"{row['size']:,} per side, {row['scenario']}: {problem}"
         for row in rows
         for problem, failed in (
             (f"match took {row['seconds']} s (target {TARGET_SECONDS} s)", row["seconds"] > TARGET_SECONDS),

@@ -34,12 +34,20 @@ and `match` maximises the sum of the pair scores: an optimal assignment (scipy's
 linear_sum_assignment) on the matrix of scores, where an infeasible pair scores 0 (see
 `_optimal_pairs` for why 0 and not a large negative number). `greedy_match`, the obvious
 baseline, repeatedly takes the best remaining pair; it is here for the benchmark and the tests.
+
+Host capacity: an organisation may host only so many guests in a round (`capacity`, by
+organisation id; one absent is unlimited, 0 hosts nobody). A pair (p, c) puts c at p's
+organisation and p at c's, so it takes one place at each: the pairs with a member of an
+organisation are at most its capacity, locked pairs included. `match` stays exact under
+capacities: see `_optimal_pairs` for the reduction to an assignment. An organisation is on one
+side of the round; a capacity for one with applicants on both sides is refused (its places
+would be shared by the two sides, which the reduction cannot express).
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import date
 from typing import Literal, NamedTuple
 
@@ -47,7 +55,7 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 type Side = Literal["public", "company"]
-type UnmatchedReason = Literal["no_common_week", "no_feasible_partner", "partners_taken"]
+type UnmatchedReason = Literal["no_common_week", "no_feasible_partner", "organisation_full", "partners_taken"]
 
 SLOT_WORKING_DAYS = 5
 POINTS_PER_SHARED_INTEREST = 3  # a topic the guest wants to learn and the host offers
@@ -124,8 +132,17 @@ class Unmatched:
     - "no_common_week": nobody on the other side shares a free slot with them;
     - "no_feasible_partner": some do, but every one of them is ruled out (same organisation,
       excluded, or another region without both willing to travel);
-    - "partners_taken": feasible partners exist, but each is in a pair (locked, or one that
-      adds more to the round's total than pairing them with this applicant would).
+    - "organisation_full": feasible partners exist, but their own organisation's places are all
+      used (by locked pairs, or by pairs of colleagues that add more to the round's total) or it
+      has none (capacity 0);
+    - "partners_taken": feasible partners exist and their organisation has a place left, but
+      each feasible partner is in a pair (locked, or one that adds more to the round's total
+      than pairing them with this applicant would) or is of an organisation whose places are
+      all used.
+
+    The first that holds is given, in this order: a person whose organisation is full is
+    "organisation_full" whether or not their partners are taken, as no partner could be freed
+    for them without also taking a place from a colleague.
     """
 
     applicant_id: int
@@ -146,16 +163,20 @@ def match(
     window: tuple[date, date],
     locked: Iterable[tuple[int, int]] = (),
     excluded: Collection[tuple[int, int]] = frozenset(),
+    capacity: Mapping[int, int] | None = None,
 ) -> MatchResult:
     """The pairs of the round with the highest total score.
 
     `locked` holds (public_id, company_id) pairs a manager fixed: they are in the result as
     they are and their people in no other pair. `excluded` holds (public_id, company_id) pairs
-    never to propose. Raises ValueError for inconsistent input: an applicant on the wrong side
-    or twice, a locked pair of unknown people or that breaks a hard constraint, a person in two
-    locked pairs.
+    never to propose. `capacity` maps an organisation id to the guests it can host in the
+    round (absent: unlimited; 0: none, so its applicants are not paired); each pair takes one
+    place at both people's organisations. Raises ValueError for inconsistent input: an
+    applicant on the wrong side or twice, a locked pair of unknown people or that breaks a hard
+    constraint, a person in two locked pairs, a negative capacity, locked pairs beyond an
+    organisation's capacity, a capacity for an organisation with applicants on both sides.
     """
-    round_ = _Round.build(public, company, window=window, locked=locked, excluded=excluded)
+    round_ = _Round.build(public, company, window=window, locked=locked, excluded=excluded, capacity=capacity)
     return round_.solve(_optimal_pairs)
 
 
@@ -166,11 +187,13 @@ def greedy_match(
     window: tuple[date, date],
     locked: Iterable[tuple[int, int]] = (),
     excluded: Collection[tuple[int, int]] = frozenset(),
+    capacity: Mapping[int, int] | None = None,
 ) -> MatchResult:
     """The baseline: take the best remaining feasible pair until none is left (ties: the lower
-    public id, then the lower company id). The same rules and the same kind of result as
-    `match`, with a total never above match's and often below it."""
-    round_ = _Round.build(public, company, window=window, locked=locked, excluded=excluded)
+    public id, then the lower company id), skipping a pair when either organisation is full.
+    The same rules and the same kind of result as `match`, with a total never above match's
+    and often below it."""
+    round_ = _Round.build(public, company, window=window, locked=locked, excluded=excluded, capacity=capacity)
     return round_.solve(_greedy_pairs)
 
 
@@ -210,8 +233,25 @@ def working_day_after(day: date, count: int) -> date:
     return np.busday_offset(np.datetime64(day, "D"), count, roll="forward").astype(date)
 
 
-def _optimal_pairs(scores: np.ndarray) -> list[tuple[int, int]]:
-    """The (row, column) pairs of highest total score, an infeasible pair scoring 0.
+class _Limits(NamedTuple):
+    """One side's host capacities, for a solver: `group[i]` is the index in `room` of the
+    organisation of the matrix's i-th row (or column), -1 if it is unlimited, and `room[g]` is
+    how many more pairs organisation g may be in."""
+
+    group: np.ndarray  # int64, one per row (or column)
+    room: np.ndarray  # int64, one per organisation with a capacity
+
+
+def _no_limits(count: int) -> _Limits:
+    return _Limits(np.full(count, -1, dtype=np.int64), np.zeros(0, dtype=np.int64))
+
+
+def _optimal_pairs(
+    scores: np.ndarray, row_limits: _Limits | None = None, column_limits: _Limits | None = None
+) -> list[tuple[int, int]]:
+    """The (row, column) pairs of highest total score, an infeasible pair scoring 0, with at
+    most `room` pairs for the rows (columns) of each organisation of `row_limits`
+    (`column_limits`).
 
     On a rectangular matrix the assignment pairs min(rows, columns) rows with columns, so it
     may have to take infeasible entries; they add 0 and are dropped. What remains is optimal:
@@ -223,17 +263,82 @@ def _optimal_pairs(scores: np.ndarray) -> list[tuple[int, int]]:
     wrong: forced to fill min(rows, columns) rows, the assignment would give up a great pair to
     avoid one infeasible entry ([[10, 1], [1, infeasible]] would give 1 + 1 instead of 10).
     Scores are small integers, exact in the solver's float64, so no rounding decides a tie.
+
+    Capacities, exactly: a row organisation O whose n rows with a feasible entry exceed its
+    room k gets n - k dummy columns, worth a bonus M = max score + 1 to O's rows and 0 (no
+    pair) to every other row and dummy; columns symmetrically get dummy rows. Rows without a
+    feasible entry are never paired, so leaving them out of n loses nothing. With all entries
+    still non-negative, the argument above makes the best assignment a best set of positive
+    entries. Such a best set fills every dummy: were a dummy of O empty, fewer than n - k of
+    O's n rows would be in dummies, so one of them is unpaired (put it in the dummy: + M) or in
+    a real pair of score s < M (move it to the dummy: + M - s > 0). So at most k of O's rows
+    are left for real pairs, and the real part of a best set respects every capacity; and any
+    real set that respects them, with its unpaired rows of each O filling O's dummies, scores
+    its own total plus the same bonus (M times the dummies). So the real part of the best set
+    is a best set of pairs under the capacities. An organisation within its room adds nothing.
     """
     if scores.size == 0:
         return []
-    rows, columns = linear_sum_assignment(scores, maximize=True)
+    row_count, column_count = scores.shape
+    dummy_columns = _dummies(row_limits, scores.any(axis=1))
+    dummy_rows = _dummies(column_limits, scores.any(axis=0))
+    extra_rows = sum(count for _, count in dummy_rows)
+    extra_columns = sum(count for _, count in dummy_columns)
+    # The solver's float64, negated to minimise, built once and with no more rows than columns:
+    # scipy would copy an int32 matrix to float64, negate that again for maximize=True, and
+    # transpose a matrix of more rows than columns (the same numbers and the same transposition,
+    # so the same ties).
+    shape = (row_count + extra_rows, column_count + extra_columns)
+    transposed = shape[0] > shape[1]
+    solved = np.zeros(shape[::-1] if transposed else shape, dtype=np.float64)
+    cost = solved.T if transposed else solved
+    np.negative(scores, out=cost[:row_count, :column_count])
+    bonus = -(float(scores.max()) + 1)
+    column = column_count
+    for members, count in dummy_columns:
+        cost[np.ix_(members, np.arange(column, column + count))] = bonus
+        column += count
+    row = row_count
+    for members, count in dummy_rows:
+        cost[np.ix_(np.arange(row, row + count), members)] = bonus
+        row += count
+    rows, columns = linear_sum_assignment(solved)
+    if transposed:
+        rows, columns = columns, rows
+    del solved, cost
+    real = (rows < row_count) & (columns < column_count)
+    rows, columns = rows[real], columns[real]
     feasible = scores[rows, columns] > 0
     return list(zip(rows[feasible].tolist(), columns[feasible].tolist(), strict=True))
 
 
-def _greedy_pairs(scores: np.ndarray) -> list[tuple[int, int]]:
+def _dummies(limits: _Limits | None, active: np.ndarray) -> list[tuple[np.ndarray, int]]:
+    """(members, how many dummies) for each organisation whose members with a feasible entry
+    (`active`) are more than its room."""
+    if limits is None or not len(limits.room):
+        return []
+    members = np.flatnonzero(active & (limits.group >= 0))
+    groups = limits.group[members]
+    counts = np.bincount(groups, minlength=len(limits.room))
+    by_group = np.split(members[np.argsort(groups, kind="stable")], np.cumsum(counts)[:-1])
+    return [
+        (by_group[group], int(counts[group] - limits.room[group]))
+        for group in np.flatnonzero(counts > limits.room).tolist()
+    ]
+
+
+def _greedy_pairs(
+    scores: np.ndarray, row_limits: _Limits | None = None, column_limits: _Limits | None = None
+) -> list[tuple[int, int]]:
     """The (row, column) pairs that taking the best remaining feasible pair again and again
-    gives; ties go to the lower row, then the lower column (rows and columns are by id)."""
+    gives, skipping pairs whose row's or column's organisation has no room left; ties go to
+    the lower row, then the lower column (rows and columns are by id)."""
+    row_limits = row_limits or _no_limits(scores.shape[0])
+    column_limits = column_limits or _no_limits(scores.shape[1])
+    # Room by group, with a last entry, never used up, for group -1 (unlimited).
+    unlimited = np.iinfo(np.int64).max
+    row_group, row_room = row_limits.group, np.append(row_limits.room, unlimited)
+    column_group, column_room = column_limits.group, np.append(column_limits.room, unlimited)
     rows, columns = np.nonzero(scores)  # row by row: ties are then already in id order
     order = np.argsort(-scores[rows, columns], kind="stable")
     row_taken = np.zeros(scores.shape[0], dtype=bool)
@@ -241,13 +346,19 @@ def _greedy_pairs(scores: np.ndarray) -> list[tuple[int, int]]:
     pairs: list[tuple[int, int]] = []
     most = min(scores.shape)
     # In chunks, dropping in one vectorised step the entries whose row or column an earlier
-    # chunk took, so that Python looks at few entries once most people are paired.
+    # chunk took or whose organisation it filled, so that Python looks at few entries once
+    # most people are paired.
     for start in range(0, len(order), 65_536):
         chunk = order[start : start + 65_536]
-        chunk = chunk[~row_taken[rows[chunk]] & ~column_taken[columns[chunk]]]
-        for row, column in zip(rows[chunk].tolist(), columns[chunk].tolist(), strict=True):
-            if not row_taken[row] and not column_taken[column]:
+        chunk_rows, chunk_columns = rows[chunk], columns[chunk]
+        keep = ~row_taken[chunk_rows] & ~column_taken[chunk_columns]
+        keep &= (row_room[row_group[chunk_rows]] > 0) & (column_room[column_group[chunk_columns]] > 0)
+        for row, column in zip(chunk_rows[keep].tolist(), chunk_columns[keep].tolist(), strict=True):
+            row_org, column_org = row_group[row], column_group[column]
+            if not row_taken[row] and not column_taken[column] and row_room[row_org] and column_room[column_org]:
                 row_taken[row] = column_taken[column] = True
+                row_room[row_org] -= 1
+                column_room[column_org] -= 1
                 pairs.append((row, column))
         if len(pairs) == most:
             break
@@ -266,6 +377,14 @@ class _Round:
     company_slots: np.ndarray  # bool (company, slot start)
     scores: np.ndarray  # int32 (public, company): the pair's score, 0 if it is infeasible
     locked: list[tuple[int, int]]  # (row, column) of each locked pair
+    # Host capacities, by side: the index of each person's organisation among those of the
+    # side with a capacity (-1: unlimited), and each such organisation's id and capacity.
+    public_group: np.ndarray | None = None
+    company_group: np.ndarray | None = None
+    public_organisations: list[int] = dataclasses.field(default_factory=list)
+    company_organisations: list[int] = dataclasses.field(default_factory=list)
+    public_capacity: np.ndarray | None = None
+    company_capacity: np.ndarray | None = None
 
     @classmethod
     def build(
@@ -276,6 +395,7 @@ class _Round:
         window: tuple[date, date],
         locked: Iterable[tuple[int, int]],
         excluded: Collection[tuple[int, int]],
+        capacity: Mapping[int, int] | None = None,
     ) -> _Round:
         public = sorted(public, key=lambda applicant: applicant.id)
         company = sorted(company, key=lambda applicant: applicant.id)
@@ -292,7 +412,47 @@ class _Round:
                 scores[row_of[public_id], column_of[company_id]] = 0
         round_ = cls(public, company, working_days, public_slots, company_slots, scores, [])
         round_.locked = round_._locked_cells(locked, excluded, row_of, column_of)
+        round_._set_capacities(dict(capacity or {}))
         return round_
+
+    def _set_capacities(self, capacity: dict[int, int]) -> None:
+        for organisation_id, places in sorted(capacity.items()):
+            if places < 0:
+                raise ValueError(f"Organisation {organisation_id}: a capacity cannot be negative ({places}).")
+        public_ids = {applicant.organisation_id for applicant in self.public}
+        company_ids = {applicant.organisation_id for applicant in self.company}
+        if both := sorted(set(capacity) & public_ids & company_ids):
+            raise ValueError(
+                f"Organisation {both[0]} has applicants on both sides: its capacity cannot be split between them."
+            )
+        self.public_organisations = sorted(set(capacity) & public_ids)
+        self.company_organisations = sorted(set(capacity) & company_ids)
+        self.public_capacity = np.array([capacity[o] for o in self.public_organisations], dtype=np.int64)
+        self.company_capacity = np.array([capacity[o] for o in self.company_organisations], dtype=np.int64)
+        self.public_group = _groups(self.public, self.public_organisations)
+        self.company_group = _groups(self.company, self.company_organisations)
+        for organisations, capacities, used in (
+            (self.public_organisations, self.public_capacity, self._used([row for row, _ in self.locked], "public")),
+            (
+                self.company_organisations,
+                self.company_capacity,
+                self._used([column for _, column in self.locked], "company"),
+            ),
+        ):
+            for organisation_id, places, taken in zip(organisations, capacities.tolist(), used.tolist(), strict=True):
+                if taken > places:
+                    raise ValueError(
+                        f"Organisation {organisation_id}: locked pairs take {taken} places, "
+                        f"beyond its capacity of {places}."
+                    )
+
+    def _used(self, indices: list[int], side: Side) -> np.ndarray:
+        """int64 (organisation with a capacity): the places the pairs of these rows (public) or
+        columns (company) take."""
+        group = self.public_group if side == "public" else self.company_group
+        count = len(self.public_organisations if side == "public" else self.company_organisations)
+        groups = group[np.asarray(indices, dtype=np.int64)]
+        return np.bincount(groups[groups >= 0], minlength=count).astype(np.int64)
 
     def _locked_cells(
         self,
@@ -335,12 +495,21 @@ class _Round:
             broken.append("no common slot of five working days in the window")
         return broken
 
-    def solve(self, solver: Callable[[np.ndarray], list[tuple[int, int]]]) -> MatchResult:
-        """The result of a solver run on the scores of the people no locked pair holds."""
-        open_rows = np.setdiff1d(np.arange(len(self.public)), [row for row, _ in self.locked])
-        open_columns = np.setdiff1d(np.arange(len(self.company)), [column for _, column in self.locked])
+    def solve(self, solver: Callable[[np.ndarray, _Limits, _Limits], list[tuple[int, int]]]) -> MatchResult:
+        """The result of a solver run on the scores of the people no locked pair holds, with the
+        places the locked pairs leave."""
+        locked_rows, locked_columns = [row for row, _ in self.locked], [column for _, column in self.locked]
+        open_rows = np.setdiff1d(np.arange(len(self.public)), locked_rows)
+        open_columns = np.setdiff1d(np.arange(len(self.company)), locked_columns)
         scores = self.scores if not self.locked else self.scores[np.ix_(open_rows, open_columns)]
-        chosen = [(int(open_rows[row]), int(open_columns[column])) for row, column in solver(scores)]
+        row_limits = _Limits(self.public_group[open_rows], self.public_capacity - self._used(locked_rows, "public"))
+        column_limits = _Limits(
+            self.company_group[open_columns], self.company_capacity - self._used(locked_columns, "company")
+        )
+        chosen = [
+            (int(open_rows[row]), int(open_columns[column]))
+            for row, column in solver(scores, row_limits, column_limits)
+        ]
         pairs = [self._pair(row, column, locked=True) for row, column in self.locked]
         pairs += [self._pair(row, column, locked=False) for row, column in chosen]
         pairs.sort(key=lambda pair: pair.public_id)
@@ -349,6 +518,8 @@ class _Round:
         unmatched = self._unmatched(
             [row for row in range(len(self.public)) if row not in paired_rows],
             [column for column in range(len(self.company)) if column not in paired_columns],
+            public_full=self._used(sorted(paired_rows), "public") >= self.public_capacity,
+            company_full=self._used(sorted(paired_columns), "company") >= self.company_capacity,
         )
         return MatchResult(pairs=pairs, unmatched=unmatched, total_score=sum(pair.score for pair in pairs))
 
@@ -366,7 +537,9 @@ class _Round:
             reasons=reasons,
         )
 
-    def _unmatched(self, rows: list[int], columns: list[int]) -> list[Unmatched]:
+    def _unmatched(
+        self, rows: list[int], columns: list[int], *, public_full: np.ndarray, company_full: np.ndarray
+    ) -> list[Unmatched]:
         # Against everyone on the other side, locked people included: a partner in a locked
         # pair is a partner taken, not a partner that never was.
         public_slots, company_slots = self.public_slots.astype(np.float32), self.company_slots.astype(np.float32)
@@ -374,26 +547,38 @@ class _Round:
         public_feasible = (self.scores[rows] > 0).any(axis=1)
         company_dates = (_counts(company_slots[columns], public_slots) > 0).any(axis=1)
         company_feasible = (self.scores[:, columns] > 0).any(axis=0)
+        # Whether each one's organisation is full; the appended False is for group -1.
+        public_no_room = np.append(public_full, False)[self.public_group[rows]]
+        company_no_room = np.append(company_full, False)[self.company_group[columns]]
         unmatched = [
-            Unmatched(applicant.id, _unmatched_reason(has_dates, has_partner))
-            for applicants, indices, dates, feasible in (
-                (self.public, rows, public_dates, public_feasible),
-                (self.company, columns, company_dates, company_feasible),
+            Unmatched(applicant.id, _unmatched_reason(has_dates, has_partner, no_room))
+            for applicants, indices, dates, feasible, full in (
+                (self.public, rows, public_dates, public_feasible, public_no_room),
+                (self.company, columns, company_dates, company_feasible, company_no_room),
             )
-            for applicant, has_dates, has_partner in zip(
-                [applicants[index] for index in indices], dates.tolist(), feasible.tolist(), strict=True
+            for applicant, has_dates, has_partner, no_room in zip(
+                [applicants[index] for index in indices], dates.tolist(), feasible.tolist(), full.tolist(), strict=True
             )
         ]
         return sorted(unmatched, key=lambda entry: entry.applicant_id)
 
 
-def _unmatched_reason(has_dates: bool, has_partner: bool) -> UnmatchedReason:
+def _unmatched_reason(has_dates: bool, has_partner: bool, organisation_full: bool) -> UnmatchedReason:
     if not has_dates:
         return "no_common_week"
     if not has_partner:
         return "no_feasible_partner"
-    # An optimum leaves no feasible pair of two unpaired people (it would add at least 1).
+    if organisation_full:
+        return "organisation_full"
+    # An optimum leaves no feasible pair of two unpaired people whose organisations both have
+    # room (it would add at least 1).
     return "partners_taken"
+
+
+def _groups(applicants: Sequence[Applicant], organisations: list[int]) -> np.ndarray:
+    """int64 (applicant): the index of their organisation in `organisations`, -1 if absent."""
+    index = {organisation_id: group for group, organisation_id in enumerate(organisations)}
+    return np.array([index.get(applicant.organisation_id, -1) for applicant in applicants], dtype=np.int64)
 
 
 def _check_applicants(public: Sequence[Applicant], company: Sequence[Applicant]) -> None:

@@ -4,6 +4,7 @@ out right. The rules are checked against a reference written here from the rules
 day by day and set by set, not against the matcher's matrices."""
 
 import random
+from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import cache
@@ -98,6 +99,7 @@ class Round:
     window: tuple
     excluded: frozenset
     locked: tuple = ()
+    capacity: dict | None = None  # organisation id: guests it can host; absent, unlimited
 
     def feasible_scores(self):
         """{(public id, company id): score} of every feasible pair."""
@@ -109,27 +111,50 @@ class Round:
         }
 
     def match(self, matcher=match):
-        return matcher(self.public, self.company, window=self.window, locked=self.locked, excluded=self.excluded)
+        return matcher(
+            self.public,
+            self.company,
+            window=self.window,
+            locked=self.locked,
+            excluded=self.excluded,
+            capacity=self.capacity,
+        )
 
 
 def brute_force_best_total(round_):
-    """The best total over every set of pairs that keeps the locked pairs, by trying them all."""
+    """The best total over every set of pairs that keeps the locked pairs and the host
+    capacities, by trying them all."""
     scores = round_.feasible_scores()
+    capacity = round_.capacity or {}
+    organisation = {person.id: person.organisation_id for person in [*round_.public, *round_.company]}
     locked_ids = {person for pair in round_.locked for person in pair}
     public = [p.id for p in round_.public if p.id not in locked_ids]
     company = tuple(c.id for c in round_.company if c.id not in locked_ids)
 
+    def with_pair(used, pair):
+        """The places used with one more pair, or None if it does not fit."""
+        used = Counter(dict(used))
+        for person in pair:
+            used[organisation[person]] += 1
+            if used[organisation[person]] > capacity.get(organisation[person], len(organisation)):
+                return None
+        return frozenset(used.items())
+
     @cache
-    def best(index, taken):
+    def best(index, taken, used):
         if index == len(public):
             return 0
-        total = best(index + 1, taken)  # this public applicant left without a pair
+        total = best(index + 1, taken, used)  # this public applicant left without a pair
         for company_id in company:
-            if company_id not in taken and (public[index], company_id) in scores:
-                total = max(total, scores[public[index], company_id] + best(index + 1, taken | {company_id}))
+            pair = (public[index], company_id)
+            if company_id not in taken and pair in scores and (now := with_pair(used, pair)) is not None:
+                total = max(total, scores[pair] + best(index + 1, taken | {company_id}, now))
         return total
 
-    return sum(scores[pair] for pair in round_.locked) + best(0, frozenset())
+    used = frozenset()
+    for pair in round_.locked:
+        used = with_pair(used, pair)
+    return sum(scores[pair] for pair in round_.locked) + best(0, frozenset(), used)
 
 
 def check_result(round_, result):
@@ -156,6 +181,15 @@ def check_result(round_, result):
         assert (Reason("locked", None, None, 0) in pair.reasons) == ((p.id, c.id) in round_.locked)
     assert set(round_.locked) <= {(pair.public_id, pair.company_id) for pair in result.pairs}
     assert result.total_score == sum(pair.score for pair in result.pairs)
+    capacity = round_.capacity or {}
+    used = Counter(
+        person.organisation_id for pair in result.pairs for person in (public[pair.public_id], company[pair.company_id])
+    )
+    assert all(used[organisation] <= places for organisation, places in capacity.items()), "beyond a capacity"
+
+    def full(person):
+        return person.organisation_id in capacity and used[person.organisation_id] >= capacity[person.organisation_id]
+
     for entry in result.unmatched:
         person = public.get(entry.applicant_id) or company[entry.applicant_id]
         others = company.values() if person.side == "public" else public.values()
@@ -170,9 +204,13 @@ def check_result(round_, result):
             assert entry.reason == "no_common_week"
         elif not feasible:
             assert entry.reason == "no_feasible_partner"
+        elif full(person):
+            assert entry.reason == "organisation_full"
         else:
             assert entry.reason == "partners_taken"
-            assert all(other.id in paired for other in feasible), "a feasible pair of two unpaired people was left"
+            assert all(other.id in paired or full(other) for other in feasible), (
+                "a feasible pair of two unpaired people with room was left"
+            )
 
 
 # Random rounds: small enough to try every set of pairs, varied enough to hit every rule.
@@ -565,3 +603,203 @@ def test_bad_input_is_refused_with_a_clear_message():
         applicant(1, available=((MONDAY, MONDAY - timedelta(days=1)),))
     with pytest.raises(ValueError, match="side must be"):
         replace(applicant(1), side="ngo")
+
+
+# Host capacity: each pair takes a place at both people's organisations.
+
+
+@st.composite
+def capacity_rounds(draw, max_per_side=6):
+    """Random rounds where people often can pair (long availability in a window of one to four
+    weeks), with organisations apart between the sides (1 and 2 public, 11 and 12 company) and
+    capacities of 0 to 3 for some of them, and one for an organisation nobody is in."""
+    window = (MONDAY, MONDAY + timedelta(days=draw(st.integers(6, 27))))
+
+    def person(id, side, organisations):
+        ranges = draw(st.lists(st.tuples(st.integers(-3, 10), st.integers(6, 24)), min_size=1, max_size=2))
+        return Applicant(
+            id=id,
+            side=side,
+            organisation_id=draw(st.sampled_from(organisations)),
+            skills=draw(topic_sets),
+            interests=draw(topic_sets),
+            sectors_wanted=draw(st.frozensets(st.sampled_from(["health", "energy", "digital"]), max_size=2)),
+            sector=draw(st.sampled_from(["health", "energy", "digital"])),
+            languages=draw(st.frozensets(st.sampled_from(["sl", "en", "de"]), max_size=2)),
+            region=draw(st.sampled_from(["Ljubljana", "Maribor"])),
+            travels=draw(st.booleans()),
+            available=tuple(
+                (MONDAY + timedelta(days=start), MONDAY + timedelta(days=start + length)) for start, length in ranges
+            ),
+        )
+
+    public = [person(1 + index, "public", [1, 2]) for index in range(draw(st.integers(0, max_per_side)))]
+    company = [person(101 + index, "company", [11, 12]) for index in range(draw(st.integers(0, max_per_side)))]
+    all_pairs = [(p.id, c.id) for p in public for c in company]
+    excluded = draw(st.frozensets(st.sampled_from(all_pairs), max_size=3)) if all_pairs else frozenset()
+    capacity = {99: 0}
+    for organisation in sorted({person.organisation_id for person in [*public, *company]}):
+        if draw(st.booleans()):
+            capacity[organisation] = draw(st.integers(0, 3))
+    round_ = Round(public, company, window, excluded, capacity=capacity)
+    feasible = sorted(round_.feasible_scores())
+    if feasible and draw(st.booleans()):
+        round_.locked = (draw(st.sampled_from(feasible)),)
+        people = {person.id: person for person in [*public, *company]}
+        for person in round_.locked[0]:  # a locked pair needs a place at both organisations
+            organisation = people[person].organisation_id
+            if organisation in capacity:
+                capacity[organisation] = max(capacity[organisation], 1)
+    return round_
+
+
+@settings(max_examples=150, deadline=None)
+@given(capacity_rounds())
+def test_with_capacities_the_total_is_the_best_of_all_sets_of_pairs_that_fit(round_):
+    result = round_.match()
+    assert result.total_score == brute_force_best_total(round_)
+    check_result(round_, result)
+
+
+@settings(max_examples=60, deadline=None)
+@given(capacity_rounds(max_per_side=10))
+def test_with_capacities_every_constraint_holds_and_the_optimum_is_never_below_greedy(round_):
+    optimal, greedy = round_.match(), round_.match(greedy_match)
+    check_result(round_, optimal)
+    check_result(round_, greedy)
+    assert optimal.total_score >= greedy.total_score
+
+
+def test_an_organisation_with_no_places_has_nobody_paired():
+    public = [applicant(1, organisation_id=5), applicant(2, organisation_id=5), applicant(3)]
+    companies = [company(11), company(12), company(13, organisation_id=8)]
+    for matcher in (match, greedy_match):
+        result = matcher(public, companies, window=MONTH, capacity={5: 0})
+        assert [(pair.public_id, pair.company_id) for pair in result.pairs] == [(3, 11)]
+        assert result.unmatched == [
+            Unmatched(1, "organisation_full"),
+            Unmatched(2, "organisation_full"),
+            Unmatched(12, "partners_taken"),  # its only feasible partners: 3 (taken), 1 and 2 (full)
+            Unmatched(13, "partners_taken"),
+        ]
+        company_side = matcher(public, companies, window=MONTH, capacity={8: 0, 11: 0, 12: 0})
+        assert [(pair.public_id, pair.company_id) for pair in company_side.pairs] == []
+        assert {entry.reason for entry in company_side.unmatched} == {"organisation_full", "partners_taken"}
+
+
+def test_an_absent_or_ample_capacity_changes_nothing():
+    rng = random.Random(5)
+    public = [applicant(index, organisation_id=index % 3, travels=rng.random() < 0.5) for index in range(1, 9)]
+    companies = [
+        company(100 + index, organisation_id=10 + index % 2, region=rng.choice(["Ljubljana", "Maribor"]))
+        for index in range(6)
+    ]
+    for matcher in (match, greedy_match):
+        free = matcher(public, companies, window=MONTH, locked=[(1, 101)])
+        assert matcher(public, companies, window=MONTH, locked=[(1, 101)], capacity={}) == free
+        ample = {0: 8, 1: 8, 2: 8, 10: 6, 11: 6, 77: 0}
+        assert matcher(public, companies, window=MONTH, locked=[(1, 101)], capacity=ample) == free
+
+
+def test_a_capacity_binds_across_colleagues_and_the_best_colleague_is_kept():
+    # p1 and p2 work at organisation 5, which hosts one guest: p1's pair is worth more.
+    p1 = applicant(1, organisation_id=5, interests=frozenset({"data"}))
+    p2 = applicant(2, organisation_id=5)
+    c1, c2 = company(11, skills=frozenset({"data"})), company(12)
+    result = match([p1, p2], [c1, c2], window=MONTH, capacity={5: 1})
+    assert [(pair.public_id, pair.company_id) for pair in result.pairs] == [(1, 11)]
+    assert result.unmatched == [Unmatched(2, "organisation_full"), Unmatched(12, "partners_taken")]
+    assert result.total_score == reference_score(p1, c1)
+
+
+def test_a_locked_pair_takes_a_place():
+    p1 = applicant(1, organisation_id=5, interests=frozenset({"data"}))
+    p2 = applicant(2, organisation_id=5)
+    c1, c2 = company(11, skills=frozenset({"data"})), company(12)
+    for matcher in (match, greedy_match):
+        result = matcher([p1, p2], [c1, c2], window=MONTH, locked=[(2, 12)], capacity={5: 1})
+        assert [(pair.public_id, pair.company_id) for pair in result.pairs] == [(2, 12)]
+        assert result.unmatched == [Unmatched(1, "organisation_full"), Unmatched(11, "partners_taken")]
+        two = matcher([p1, p2], [c1, c2], window=MONTH, locked=[(2, 12)], capacity={5: 2})
+        assert [(pair.public_id, pair.company_id) for pair in two.pairs] == [(1, 11), (2, 12)]
+
+
+@pytest.mark.parametrize(
+    ("locked", "capacity", "message"),
+    [
+        ([(1, 11), (2, 12)], {5: 1}, "Organisation 5: locked pairs take 2 places, beyond its capacity of 1"),
+        ([(1, 11)], {5: 0}, "Organisation 5: locked pairs take 1 places, beyond its capacity of 0"),
+        ([(1, 11), (2, 12)], {9: 1}, "Organisation 9: locked pairs take 2 places, beyond its capacity of 1"),
+        ([], {5: -1}, "Organisation 5: a capacity cannot be negative"),
+        ([], {99: -1}, "Organisation 99: a capacity cannot be negative"),
+    ],
+)
+def test_an_inconsistent_capacity_is_refused(locked, capacity, message):
+    public = [applicant(1, organisation_id=5), applicant(2, organisation_id=5)]
+    companies = [company(11, organisation_id=9), company(12, organisation_id=9)]
+    for matcher in (match, greedy_match):
+        with pytest.raises(ValueError, match=message):
+            matcher(public, companies, window=MONTH, locked=locked, capacity=capacity)
+
+
+def test_a_capacity_for_an_organisation_on_both_sides_is_refused():
+    public, companies = [applicant(1, organisation_id=5)], [company(11, organisation_id=5), company(12)]
+    with pytest.raises(ValueError, match="Organisation 5 has applicants on both sides"):
+        match(public, companies, window=MONTH, capacity={5: 1})
+    assert len(match(public, companies, window=MONTH).pairs) == 1  # without a capacity it is allowed
+
+
+def test_greedy_is_strictly_worse_when_its_best_pair_fills_two_organisations():
+    # Organisations 1 (p1, p2) and 11 (c1, c2) host one guest each. p1–c1 is the best pair (13)
+    # but fills both; p2–c3 and p3–c2 (10 each) fit together. p3 and c3 are in other regions.
+    p1 = applicant(1, organisation_id=1, interests=frozenset({"data", "law"}))
+    p2 = applicant(2, organisation_id=1, interests=frozenset({"design"}))
+    p3 = applicant(3, organisation_id=2, region="Maribor", interests=frozenset({"procurement"}))
+    c1 = company(11, organisation_id=11, skills=frozenset({"data", "law"}))
+    c2 = company(12, organisation_id=11, region="Maribor", skills=frozenset({"procurement"}))
+    c3 = company(13, organisation_id=12, skills=frozenset({"design"}))
+    capacity = {1: 1, 11: 1}
+    greedy = greedy_match([p1, p2, p3], [c1, c2, c3], window=MONTH, capacity=capacity)
+    optimal = match([p1, p2, p3], [c1, c2, c3], window=MONTH, capacity=capacity)
+    assert [(pair.public_id, pair.company_id, pair.score) for pair in greedy.pairs] == [(1, 11, 13)]
+    assert [(pair.public_id, pair.company_id, pair.score) for pair in optimal.pairs] == [(2, 13, 10), (3, 12, 10)]
+    assert greedy.total_score == 13 < optimal.total_score == 20
+    assert greedy.unmatched == [
+        Unmatched(2, "organisation_full"),
+        Unmatched(3, "partners_taken"),  # its own organisation has room; its one partner, c2, has none
+        Unmatched(12, "organisation_full"),
+        Unmatched(13, "partners_taken"),
+    ]
+
+
+def test_the_same_round_with_capacities_in_any_order_gives_the_same_result():
+    rng = random.Random(2027)
+    public = [applicant(index, organisation_id=index % 4, travels=True) for index in range(1, 21)]
+    companies = [company(100 + index, organisation_id=10 + index % 5, travels=True) for index in range(1, 17)]
+    capacity = {0: 2, 1: 0, 2: 3, 10: 1, 11: 2, 13: 4}
+    locked, excluded = [(2, 101)], {(3, 102), (6, 103)}
+    first = match(public, companies, window=MONTH, locked=locked, excluded=excluded, capacity=capacity)
+    first_greedy = greedy_match(public, companies, window=MONTH, locked=locked, excluded=excluded, capacity=capacity)
+    for _ in range(5):
+        rng.shuffle(public)
+        rng.shuffle(companies)
+        shuffled = dict(rng.sample(sorted(capacity.items()), len(capacity)))
+        assert match(public, companies, window=MONTH, locked=locked, excluded=excluded, capacity=shuffled) == first
+        assert (
+            greedy_match(public, companies, window=MONTH, locked=locked, excluded=excluded, capacity=shuffled)
+            == first_greedy
+        )
+    used = Counter(org for pair in first.pairs for org in (pair.public_id % 4, 10 + (pair.company_id - 100) % 5))
+    assert all(used[organisation] <= places for organisation, places in capacity.items())
+    assert used[1] == 0 and used[10] == 1
+
+
+def test_the_dummies_leave_each_organisation_at_most_its_room():
+    """The reduction on a bare matrix: rows 0 to 2 in one organisation with room for 1, the
+    columns unlimited; the best is row 0's 5 with row 3's 4, not rows 0 and 1's 5 + 5."""
+    scores = np.array([[5, 1, 0], [1, 5, 0], [0, 0, 1], [4, 0, 0]], dtype=np.int32)
+    rows = matching._Limits(np.array([0, 0, 0, -1]), np.array([1]))
+    columns = matching._no_limits(3)
+    assert sorted(matching._optimal_pairs(scores)) == [(0, 0), (1, 1), (2, 2)]
+    assert sorted(matching._optimal_pairs(scores, rows, columns)) == [(1, 1), (3, 0)]
+    assert sorted(matching._greedy_pairs(scores, rows, columns)) == [(0, 0)]
