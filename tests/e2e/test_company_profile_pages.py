@@ -88,7 +88,10 @@ def test_a_company_keeps_its_profile_and_shows_its_solution_with_pictures(
     visitor.goto(solution.get_absolute_url())
     picture = visitor.get_by_role("img", name="Bar chart of the average wait by hour, longest at 10:00.")
     expect(picture).to_be_visible()
-    assert picture.evaluate("image => image.naturalWidth") > 0
+    # Loaded, not only laid out: a picture is loaded lazily, so wait for it (a picture that
+    # cannot be loaded never gets a width, and the wait fails).
+    picture.scroll_into_view_if_needed()
+    visitor.wait_for_function("image => image.complete && image.naturalWidth > 0", arg=picture.element_handle())
     audit.check(visitor, "solution with pictures as a visitor")
     visitor.goto(company.get_absolute_url())
     expect(visitor.get_by_role("heading", name="Solutions")).to_be_visible()
