@@ -12,7 +12,8 @@ Hard constraints for a pair of a public applicant p and a company applicant c:
 - the pair is not in `excluded` (a manager excluded it, or one side declined it before: it is
   never proposed again);
 - the same region, or both willing to travel (each travels to the other's place);
-- a common slot: five consecutive working days (Monday to Friday; a slot may span a weekend,
+- a common slot: five consecutive working days, or as many as the round's exchange lasts
+  (`days`; Monday to Friday; a slot may span a weekend,
   Wednesday to the next Tuesday) inside the round's window, each of them inside both people's
   availability. Availability is the union of the person's inclusive date ranges, and only the
   slot's working days must lie in it: nobody works the weekend in between, so someone who gave
@@ -111,18 +112,19 @@ class Reason(NamedTuple):
 
 @dataclasses.dataclass(frozen=True)
 class Pair:
-    """A proposed swap: both spend the slot's five working days at the other's organisation."""
+    """A proposed swap: both spend the slot's working days at the other's organisation."""
 
     public_id: int
     company_id: int
     score: int
     slot_start: date  # the first day of the earliest common slot
     reasons: list[Reason]
+    days: int = SLOT_WORKING_DAYS  # the working days of the slot
 
     @property
     def slot_end(self) -> date:
-        """The slot's fifth working day."""
-        return working_day_after(self.slot_start, SLOT_WORKING_DAYS - 1)
+        """The slot's last working day."""
+        return working_day_after(self.slot_start, self.days - 1)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -164,6 +166,7 @@ def match(
     locked: Iterable[tuple[int, int]] = (),
     excluded: Collection[tuple[int, int]] = frozenset(),
     capacity: Mapping[int, int] | None = None,
+    days: int = SLOT_WORKING_DAYS,
 ) -> MatchResult:
     """The pairs of the round with the highest total score.
 
@@ -175,8 +178,12 @@ def match(
     applicant on the wrong side or twice, a locked pair of unknown people or that breaks a hard
     constraint, a person in two locked pairs, a negative capacity, locked pairs beyond an
     organisation's capacity, a capacity for an organisation with applicants on both sides.
+    `days` is the length of an exchange in working days (five unless the round says otherwise):
+    a slot is that many consecutive working days.
     """
-    round_ = _Round.build(public, company, window=window, locked=locked, excluded=excluded, capacity=capacity)
+    round_ = _Round.build(
+        public, company, window=window, locked=locked, excluded=excluded, capacity=capacity, days=days
+    )
     return round_.solve(_optimal_pairs)
 
 
@@ -188,12 +195,15 @@ def greedy_match(
     locked: Iterable[tuple[int, int]] = (),
     excluded: Collection[tuple[int, int]] = frozenset(),
     capacity: Mapping[int, int] | None = None,
+    days: int = SLOT_WORKING_DAYS,
 ) -> MatchResult:
     """The baseline: take the best remaining feasible pair until none is left (ties: the lower
     public id, then the lower company id), skipping a pair when either organisation is full.
     The same rules and the same kind of result as `match`, with a total never above match's
     and often below it."""
-    round_ = _Round.build(public, company, window=window, locked=locked, excluded=excluded, capacity=capacity)
+    round_ = _Round.build(
+        public, company, window=window, locked=locked, excluded=excluded, capacity=capacity, days=days
+    )
     return round_.solve(_greedy_pairs)
 
 
@@ -385,6 +395,7 @@ class _Round:
     company_organisations: list[int] = dataclasses.field(default_factory=list)
     public_capacity: np.ndarray | None = None
     company_capacity: np.ndarray | None = None
+    days: int = SLOT_WORKING_DAYS  # the working days of a slot
 
     @classmethod
     def build(
@@ -396,13 +407,16 @@ class _Round:
         locked: Iterable[tuple[int, int]],
         excluded: Collection[tuple[int, int]],
         capacity: Mapping[int, int] | None = None,
+        days: int = SLOT_WORKING_DAYS,
     ) -> _Round:
+        if isinstance(days, bool) or not isinstance(days, int) or days < 1:
+            raise ValueError(f"An exchange lasts at least one working day, not {days!r}.")
         public = sorted(public, key=lambda applicant: applicant.id)
         company = sorted(company, key=lambda applicant: applicant.id)
         _check_applicants(public, company)
         working_days = _working_days(window)
-        public_slots = _free_slots(public, working_days)
-        company_slots = _free_slots(company, working_days)
+        public_slots = _free_slots(public, working_days, days)
+        company_slots = _free_slots(company, working_days, days)
         scores = _score_matrix(public, company, public_slots, company_slots)
         row_of = {applicant.id: row for row, applicant in enumerate(public)}
         column_of = {applicant.id: column for column, applicant in enumerate(company)}
@@ -410,7 +424,7 @@ class _Round:
             # A pair of someone no longer applying (declined in an earlier round) is moot.
             if public_id in row_of and company_id in column_of:
                 scores[row_of[public_id], column_of[company_id]] = 0
-        round_ = cls(public, company, working_days, public_slots, company_slots, scores, [])
+        round_ = cls(public, company, working_days, public_slots, company_slots, scores, [], days=days)
         round_.locked = round_._locked_cells(locked, excluded, row_of, column_of)
         round_._set_capacities(dict(capacity or {}))
         return round_
@@ -492,7 +506,7 @@ class _Round:
         if public.region != company.region and not (public.travels and company.travels):
             broken.append("different regions and not both willing to travel")
         if not (self.public_slots[row] & self.company_slots[column]).any():
-            broken.append("no common slot of five working days in the window")
+            broken.append(f"no common slot of {self.days} working days in the window")
         return broken
 
     def solve(self, solver: Callable[[np.ndarray, _Limits, _Limits], list[tuple[int, int]]]) -> MatchResult:
@@ -535,6 +549,7 @@ class _Round:
             score=int(self.scores[row, column]),
             slot_start=self.working_days[first_common_slot].astype(date),
             reasons=reasons,
+            days=self.days,
         )
 
     def _unmatched(
@@ -602,8 +617,8 @@ def _working_days(window: tuple[date, date]) -> np.ndarray:
     return days[np.is_busday(days)]
 
 
-def _free_slots(applicants: Sequence[Applicant], working_days: np.ndarray) -> np.ndarray:
-    """bool (applicant, slot start): whether the slot of five working days starting on the
+def _free_slots(applicants: Sequence[Applicant], working_days: np.ndarray, length: int) -> np.ndarray:
+    """bool (applicant, slot start): whether the slot of `length` working days starting on the
     window's working day of that index lies in the window and in the person's availability."""
     count, days = len(applicants), len(working_days)
     ranges = [(row, first, last) for row, applicant in enumerate(applicants) for first, last in applicant.available]
@@ -618,11 +633,11 @@ def _free_slots(applicants: Sequence[Applicant], working_days: np.ndarray) -> np
         np.add.at(change, (rows, np.searchsorted(working_days, lasts, side="right")), -1)
     available = np.cumsum(change[:, :days], axis=1) > 0
     # free_before[:, d] = the free working days before day d: a slot from d is free when the
-    # five days d … d + 4 all are.
+    # days d … d + length - 1 all are.
     free_before = np.zeros((count, days + 1), dtype=np.int32)
     np.cumsum(available, axis=1, out=free_before[:, 1:])
-    starts = max(days - SLOT_WORKING_DAYS + 1, 0)
-    return free_before[:, SLOT_WORKING_DAYS : SLOT_WORKING_DAYS + starts] - free_before[:, :starts] == SLOT_WORKING_DAYS
+    starts = max(days - length + 1, 0)
+    return free_before[:, length : length + starts] - free_before[:, :starts] == length
 
 
 def _score_matrix(

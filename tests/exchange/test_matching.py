@@ -398,7 +398,7 @@ def test_a_locked_pair_takes_its_people_out_even_when_nobody_else_is_left():
             [company(11, available=((MONDAY + timedelta(days=7), MONDAY + timedelta(days=11)),))],
             [(1, 11)],
             (),
-            "no common slot of five working days in the window",
+            "no common slot of 5 working days in the window",
         ),
         ([applicant(1)], [company(11)], [(11, 1)], (), "11 is not a public applicant"),
         ([applicant(1)], [company(11)], [(1, 12)], (), "12 is not a company applicant"),
@@ -525,6 +525,34 @@ def test_a_range_that_ends_on_a_saturday_counts_its_working_days_only():
     assert only_pair(((MONDAY + timedelta(days=1), saturday),)) == "no_common_week"
     # A range from a Saturday (or Sunday) starts on Monday.
     assert only_pair(((saturday, saturday + timedelta(days=7)),)).slot_start == MONDAY + timedelta(days=7)
+
+
+def test_an_exchange_of_three_working_days_needs_a_common_slot_of_three_not_five():
+    wednesday = MONDAY + timedelta(days=2)
+    public = [applicant(1, available=(days(MONDAY, wednesday),))]
+    companies = [company(11)]
+    five = match(public, companies, window=MONTH)
+    assert not five.pairs and five.unmatched[0].reason == "no_common_week"
+    (pair,) = match(public, companies, window=MONTH, days=3).pairs
+    assert (pair.slot_start, pair.slot_end) == (MONDAY, wednesday)
+    assert greedy_match(public, companies, window=MONTH, days=3).pairs == [pair]
+    # Three working days from a Thursday end on the Monday after the weekend.
+    thursday = MONDAY + timedelta(days=3)
+    (pair,) = match([applicant(1, available=(days(thursday, MONTH[1]),))], companies, window=MONTH, days=3).pairs
+    assert (pair.slot_start, pair.slot_end) == (thursday, MONDAY + timedelta(days=7))
+    # Two working days are not enough for three.
+    short = match(
+        [applicant(1, available=(days(MONDAY, MONDAY + timedelta(days=1)),))], companies, window=MONTH, days=3
+    )
+    assert not short.pairs and short.unmatched[0].reason == "no_common_week"
+
+
+@pytest.mark.parametrize("length", [0, -1, True, 2.5])
+def test_an_exchange_of_no_working_day_is_refused(length):
+    with pytest.raises(ValueError, match="at least one working day"):
+        match([applicant(1)], [company(11)], window=MONTH, days=length)
+    with pytest.raises(ValueError, match="at least one working day"):
+        greedy_match([applicant(1)], [company(11)], window=MONTH, days=length)
 
 
 def test_the_slot_lies_inside_the_window():
