@@ -54,6 +54,8 @@ PAGES = [
     ("lab project page", "programme manager", "{busiest_project}"),
     ("lab triage queue", "programme manager", "/lab/problems/triage/"),
     ("lab experiment page", "programme manager", "{concluded_experiment}"),
+    ("exchange matching page", "programme manager", "{matching_page}"),
+    ("exchange applicants not paired", "programme manager", "{matching_page}unpaired/"),
 ]
 # The bare view every page is compared with: the same middleware, no work.
 BARE = ("bare view (/healthz)", None, "/healthz")
@@ -94,7 +96,10 @@ def _fill() -> dict[str, str]:
     # The round taking the generated applications (10,000 a side at L).
     current_round = Round.objects.in_phase(RoundPhase.APPLICATIONS_OPEN).annotate(n=Count("applications"))
     current_round = current_round.order_by("-n", "pk").first()
+    # The round being matched, with the most pairs.
+    matched = Round.objects.in_phase(RoundPhase.MATCHING).annotate(n=Count("pairs")).order_by("-n", "pk").first()
     return {
+        "matching_page": f"/exchange/rounds/{matched.pk}/matching/",
         "busiest_case": busiest_case.get_absolute_url(),
         "current_round": current_round.get_absolute_url(),
         "case_filters": f"/cases/?tag={tag.replace(' ', '+')}&year={busiest_case.launch_year}",

@@ -647,6 +647,15 @@ EXPECTED_ROUND = {
         phase: ({"org_admin"} if phase in ("upcoming", "applications open", "matching") else NONE)
         for phase in ROUND_PHASES
     },
+    # Only the programme managers read the matching; a programme manager runs it and sends the
+    # proposals while the round is matched.
+    "exchange.view_matching": dict.fromkeys(ROUND_PHASES, STAFF),
+    "exchange.run_matching": {
+        phase: ({"programme_manager"} if phase == "matching" else NONE) for phase in ROUND_PHASES
+    },
+    "exchange.send_proposals": {
+        phase: ({"programme_manager"} if phase == "matching" else NONE) for phase in ROUND_PHASES
+    },
 }
 # An application is its applicant's, their organisation admins' and the staff's; the admin
 # decides while it waits, until the round is matched.
@@ -663,6 +672,102 @@ EXPECTED_APPLICATION = {
     "exchange.decide_application": {
         state: ({"org_admin"} if state in ("waiting", "waiting, applications closed") else NONE)
         for state in APPLICATION_STATES
+    },
+}
+# A pair is the programme managers' draft until it is sent; then its two people and their
+# organisations' admins read it too. A programme manager locks or excludes a proposal while the
+# round is matched; each of the two people answers a sent proposal once, before its week begins.
+# Once confirmed, the admin of a host organisation (the organisation admin hosts the company
+# member) plans the visit until it is over; either person or a programme manager moves its days
+# before they begin, and cancels it until it is over.
+PAIR_STATES = (
+    "proposed, not sent",
+    "proposed, sent",
+    "proposed, sent, accepted by the public servant",
+    "proposed, sent, week begun",
+    "proposed, sent, round under way",
+    "proposed, sent, round cancelled",
+    "confirmed",
+    "confirmed, days begun",
+    "confirmed, over",
+    "cancelled",
+    "declined by the company member",
+    "excluded after it was sent",
+)
+PAIR_PEOPLE = {"public_servant", "company_member"}
+EXPECTED_PAIR = {
+    "exchange.view_pair": {
+        state: (STAFF if state == "proposed, not sent" else STAFF | MEMBERS | {"company_member"})
+        for state in PAIR_STATES
+    },
+    "exchange.change_pair": {
+        state: (
+            {"programme_manager"}
+            if state in ("proposed, not sent", "proposed, sent", "proposed, sent, accepted by the public servant")
+            else NONE
+        )
+        for state in PAIR_STATES
+    },
+    "exchange.answer_pair": {
+        **dict.fromkeys(PAIR_STATES, NONE),
+        "proposed, sent": PAIR_PEOPLE,
+        "proposed, sent, accepted by the public servant": {"company_member"},
+        "proposed, sent, round under way": PAIR_PEOPLE,
+    },
+    "exchange.plan_visit": {
+        **dict.fromkeys(PAIR_STATES, NONE),
+        "confirmed": {"org_admin"},
+        "confirmed, days begun": {"org_admin"},
+    },
+    "exchange.reschedule_pair": {
+        **dict.fromkeys(PAIR_STATES, NONE),
+        "confirmed": PAIR_PEOPLE | {"programme_manager"},
+    },
+    "exchange.cancel_pair": {
+        **dict.fromkeys(PAIR_STATES, NONE),
+        "confirmed": PAIR_PEOPLE | {"programme_manager"},
+        "confirmed, days begun": PAIR_PEOPLE | {"programme_manager"},
+    },
+}
+
+# A challenge of a round, for mixed teams: an approved applicant of the round (the public
+# servant) joins its team while the round is live, in no team of the round yet and while the
+# team has room, and leaves it while the round is live; the round's approved applicants and the
+# staff read the team; its team and the programme managers keep its Change Meter until the
+# round is cancelled (a round finished still counts the change).
+TEAM_CHALLENGE_STATES = (
+    "round matching, public servant approved, no team",
+    "round matching, public servant in its team",
+    "round matching, public servant in another team",
+    "round matching, team full",
+    "round matching, public servant's application waiting",
+    "round finished, public servant approved, no team",
+    "round finished, public servant in its team",
+    "round cancelled, public servant in its team",
+)
+IN_ITS_TEAM = {state for state in TEAM_CHALLENGE_STATES if state.endswith("public servant in its team")}
+EXPECTED_TEAM_CHALLENGE = {
+    "exchange.join_team": {
+        **dict.fromkeys(TEAM_CHALLENGE_STATES, NONE),
+        "round matching, public servant approved, no team": {"public_servant"},
+    },
+    "exchange.leave_team": {
+        **dict.fromkeys(TEAM_CHALLENGE_STATES, NONE),
+        "round matching, public servant in its team": {"public_servant"},
+    },
+    "exchange.view_team": {
+        state: (
+            STAFF if state == "round matching, public servant's application waiting" else STAFF | {"public_servant"}
+        )
+        for state in TEAM_CHALLENGE_STATES
+    },
+    "exchange.update_change_meter": {
+        state: (
+            NONE
+            if state.startswith("round cancelled")
+            else {"programme_manager"} | ({"public_servant"} if state in IN_ITS_TEAM else NONE)
+        )
+        for state in TEAM_CHALLENGE_STATES
     },
 }
 
@@ -689,6 +794,8 @@ EXPECTED_BY_SUBJECT = {
     "prototype": EXPECTED_PROTOTYPE,
     "round": EXPECTED_ROUND,
     "application": EXPECTED_APPLICATION,
+    "pair": EXPECTED_PAIR,
+    "round challenge": EXPECTED_TEAM_CHALLENGE,
 }
 
 

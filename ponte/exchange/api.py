@@ -1,11 +1,11 @@
 """The exchange API: rounds are public, with the phase each is in by the server clock;
-applications only to those entitled to them (their applicant, the admins of their
-organisation, the programme managers), signed in with a personal token or a session."""
+applications and pairs only to those entitled to them (their people, the admins of their
+organisations, the programme managers), signed in with a personal token or a session."""
 
 from datetime import date, datetime
 
 from django.http import Http404
-from ninja import Path, Router, Schema
+from ninja import Path, Query, Router, Schema
 from ninja.decorators import decorate_view
 from ninja.pagination import paginate
 from pydantic import Field
@@ -14,8 +14,9 @@ from ponte.accounts.api_auth import ANYONE, SIGNED_IN
 from ponte.core.api import LimitOffset, Problem
 from ponte.core.pagecache import public_page
 
-from .models import ApplicationStatus, RoundPhase, Side
+from .models import Answer, ApplicationStatus, PairStatus, RoundPhase, Side
 from .queries import applications as application_queries
+from .queries import matching as matching_queries
 from .queries import rounds as queries
 
 router = Router(tags=["exchange"], auth=ANYONE)
@@ -45,8 +46,25 @@ class RoundOut(Schema):
 
 
 class RoundChallengeOut(Schema):
+    id: int
+    url: str
     title: str
     description: str
+    change_meter: int | None = Field(..., description="Percent of the change implemented, by the latest update")
+    change_meter_updated_at: datetime | None
+    team_size: int = Field(..., description="People in the challenge's mixed team")
+
+    @staticmethod
+    def resolve_url(obj, context):
+        return context["request"].build_absolute_uri(obj.get_absolute_url())
+
+    @staticmethod
+    def resolve_change_meter(obj):
+        return obj.meter
+
+    @staticmethod
+    def resolve_change_meter_updated_at(obj):
+        return obj.meter_at
 
 
 class RoundDetailOut(RoundOut):
@@ -145,6 +163,80 @@ def list_applications(request):
 def get_application(request, id: int = Path(..., ge=1, le=MAX_ID)):
     """An application with its availability. One you may not read does not exist here."""
     found = application_queries.application_for(request.user, id)
+    if found is None:
+        raise Http404
+    return found
+
+
+class PairPersonOut(Schema):
+    application: int = Field(..., description="Id of the person's application")
+    name: str
+    organisation: str = Field(..., description="Slug of the organisation the person works for")
+    answer: Answer | None = Field(..., description="Their answer to the proposal; null until they answer")
+
+
+class PairOut(Schema):
+    id: int
+    url: str
+    round: int
+    status: PairStatus
+    locked: bool = Field(..., description="A programme manager locked it: the matching keeps it as it is")
+    sent_at: datetime | None = Field(..., description="When its two people were asked; null while a draft")
+    starts: date = Field(..., description="First day of the exchange")
+    ends: date = Field(..., description="Last day of the exchange")
+    score: int = Field(..., description="What both gain as guests, in the matcher's points")
+    public: PairPersonOut = Field(..., description="The public servant: a guest at the company")
+    company: PairPersonOut = Field(..., description="The company employee: a guest at the public body")
+
+    @staticmethod
+    def resolve_url(obj, context):
+        return context["request"].build_absolute_uri(obj.get_absolute_url())
+
+    @staticmethod
+    def resolve_round(obj):
+        return obj.round_id
+
+    @staticmethod
+    def resolve_starts(obj):
+        return obj.slot_starts
+
+    @staticmethod
+    def resolve_ends(obj):
+        return obj.slot_ends
+
+    @staticmethod
+    def resolve_public(obj):
+        return _person(obj.public, obj.public_answer)
+
+    @staticmethod
+    def resolve_company(obj):
+        return _person(obj.company, obj.company_answer)
+
+
+def _person(application, answer: str) -> dict:
+    return {
+        "application": application.pk,
+        "name": application.applicant.name,
+        "organisation": application.organisation.slug,
+        "answer": answer or None,
+    }
+
+
+@router.get("/pairs", response=list[PairOut], auth=SIGNED_IN, summary="Exchange pairs you may read")
+@paginate(LimitOffset)
+def list_pairs(request, round: int | None = Query(None, ge=1, le=MAX_ID)):
+    """The pairs you are in or of an organisation you administer, once proposed to their people;
+    every one, drafts included, for a programme manager. `round` keeps one round's."""
+    pairs = matching_queries.pairs_visible_to(request.user).order_by("round", "pk")
+    return pairs.filter(round_id=round) if round is not None else pairs
+
+
+@router.get(
+    "/pairs/{id}", response={200: PairOut, 404: Problem}, auth=SIGNED_IN, summary="One exchange pair you may read"
+)
+def get_pair(request, id: int = Path(..., ge=1, le=MAX_ID)):
+    """A pair. One you may not read does not exist here."""
+    found = matching_queries.pair_for(request.user, id)
     if found is None:
         raise Http404
     return found

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ponte.core import rolematrix
 from ponte.core.registry import DashboardFigure, NavItem, NotificationKind, registry
+from ponte.core.roles import is_programme_manager
 from ponte.organisations.rules import administers_an_organisation, is_company_member, is_public_servant
 
 from . import matrix
@@ -32,6 +33,23 @@ registry.add_action(
         url_name="exchange:applications",
         visible=is_public_servant | is_company_member,
         order=23,
+    )
+)
+
+
+def _awaiting_answer(user):
+    from .queries.matching import awaiting_answer
+
+    return awaiting_answer(user).select_related(None).order_by()
+
+
+registry.add_figure(
+    DashboardFigure(
+        key="exchange.pairs_awaiting_answer",
+        label=_("Exchanges proposed to you, waiting for your answer"),
+        value=_awaiting_answer,
+        url_name="exchange:applications",
+        visible=is_public_servant | is_company_member,
     )
 )
 registry.add_figure(
@@ -63,6 +81,54 @@ for kind in [
         _("Your application to “%(round)s” is declined: %(reason)s"),
         audience=is_public_servant | is_company_member,
     ),
+    NotificationKind(
+        "exchange.pair_proposed",
+        _("Exchanges proposed to you"),
+        _("An exchange is proposed to you in “%(round)s”: accept or decline it"),
+        audience=is_public_servant | is_company_member,
+    ),
+    NotificationKind(
+        "exchange.pair_confirmed",
+        _("Your exchanges confirmed"),
+        _("Your exchange in “%(round)s” is confirmed: both of you accepted it"),
+        audience=is_public_servant | is_company_member,
+    ),
+    NotificationKind(
+        "exchange.pair_declined",
+        _("Exchanges declined"),
+        _("A proposed exchange in “%(round)s” is declined: it will not be proposed again"),
+        audience=is_public_servant | is_company_member | is_programme_manager,
+    ),
+    NotificationKind(
+        "exchange.visit_planned",
+        _("Plans for your exchange visits"),
+        _("%(organisation)s planned your visit in “%(round)s”: read your mentor and programme"),
+        audience=is_public_servant | is_company_member,
+    ),
+    NotificationKind(
+        "exchange.pair_rescheduled",
+        _("Changed days of your exchanges"),
+        _("Your exchange in “%(round)s” moved: from %(starts)s to %(ends)s"),
+        audience=is_public_servant | is_company_member,
+    ),
+    NotificationKind(
+        "exchange.pair_cancelled",
+        _("Cancelled exchanges"),
+        _("An exchange in “%(round)s” is cancelled: %(reason)s"),
+        audience=is_public_servant | is_company_member | is_programme_manager,
+    ),
+    NotificationKind(
+        "exchange.change_meter_updated",
+        _("Change Meter updates of your team"),
+        _("The Change Meter of “%(challenge)s” is at %(percent)s%%"),
+        audience=is_public_servant | is_company_member,
+    ),
+    NotificationKind(
+        "exchange.pair_withdrawn",
+        _("Exchanges withdrawn"),
+        _("A programme manager withdrew the exchange proposed to you in “%(round)s”"),
+        audience=is_public_servant | is_company_member,
+    ),
 ]:
     registry.add_notification_kind(kind)
 
@@ -70,3 +136,5 @@ for kind in [
 rolematrix.add_cases(matrix.CASES)
 rolematrix.add_subject(matrix.ROUND_SUBJECT)
 rolematrix.add_subject(matrix.APPLICATION_SUBJECT)
+rolematrix.add_subject(matrix.PAIR_SUBJECT)
+rolematrix.add_subject(matrix.TEAM_CHALLENGE_SUBJECT)

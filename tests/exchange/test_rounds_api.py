@@ -39,10 +39,13 @@ def test_the_api_gives_a_round_with_its_challenges_and_why_it_was_cancelled(prog
     assert response.status_code == 200, response.content
     body = response.json()
     assert body["phase"] == "cancelled" and body["cancel_reason"] == "No more budget."
-    assert body["challenges"] == [
-        {"title": "Once-only certificates", "description": "Stop asking for what is already held."},
-        {"title": "Plain-language letters", "description": ""},
+    assert [(c["title"], c["description"]) for c in body["challenges"]] == [
+        ("Once-only certificates", "Stop asking for what is already held."),
+        ("Plain-language letters", ""),
     ]
+    first = body["challenges"][0]
+    assert first["url"] == f"http://testserver/exchange/challenges/{first['id']}/"
+    assert (first["change_meter"], first["change_meter_updated_at"], first["team_size"]) == (None, None, 0)
     assert body["description"] == opened.description
 
 

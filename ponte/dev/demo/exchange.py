@@ -1,17 +1,31 @@
-"""The demo staff exchange (data/exchange.yaml): a finished round, a round taking applications
-and an upcoming round, each opened by the programme manager through the exchange's services;
-applications to the current round, waiting for their organisation admin or decided, and how
-many guests organisations can host — each through the exchange's services."""
+"""The demo staff exchange (data/exchange.yaml): a finished round, a round being matched and a
+round taking applications, each opened by the programme manager through the exchange's
+services. The round being matched took its applications, its organisation admins' decisions and
+its hosting while it was open, then had its dates moved back; the manager then ran its matching,
+locked a pair, sent the proposals, and some people answered them — each through the services."""
 
 from datetime import timedelta
 
+from django.db.models import F, Q
 from django.utils import timezone
 
 from ponte.accounts.models import User
-from ponte.exchange.models import Application, Hosting, Round, start_of
+from ponte.exchange.models import (
+    HOLDING_STATUSES,
+    Application,
+    Availability,
+    ChangeUpdate,
+    Hosting,
+    MatchRun,
+    Pair,
+    Round,
+    start_of,
+)
 from ponte.exchange.services import applications as application_services
+from ponte.exchange.services import matching as matching_services
 from ponte.exchange.services import rounds as services
-from ponte.organisations.models import Organisation
+from ponte.exchange.services import teams as team_services
+from ponte.organisations.models import Membership, Organisation
 
 from .data import load
 
@@ -21,11 +35,35 @@ OPENS_AT, CLOSES_AT = timedelta(hours=9), timedelta(hours=17)
 def build(stdout=None) -> None:
     data = load("exchange")
     manager = User.objects.get(email=data["opened_by"])
-    added = sum(_round(spec, manager) for spec in data["rounds"])
     people = {u.email: u for u in User.objects.filter(email__endswith="@example.org")}
-    applied = sum(_application(spec, people) for spec in data.get("applications", []))
-    for spec in data.get("hosting", []):
-        _hosting(spec, people)
+    for spec in data.get("members", []):
+        Membership.objects.get_or_create(
+            user=people[spec["user"]],
+            organisation=Organisation.objects.get(slug=spec["organisation"]),
+            defaults={"role": spec["role"]},
+        )
+    added = applied = 0
+    for spec in data["rounds"]:
+        # A round already there is left as it is, with its applications, hosting and matching.
+        if Round.objects.filter(title=spec["title"]).exists():
+            continue
+        round, shift = _round(spec, manager)
+        added += 1
+        title = spec["title"]
+        applied += sum(
+            _application(a, round, shift, people) for a in data.get("applications", []) if a["round"] == title
+        )
+        for hosting in data.get("hosting", []):
+            if hosting["round"] == title:
+                _hosting(hosting, round, people)
+        if shift:
+            _move_back(round, spec["days"], shift)
+        matching = data.get("matching")
+        if matching and matching["round"] == title:
+            _matching(matching, round, manager, people, data.get("applications", []))
+        for team in data.get("teams", []):
+            if team["round"] == title:
+                _team(team, round, people)
     if stdout is not None and (added or applied):
         stdout.write(f"Exchange: {added} rounds and {applied} applications added.")
 
@@ -44,11 +82,11 @@ def _dates(days: dict, shift: int = 0) -> dict:
     }
 
 
-def _round(spec: dict, manager: User) -> bool:
-    if Round.objects.filter(title=spec["title"]).exists():
-        return False
+def _round(spec: dict, manager: User) -> tuple[Round, int]:
+    """The round, opened; and by how many days its dates are moved into the future for now."""
     days = spec["days"]
-    # A round in the past is opened in the future, then its dates are moved back.
+    # A round whose applications are closed is opened with them open (tomorrow they close),
+    # and its dates are moved back once it has what it took while open.
     shift = max(0, 1 - days["closes"])
     round = services.round_open(
         actor=manager,
@@ -62,16 +100,23 @@ def _round(spec: dict, manager: User) -> bool:
         ],
         **_dates(days, shift),
     )
-    if shift:
-        Round.objects.filter(pk=round.pk).update(**_dates(days))
-    return True
+    return round, shift
 
 
-def _application(spec: dict, people: dict) -> bool:
-    round = Round.objects.filter(title=spec["round"]).first()
+def _move_back(round: Round, days: dict, shift: int) -> None:
+    """The round's dates, and those of its applications, as they are meant to be: each moved
+    back by the days it was moved into the future."""
+    back = timedelta(days=shift)
+    Round.objects.filter(pk=round.pk).update(**_dates(days))
+    Availability.objects.filter(application__round=round).update(starts=F("starts") - back, ends=F("ends") - back)
+    Application.objects.filter(round=round).update(submitted_at=F("submitted_at") - back)
+    Application.objects.filter(round=round, decided_at__isnull=False).update(decided_at=F("decided_at") - back)
+
+
+def _application(spec: dict, round: Round, shift: int, people: dict) -> bool:
     organisation = Organisation.objects.filter(slug=spec["organisation"]).first()
     applicant = people.get(spec["by"])
-    if round is None or organisation is None or applicant is None:
+    if organisation is None or applicant is None:
         return False
     if Application.objects.filter(round=round, applicant=applicant).exists():
         return False
@@ -88,21 +133,68 @@ def _application(spec: dict, people: dict) -> bool:
         region=spec["region"],
         travels=spec["travels"],
         accessibility_needs=spec.get("accessibility_needs", ""),
-        availability=[(today + timedelta(days=a), today + timedelta(days=b)) for a, b in spec["free"]],
+        # Inside the exchange window as it is while the round is open: moved back with it.
+        availability=[(today + timedelta(days=a + shift), today + timedelta(days=b + shift)) for a, b in spec["free"]],
     )
     admin = people[spec["decided_by"]]
     if spec["decision"] == "approved":
         application_services.application_approve(actor=admin, application=application)
     elif spec["decision"] == "declined":
-        application_services.application_decline(actor=admin, application=application, reason=spec["reason"])
+        application_services.application_decline(
+            actor=admin, application=application, reason=" ".join(spec["reason"].split())
+        )
     return True
 
 
-def _hosting(spec: dict, people: dict) -> None:
-    round = Round.objects.filter(title=spec["round"]).first()
+def _hosting(spec: dict, round: Round, people: dict) -> None:
     organisation = Organisation.objects.filter(slug=spec["organisation"]).first()
-    if round is None or organisation is None or Hosting.objects.filter(round=round, organisation=organisation).exists():
+    if organisation is None or Hosting.objects.filter(round=round, organisation=organisation).exists():
         return
     application_services.hosting_state(
         actor=people[spec["by"]], round=round, organisation=organisation, guests=spec["guests"]
     )
+
+
+def _matching(spec: dict, round: Round, manager: User, people: dict, applications: list[dict]) -> None:
+    """What the programme manager and the applicants did with the round's matching, in order.
+    The services check their rules on the clock: the round's dates are the final ones by now."""
+    if MatchRun.objects.filter(round=round).exists():
+        return
+    matching_services.matching_run(actor=manager, round=round)
+    for first, second in spec.get("lock", []):
+        matching_services.pair_lock(actor=manager, pair=_pair_of(round, people[first], people[second]), locked_=True)
+    matching_services.proposals_send(actor=manager, round=round)
+    for email in spec.get("accept", []):
+        matching_services.pair_accept(actor=people[email], pair=_pair_of(round, people[email]))
+    deciders = {a["by"]: a["decided_by"] for a in applications if a["round"] == round.title}
+    for email in spec.get("approved_late", []):
+        application = Application.objects.get(round=round, applicant=people[email])
+        application_services.application_approve(actor=people[deciders[email]], application=application)
+    if spec.get("approved_late"):
+        matching_services.matching_run(actor=manager, round=round)
+
+
+def _pair_of(round: Round, *persons: User) -> Pair:
+    """The pair holding these people's applications in the round."""
+    pairs = Pair.objects.filter(round=round, status__in=HOLDING_STATUSES)
+    for person in persons:
+        pairs = pairs.filter(Q(public__applicant=person) | Q(company__applicant=person))
+    return pairs.get()
+
+
+def _team(spec: dict, round: Round, people: dict) -> None:
+    """The people who join the challenge's team, and the Change Meter updates it posts, each
+    dated `days` ago (the service dates an update now)."""
+    challenge = round.challenges.get(title=spec["challenge"])
+    for email in spec.get("members", []):
+        team_services.team_join(actor=people[email], challenge=challenge)
+    for update in spec.get("updates", []):
+        posted = team_services.change_update_post(
+            actor=people[update["by"]],
+            challenge=challenge,
+            percent=update["percent"],
+            summary=" ".join(update["summary"].split()),
+            evidence=update["evidence"],
+            evidence_url=update.get("evidence_url", ""),
+        )
+        ChangeUpdate.objects.filter(pk=posted.pk).update(created_at=timezone.now() - timedelta(days=update["days"]))

@@ -1,5 +1,6 @@
-"""The staff exchange at national scale: finished rounds of past years and a round taking
-applications now, answered by public servants and company employees of the generated
+"""The staff exchange at national scale: finished rounds of past years, a round taking
+applications now and a round being matched (its applications closed, the matcher run by the
+programme manager and its proposals sent), answered by public servants and company employees of the generated
 organisations (10,000 a side at L) with what they offer and want to learn, languages,
 regions and the weeks they are free; most approved by their organisation, some waiting, a
 few declined; and how many guests organisations can host. Written in bulk from a random
@@ -20,13 +21,17 @@ from ponte.exchange.models import (
     Hosting,
     Round,
     RoundChallenge,
+    RoundPhase,
     Side,
     start_of,
 )
+from ponte.exchange.services import matching as matching_services
 from ponte.organisations.models import Membership
 from ponte.reference.models import Sector
 
 SIZES = {"S": 100, "M": 1_000, "L": 10_000}  # applicants a side in the current round
+# Applicants a side in the round being matched: a country's round of a year, as Slovenia's.
+MATCHED_SIZES = {"S": 40, "M": 500, "L": 2_000}
 BATCH = 2_000
 TOPICS = [
     "open data",
@@ -68,7 +73,21 @@ def build(scale: str, progress) -> None:
     for years_ago in range(PAST_ROUNDS, 0, -1):
         _round(f"[gen] Exchange round {run}-{years_ago} years ago", manager, today.replace(day=1), years_ago)
     current = _round(f"[gen] Exchange round {run}, taking applications", manager, today, 0)
+    _apply(current, per_side, rng, manager, progress)
+    matched = _round(f"[gen] Exchange round {run}, being matched", manager, today, 0, matching=True)
+    _apply(matched, MATCHED_SIZES[scale], rng, manager, progress)
+    # As the programme manager would: run the matching, lock a few pairs, send the proposals
+    # (marked sent in bulk: thousands of notifications would only slow the build down).
+    matching_services.matching_run(actor=manager, round=matched)
+    matched.pairs.filter(pk__in=list(matched.pairs.order_by("pk").values_list("pk", flat=True)[:10])).update(
+        locked=True
+    )
+    matched.pairs.update(sent_at=timezone.now())
 
+
+def _apply(round: Round, per_side: int, rng: random.Random, manager: User, progress) -> None:
+    """`per_side` applications a side, with their availability, and how many guests each
+    organisation can host."""
     applicants = {
         side: _members(kind, per_side) for side, kind in ((Side.PUBLIC, "public_body"), (Side.COMPANY, "company"))
     }
@@ -77,17 +96,17 @@ def build(scale: str, progress) -> None:
         for start in range(0, len(members), BATCH):
             batch = members[start : start + BATCH]
             created = Application.objects.bulk_create(
-                [_application(current, side, organisation, user, rng) for organisation, user in batch]
+                [_application(round, side, organisation, user, rng) for organisation, user in batch]
             )
             Availability.objects.bulk_create(
-                [window for application in created for window in _availability(application, current, rng)]
+                [window for application in created for window in _availability(application, round, rng)]
             )
             bar.update(len(batch))
     bar.close()
     hosts = {organisation for members in applicants.values() for organisation, _user in members}
     Hosting.objects.bulk_create(
         [
-            Hosting(round=current, organisation_id=organisation, guests=rng.randrange(1, 4), stated_by=manager)
+            Hosting(round=round, organisation_id=organisation, guests=rng.randrange(1, 4), stated_by=manager)
             for organisation in sorted(hosts)
         ],
         batch_size=BATCH,
@@ -95,10 +114,14 @@ def build(scale: str, progress) -> None:
     )
 
 
-def _round(title: str, manager: User, today: date, years_ago: int) -> Round:
+def _round(title: str, manager: User, today: date, years_ago: int, *, matching: bool = False) -> Round:
     """A round of `years_ago` years back (finished), or the one taking applications now: open
-    since three weeks, closing in three, its exchanges from the next spring to the autumn."""
-    if years_ago:
+    since three weeks, closing in three, its exchanges from the next spring to the autumn; or,
+    `matching`, one whose applications closed last week."""
+    if matching:
+        spring = date(today.year + 1, 4, 1)
+        opens, closes = start_of(today - timedelta(days=60)), start_of(today - timedelta(days=7))
+    elif years_ago:
         spring = date(today.year - years_ago, 4, 1)
         opens, closes = start_of(spring - timedelta(days=90)), start_of(spring - timedelta(days=30))
     else:
@@ -115,6 +138,7 @@ def _round(title: str, manager: User, today: date, years_ago: int) -> Round:
         capacity_per_organisation=10,
         opened_by=manager,
     )
+    assert not matching or round.phase == RoundPhase.MATCHING
     RoundChallenge.objects.bulk_create(
         RoundChallenge(round=round, title=name, description=text, position=n)
         for n, (name, text) in enumerate(CHALLENGES)

@@ -8,6 +8,18 @@ from .applications import (
     Hosting,
     Side,
 )
+from .matching import (
+    HOLDING_STATUSES,
+    PAIR_LIFECYCLE,
+    REFUSED_STATUSES,
+    Answer,
+    CalendarFeed,
+    MatchRun,
+    Pair,
+    PairStatus,
+    Unmatched,
+    UnmatchedReason,
+)
 from .rounds import (
     CAPACITY_LIMIT,
     CHALLENGES_LIMIT,
@@ -25,6 +37,7 @@ from .rounds import (
     start_of,
     working_days,
 )
+from .teams import TEAM_LIMIT, ChangeUpdate, TeamMember
 
 __all__ = [
     "APPLICATION_LIFECYCLE",
@@ -33,21 +46,34 @@ __all__ = [
     "CHALLENGES_LIMIT",
     "EXCHANGE_DAYS_DEFAULT",
     "EXCHANGE_DAYS_LIMIT",
+    "HOLDING_STATUSES",
     "LIVE_PHASES",
+    "PAIR_LIFECYCLE",
     "REASON_LIMIT",
+    "REFUSED_STATUSES",
     "ROUND_LIFECYCLE",
+    "TEAM_LIMIT",
     "TEXT_LIMIT",
     "TOPICS_LIMIT",
+    "Answer",
     "Application",
     "ApplicationStatus",
     "Availability",
+    "CalendarFeed",
+    "ChangeUpdate",
     "Hosting",
+    "MatchRun",
+    "Pair",
+    "PairStatus",
     "Round",
     "RoundChallenge",
     "RoundPhase",
     "RoundQuerySet",
     "RoundStatus",
     "Side",
+    "TeamMember",
+    "Unmatched",
+    "UnmatchedReason",
     "start_of",
     "working_days",
 ]

@@ -178,3 +178,6 @@ class RoundChallenge(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("exchange:challenge", kwargs={"pk": self.pk})

@@ -9,6 +9,7 @@ from django.db.models import Min, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from ..models import Round, RoundChallenge, RoundPhase, RoundStatus, start_of
+from .teams import with_meter
 
 
 def rounds_listed(now: datetime | None = None) -> QuerySet[Round]:
@@ -21,7 +22,9 @@ def round_for(user, pk: int, now: datetime | None = None) -> Round | None:
     public: `user` is here for the day some part of a round is not."""
     return (
         Round.objects.with_phase(now)
-        .prefetch_related(Prefetch("challenges", queryset=RoundChallenge.objects.order_by("position", "pk")))
+        .prefetch_related(
+            Prefetch("challenges", queryset=with_meter(RoundChallenge.objects.order_by("position", "pk")))
+        )
         .filter(pk=pk)
         .first()
     )

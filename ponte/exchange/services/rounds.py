@@ -23,14 +23,17 @@ from ..models import (
     CAPACITY_LIMIT,
     CHALLENGES_LIMIT,
     EXCHANGE_DAYS_LIMIT,
+    HOLDING_STATUSES,
     REASON_LIMIT,
     ROUND_LIFECYCLE,
     TEXT_LIMIT,
+    Pair,
     Round,
     RoundChallenge,
     start_of,
     working_days,
 )
+from . import scheduling
 
 if TYPE_CHECKING:
     from ponte.accounts.models import User
@@ -240,6 +243,7 @@ def round_update(
     versions.check_seen(round, seen_version)
     cleaned = _checked({**values, "challenges": challenges}, now=timezone.now(), opening=False)
     challenges = cleaned.pop("challenges")
+    _require_pairs_still_fit(round, cleaned)
     held = [(c.title, c.description) for c in round.challenges.order_by("position", "pk")]
     written = {}
     if held != list(challenges):
@@ -251,6 +255,28 @@ def round_update(
     if written:
         _write_challenges(round, challenges)
     return [name for name in names if name != "version"]
+
+
+def _require_pairs_still_fit(round: Round, cleaned: dict) -> None:
+    """Once people are paired, their exchanges stay as agreed: the length of an exchange no
+    longer changes, and the window keeps every pair's days."""
+    pairs = Pair.objects.filter(round=round, status__in=HOLDING_STATUSES)
+    if not pairs.exists():
+        return
+    errors = {}
+    if cleaned.get("exchange_days", round.exchange_days) != round.exchange_days:
+        errors["exchange_days"] = [
+            _("People are paired for exchanges of this length already: it can no longer change.")
+        ]
+    starts = cleaned.get("exchange_starts", round.exchange_starts)
+    ends = cleaned.get("exchange_ends", round.exchange_ends)
+    outside = _("Pairs are proposed or confirmed for days outside this window: keep the window around them.")
+    if starts != round.exchange_starts and pairs.filter(slot_starts__lt=starts).exists():
+        errors["exchange_starts"] = [outside]
+    if ends != round.exchange_ends and pairs.filter(slot_ends__gt=ends).exists():
+        errors["exchange_ends"] = [outside]
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic
@@ -266,4 +292,6 @@ def round_cancel(*, actor: User, round: Round, reason: str) -> Round:
     )
     round.cancel_reason, round.cancelled_by = reason, actor
     ROUND_LIFECYCLE.apply(round, "cancel", actor=actor, reason=reason, update_fields=["cancel_reason", "cancelled_by"])
+    # Its confirmed exchanges are called off with it, and their people told.
+    scheduling.cancel_with_round(actor=actor, round=round, reason=reason)
     return round

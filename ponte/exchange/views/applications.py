@@ -20,6 +20,7 @@ from ponte.reference.models import Sector
 
 from ..forms.applications import ApplicationForm, HostingForm
 from ..queries import applications as queries
+from ..queries import matching as matching_queries
 from ..queries import rounds as round_queries
 from ..rules import administers_its_organisation
 from ..services import applications as services
@@ -94,6 +95,8 @@ def application_list(request):
         # One application a round at most: a short list.
         "own": list(queries.own_applications(request.user)[:OWN_SHOWN]),
         "waiting": paginate(request, queries.waiting_for(request.user)),
+        # One proposal a round at most: a short list.
+        "proposals": list(matching_queries.awaiting_answer(request.user)[:OWN_SHOWN]),
     }
     return render(request, "exchange/applications/list.html", context)
 
@@ -105,6 +108,7 @@ def application_detail(request, pk):
         "application": application,
         "availability": list(application.availability.all()),
         "can_decide": request.user.has_perm("exchange.decide_application", application),
+        "pair": matching_queries.pair_of_application(request.user, application),
         "sector_labels": [Sector(code).label for code in application.sectors_wanted if code in Sector.values],
     }
     return render(request, "exchange/applications/detail.html", context)

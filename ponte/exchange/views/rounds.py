@@ -66,6 +66,7 @@ def round_detail(request, pk):
             "cancel": request.user.has_perm("exchange.cancel_round", round),
             "apply": request.user.has_perm("exchange.apply", round),
             "state_hosting": request.user.has_perm("exchange.state_hosting", round),
+            "view_matching": request.user.has_perm("exchange.view_matching", round),
         },
         "own_application": application_queries.application_of(request.user, round),
         "sign_in_url": f"{reverse('account_login')}?next={round.get_absolute_url()}",
