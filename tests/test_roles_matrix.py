@@ -728,6 +728,14 @@ EXPECTED_PAIR = {
         "confirmed": PAIR_PEOPLE | {"programme_manager"},
         "confirmed, days begun": PAIR_PEOPLE | {"programme_manager"},
     },
+    # After the exchange: its people, their organisations' admins (the public body's here) and
+    # the programme managers, once it is over.
+    "exchange.give_guest_feedback": {**dict.fromkeys(PAIR_STATES, NONE), "confirmed, over": PAIR_PEOPLE},
+    "exchange.give_host_feedback": {**dict.fromkeys(PAIR_STATES, NONE), "confirmed, over": {"org_admin"}},
+    "exchange.record_follow_up": {
+        **dict.fromkeys(PAIR_STATES, NONE),
+        "confirmed, over": PAIR_PEOPLE | {"org_admin", "programme_manager"},
+    },
 }
 
 # A challenge of a round, for mixed teams: an approved applicant of the round (the public

@@ -15,6 +15,7 @@ from ponte.core.api import LimitOffset, Problem
 from ponte.core.pagecache import public_page
 
 from .models import Answer, ApplicationStatus, PairStatus, RoundPhase, Side
+from .queries import after as after_queries
 from .queries import applications as application_queries
 from .queries import matching as matching_queries
 from .queries import rounds as queries
@@ -94,6 +95,63 @@ def get_round(request, id: int = Path(..., ge=1, le=MAX_ID)):
     if found is None:
         raise Http404
     return found
+
+
+class RoundStatisticsOut(Schema):
+    public_bodies: int = Field(..., description="Public bodies with an approved applicant")
+    companies: int = Field(..., description="Companies with an approved applicant")
+    public_people: int = Field(..., description="Public servants approved to take part")
+    company_people: int = Field(..., description="Company employees approved to take part")
+    completed: int = Field(..., description="Exchanges that took place: confirmed, their days past")
+    ahead: int = Field(..., description="Exchanges confirmed, still to come")
+    cancelled: int
+    people_exchanged: int
+    people_exchanged_so_far: int = Field(..., description="People exchanged in this round and the rounds before")
+    satisfaction: float | None = Field(..., description="Mean of the surveys' answers, from 1 to 5")
+    answers: int = Field(..., description="Survey answers, guests' and hosts'")
+    follow_ups: int = Field(..., description="Collaborations recorded after the exchanges")
+
+
+class ConnectionOut(Schema):
+    public_body: str = Field(..., description="Slug of the public body")
+    company: str = Field(..., description="Slug of the company")
+    exchanges: int
+    follow_ups: int
+
+    @staticmethod
+    def resolve_public_body(obj):
+        return obj["public__organisation__slug"]
+
+    @staticmethod
+    def resolve_company(obj):
+        return obj["company__organisation__slug"]
+
+
+def _round_or_404(request, id: int):
+    found = queries.round_for(request.user, id)
+    if found is None:
+        raise Http404
+    return found
+
+
+@decorate_view(public_page)
+@router.get("/rounds/{id}/statistics", response={200: RoundStatisticsOut, 404: Problem}, summary="A round's statistics")
+def get_round_statistics(request, id: int = Path(..., ge=1, le=MAX_ID)):
+    """The round's figures: who took part, exchanges, satisfaction, follow-ups."""
+    return after_queries.round_statistics(_round_or_404(request, id))
+
+
+@decorate_view(public_page)
+@router.get(
+    "/rounds/{id}/network",
+    response={200: list[ConnectionOut], 404: Problem},
+    summary="A round's network of organisations",
+)
+@paginate(LimitOffset)
+def list_round_network(request, id: int = Path(..., ge=1, le=MAX_ID)):
+    """Each public body and company connected by the round's exchanges, with how many exchanges
+    and follow-up collaborations they share, the busiest first. Organisations only: no person."""
+    return after_queries.network(_round_or_404(request, id))
 
 
 class AvailabilityOut(Schema):

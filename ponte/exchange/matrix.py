@@ -375,6 +375,19 @@ CASES = {
         "until it is over.",
         "pair",
     ),
+    "exchange.give_guest_feedback": Case(
+        "Answer the survey of one's own visit, with a learning report, once the exchange is over.", "pair"
+    ),
+    "exchange.give_host_feedback": Case(
+        "Answer the survey of the visit one's organisation hosted (as its admin or the guest's mentor), once the "
+        "exchange is over.",
+        "pair",
+    ),
+    "exchange.record_follow_up": Case(
+        "Record a collaboration that followed the exchange, as one of its people, an admin of their organisations "
+        "or a programme manager, once it is over.",
+        "pair",
+    ),
     "exchange.join_team": Case(
         "Join the team of the challenge, as an approved applicant of its round in no team yet, while the round "
         "is live and the team has room.",

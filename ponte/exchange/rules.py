@@ -150,6 +150,18 @@ def is_round_not_cancelled(user, challenge) -> bool:
     return challenge is not None and challenge.round.phase != RoundPhase.CANCELLED
 
 
+@rules.predicate
+def is_over(user, pair) -> bool:
+    """A confirmed exchange whose days are past."""
+    return pair is not None and pair.status == PairStatus.CONFIRMED and pair.slot_ends < timezone.localdate()
+
+
+@rules.predicate
+def is_a_host(user, pair) -> bool:
+    """An admin of one of the pair's organisations, or a mentor of one of its visits."""
+    return pair is not None and user.is_authenticated and user.pk in (pair.public_mentor_id, pair.company_mentor_id)
+
+
 rules.add_perm("exchange.view_round", rules.always_allow)
 rules.add_perm("exchange.open_round", is_programme_manager)
 rules.add_perm("exchange.change_round", is_programme_manager & is_live_round)
@@ -192,3 +204,13 @@ rules.add_perm("exchange.join_team", takes_part_in_its_round & has_no_team_in_it
 rules.add_perm("exchange.leave_team", is_in_its_team & is_live_round_of_challenge)
 rules.add_perm("exchange.view_team", is_staff_role | takes_part_in_its_round)
 rules.add_perm("exchange.update_change_meter", (is_in_its_team | is_programme_manager) & is_round_not_cancelled)
+
+# After the exchange: each guest answers the survey of their visit with their learning report,
+# each host (an admin of the organisation, or the mentor) the survey of the visit it hosted; the
+# two people, their organisations' admins and the programme managers record the collaborations
+# that follow.
+rules.add_perm("exchange.give_guest_feedback", is_in_pair & is_over)
+rules.add_perm("exchange.give_host_feedback", (administers_a_pair_organisation | is_a_host) & is_over)
+rules.add_perm(
+    "exchange.record_follow_up", (is_in_pair | administers_a_pair_organisation | is_programme_manager) & is_over
+)

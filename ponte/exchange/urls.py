@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import applications, matching, rounds, scheduling, teams
+from .views import after, applications, matching, rounds, scheduling, teams
 
 app_name = "exchange"
 
@@ -33,6 +33,9 @@ urlpatterns = [
     path("challenges/<int:pk>/join/", teams.team_join, name="team_join"),
     path("challenges/<int:pk>/leave/", teams.team_leave, name="team_leave"),
     path("challenges/<int:pk>/update/", teams.change_update, name="change_update"),
+    path("pairs/<int:pk>/feedback/<str:role>/<str:side>/", after.feedback, name="feedback"),
+    path("pairs/<int:pk>/follow-up/", after.follow_up, name="follow_up"),
+    path("rounds/<int:pk>/statistics/", after.statistics, name="statistics"),
     path("applications/", applications.application_list, name="applications"),
     path("applications/<int:pk>/", applications.application_detail, name="application"),
     path("applications/<int:pk>/approve/", applications.application_approve, name="application_approve"),

@@ -23,6 +23,7 @@ from ponte.exchange.models import (
 from ponte.organisations.models import Membership
 
 MATCHED = "Partnership for change 2026"
+FINISHED = "Partnership for change 2025"
 
 
 def counts():
@@ -69,7 +70,7 @@ def test_the_demo_round_being_matched_has_pairs_in_every_state_and_people_it_cou
     round = Round.objects.get(title=MATCHED)
     applications = {a.applicant.email: a for a in Application.objects.filter(round=round).select_related("applicant")}
     # Applications on both sides, submitted and decided while the round took them; most approved.
-    assert Application.objects.exclude(round=round).count() == 0
+    assert Application.objects.exclude(round=round).exclude(round__title=FINISHED).count() == 0
     assert {side: sum(a.side == side for a in applications.values()) for side in ("public", "company")} == {
         "public": 10,
         "company": 9,
@@ -85,8 +86,11 @@ def test_the_demo_round_being_matched_has_pairs_in_every_state_and_people_it_cou
         for free in application.availability.all():
             assert round.exchange_starts <= free.starts <= free.ends <= round.exchange_ends
     assert applications["company@example.org"].accessibility_needs
-    assert sorted(Hosting.objects.values_list("organisation__slug", "guests")) == [("ama", 2), ("civic-data-labs", 3)]
-    assert AuditEvent.objects.filter(verb="apply").count() == len(applications)
+    assert sorted(Hosting.objects.filter(round=round).values_list("organisation__slug", "guests")) == [
+        ("ama", 2),
+        ("civic-data-labs", 3),
+    ]
+    assert AuditEvent.objects.filter(verb="apply").count() == len(applications) + 8  # and 8 to the 2025 round
 
     # Run, a pair locked, the proposals sent and some answered; a late approval, run again.
     runs = list(MatchRun.objects.filter(round=round).order_by("pk"))
@@ -144,3 +148,21 @@ def test_the_demo_round_has_a_mixed_team_with_a_change_meter():
     ]
     updates = list(challenge.updates.order_by("created_at").values_list("percent", "by__email"))
     assert updates == [(10, "sponsor@example.org"), (20, "servant@example.org")]
+
+
+@pytest.mark.django_db
+def test_the_demo_finished_round_has_completed_exchanges_feedback_and_a_network():
+    from django.test import Client
+
+    from ponte.exchange.models import Feedback, FollowUp
+
+    call_command("seed_demo", quiet=True)
+    round = Round.objects.get(title=FINISHED)
+    pairs = Pair.objects.filter(round=round)
+    assert pairs.count() == 4 and not pairs.exclude(status=PairStatus.CONFIRMED).exists()
+    assert all(round.exchange_starts <= p.slot_starts <= p.slot_ends <= round.exchange_ends for p in pairs)
+    assert Feedback.objects.filter(pair__round=round).count() == 6
+    assert FollowUp.objects.filter(pair__round=round).count() == 2
+    statistics = Client().get(f"/api/exchange/rounds/{round.pk}/statistics").json()
+    assert (statistics["completed"], statistics["people_exchanged"], statistics["follow_ups"]) == (4, 8, 2)
+    assert Client().get(f"/api/exchange/rounds/{round.pk}/network").json()["count"] == 4

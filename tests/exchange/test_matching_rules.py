@@ -74,6 +74,14 @@ PAIR_EXPECTED = {
         "confirmed": PEOPLE | {"programme_manager"},
         "confirmed, days begun": PEOPLE | {"programme_manager"},
     },
+    # Once it is over: each person answers for their visit, the host's admin for the visit it
+    # hosted, and they and the programme managers record what followed.
+    "exchange.give_guest_feedback": {**dict.fromkeys(PAIR_STATES, NOBODY), "confirmed, over": PEOPLE},
+    "exchange.give_host_feedback": {**dict.fromkeys(PAIR_STATES, NOBODY), "confirmed, over": {"org_admin"}},
+    "exchange.record_follow_up": {
+        **dict.fromkeys(PAIR_STATES, NOBODY),
+        "confirmed, over": PEOPLE | {"org_admin", "programme_manager"},
+    },
 }
 
 ROUND_EXPECTED = {

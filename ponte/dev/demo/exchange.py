@@ -21,6 +21,7 @@ from ponte.exchange.models import (
     Round,
     start_of,
 )
+from ponte.exchange.services import after as after_services
 from ponte.exchange.services import applications as application_services
 from ponte.exchange.services import matching as matching_services
 from ponte.exchange.services import rounds as services
@@ -56,8 +57,13 @@ def build(stdout=None) -> None:
         for hosting in data.get("hosting", []):
             if hosting["round"] == title:
                 _hosting(hosting, round, people)
+        exchanged = data.get("exchanged")
+        if exchanged and exchanged["round"] == title:
+            _exchange_while_shifted(round, manager)
         if shift:
             _move_back(round, spec["days"], shift)
+        if exchanged and exchanged["round"] == title:
+            _after(exchanged, round, people)
         matching = data.get("matching")
         if matching and matching["round"] == title:
             _matching(matching, round, manager, people, data.get("applications", []))
@@ -111,6 +117,7 @@ def _move_back(round: Round, days: dict, shift: int) -> None:
     Availability.objects.filter(application__round=round).update(starts=F("starts") - back, ends=F("ends") - back)
     Application.objects.filter(round=round).update(submitted_at=F("submitted_at") - back)
     Application.objects.filter(round=round, decided_at__isnull=False).update(decided_at=F("decided_at") - back)
+    Pair.objects.filter(round=round).update(slot_starts=F("slot_starts") - back, slot_ends=F("slot_ends") - back)
 
 
 def _application(spec: dict, round: Round, shift: int, people: dict) -> bool:
@@ -198,3 +205,37 @@ def _team(spec: dict, round: Round, people: dict) -> None:
             evidence_url=update.get("evidence_url", ""),
         )
         ChangeUpdate.objects.filter(pk=posted.pk).update(created_at=timezone.now() - timedelta(days=update["days"]))
+
+
+def _exchange_while_shifted(round: Round, manager: User) -> None:
+    """A past round's exchanges, made while its dates are moved into the future: its
+    applications close now, the manager matches it and sends the proposals, and both people of
+    every pair accept."""
+    Round.objects.filter(pk=round.pk).update(applications_close_at=timezone.now() - timedelta(minutes=1))
+    round.refresh_from_db()
+    matching_services.matching_run(actor=manager, round=round)
+    matching_services.proposals_send(actor=manager, round=round)
+    for pair in Pair.objects.filter(round=round).select_related("public__applicant", "company__applicant"):
+        for person in (pair.public.applicant, pair.company.applicant):
+            matching_services.pair_accept(actor=person, pair=pair)
+
+
+def _after(spec: dict, round: Round, people: dict) -> None:
+    """The surveys answered and the collaborations recorded once the exchanges were over."""
+    for answer in spec.get("feedback", []):
+        after_services.feedback_give(
+            actor=people[answer["by"]],
+            pair=_pair_of(round, people[answer["pair"]]),
+            role=answer["role"],
+            side=answer["side"],
+            satisfaction=answer["satisfaction"],
+            went_well=answer["went_well"],
+            to_improve=answer.get("to_improve", ""),
+            learned=answer.get("learned", ""),
+        )
+    for follow_up in spec.get("follow_ups", []):
+        after_services.follow_up_record(
+            actor=people[follow_up["by"]],
+            pair=_pair_of(round, people[follow_up["pair"]]),
+            description=follow_up["description"],
+        )

@@ -1,5 +1,5 @@
-"""Forms of a confirmed exchange's schedule and of a mixed team's Change Meter. They only parse
-what people type; the services check the rest."""
+"""Forms of a confirmed exchange's schedule and what follows it, and of a mixed team's Change
+Meter. They only parse what people type; the services check the rest."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -91,4 +91,53 @@ class ChangeUpdateForm(forms.Form):
         required=False,
         widget=forms.URLInput(),
         help_text=_("A web address where the evidence can be read."),
+    )
+
+
+class FeedbackForm(forms.Form):
+    satisfaction = forms.TypedChoiceField(
+        label=_("How satisfied are you with the visit?"),
+        coerce=int,
+        choices=[
+            (1, _("1 — not at all")),
+            (2, _("2 — a little")),
+            (3, _("3 — fairly")),
+            (4, _("4 — mostly")),
+            (5, _("5 — very")),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Say how satisfied you are, from 1 (not at all) to 5 (very)."),
+            "invalid_choice": _("Say how satisfied you are, from 1 (not at all) to 5 (very)."),
+        },
+    )
+    went_well = forms.CharField(
+        label=_("What went well"),
+        max_length=TEXT_LIMIT,
+        widget=textarea(4),
+        error_messages={"required": _("Say what went well.")},
+    )
+    to_improve = forms.CharField(
+        label=_("What to improve (optional)"), max_length=TEXT_LIMIT, widget=textarea(3), required=False
+    )
+
+    def __init__(self, *args, guest: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if guest:
+            self.fields["learned"] = forms.CharField(
+                label=_("Your learning report"),
+                max_length=TEXT_LIMIT,
+                widget=textarea(6),
+                help_text=_("What you learned, and what you take back to your organisation."),
+                error_messages={"required": _("Write your learning report: what you take back to your organisation.")},
+            )
+
+
+class FollowUpForm(forms.Form):
+    description = forms.CharField(
+        label=_("The collaboration"),
+        max_length=TEXT_LIMIT,
+        widget=textarea(4),
+        help_text=_("What the two organisations do together since the exchange: a project, a pilot, a visit."),
+        error_messages={"required": _("Say what the two organisations do together since the exchange.")},
     )

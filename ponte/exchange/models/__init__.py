@@ -1,3 +1,4 @@
+from .after import SATISFACTION_MAX, SATISFACTION_MIN, Feedback, FeedbackRole, FollowUp
 from .applications import (
     APPLICATION_LIFECYCLE,
     AVAILABILITY_LIMIT,
@@ -52,6 +53,8 @@ __all__ = [
     "REASON_LIMIT",
     "REFUSED_STATUSES",
     "ROUND_LIFECYCLE",
+    "SATISFACTION_MAX",
+    "SATISFACTION_MIN",
     "TEAM_LIMIT",
     "TEXT_LIMIT",
     "TOPICS_LIMIT",
@@ -61,6 +64,9 @@ __all__ = [
     "Availability",
     "CalendarFeed",
     "ChangeUpdate",
+    "Feedback",
+    "FeedbackRole",
+    "FollowUp",
     "Hosting",
     "MatchRun",
     "Pair",

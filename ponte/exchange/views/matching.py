@@ -16,7 +16,8 @@ from django.views.decorators.http import require_POST
 from ponte.core.forms import ReasonForm, add_service_errors
 from ponte.core.paging import paginate
 
-from ..models import PairStatus
+from ..models import FeedbackRole, PairStatus
+from ..queries import after as after_queries
 from ..queries import matching as queries
 from ..queries import rounds as round_queries
 from ..services import matching as services
@@ -142,6 +143,9 @@ def pair_detail(request, pk):
             if request.user.has_perm("exchange.plan_visit", pair)
         ],
         "in_pair": request.user.pk in (pair.public.applicant_id, pair.company.applicant_id),
+        "surveys": _surveys(request.user, pair),
+        "follow_ups": list(pair.follow_ups.all()) if pair.status == PairStatus.CONFIRMED else [],
+        "can_follow_up": request.user.has_perm("exchange.record_follow_up", pair),
         # (host, guest, mentor, programme, side): each organisation's plan for the guest it hosts.
         "visits": [
             (pair.public, pair.company, pair.public_mentor, pair.public_programme, "public"),
@@ -149,6 +153,19 @@ def pair_detail(request, pk):
         ],
     }
     return render(request, "exchange/matching/pair.html", context)
+
+
+def _surveys(user, pair) -> list[tuple[str, str, object]]:
+    """(role, side, guest application) of the surveys `user` may answer and has not yet."""
+    if not after_queries.is_over(pair):
+        return []
+    done = after_queries.answered(pair)
+    wanted = []
+    if (side := after_queries.guest_side(user, pair)) and user.has_perm("exchange.give_guest_feedback", pair):
+        wanted.append((FeedbackRole.GUEST.value, side))
+    if user.has_perm("exchange.give_host_feedback", pair):
+        wanted += [(FeedbackRole.HOST.value, side) for side in after_queries.hosted_sides(user, pair)]
+    return [(role, side, getattr(pair, side)) for role, side in wanted if (side, role) not in done]
 
 
 def no_longer(request, pair):
