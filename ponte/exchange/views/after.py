@@ -26,7 +26,7 @@ LINKS_SHOWN = 50
 # The network's picture: public bodies on the left, companies on the right, a line for each
 # connection, thicker with more exchanges.
 PICTURE_WIDTH, ROW_HEIGHT, TOP = 720, 28, 24
-LEFT_X, RIGHT_X, NAME_LIMIT = 250, 470, 32
+LEFT_X, RIGHT_X, NAME_LIMIT = 290, 430, 30
 
 
 @login_required
