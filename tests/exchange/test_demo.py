@@ -166,3 +166,13 @@ def test_the_demo_finished_round_has_completed_exchanges_feedback_and_a_network(
     statistics = Client().get(f"/api/exchange/rounds/{round.pk}/statistics").json()
     assert (statistics["completed"], statistics["people_exchanged"], statistics["follow_ups"]) == (4, 8, 2)
     assert Client().get(f"/api/exchange/rounds/{round.pk}/network").json()["count"] == 4
+
+
+@pytest.mark.django_db
+def test_the_demo_confirmed_exchange_is_planned_by_both_hosts():
+    call_command("seed_demo", quiet=True)
+    pair = Pair.objects.select_related("public_mentor", "company_mentor").get(
+        round__title=MATCHED, status=PairStatus.CONFIRMED
+    )
+    assert (pair.public_mentor.email, pair.company_mentor.email) == ("nina@example.org", "eva@example.org")
+    assert "budget" in pair.public_programme and "mobility" in pair.company_programme

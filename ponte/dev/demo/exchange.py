@@ -25,6 +25,7 @@ from ponte.exchange.services import after as after_services
 from ponte.exchange.services import applications as application_services
 from ponte.exchange.services import matching as matching_services
 from ponte.exchange.services import rounds as services
+from ponte.exchange.services import scheduling as scheduling_services
 from ponte.exchange.services import teams as team_services
 from ponte.organisations.models import Membership, Organisation
 
@@ -179,6 +180,16 @@ def _matching(spec: dict, round: Round, manager: User, people: dict, application
         application_services.application_approve(actor=people[deciders[email]], application=application)
     if spec.get("approved_late"):
         matching_services.matching_run(actor=manager, round=round)
+    for plan in spec.get("plans", []):
+        pair = _pair_of(round, people[plan["pair"]])
+        scheduling_services.visit_plan(
+            actor=people[plan["by"]],
+            pair=pair,
+            side=plan["side"],
+            mentor=people[plan["mentor"]],
+            programme=plan["programme"],
+            seen_version=pair.version,
+        )
 
 
 def _pair_of(round: Round, *persons: User) -> Pair:
