@@ -137,8 +137,14 @@ def test_the_demo_round_being_matched_has_pairs_in_every_state_and_people_it_cou
 
 
 @pytest.mark.django_db
-def test_the_demo_round_has_a_mixed_team_with_a_change_meter():
+def test_the_demo_shows_a_team_a_planned_exchange_and_a_finished_round_with_its_network():
+    """One seed for the three (the demo takes half a minute to load)."""
+    from django.test import Client
+
+    from ponte.exchange.models import Feedback, FollowUp
+
     call_command("seed_demo", quiet=True)
+    # A mixed team with its Change Meter.
     challenge = Round.objects.get(title=MATCHED).challenges.get(title="Once-only certificates")
     assert sorted(challenge.members.values_list("person__email", flat=True)) == [
         "luka@example.org",
@@ -148,15 +154,13 @@ def test_the_demo_round_has_a_mixed_team_with_a_change_meter():
     ]
     updates = list(challenge.updates.order_by("created_at").values_list("percent", "by__email"))
     assert updates == [(10, "sponsor@example.org"), (20, "servant@example.org")]
-
-
-@pytest.mark.django_db
-def test_the_demo_finished_round_has_completed_exchanges_feedback_and_a_network():
-    from django.test import Client
-
-    from ponte.exchange.models import Feedback, FollowUp
-
-    call_command("seed_demo", quiet=True)
+    # The confirmed exchange, planned by both hosts.
+    pair = Pair.objects.select_related("public_mentor", "company_mentor").get(
+        round__title=MATCHED, status=PairStatus.CONFIRMED
+    )
+    assert (pair.public_mentor.email, pair.company_mentor.email) == ("nina@example.org", "eva@example.org")
+    assert "budget" in pair.public_programme and "mobility" in pair.company_programme
+    # The finished round: its exchanges took place, with surveys, follow-ups and a network.
     round = Round.objects.get(title=FINISHED)
     pairs = Pair.objects.filter(round=round)
     assert pairs.count() == 4 and not pairs.exclude(status=PairStatus.CONFIRMED).exists()
@@ -166,13 +170,3 @@ def test_the_demo_finished_round_has_completed_exchanges_feedback_and_a_network(
     statistics = Client().get(f"/api/exchange/rounds/{round.pk}/statistics").json()
     assert (statistics["completed"], statistics["people_exchanged"], statistics["follow_ups"]) == (4, 8, 2)
     assert Client().get(f"/api/exchange/rounds/{round.pk}/network").json()["count"] == 4
-
-
-@pytest.mark.django_db
-def test_the_demo_confirmed_exchange_is_planned_by_both_hosts():
-    call_command("seed_demo", quiet=True)
-    pair = Pair.objects.select_related("public_mentor", "company_mentor").get(
-        round__title=MATCHED, status=PairStatus.CONFIRMED
-    )
-    assert (pair.public_mentor.email, pair.company_mentor.email) == ("nina@example.org", "eva@example.org")
-    assert "budget" in pair.public_programme and "mobility" in pair.company_programme
