@@ -70,8 +70,10 @@ def test_a_manager_matches_the_round_and_both_people_accept(new_context, live_se
     expect(page.get_by_role("table")).to_contain_text("No possible partner")
     audit.check(page, "applicants not paired")
     page.get_by_role("link", name="Back to the matching").click()
-    page.get_by_role("button", name="Lock the pair of Sofia Servant and Carlos Company").click()
+    page.get_by_role("link", name="Lock or exclude the pair of Sofia Servant and Carlos Company").click()
+    page.get_by_role("button", name="Lock the pair").click()
     expect(page.get_by_role("status")).to_contain_text("The pair is locked")
+    page.get_by_role("link", name="Back to the matching").click()
     page.get_by_role("button", name="Send 1 proposal").click()
     expect(page.get_by_role("status")).to_contain_text("1 proposal is sent")
 

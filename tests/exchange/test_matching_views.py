@@ -168,12 +168,15 @@ def test_a_manager_locks_and_excludes_pairs_from_the_matching_page(login, progra
     run(client, matching_round)
     pair = Pair.objects.get(round=matching_round)
     names = f"the pair of {pair.public.applicant.name} and {pair.company.applicant.name}"
+    matching_page = Page(client.get(f"/exchange/rounds/{matching_round.pk}/matching/"))
+    pair_page = Page(client.get(matching_page.link(f"Lock or exclude {names}")))
+    assert pair_page.text().count("Lock the pair") == 1
     page = Page(client.post(f"/exchange/pairs/{pair.pk}/lock/", {"locked": "1", "next": "matching"}, follow=True))
     assert "The pair is locked" in page.text()
     pair.refresh_from_db()
     assert pair.locked
 
-    exclude = Page(client.get(page.link(f"Exclude {names}")))
+    exclude = Page(client.get(pair_page.link("Exclude the pair")))
     assert "will never be proposed to each other again" in exclude.text()
     client.post(f"/exchange/pairs/{pair.pk}/exclude/", {"reason": ""})
     pair.refresh_from_db()
@@ -240,3 +243,19 @@ def test_the_api_gives_pairs_only_to_those_entitled(login, programme_manager, ma
     client = login(company.applicant)
     assert client.get(f"/api/exchange/pairs?round={matching_round.pk + 1}").json()["items"] == []
     assert client.get(f"/api/exchange/pairs?round={2**64}").status_code == 422
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_kept_table_of_pairs_follows_a_change(login, programme_manager, round_in, pages_kept):
+    round = round_in(RoundPhase.MATCHING)
+    applicant(round, Side.PUBLIC)
+    applicant(round, Side.COMPANY)
+    client = login(programme_manager)
+    run(client, round)
+    url = f"/exchange/rounds/{round.pk}/matching/"
+    table = Page(client.get(url)).doc.xpath("//table")[0]
+    assert "Locked" not in Page(client.get(url)).text(table)
+    pair = Pair.objects.get(round=round)
+    client.post(f"/exchange/pairs/{pair.pk}/lock/", {"locked": "1"})
+    page = Page(client.get(url))
+    assert "Locked" in page.text(page.doc.xpath("//table")[0])

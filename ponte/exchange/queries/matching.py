@@ -87,6 +87,17 @@ def latest_run(round: Round) -> MatchRun | None:
     return MatchRun.objects.filter(round=round).select_related("run_by").order_by("-run_at", "-pk").first()
 
 
+def matching_summary(round: Round) -> dict:
+    """What the matching page says of the round: its latest run, its pairs by status, and how
+    many people the run could not pair."""
+    run = latest_run(round)
+    return {
+        "run": run,
+        "counts": pair_counts(round),
+        "unmatched_count": Unmatched.objects.filter(run=run).count() if run else 0,
+    }
+
+
 def pair_counts(round: Round) -> dict[str, int]:
     """The round's pairs by status, with those locked and those proposed but not sent yet."""
     counts = Pair.objects.filter(round=round).aggregate(
@@ -99,19 +110,29 @@ def pair_counts(round: Round) -> dict[str, int]:
 
 def pairs_of(round: Round, status: str = "") -> QuerySet[Pair]:
     """The round's pairs (those holding their people unless `status` asks for others), for the
-    programme managers, by the public applicant's name."""
-    pairs = Pair.objects.filter(round=round).select_related(*PAIR_RELATED)
+    programme managers, by their days (with_people reads a page's people). An order of the
+    pair's own columns: sorting by a person's name made the database sort every applicant of
+    every round before it could keep 50."""
+    pairs = Pair.objects.filter(round=round)
     pairs = pairs.filter(status=status) if status else pairs.filter(status__in=HOLDING_STATUSES)
-    return pairs.order_by("public__applicant__name", "pk")
+    return pairs.order_by("slot_starts", "pk")
+
+
+def with_people(pairs) -> list[Pair]:
+    """The page's pairs again, with their people and organisations, in one query: joining them
+    before the page is cut would join every pair of the round."""
+    found = Pair.objects.select_related(*PAIR_RELATED).in_bulk([pair.pk for pair in pairs])
+    return [found[pair.pk] for pair in pairs]
 
 
 def unmatched_of(run: MatchRun | None) -> QuerySet[Unmatched]:
+    """The people a run could not pair, public servants first, by reason."""
     if run is None:
         return Unmatched.objects.none()
     return (
         Unmatched.objects.filter(run=run)
         .select_related("application__applicant", "application__organisation")
-        .order_by("application__side", "application__applicant__name", "pk")
+        .order_by("application__side", "reason", "pk")
     )
 
 

@@ -30,6 +30,11 @@ def round_for(user, pk: int, now: datetime | None = None) -> Round | None:
     )
 
 
+def round_alone(pk: int, now: datetime | None = None) -> Round | None:
+    """One round with its phase, without its challenges: for the pages about its matching."""
+    return Round.objects.with_phase(now).filter(pk=pk).first()
+
+
 def in_phase(*phases: str, now: datetime | None = None) -> QuerySet[Round]:
     return Round.objects.in_phase(*phases, now=now)
 

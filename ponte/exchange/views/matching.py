@@ -9,11 +9,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from ponte.core.forms import ReasonForm, add_service_errors
+from ponte.core.pagecache import kept_part, kept_value
 from ponte.core.paging import paginate
 
 from ..models import FeedbackRole, PairStatus
@@ -28,7 +30,7 @@ STATUS_FILTERS = (PairStatus.DECLINED, PairStatus.EXCLUDED)
 
 def _round(request, pk):
     """The round, for one who may read its matching; 404 for anyone else."""
-    round = round_queries.round_for(request.user, pk)
+    round = round_queries.round_alone(pk)
     if round is None or not request.user.has_perm("exchange.view_matching", round):
         raise Http404
     return round
@@ -52,15 +54,22 @@ def matching(request, pk):
     status = request.GET.get("status", "")
     if status not in STATUS_FILTERS:
         status = ""
-    run = queries.latest_run(round)
-    page = paginate(request, queries.pairs_of(round, status), per_page=PAIRS_SHOWN)
+    # What the page says of the round's matching, the same for every manager until a change.
+    summary = kept_value(f"exchange-matching-summary:{round.pk}", lambda: queries.matching_summary(round))
+
+    def table() -> str:
+        page = paginate(request, queries.pairs_of(round, status), per_page=PAIRS_SHOWN)
+        lines = [
+            (pair, pair.explained(), request.user.has_perm("exchange.change_pair", pair))
+            for pair in queries.with_people(page.object_list)
+        ]
+        context = {"round": round, "page": page, "lines": lines, "status": status}
+        return render_to_string("exchange/matching/matching.html#table", context, request)
+
     context = {
         "round": round,
-        "run": run,
-        "counts": queries.pair_counts(round),
-        "unmatched_count": run.unmatched.count() if run else 0,
-        "page": page,
-        "lines": [(pair, pair.explained(), request.user.has_perm("exchange.change_pair", pair)) for pair in page],
+        **summary,
+        "table": kept_part(request, "exchange-matching", table, for_person=True),
         "status": status,
         "statuses": [(value, PairStatus(value).label) for value in STATUS_FILTERS],
         "can": {
@@ -74,9 +83,14 @@ def matching(request, pk):
 @login_required
 def unmatched(request, pk):
     round = _round(request, pk)
-    run = queries.latest_run(round)
-    page = paginate(request, queries.unmatched_of(run), per_page=PAIRS_SHOWN)
-    return render(request, "exchange/matching/unmatched.html", {"round": round, "run": run, "page": page})
+    run = kept_value(f"exchange-matching-summary:{round.pk}", lambda: queries.matching_summary(round))["run"]
+
+    def table() -> str:
+        page = paginate(request, queries.unmatched_of(run), per_page=PAIRS_SHOWN)
+        return render_to_string("exchange/matching/unmatched.html#table", {"page": page}, request)
+
+    context = {"round": round, "run": run, "table": kept_part(request, "exchange-unmatched", table)}
+    return render(request, "exchange/matching/unmatched.html", context)
 
 
 @login_required
