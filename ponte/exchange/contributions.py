@@ -112,6 +112,18 @@ for kind in [
         audience=is_public_servant | is_company_member,
     ),
     NotificationKind(
+        "exchange.exchange_coming",
+        _("Reminders of your coming exchanges"),
+        _("An exchange you take part in, in “%(round)s”, starts on %(starts)s: read its days and programme"),
+        audience=is_public_servant | is_company_member,
+    ),
+    NotificationKind(
+        "exchange.survey_asked",
+        _("Surveys of your finished exchanges"),
+        _("An exchange you took part in, in “%(round)s”, is over: answer its survey"),
+        audience=is_public_servant | is_company_member,
+    ),
+    NotificationKind(
         "exchange.pair_cancelled",
         _("Cancelled exchanges"),
         _("An exchange in “%(round)s” is cancelled: %(reason)s"),

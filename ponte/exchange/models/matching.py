@@ -149,6 +149,10 @@ class Pair(Versioned):
         related_name="+",
     )
     company_programme = models.TextField(_("programme"), blank=True)
+    # When its people and mentors were reminded that it comes (cleared when its days move) and
+    # asked to answer its survey once it was over: each is sent once.
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    survey_asked_at = models.DateTimeField(null=True, blank=True)
     # The iCalendar SEQUENCE of the exchange: one more at each change of its days or its status,
     # so that calendars replace what they hold.
     sequence = models.PositiveIntegerField(default=0)

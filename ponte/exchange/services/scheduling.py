@@ -7,7 +7,7 @@ audited."""
 from __future__ import annotations
 
 import secrets
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -134,7 +134,8 @@ def pair_reschedule(*, actor: User, pair: Pair, starts: date) -> Pair:
         return pair
     before = {"starts": pair.slot_starts.isoformat(), "ends": pair.slot_ends.isoformat()}
     pair.slot_starts, pair.slot_ends, pair.sequence = starts, ends, pair.sequence + 1
-    pair.save(update_fields=["slot_starts", "slot_ends", "sequence"])
+    pair.reminded_at = None  # reminded again before the new days
+    pair.save(update_fields=["slot_starts", "slot_ends", "sequence", "reminded_at"])
     audit.record(
         actor=actor,
         verb="reschedule_pair",
@@ -217,3 +218,56 @@ def cancel_with_round(*, actor: User, round, reason: str) -> int:
             url=pair.get_absolute_url(),
         )
     return len(pairs)
+
+
+# Reminders ---------------------------------------------------------------------------------
+
+# Calendar days before its first day that an exchange is reminded: one starting on a Monday is
+# reminded on the Friday before.
+REMIND_DAYS_BEFORE = 3
+
+
+def _people_and_mentors(pair: Pair) -> list:
+    return [pair.public.applicant, pair.company.applicant, pair.public_mentor, pair.company_mentor]
+
+
+def _send_once(pairs, field: str, kind: str, params, now) -> int:
+    """Notify the people and mentors of each pair of `pairs` whose `field` is still empty, and
+    set it, once each even when two workers send at the same time."""
+    sent = 0
+    for pair in pairs.select_related(*PAIR_RELATED, "public_mentor", "company_mentor").order_by("pk"):
+        with transaction.atomic():
+            if not Pair.objects.filter(pk=pair.pk, **{f"{field}__isnull": True}).update(**{field: now}):
+                continue  # another worker sent it meanwhile
+            notify(_people_and_mentors(pair), kind, params=params(pair), url=pair.get_absolute_url())
+            sent += 1
+    return sent
+
+
+def send_exchange_reminders(now=None) -> tuple[int, int]:
+    """Remind the two people and the mentors of each confirmed exchange that starts within
+    REMIND_DAYS_BEFORE days, and ask them to answer its survey once it is over; each once.
+    Returns how many exchanges were reminded and how many asked for their survey."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    confirmed = Pair.objects.filter(status=PairStatus.CONFIRMED)
+    reminded = _send_once(
+        confirmed.filter(
+            reminded_at__isnull=True,
+            slot_starts__gt=today,
+            slot_starts__lte=today + timedelta(days=REMIND_DAYS_BEFORE),
+        ),
+        "reminded_at",
+        "exchange.exchange_coming",
+        lambda pair: {"round": pair.round.title, "starts": pair.slot_starts.isoformat()},
+        now,
+    )
+    asked = _send_once(
+        # Not the exchanges of long ago: a survey is asked within a month of the last day.
+        confirmed.filter(survey_asked_at__isnull=True, slot_ends__lt=today, slot_ends__gte=today - timedelta(days=30)),
+        "survey_asked_at",
+        "exchange.survey_asked",
+        lambda pair: {"round": pair.round.title},
+        now,
+    )
+    return reminded, asked
