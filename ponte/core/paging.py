@@ -4,9 +4,13 @@ from django.db.models import Count, Q, QuerySet, prefetch_related_objects
 PAGE_SIZE = 25
 
 
-def paginate(request, items, per_page: int = PAGE_SIZE):
-    """The requested page; a page number out of range or not a number gives the nearest page."""
+def paginate(request, items, per_page: int = PAGE_SIZE, *, count: int | None = None):
+    """The requested page; a page number out of range or not a number gives the nearest page.
+    `count`: the number of items when the page already knows it (from a summary it shows),
+    which spares counting them again."""
     paginator = Paginator(items, per_page)
+    if count is not None:
+        paginator.count = count  # a cached property: what it would have counted
     try:
         return paginator.page(request.GET.get("page") or 1)
     except PageNotAnInteger:

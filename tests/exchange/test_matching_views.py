@@ -259,3 +259,50 @@ def test_the_kept_table_of_pairs_follows_a_change(login, programme_manager, roun
     client.post(f"/exchange/pairs/{pair.pk}/lock/", {"locked": "1"})
     page = Page(client.get(url))
     assert "Locked" in page.text(page.doc.xpath("//table")[0])
+
+
+def caption(page: Page) -> str:
+    return page.text(page.doc.xpath("//table/caption")[0])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_list_of_pairs_and_of_people_not_paired_says_how_many_it_holds(
+    login, programme_manager, round_in, pages_kept
+):
+    round = round_in(RoundPhase.MATCHING)
+    for _ in range(3):
+        applicant(round, Side.PUBLIC)
+        applicant(round, Side.COMPANY)
+    applicant(round, Side.PUBLIC, free=(round.exchange_ends, round.exchange_ends))  # no common week
+    client = login(programme_manager)
+    run(client, round)
+    excluded = Pair.objects.filter(round=round).order_by("pk").first()
+    client.post(f"/exchange/pairs/{excluded.pk}/exclude/", {"reason": "Not this year."})
+    url = f"/exchange/rounds/{round.pk}/matching/"
+
+    assert caption(Page(client.get(url))) == "Pairs 1 to 2 of 2"
+    assert caption(Page(client.get(url + "?status=excluded"))) == "Pair 1 to 1 of 1"
+    assert "No pair in this state." in Page(client.get(url + "?status=declined")).text()
+    # The person with no common week.
+    assert "1 person, and why" in Page(client.get(url)).text()
+    assert len(Page(client.get(url + "unpaired/")).doc.xpath("//table/tbody/tr")) == 1
+    # The matching again: the two people the exclusion freed are paired with others.
+    run(client, round)
+    assert caption(Page(client.get(url))) == "Pairs 1 to 3 of 3"
+    assert caption(Page(client.get(url + "?status=excluded"))) == "Pair 1 to 1 of 1"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_matching_page_reads_the_round_as_it_is_now(login, programme_manager, round_in, pages_kept):
+    from ponte.exchange.services import rounds as round_services
+
+    round = round_in(RoundPhase.MATCHING)
+    client = login(programme_manager)
+    url = f"/exchange/rounds/{round.pk}/matching/"
+    assert round.title in Page(client.get(url)).text()
+
+    round_services.round_cancel(actor=programme_manager, round=round, reason="No budget this year.")
+
+    page = Page(client.get(url))
+    assert "Cancelled" in page.text()
+    assert "Run the matching" not in page.text()

@@ -84,18 +84,21 @@ def matcher_input(round: Round) -> tuple[list[Applicant], list[Applicant], dict[
 
 
 def latest_run(round: Round) -> MatchRun | None:
-    return MatchRun.objects.filter(round=round).select_related("run_by").order_by("-run_at", "-pk").first()
+    """The round's latest matching run, with the number of people it could not pair."""
+    return (
+        MatchRun.objects.filter(round=round)
+        .select_related("run_by")
+        .annotate(unmatched_count=Count("unmatched"))
+        .order_by("-run_at", "-pk")
+        .first()
+    )
 
 
 def matching_summary(round: Round) -> dict:
     """What the matching page says of the round: its latest run, its pairs by status, and how
     many people the run could not pair."""
     run = latest_run(round)
-    return {
-        "run": run,
-        "counts": pair_counts(round),
-        "unmatched_count": Unmatched.objects.filter(run=run).count() if run else 0,
-    }
+    return {"run": run, "counts": pair_counts(round), "unmatched_count": run.unmatched_count if run else 0}
 
 
 def pair_counts(round: Round) -> dict[str, int]:

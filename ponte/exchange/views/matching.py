@@ -18,7 +18,7 @@ from ponte.core.forms import ReasonForm, add_service_errors
 from ponte.core.pagecache import kept_part, kept_value
 from ponte.core.paging import paginate
 
-from ..models import FeedbackRole, PairStatus
+from ..models import HOLDING_STATUSES, FeedbackRole, PairStatus
 from ..queries import after as after_queries
 from ..queries import matching as queries
 from ..queries import rounds as round_queries
@@ -29,8 +29,9 @@ STATUS_FILTERS = (PairStatus.DECLINED, PairStatus.EXCLUDED)
 
 
 def _round(request, pk):
-    """The round, for one who may read its matching; 404 for anyone else."""
-    round = round_queries.round_alone(pk)
+    """The round, for one who may read its matching; 404 for anyone else. Kept until the next
+    write or phase change: the pages about a round's matching are read far more than it changes."""
+    round = kept_value(f"exchange-round:{pk}", lambda: round_queries.round_alone(pk))
     if round is None or not request.user.has_perm("exchange.view_matching", round):
         raise Http404
     return round
@@ -58,7 +59,9 @@ def matching(request, pk):
     summary = kept_value(f"exchange-matching-summary:{round.pk}", lambda: queries.matching_summary(round))
 
     def table() -> str:
-        page = paginate(request, queries.pairs_of(round, status), per_page=PAIRS_SHOWN)
+        counts = summary["counts"]
+        shown = counts[status] if status else sum(counts[held] for held in HOLDING_STATUSES)
+        page = paginate(request, queries.pairs_of(round, status), per_page=PAIRS_SHOWN, count=shown)
         lines = [
             (pair, pair.explained(), request.user.has_perm("exchange.change_pair", pair))
             for pair in queries.with_people(page.object_list)
@@ -83,10 +86,11 @@ def matching(request, pk):
 @login_required
 def unmatched(request, pk):
     round = _round(request, pk)
-    run = kept_value(f"exchange-matching-summary:{round.pk}", lambda: queries.matching_summary(round))["run"]
+    summary = kept_value(f"exchange-matching-summary:{round.pk}", lambda: queries.matching_summary(round))
+    run = summary["run"]
 
     def table() -> str:
-        page = paginate(request, queries.unmatched_of(run), per_page=PAIRS_SHOWN)
+        page = paginate(request, queries.unmatched_of(run), per_page=PAIRS_SHOWN, count=summary["unmatched_count"])
         return render_to_string("exchange/matching/unmatched.html#table", {"page": page}, request)
 
     context = {"round": round, "run": run, "table": kept_part(request, "exchange-unmatched", table)}
