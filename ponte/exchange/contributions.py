@@ -5,7 +5,7 @@ part of the role matrix."""
 from django.utils.translation import gettext_lazy as _
 
 from ponte.core import rolematrix
-from ponte.core.registry import DashboardFigure, NavItem, NotificationKind, registry
+from ponte.core.registry import DashboardFigure, Export, NavItem, NotificationKind, registry
 from ponte.core.roles import is_programme_manager
 from ponte.organisations.rules import administers_an_organisation, is_company_member, is_public_servant
 
@@ -27,6 +27,20 @@ def _waiting_for(user):
 registry.add_nav(NavItem(label=_("Exchange"), url_name="exchange:home", order=35))
 # A round's phase follows from its dates: no kept page outlives the next change (core.pagecache).
 registry.add_clock_event(_next_phase_change)
+registry.add_export(
+    Export(
+        key="exchange.rounds",
+        label=_("Exchange rounds (CSV): every round of the staff exchange, with who took part and how it went"),
+        url_name="exchange:rounds_csv",
+    )
+)
+registry.add_export(
+    Export(
+        key="exchange.network",
+        label=_("Exchange network (CSV): the public bodies and companies each round's exchanges connected"),
+        url_name="exchange:network_csv",
+    )
+)
 registry.add_action(
     NavItem(
         label=_("Exchange applications"),

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import exports
 from .views import after, applications, matching, rounds, scheduling, teams
 
 app_name = "exchange"
@@ -36,6 +37,8 @@ urlpatterns = [
     path("pairs/<int:pk>/feedback/<str:role>/<str:side>/", after.feedback, name="feedback"),
     path("pairs/<int:pk>/follow-up/", after.follow_up, name="follow_up"),
     path("rounds/<int:pk>/statistics/", after.statistics, name="statistics"),
+    path("rounds.csv", exports.rounds_csv, name="rounds_csv"),
+    path("network.csv", exports.network_csv, name="network_csv"),
     path("applications/", applications.application_list, name="applications"),
     path("applications/<int:pk>/", applications.application_detail, name="application"),
     path("applications/<int:pk>/approve/", applications.application_approve, name="application_approve"),

@@ -100,19 +100,34 @@ def round_statistics(round: Round, today: date | None = None) -> dict:
     }
 
 
+CONNECTION = (
+    "public__organisation__slug",
+    "public__organisation__name",
+    "company__organisation__slug",
+    "company__organisation__name",
+)
+
+
+def _connections(pairs: QuerySet[Pair], *by: str) -> QuerySet:
+    """The completed `pairs` grouped by `by` and by the public body and company each connects,
+    with how many exchanges and follow-up collaborations they share."""
+    return pairs.values(*by, *CONNECTION).annotate(
+        exchanges=Count("pk", distinct=True), follow_ups=Count("follow_ups", distinct=True)
+    )
+
+
 def network(round: Round, today: date | None = None) -> QuerySet:
     """The round's connections: each public body and company that exchanged people, with how
     many exchanges and follow-up collaborations they share, the busiest first. No person is
     named: organisations only."""
-    return (
-        completed(today)
-        .filter(round=round)
-        .values(
-            "public__organisation__slug",
-            "public__organisation__name",
-            "company__organisation__slug",
-            "company__organisation__name",
-        )
-        .annotate(exchanges=Count("pk", distinct=True), follow_ups=Count("follow_ups", distinct=True))
-        .order_by("-exchanges", "public__organisation__name", "company__organisation__name")
+    return _connections(completed(today).filter(round=round)).order_by(
+        "-exchanges", "public__organisation__name", "company__organisation__name"
+    )
+
+
+def networks(today: date | None = None) -> QuerySet:
+    """Every round's connections (as `network`), round by round, oldest round first: the open
+    data. One query."""
+    return _connections(completed(today), "round_id", "round__title").order_by(
+        "round__exchange_starts", "round_id", "-exchanges", "public__organisation__name", "company__organisation__name"
     )
