@@ -183,6 +183,20 @@ def page(new_context):
 
 
 @pytest.fixture
+def signed_in(new_context, live_server):
+    """A page of a browser context of its own signed in as `user` (without the sign-in pages,
+    for tests about something else)."""
+    from .support import log_in_as
+
+    def open_as(user, locale: str = "en-GB"):
+        context = new_context(locale)
+        log_in_as(context, user, live_server.url)
+        return context.new_page()
+
+    return open_as
+
+
+@pytest.fixture
 def screenshot_dir(request, tmp_path):
     """Where a test keeps its full-page screenshots (under pytest's tmp_path, never the repository)."""
     folder = tmp_path / "screenshots"

@@ -11,11 +11,11 @@ from ponte.solutions.models import Solution
 from tests.conftest import give_two_factor
 from tests.factories import CompanyFactory, MembershipFactory, SolutionFactory, UserFactory
 
-from .support import AccessibilityAudit, log_in_as
+from .support import AccessibilityAudit
 
 
 def test_a_company_keeps_its_profile_and_shows_its_solution_with_pictures(
-    new_context, live_server, screenshot_dir, tmp_path
+    signed_in, new_context, screenshot_dir, tmp_path
 ):
     audit = AccessibilityAudit(screenshot_dir, "company-profile")
     company = CompanyFactory(name="Civic Data Labs", is_sme=True)
@@ -27,11 +27,6 @@ def test_a_company_keeps_its_profile_and_shows_its_solution_with_pictures(
     chart.write_bytes(bar_chart_png([20, 45, 90, 70, 40]))
     brochure = tmp_path / "brochure.pdf"
     brochure.write_bytes(one_page_pdf(["Queue insight"]))
-
-    def signed_in(user):
-        context = new_context()
-        log_in_as(context, user, live_server.url)
-        return context.new_page()
 
     page = signed_in(member)
     # The profile, kept by a member who is not the company's admin.

@@ -15,7 +15,7 @@ from ponte.challenges.services import proposals as proposals_services
 from tests.conftest import give_two_factor
 from tests.factories import CompanyFactory, MembershipFactory, PublishedChallengeFactory, UserFactory
 
-from .support import AccessibilityAudit, log_in_as
+from .support import AccessibilityAudit
 
 
 def _submit(challenge, name, price):
@@ -33,7 +33,7 @@ def _submit(challenge, name, price):
     )
 
 
-def test_evaluation_pages_are_accessible(new_context, live_server, screenshot_dir):
+def test_evaluation_pages_are_accessible(signed_in, screenshot_dir):
     audit = AccessibilityAudit(screenshot_dir, "evaluation")
     challenge = PublishedChallengeFactory(title="Citizens cannot find the right form", budget_ceiling=40000)
     first = _submit(challenge, "Alpha Analytics", "12000")
@@ -45,11 +45,6 @@ def test_evaluation_pages_are_accessible(new_context, live_server, screenshot_di
     inspector = UserFactory(name="Ivo Inspector", is_evaluator=True)
     for person in (manager, evaluator):
         give_two_factor(person)
-
-    def signed_in(user):
-        context = new_context()
-        log_in_as(context, user, live_server.url)
-        return context.new_page()
 
     board_url = f"/challenges/{challenge.pk}/evaluation/"
     pm = signed_in(manager)

@@ -11,13 +11,13 @@ from ponte.exchange.matrix import make_round
 from ponte.exchange.models import RoundPhase
 from tests.factories import MembershipFactory, UserFactory
 
-from .support import AccessibilityAudit, log_in_as, tr
+from .support import AccessibilityAudit, tr
 
 FR = "fr"
 
 
 def test_a_public_servant_applies_and_their_organisation_admin_approves(
-    new_context, live_server, organisation, member, screenshot_dir
+    signed_in, organisation, member, screenshot_dir
 ):
     audit = AccessibilityAudit(screenshot_dir, "exchange applications")
     admin = MembershipFactory(organisation=organisation, role="admin", user__name="Odile Admin", user__language=FR).user
@@ -25,11 +25,6 @@ def test_a_public_servant_applies_and_their_organisation_admin_approves(
         None, RoundPhase.APPLICATIONS_OPEN, opened_by=UserFactory(is_programme_manager=True), title="Spring swap"
     )
     starts = round.exchange_starts
-
-    def signed_in(user):
-        context = new_context()
-        log_in_as(context, user, live_server.url)
-        return context.new_page()
 
     page = signed_in(member)
     page.goto("/exchange/")

@@ -15,12 +15,12 @@ from ponte.exchange.models import Pair, Round
 from tests.conftest import give_two_factor
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
-from .support import AccessibilityAudit, log_in_as
+from .support import AccessibilityAudit
 
 ROUND = "Partnership for change 2027"
 
 
-def test_a_round_from_its_opening_to_the_survey_after_the_exchange(new_context, live_server, screenshot_dir):
+def test_a_round_from_its_opening_to_the_survey_after_the_exchange(signed_in, screenshot_dir):
     audit = AccessibilityAudit(screenshot_dir, "exchange journey")
     manager = UserFactory(name="Paula Manager", is_programme_manager=True)
     give_two_factor(manager)
@@ -32,11 +32,6 @@ def test_a_round_from_its_opening_to_the_survey_after_the_exchange(new_context, 
     studio_admin = MembershipFactory(organisation=studio, role="admin", user__name="Ada Admin").user
     MembershipFactory(organisation=studio, role="member", user__name="Mia Mentor", user__email="mia@example.org")
     today = timezone.localdate()
-
-    def signed_in(user):
-        context = new_context()
-        log_in_as(context, user, live_server.url)
-        return context.new_page()
 
     # The programme manager opens the round, taking applications from today.
     page = signed_in(manager)

@@ -13,7 +13,7 @@ from ponte.organisations.models import Organisation
 from tests.conftest import give_two_factor
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
-from .support import AccessibilityAudit, log_in_as, tr
+from .support import AccessibilityAudit, tr
 
 PT = "pt-pt"
 
@@ -39,7 +39,7 @@ def _applicant(round, side, name, *, region="Ljubljana", **changes):
     return person
 
 
-def test_a_manager_matches_the_round_and_both_people_accept(new_context, live_server, screenshot_dir):
+def test_a_manager_matches_the_round_and_both_people_accept(signed_in, live_server, screenshot_dir):
     audit = AccessibilityAudit(screenshot_dir, "exchange matching")
     manager = UserFactory(name="Paula Manager", is_programme_manager=True)
     give_two_factor(manager)
@@ -47,11 +47,6 @@ def test_a_manager_matches_the_round_and_both_people_accept(new_context, live_se
     servant = _applicant(round, Side.PUBLIC, "Sofia Servant", user__language=PT)
     employee = _applicant(round, Side.COMPANY, "Carlos Company")
     _applicant(round, Side.PUBLIC, "Marta Far", region="Maribor")
-
-    def signed_in(user):
-        context = new_context()
-        log_in_as(context, user, live_server.url)
-        return context.new_page()
 
     page = signed_in(manager)
     page.goto("/exchange/")

@@ -17,7 +17,7 @@ from ponte.lab.services import projects as project_services
 from tests.conftest import give_two_factor
 from tests.factories import UserFactory
 
-from .support import AccessibilityAudit, log_in_as, tr
+from .support import AccessibilityAudit, tr
 
 PT = "pt-pt"
 PROJECT = "Fewer missed appointments at the citizen shops"
@@ -61,7 +61,7 @@ def _results_file(control: tuple[int, int], treatment: tuple[int, int]) -> bytes
 
 
 def test_a_problem_becomes_a_project_an_experiment_and_a_published_case_study(
-    new_context, live_server, organisation, member, screenshot_dir
+    signed_in, new_context, organisation, member, screenshot_dir
 ):
     audit = AccessibilityAudit(screenshot_dir, "lab journey")
     manager = UserFactory(name="Paula Gestora", is_programme_manager=True, language=PT)
@@ -91,11 +91,6 @@ def test_a_problem_becomes_a_project_an_experiment_and_a_published_case_study(
         team=[member],
     )
     project_services.sponsorship_answer(actor=sponsor, project=project, accept=True)
-
-    def signed_in(user):
-        context = new_context()
-        log_in_as(context, user, live_server.url)
-        return context.new_page()
 
     # The team member finds the project from the lab's pages and writes an experiment.
     team = signed_in(member)

@@ -12,7 +12,7 @@ from ponte.lab.services import problems as lab_services
 from tests.conftest import give_two_factor
 from tests.factories import UserFactory
 
-from .support import AccessibilityAudit, log_in_as, tr
+from .support import AccessibilityAudit, tr
 
 PT = "pt-pt"
 TITLE = "Citizens give the same documents again at every counter"
@@ -35,20 +35,13 @@ def _problem(member, organisation, title: str) -> Problem:
     )
 
 
-def test_a_problem_goes_from_a_public_servant_to_the_lab_team_and_back(
-    new_context, live_server, organisation, member, screenshot_dir
-):
+def test_a_problem_goes_from_a_public_servant_to_the_lab_team_and_back(signed_in, organisation, member, screenshot_dir):
     audit = AccessibilityAudit(screenshot_dir, "lab problems")
     manager = UserFactory(name="Paula Manager", is_programme_manager=True, language=PT)
     give_two_factor(manager)
     kept = _problem(member, organisation, "Appointments at the citizen shops are booked out")
     duplicate = _problem(member, organisation, "People book several appointments and come to one")
     flooding = _problem(member, organisation, "Municipalities cannot tell which streets flood first")
-
-    def signed_in(user):
-        context = new_context()
-        log_in_as(context, user, live_server.url)
-        return context.new_page()
 
     # The public servant finds the lab in the menu and brings a problem.
     servant = signed_in(member)

@@ -10,15 +10,13 @@ from ponte.lab.services import problems as lab_services
 from tests.conftest import give_two_factor
 from tests.factories import UserFactory
 
-from .support import AccessibilityAudit, log_in_as, tr
+from .support import AccessibilityAudit, tr
 
 SL = "sl"
 PROJECT = "Once-only certificates"
 
 
-def test_a_project_moves_through_its_gates_and_stops_with_its_lessons(
-    new_context, live_server, organisation, member, screenshot_dir
-):
+def test_a_project_moves_through_its_gates_and_stops_with_its_lessons(signed_in, organisation, member, screenshot_dir):
     audit = AccessibilityAudit(screenshot_dir, "lab projects")
     manager = UserFactory(name="Paula Manager", is_programme_manager=True)
     sponsor = UserFactory(name="Tomaž Novak", email="tomaz@example.org", is_sponsor=True, language=SL)
@@ -34,11 +32,6 @@ def test_a_project_moves_through_its_gates_and_stops_with_its_lessons(
         tried="A guideline",
     )
     lab_services.problem_accept(actor=manager, problem=problem)
-
-    def signed_in(user):
-        context = new_context()
-        log_in_as(context, user, live_server.url)
-        return context.new_page()
 
     # The lab team starts the project, finding the sponsor and the team by name.
     team_page = signed_in(manager)
