@@ -55,6 +55,8 @@ from typing import Literal, NamedTuple
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
+from .days import working_day_after
+
 type Side = Literal["public", "company"]
 type UnmatchedReason = Literal["no_common_week", "no_feasible_partner", "organisation_full", "partners_taken"]
 
@@ -236,11 +238,6 @@ def pair_reasons(public: Applicant, company: Applicant) -> list[Reason]:
     if public.region == company.region:
         reasons.append(Reason("same_region", public.region, None, 2 * POINTS_SAME_REGION))
     return reasons
-
-
-def working_day_after(day: date, count: int) -> date:
-    """The working day `count` working days after `day` (Monday to Friday; no holidays)."""
-    return np.busday_offset(np.datetime64(day, "D"), count, roll="forward").astype(date)
 
 
 class _Limits(NamedTuple):

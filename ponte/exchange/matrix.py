@@ -11,7 +11,7 @@ from ponte.accounts.matrix import person
 from ponte.core.rolematrix import Case, Subject, World
 from ponte.organisations import matrix as organisations_matrix
 
-from .matching import working_day_after
+from .days import working_day_after
 from .models import (
     TEAM_LIMIT,
     Answer,

@@ -4,13 +4,14 @@ with the data."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from ponte.accounts.models import User, hash_token
 from ponte.core.roles import is_staff_role
 from ponte.organisations.queries import roles_of
 
-from ..matching import Applicant
 from ..models import (
     HOLDING_STATUSES,
     Application,
@@ -26,6 +27,9 @@ from ..models import (
     Unmatched,
 )
 from .applications import _administered
+
+if TYPE_CHECKING:
+    from ..matching import Applicant
 
 # The two sides of a pair: "public" is the public servant's, whose organisation hosts the company
 # employee; "company" the company employee's, whose organisation hosts the public servant.
@@ -45,6 +49,8 @@ def matcher_input(round: Round) -> tuple[list[Applicant], list[Applicant], dict[
 
     An organisation's sector, for the matcher, is the first of its sectors by code: the
     matcher gives the points of a sector wanted for one sector of the host."""
+    from ..matching import Applicant  # the matcher's numerical libraries, loaded only to match
+
     applications = (
         Application.objects.filter(round=round, status=ApplicationStatus.APPROVED)
         .select_related("organisation")

@@ -21,7 +21,6 @@ from ponte.core import audit
 from ponte.core.notifications import notify
 from ponte.core.services import clean_text, locked, require
 
-from .. import matching
 from ..models import (
     PAIR_LIFECYCLE,
     REASON_LIMIT,
@@ -38,12 +37,16 @@ from ..queries.matching import PAIR_RELATED, matcher_input
 if TYPE_CHECKING:
     from ponte.accounts.models import User
 
+    from .. import matching
+
 
 @transaction.atomic
 def matching_run(*, actor: User, round: Round) -> MatchRun:
     """Run the matcher on the round's approved applications, keeping the pairs a run keeps."""
     round = Round.objects.select_for_update().get(pk=round.pk)
     require("exchange.run_matching", round, actor=actor)
+    from .. import matching  # numpy and scipy, loaded by the workers that match, not by every page
+
     public, company, capacity = matcher_input(round)
     pairs = list(Pair.objects.filter(round=round).select_for_update())
     kept = [pair for pair in pairs if _kept_by_a_run(pair)]

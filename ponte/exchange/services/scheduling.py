@@ -24,7 +24,7 @@ from ponte.core.services import clean_text, require
 from ponte.organisations.models import Membership
 from ponte.organisations.queries import roles_of
 
-from ..matching import working_day_after
+from ..days import working_day_after
 from ..models import PAIR_LIFECYCLE, REASON_LIMIT, TEXT_LIMIT, CalendarFeed, Pair, PairStatus
 from ..queries.matching import PAIR_RELATED
 
