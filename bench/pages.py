@@ -87,11 +87,13 @@ def _fill() -> dict[str, str]:
     deep = published[published.count() * 9 // 10]
     # The project with the longest history of gates.
     busiest_project = Project.objects.annotate(n=Count("gates")).order_by("-n", "pk").first()
-    # The published case whose project ran the most experiments, and the commonest tag.
+    # The published case whose project ran the most experiments, and the commonest of its tags:
+    # filtered by that tag and its year, the library shows at least that case at every scale.
     busiest_case = (
         CaseStudy.objects.filter(status="published").annotate(n=Count("project__experiments")).order_by("-n", "pk")
     ).first()
-    tag = library_tags()[0]
+    its_tags = set(busiest_case.tags.values_list("name", flat=True))
+    tag = next((name for name in library_tags() if name in its_tags), library_tags()[0])
     concluded = Experiment.objects.filter(status="concluded").order_by("pk").first()
     # The round taking the generated applications (10,000 a side at L).
     current_round = Round.objects.in_phase(RoundPhase.APPLICATIONS_OPEN).annotate(n=Count("applications"))

@@ -9,6 +9,8 @@ from datetime import date, timedelta
 def working_day_after(day: date, count: int) -> date:
     """The working day `count` working days after `day` (Monday to Friday; no holidays); `day`
     itself, or the next working day when it falls on a weekend, for `count` 0."""
+    if count < 0:
+        raise ValueError("count working days forward, from 0")
     while day.weekday() >= 5:
         day += timedelta(days=1)
     weeks, rest = divmod(count, 5)

@@ -4,6 +4,7 @@ days (Monday to Friday, a weekend start rolled forward), which the matcher's slo
 from datetime import date, timedelta
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -21,3 +22,8 @@ def test_a_week_from_a_monday_and_from_a_wednesday_across_the_weekend():
     assert working_day_after(monday, 4) == monday + timedelta(days=4)  # Friday
     assert working_day_after(monday + timedelta(days=2), 4) == monday + timedelta(days=8)  # next Tuesday
     assert working_day_after(monday - timedelta(days=1), 0) == monday  # a Sunday rolls to Monday
+
+
+def test_days_are_counted_forward_only():
+    with pytest.raises(ValueError):
+        working_day_after(date(2026, 12, 7), -1)
