@@ -351,7 +351,8 @@ CASES = {
         "Send the proposals not sent yet to the two people of each pair, while the round is matched.", "round"
     ),
     "exchange.view_pair": Case(
-        "Read the pair: the programme managers, and once it is sent its two people and their organisations' admins.",
+        "Read the pair: the programme managers, and once it is sent its two people, their organisations' admins "
+        "and the mentors of its visits.",
         "pair",
     ),
     "exchange.change_pair": Case(

@@ -181,7 +181,10 @@ rules.add_perm(
 rules.add_perm("exchange.view_matching", is_staff_role)
 rules.add_perm("exchange.run_matching", is_programme_manager & is_matching)
 rules.add_perm("exchange.send_proposals", is_programme_manager & is_matching)
-rules.add_perm("exchange.view_pair", is_staff_role | ((is_in_pair | administers_a_pair_organisation) & is_sent))
+# A mentor reads the exchange they host: its programme, its days, and its survey once it is over.
+rules.add_perm(
+    "exchange.view_pair", is_staff_role | ((is_in_pair | administers_a_pair_organisation | is_a_host) & is_sent)
+)
 rules.add_perm(
     "exchange.change_pair", is_programme_manager & PAIR_LIFECYCLE.allows("exclude") & is_pair_of_round_matching
 )

@@ -98,3 +98,52 @@ def test_the_days_cannot_move_once_they_began(login, confirmed):
     assert "This can no longer be done" in Page(response).text()
     confirmed.refresh_from_db()
     assert confirmed.slot_starts == timezone.localdate()
+
+
+def test_a_mentor_finds_the_exchange_they_host_and_answers_its_survey_once_it_is_over(login, confirmed):
+    admin = MembershipFactory(organisation=confirmed.company.organisation, role="admin").user
+    mentor = MembershipFactory(organisation=confirmed.company.organisation, role="member").user
+    colleague = MembershipFactory(organisation=confirmed.company.organisation, role="member").user
+    login(admin).post(
+        f"/exchange/pairs/{confirmed.pk}/plan/company/",
+        {"version": confirmed.version, "company_mentor": mentor.email, "company_programme": "Monday: the team."},
+    )
+    client = login(mentor)
+    guest = confirmed.public.applicant.name
+    names = f"Exchange of {guest} and {confirmed.company.applicant.name}"
+
+    listed = Page(client.get("/exchange/applications/"))
+    assert listed.link(names) == confirmed.get_absolute_url()
+    assert "you mentor its guest" in listed.text()
+    assert "Monday: the team." in Page(client.get(confirmed.get_absolute_url())).text()
+
+    today = timezone.localdate()
+    Pair.objects.filter(pk=confirmed.pk).update(
+        slot_starts=today - timedelta(days=9), slot_ends=today - timedelta(days=3)
+    )
+    survey = Page(client.get(confirmed.get_absolute_url())).link(f"Answer the survey of the visit of {guest}")
+    client.post(survey, {"satisfaction": "5", "went_well": "A curious guest."})
+    assert confirmed.feedback.get().satisfaction == 5
+    # A colleague who mentors nobody does not see it.
+    assert login(colleague).get(confirmed.get_absolute_url()).status_code == 404
+
+
+def test_each_person_finds_their_exchange_once_they_answered_its_proposal(login, programme_manager, round_in):
+    round = round_in(RoundPhase.MATCHING)
+    public = applicant(round, Side.PUBLIC)
+    company = applicant(round, Side.COMPANY)
+    matching_services.matching_run(actor=programme_manager, round=round)
+    matching_services.proposals_send(actor=programme_manager, round=round)
+    pair = Pair.objects.get(round=round)
+    names = f"Exchange of {public.applicant.name} and {company.applicant.name}"
+    client = login(public.applicant)
+
+    page = Page(client.get("/exchange/applications/"))
+    assert page.links(names) == [pair.get_absolute_url()]  # waiting for their answer, listed once
+    assert "Your exchanges" not in page.headings()
+    matching_services.pair_accept(actor=public.applicant, pair=pair)
+    page = Page(client.get("/exchange/applications/"))
+    assert "Your exchanges" in page.headings() and page.links(names) == [pair.get_absolute_url()]
+    assert "Proposed" in page.text()
+    matching_services.pair_accept(actor=company.applicant, pair=pair)
+    assert "Confirmed" in Page(client.get("/exchange/applications/")).text()

@@ -147,7 +147,7 @@ def unmatched_of(run: MatchRun | None) -> QuerySet[Unmatched]:
 
 def pairs_visible_to(user) -> QuerySet[Pair]:
     """The pairs `user` may read: every one for the programme managers, else the sent pairs they
-    are in or of an organisation they administer."""
+    are in, mentor a visit of, or of an organisation they administer."""
     pairs = Pair.objects.select_related(*PAIR_RELATED)
     if is_staff_role(user):
         return pairs
@@ -157,8 +157,25 @@ def pairs_visible_to(user) -> QuerySet[Pair]:
     return pairs.filter(sent_at__isnull=False).filter(
         Q(public__applicant=user)
         | Q(company__applicant=user)
+        | Q(public_mentor=user)
+        | Q(company_mentor=user)
         | Q(public__organisation_id__in=administered)
         | Q(company__organisation_id__in=administered)
+    )
+
+
+def exchanges_of(user) -> QuerySet[Pair]:
+    """The exchanges `user` takes part in or mentors a visit of: proposed to them and answered
+    (one waiting for their answer is `awaiting_answer`'s), confirmed, or cancelled; the latest
+    first."""
+    if not user.is_authenticated:
+        return Pair.objects.none()
+    theirs = Q(public__applicant=user) | Q(company__applicant=user) | Q(public_mentor=user) | Q(company_mentor=user)
+    return (
+        Pair.objects.filter(theirs, sent_at__isnull=False, status__in=(*HOLDING_STATUSES, PairStatus.CANCELLED))
+        .exclude(pk__in=awaiting_answer(user).values("pk"))
+        .select_related(*PAIR_RELATED)
+        .order_by("-slot_starts", "-pk")
     )
 
 

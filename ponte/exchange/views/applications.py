@@ -97,6 +97,8 @@ def application_list(request):
         "waiting": paginate(request, queries.waiting_for(request.user)),
         # One proposal a round at most: a short list.
         "proposals": list(matching_queries.awaiting_answer(request.user)[:OWN_SHOWN]),
+        # One exchange a round, and the few one mentors: a short list.
+        "exchanges": list(matching_queries.exchanges_of(request.user)[:OWN_SHOWN]),
     }
     return render(request, "exchange/applications/list.html", context)
 
