@@ -103,10 +103,15 @@ def test_a_round_from_its_opening_to_the_survey_after_the_exchange(signed_in, sc
         answering.get_by_role("button", name="Accept the exchange").click()
     expect(answering.get_by_text("Both accepted: the exchange is confirmed.")).to_be_visible()
     audit.check(answering, "the exchange, confirmed")
+    exchange_url = answering.url
+    answering.goto("/")
+    answering.get_by_role("link", name="Exchange applications", exact=True).click()
+    expect(answering.get_by_role("heading", name="Your exchanges")).to_be_visible()
+    audit.check(answering, "applications, with the confirmed exchange")
 
     # The company's admin plans the visit of the public servant it hosts.
     planning = signed_in(studio_admin)
-    planning.goto(answering.url)
+    planning.goto(exchange_url)
     planning.get_by_role("link", name="Plan the visit of Sofia Servant").click()
     planning.get_by_label("Mentor's email address").fill("mia@example.org")
     planning.get_by_label("Programme").fill("Monday: the data team. Tuesday: user research.")
