@@ -16,7 +16,7 @@ company applicants (seeded), then runs ponte.exchange.matching.match and greedy_
 Each size runs in two scenarios: "unlimited", without host capacities, and "binding", where
 the same people are regrouped into organisations of 3 to 10 applicants, each able to host 1 to
 3 guests, so that most organisations have more applicants than places (the matcher then adds
-dummy rows and columns to its assignment; see ponte.exchange.matching._optimal_pairs).
+dummy rows and columns to its assignment; see ponte.exchange.assignment.optimal_pairs).
 
 Each size runs in a fresh process, so that the peak memory measured there (the process's
 maximum resident set size, resource.getrusage) is that size's alone: it includes the

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linear_sum_assignment
 
-from ponte.exchange import matching
+from ponte.exchange import assignment, matching
 from ponte.exchange.matching import Applicant, MatchResult, Reason, Unmatched, greedy_match, match
 
 MONDAY = date(2027, 3, 1)
@@ -316,7 +316,7 @@ def test_an_infeasible_pair_scores_zero_in_the_assignment_not_a_large_negative_n
     """[[10, 1], [1, infeasible]]: the best is the single pair worth 10. With 0 for the
     infeasible entry the assignment takes it and the matcher drops it; with a large negative
     number the assignment, which must fill both rows, would take the two pairs worth 1."""
-    assert matching._optimal_pairs(np.array([[10, 1], [1, 0]], dtype=np.int32)) == [(0, 0)]
+    assert assignment.optimal_pairs(np.array([[10, 1], [1, 0]], dtype=np.int32)) == [(0, 0)]
     rows, columns = linear_sum_assignment(np.array([[10, 1], [1, -1000]]), maximize=True)
     assert sorted(zip(rows.tolist(), columns.tolist(), strict=True)) == [(0, 1), (1, 0)]
 
@@ -826,8 +826,8 @@ def test_the_dummies_leave_each_organisation_at_most_its_room():
     """The reduction on a bare matrix: rows 0 to 2 in one organisation with room for 1, the
     columns unlimited; the best is row 0's 5 with row 3's 4, not rows 0 and 1's 5 + 5."""
     scores = np.array([[5, 1, 0], [1, 5, 0], [0, 0, 1], [4, 0, 0]], dtype=np.int32)
-    rows = matching._Limits(np.array([0, 0, 0, -1]), np.array([1]))
-    columns = matching._no_limits(3)
-    assert sorted(matching._optimal_pairs(scores)) == [(0, 0), (1, 1), (2, 2)]
-    assert sorted(matching._optimal_pairs(scores, rows, columns)) == [(1, 1), (3, 0)]
-    assert sorted(matching._greedy_pairs(scores, rows, columns)) == [(0, 0)]
+    rows = assignment.Limits(np.array([0, 0, 0, -1]), np.array([1]))
+    columns = assignment.no_limits(3)
+    assert sorted(assignment.optimal_pairs(scores)) == [(0, 0), (1, 1), (2, 2)]
+    assert sorted(assignment.optimal_pairs(scores, rows, columns)) == [(1, 1), (3, 0)]
+    assert sorted(assignment.greedy_pairs(scores, rows, columns)) == [(0, 0)]
