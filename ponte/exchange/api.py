@@ -283,8 +283,9 @@ def _person(application, answer: str) -> dict:
 @router.get("/pairs", response=list[PairOut], auth=SIGNED_IN, summary="Exchange pairs you may read")
 @paginate(LimitOffset)
 def list_pairs(request, round: int | None = Query(None, ge=1, le=MAX_ID)):
-    """The pairs you are in or of an organisation you administer, once proposed to their people;
-    every one, drafts included, for a programme manager. `round` keeps one round's."""
+    """The pairs you are in, mentor a visit of, or of an organisation you administer, once
+    proposed to their people; every one, drafts included, for a programme manager. `round`
+    keeps one round's."""
     pairs = matching_queries.pairs_visible_to(request.user).order_by("round", "pk")
     return pairs.filter(round_id=round) if round is not None else pairs
 
