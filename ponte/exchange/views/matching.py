@@ -37,6 +37,12 @@ def _round(request, pk):
     return round
 
 
+def _summary(round) -> dict:
+    """What the matching pages say of the round's matching, the same for every manager until a
+    change: kept until the next write."""
+    return kept_value(f"exchange-matching-summary:{round.pk}", lambda: queries.matching_summary(round))
+
+
 def pair_or_404(request, pk):
     pair = queries.pair_for(request.user, pk)
     if pair is None or not request.user.has_perm("exchange.view_pair", pair):
@@ -55,8 +61,7 @@ def matching(request, pk):
     status = request.GET.get("status", "")
     if status not in STATUS_FILTERS:
         status = ""
-    # What the page says of the round's matching, the same for every manager until a change.
-    summary = kept_value(f"exchange-matching-summary:{round.pk}", lambda: queries.matching_summary(round))
+    summary = _summary(round)
 
     def table() -> str:
         counts = summary["counts"]
@@ -86,7 +91,7 @@ def matching(request, pk):
 @login_required
 def unmatched(request, pk):
     round = _round(request, pk)
-    summary = kept_value(f"exchange-matching-summary:{round.pk}", lambda: queries.matching_summary(round))
+    summary = _summary(round)
     run = summary["run"]
 
     def table() -> str:
