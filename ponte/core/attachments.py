@@ -2,13 +2,15 @@
 
 A file is judged by its content, never by its name: the type is sniffed from the
 bytes, must be one Ponte accepts, and must agree with the name's extension (a renamed
-executable is refused). Files are stored outside the web root under a random name and
+executable is refused). Pictures are written again from their pixels, so they keep no
+metadata. Files are stored outside the web root under a random name and
 are only served by a view that checks the permission registered for their target.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import unicodedata
 from typing import TYPE_CHECKING
 
@@ -16,6 +18,7 @@ import puremagic
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import CharField, Q, QuerySet
 from django.db.models.functions import Cast
@@ -120,6 +123,42 @@ def validate_upload(uploaded) -> tuple[str, str]:
     return name, mime
 
 
+# Pictures, by content type: the format each is written back in, without its metadata.
+PICTURES = {"image/png": "PNG", "image/jpeg": "JPEG"}
+# What a picture keeps of its own information: how it is drawn, never where, when or by what.
+KEPT_PICTURE_INFO = ("transparency",)
+# Larger pictures are refused before their pixels are read: a few megabytes of PNG can
+# unfold into gigabytes of memory.
+MAX_PICTURE_PIXELS = 60_000_000
+
+
+def without_metadata(uploaded, *, name: str, mime: str) -> ContentFile:
+    """A picture written again from its pixels alone, turned upright first: no EXIF (the place,
+    the time, the device), no text chunks, no thumbnails. Refused when it cannot be read, such
+    as a damaged file or one built to explode in memory."""
+    from PIL import Image, ImageOps
+
+    uploaded.seek(0)
+    try:
+        with Image.open(uploaded) as picture:
+            if picture.width * picture.height > MAX_PICTURE_PIXELS:
+                raise ValueError("too many pixels")
+            picture.load()
+            upright = ImageOps.exif_transpose(picture)
+            upright.info = {key: upright.info[key] for key in KEPT_PICTURE_INFO if key in upright.info}
+            if PICTURES[mime] == "JPEG" and upright.mode not in ("RGB", "L", "CMYK"):
+                upright = upright.convert("RGB")
+            written = io.BytesIO()
+            upright.save(written, PICTURES[mime], **({"quality": 95} if PICTURES[mime] == "JPEG" else {}))
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        raise ValidationError(
+            _("The picture “%(name)s” cannot be read: it may be damaged. Save it again and upload it."),
+            code="bad_picture",
+            params={"name": name},
+        ) from None
+    return ContentFile(written.getvalue(), name=name)
+
+
 @transaction.atomic
 def attach(uploaded, *, target, actor: AbstractBaseUser, permission: str = "") -> Attachment:
     """Attach a file to `target`, if `actor` has the target's add permission, or `permission`
@@ -131,6 +170,8 @@ def attach(uploaded, *, target, actor: AbstractBaseUser, permission: str = "") -
     if not actor.has_perm(required, target):
         raise PermissionError(required)
     name, mime = validate_upload(uploaded)
+    if mime in PICTURES:
+        uploaded = without_metadata(uploaded, name=name, mime=mime)
     digest = hashlib.sha256()
     for chunk in uploaded.chunks():
         digest.update(chunk)

@@ -1,6 +1,8 @@
 """Attachments are judged by their content, stored privately under a random name and
 served only to the people allowed to see their target."""
 
+import hashlib
+import io
 import struct
 import uuid
 import zlib
@@ -38,6 +40,13 @@ def _png() -> bytes:
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
 
 
+def _pixels(content: bytes) -> list:
+    from PIL import Image
+
+    with Image.open(io.BytesIO(content)) as picture:
+        return list(picture.convert("RGB").get_flattened_data())
+
+
 ELF = b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 8 + b"\x02\x00\x3e\x00" + b"\x00" * 200
 WINDOWS_EXE = (
     b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 44 + b"PE\x00\x00" + b"\x00" * 200
@@ -67,13 +76,16 @@ def test_a_real_file_is_accepted_and_stored_privately(organisation, org_admin, n
     attachment = Attachment.objects.get(pk=attachment.pk)
     assert attachment.original_name == name
     assert attachment.content_type == mime
-    assert attachment.size == len(content)
+    assert attachment.size == Path(attachment.file.path).stat().st_size
     assert attachment.uploaded_by == org_admin
     assert attachment.target == organisation
     stored = Path(attachment.file.path).resolve()
     assert stored.is_relative_to(Path(settings.PRIVATE_MEDIA_ROOT).resolve())
     assert not stored.is_relative_to(Path(settings.STATIC_ROOT).resolve())
-    assert stored.read_bytes() == content
+    if mime == "image/png":  # a picture is written again from its pixels
+        assert _pixels(stored.read_bytes()) == _pixels(content)
+    else:
+        assert stored.read_bytes() == content
     # The stored name is random, never the uploader's.
     assert stored.name == attachment.id.hex
     assert Path(name).stem not in attachment.file.name
@@ -313,3 +325,78 @@ def test_the_upload_form_refuses_a_member_who_may_not_add_documents(client, orga
     assert response.status_code == 403
     assert not Attachment.objects.exists()
     assert _stored_files() == []
+
+
+# Pictures keep no metadata ----------------------------------------------------------------
+
+
+def _photo_with_exif(orientation: int = 1) -> bytes:
+    """A JPEG as a phone writes it: the place it was taken, the device and its orientation."""
+    from PIL import Image
+
+    picture = Image.new("RGB", (4, 2), (200, 10, 10))
+    exif = Image.Exif()
+    exif[0x0110] = "Phone of a civil servant"  # Model
+    exif[0x0112] = orientation
+    exif[0x8825] = {1: "N", 2: (38.0, 43.0, 0.0), 3: "W", 4: (9.0, 8.0, 0.0)}  # GPS
+    written = io.BytesIO()
+    picture.save(written, "JPEG", exif=exif.tobytes())
+    return written.getvalue()
+
+
+def test_a_photo_loses_its_place_device_and_time_but_stays_upright(organisation, org_admin):
+    from PIL import Image
+
+    # Orientation 6: the camera was turned; the picture is shown turned a quarter.
+    content = _photo_with_exif(orientation=6)
+    with Image.open(io.BytesIO(content)) as original:
+        assert original.getexif()[0x0110] == "Phone of a civil servant"
+    attachment = _attach("site.jpg", content, target=organisation, actor=org_admin)
+    stored = Path(attachment.file.path).read_bytes()
+    assert b"Phone of a civil servant" not in stored
+    with Image.open(io.BytesIO(stored)) as kept:
+        assert dict(kept.getexif()) == {}
+        assert kept.size == (2, 4)
+    assert attachment.sha256 == hashlib.sha256(stored).hexdigest()
+
+
+def test_a_png_loses_its_text_chunks(organisation, org_admin):
+    from PIL import Image, PngImagePlugin
+
+    text = PngImagePlugin.PngInfo()
+    text.add_text("Author", "Olga Admin, 12 Rua Augusta")
+    written = io.BytesIO()
+    Image.new("RGBA", (3, 3), (0, 0, 255, 128)).save(written, "PNG", pnginfo=text)
+    attachment = _attach("plan.png", written.getvalue(), target=organisation, actor=org_admin)
+    stored = Path(attachment.file.path).read_bytes()
+    assert b"Rua Augusta" not in stored
+    assert _pixels(stored) == _pixels(written.getvalue())
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("broken.png", _png()[:40]),
+        ("broken.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 64),
+    ],
+    ids=["cut png", "empty jpeg"],
+)
+def test_a_picture_that_cannot_be_read_is_refused_clearly(organisation, org_admin, name, content):
+    with pytest.raises(ValidationError) as error:
+        _attach(name, content, target=organisation, actor=org_admin)
+    assert "cannot be read" in error.value.messages[0]
+    assert not Attachment.objects.exists()
+
+
+def test_a_picture_of_too_many_pixels_is_refused_before_it_is_read(organisation, org_admin):
+    import struct as packing
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return packing.pack(">I", len(data)) + kind + data + packing.pack(">I", zlib.crc32(kind + data))
+
+    # A header claiming 100,000 × 100,000 pixels, and almost no data.
+    header = packing.pack(">IIBBBBB", 100_000, 100_000, 8, 2, 0, 0, 0)
+    bomb = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"")) + chunk(b"IEND", b"")
+    with pytest.raises(ValidationError) as error:
+        _attach("bomb.png", bomb, target=organisation, actor=org_admin)
+    assert error.value.code == "bad_picture"

@@ -1,0 +1,164 @@
+"""The sandbox API: calls are public, with the phase each is in by the server clock; the
+applications only to those entitled to them (their bodies' members; once sent, the responsible
+ministry's members and the programme managers), signed in with a personal token or a session."""
+
+from datetime import date, datetime
+
+from django.db.models import Prefetch
+from django.http import Http404
+from ninja import Path, Query, Router, Schema
+from ninja.decorators import decorate_view
+from ninja.pagination import paginate
+from pydantic import Field
+
+from ponte.accounts.api_auth import ANYONE, SIGNED_IN
+from ponte.core.api import LimitOffset, Problem
+from ponte.core.pagecache import public_page
+from ponte.organisations.models import Organisation
+
+from .models import ApplicationStatus, CallPhase, Rule
+from .queries import applications as application_queries
+from .queries import calls as queries
+
+router = Router(tags=["sandbox"], auth=ANYONE)
+
+MAX_ID = 2**63 - 1
+
+
+def _absolute(obj, context) -> str:
+    return context["request"].build_absolute_uri(obj.get_absolute_url())
+
+
+class CallOut(Schema):
+    id: int
+    url: str
+    title: str
+    description: str
+    themes: list[str] = Field(..., description="Priority themes; empty when any rule may be challenged")
+    phase: CallPhase = Field(..., description="Follows from the dates, by the server clock")
+    opens_at: datetime
+    closes_at: datetime | None = Field(..., description="The deadline; null for a standing call")
+
+    @staticmethod
+    def resolve_url(obj, context):
+        return _absolute(obj, context)
+
+    @staticmethod
+    def resolve_phase(obj):
+        return obj.phase
+
+
+@decorate_view(public_page)
+@router.get("/calls", response=list[CallOut], summary="The sandbox's calls for applications")
+@paginate(LimitOffset)
+def list_calls(request):
+    """Every call, newest first, with its phase."""
+    return queries.calls_listed()
+
+
+@decorate_view(public_page)
+@router.get("/calls/{id}", response={200: CallOut, 404: Problem}, summary="One call")
+def get_call(request, id: int = Path(..., ge=1, le=MAX_ID)):
+    found = queries.call_for(id)
+    if found is None:
+        raise Http404
+    return found
+
+
+class RuleOut(Schema):
+    legal_reference: str = Field(..., description="The legal act the rule is in")
+    article: str
+    wording: str = Field(..., description="What the rule says")
+    eli: str = Field(..., description="The act's European Legislation Identifier; empty when none is given")
+
+
+class ApplicationOut(Schema):
+    id: int
+    reference: str = Field(..., description="S- and the id: how people cite the application")
+    url: str
+    call: int = Field(..., description="Id of the call")
+    title: str
+    status: ApplicationStatus
+    coordinator: str = Field(..., description="Slug of the applying public body, coordinator of any network")
+    partners: list[str] = Field(..., description="Slugs of the other bodies of the network")
+    ministry: str | None = Field(..., description="Slug of the responsible ministry; null until chosen")
+    theme: str
+    barrier: str
+    alternative: str
+    objective: str
+    baseline: str
+    measurement: str
+    territory: str
+    population: int | None
+    affected: str
+    starts: date | None = Field(..., description="Planned first day")
+    ends: date | None = Field(..., description="Planned last day")
+    safeguards: str
+    evaluation_plan: str
+    attests_lawful: bool = Field(..., description="Breaches neither the constitution nor EU law")
+    attests_no_advantage: bool = Field(..., description="Gives no financial advantage at others' expense")
+    attests_legal_certainty: bool = Field(..., description="Keeps citizens' legal certainty")
+    rules: list[RuleOut] = Field(..., description="The rules to waive")
+    submitted_at: datetime | None
+    withdrawn_at: datetime | None
+    withdraw_reason: str
+
+    @staticmethod
+    def resolve_url(obj, context):
+        return _absolute(obj, context)
+
+    @staticmethod
+    def resolve_call(obj):
+        return obj.call_id
+
+    @staticmethod
+    def resolve_coordinator(obj):
+        return obj.coordinator.slug
+
+    @staticmethod
+    def resolve_partners(obj):
+        return [body.slug for body in obj.partners.all()]
+
+    @staticmethod
+    def resolve_ministry(obj):
+        return obj.ministry.slug if obj.ministry else None
+
+    @staticmethod
+    def resolve_rules(obj):
+        return list(obj.rules.all())
+
+
+class ApplicationFilters(Schema):
+    status: ApplicationStatus | None = None
+
+
+@router.get("/applications", response=list[ApplicationOut], auth=SIGNED_IN, summary="Applications you may read")
+@paginate(LimitOffset)
+def list_applications(request, filters: Query[ApplicationFilters]):
+    """Your bodies' applications, those sent to your ministry, every one sent for a programme
+    manager; newest first."""
+    found = (
+        application_queries.applications_visible_to(request.user)
+        .prefetch_related(
+            Prefetch("partners", queryset=Organisation.objects.order_by("name").only("pk", "slug", "name")),
+            Prefetch("rules", queryset=Rule.objects.order_by("position", "pk")),
+        )
+        .order_by("-created_at", "-pk")
+    )
+    if filters.status:
+        found = found.filter(status=filters.status)
+    return found
+
+
+@router.get(
+    "/applications/{id}",
+    response={200: ApplicationOut, 404: Problem},
+    auth=SIGNED_IN,
+    summary="One application you may read",
+)
+def get_application(request, id: int = Path(..., ge=1, le=MAX_ID)):
+    """An application with its rules to waive. One you may not read does not exist here."""
+    found = application_queries.application_for(request.user, id)
+    if found is None:
+        raise Http404
+    return found

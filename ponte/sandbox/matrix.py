@@ -1,0 +1,156 @@
+"""The role matrix's calls and applications (docs/roles.md), and its ministry official: one
+builder per phase or state, used by the matrix and by the tests, and what each sandbox
+permission means."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+from django.utils.text import slugify
+
+from ponte.accounts.matrix import person
+from ponte.core.rolematrix import Case, Role, Subject, World
+from ponte.organisations import matrix as organisations_matrix
+from ponte.organisations.models import Kind, Membership, Organisation, Status, Tier
+
+from .models import Application, ApplicationStatus, Call, CallPhase, Rule
+
+# Each phase's dates, in days from now: opens, closes (None: standing).
+PHASE_DAYS = {
+    "upcoming": (10, 40),
+    "open": (-10, 20),
+    "open, standing": (-10, None),
+    "closed": (-40, -10),
+}
+
+
+def make_call(world: World | None, phase: str = "open", *, opened_by=None, **changes) -> Call:
+    """A call in `phase` (PHASE_DAYS) by the server clock, opened by the World's programme manager
+    (or `opened_by`). Made directly: the services refuse dates in the past."""
+    now = timezone.now()
+    opens, closes = PHASE_DAYS[phase]
+    values = {
+        "title": f"Roles matrix call {phase} {world.token if world else ''}".strip(),
+        "description": "Roles matrix call",
+        "opens_at": now + timedelta(days=opens),
+        "closes_at": None if closes is None else now + timedelta(days=closes),
+        "opened_by": opened_by or world.people["programme_manager"],
+        **changes,
+    }
+    made = Call.objects.create(**values)
+    assert made.phase_at(now) == CallPhase(phase.partition(",")[0]), (made.phase_at(now), phase)
+    return made
+
+
+def ministry(world: World) -> Organisation:
+    """The verified ministry whose member is the ministry official."""
+
+    def make():
+        name = f"Roles matrix ministry {world.token}"
+        return Organisation.objects.create(
+            kind=Kind.PUBLIC_BODY,
+            name=name,
+            slug=slugify(name),
+            country="BE",
+            tier=Tier.MINISTRY,
+            level_of_government="national",
+            status=Status.VERIFIED,
+        )
+
+    return world.shared("ministry", make)
+
+
+def _ministry_official(world: World):
+    official = person("ministry_official", "ministry official")(world)
+    Membership.objects.create(user=official, organisation=ministry(world))
+    return official
+
+
+ROLE = Role(
+    "ministry_official",
+    "ministry official",
+    "a member of the ministry responsible for the rules an application asks to waive",
+    45,
+    _ministry_official,
+)
+
+CALL_SUBJECT = Subject(
+    key="call",
+    label="sandbox call",
+    states=tuple((phase, lambda world, phase=phase: make_call(world, phase)) for phase in PHASE_DAYS),
+)
+
+
+def make_application(world: World, state: str = "draft", *, call: Call | None = None) -> Application:
+    """A complete application of the World's public body (its member the public servant, its
+    admin the organisation admin) to the World's ministry, in `state`: "draft", "draft, call
+    closed", "preliminary", "withdrawn" (after it was sent) or "withdrawn before it was sent".
+    Made directly, as a test needs it."""
+    call = call or make_call(world, "closed" if state == "draft, call closed" else "open")
+    today = timezone.localdate()
+    status = ApplicationStatus(state.partition(",")[0].split(" ")[0])
+    sent = status != ApplicationStatus.DRAFT and state != "withdrawn before it was sent"
+    now = timezone.now()
+    application = Application.objects.create(
+        call=call,
+        coordinator=organisations_matrix.public_body(world),
+        ministry=ministry(world),
+        title=f"Roles matrix application {state} {world.token}",
+        barrier="A rule requires a paper form.",
+        alternative="A digital form.",
+        objective="Half the processing time.",
+        baseline="20 days.",
+        measurement="From the case system.",
+        territory="Roles matrix town",
+        population=10000,
+        affected="Applicants for permits.",
+        starts=today + timedelta(days=90),
+        ends=today + timedelta(days=90 + 365),
+        safeguards="The paper form stays available.",
+        evaluation_plan="Compare with last year.",
+        attests_lawful=True,
+        attests_no_advantage=True,
+        attests_legal_certainty=True,
+        status=status,
+        created_by=world.people["public_servant"],
+        submitted_at=now if sent else None,
+        submitted_by=world.people["public_servant"] if sent else None,
+        withdrawn_at=now if status == ApplicationStatus.WITHDRAWN else None,
+    )
+    Rule.objects.create(
+        application=application, legal_reference="Roles matrix act", article="§ 1", wording="A paper form."
+    )
+    return application
+
+
+APPLICATION_STATES = ("draft", "draft, call closed", "preliminary", "withdrawn", "withdrawn before it was sent")
+APPLICATION_SUBJECT = Subject(
+    key="sandbox_application",
+    label="sandbox application (of the public servant's public body, to the ministry official's ministry)",
+    states=tuple((state, lambda world, state=state: make_application(world, state)) for state in APPLICATION_STATES),
+)
+
+CASES = {
+    "sandbox.open_call": Case("Open a call for applications to waive a rule, with a deadline or standing."),
+    "sandbox.change_call": Case("Change the call until it closes.", "call"),
+    "sandbox.close_call": Case("Close the call now: a standing call, or one before its deadline.", "call"),
+    "sandbox.apply": Case(
+        "Start an application in the call while it is open, for a verified public body one belongs to.", "call"
+    ),
+    "sandbox.view_application": Case(
+        "Read the application: its bodies' members; once sent, the ministry's members and the programme managers.",
+        "sandbox_application",
+    ),
+    "sandbox.change_application": Case(
+        "Change the application and its rules to waive while it is a draft: the applying body's members.",
+        "sandbox_application",
+    ),
+    "sandbox.submit_application": Case(
+        "Send the draft to the ministry and the programme managers (the service also needs the call open).",
+        "sandbox_application",
+    ),
+    "sandbox.withdraw_application": Case(
+        "Withdraw the application before it is decided: the applying body's members.", "sandbox_application"
+    ),
+}

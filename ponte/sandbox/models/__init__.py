@@ -1,0 +1,37 @@
+from .applications import (
+    APPLICATION_LIFECYCLE,
+    ARTICLE_LIMIT,
+    EDITABLE_STATUSES,
+    ELI_LIMIT,
+    PARTNERS_LIMIT,
+    REASON_LIMIT,
+    REFERENCE_LIMIT,
+    RULES_LIMIT,
+    Application,
+    ApplicationStatus,
+    Rule,
+    latest_end,
+)
+from .calls import TEXT_LIMIT, THEME_LIMIT, THEMES_LIMIT, TITLE_LIMIT, Call, CallPhase, CallQuerySet
+
+__all__ = [
+    "APPLICATION_LIFECYCLE",
+    "ARTICLE_LIMIT",
+    "EDITABLE_STATUSES",
+    "ELI_LIMIT",
+    "PARTNERS_LIMIT",
+    "REASON_LIMIT",
+    "REFERENCE_LIMIT",
+    "RULES_LIMIT",
+    "TEXT_LIMIT",
+    "THEMES_LIMIT",
+    "THEME_LIMIT",
+    "TITLE_LIMIT",
+    "Application",
+    "ApplicationStatus",
+    "Call",
+    "CallPhase",
+    "CallQuerySet",
+    "Rule",
+    "latest_end",
+]

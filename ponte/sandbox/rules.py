@@ -1,0 +1,67 @@
+"""Who may do what in the sandbox: a role predicate AND a phase or state predicate. Calls are
+public; an application is its bodies' members' while it is a draft and, once sent, also the
+responsible ministry's members' and the programme managers'."""
+
+import rules
+
+from ponte.core.roles import is_programme_manager
+from ponte.organisations.queries import roles_of
+from ponte.organisations.rules import is_public_servant
+
+from .models import APPLICATION_LIFECYCLE, EDITABLE_STATUSES, CallPhase
+
+
+@rules.predicate
+def is_open_call(user, call) -> bool:
+    return call is not None and call.phase == CallPhase.OPEN
+
+
+@rules.predicate
+def is_unclosed_call(user, call) -> bool:
+    """Still to open or taking applications: a programme manager may still change or close it."""
+    return call is not None and call.phase != CallPhase.CLOSED
+
+
+@rules.predicate
+def is_of_coordinator(user, application) -> bool:
+    """A member of the body that applies (and coordinates the network, if there is one)."""
+    return application is not None and application.coordinator_id in roles_of(user)
+
+
+@rules.predicate
+def is_of_network(user, application) -> bool:
+    """A member of one of the other bodies of the application's network."""
+    if application is None:
+        return False
+    bodies = roles_of(user)
+    return any(body.pk in bodies for body in application.partners.all())
+
+
+@rules.predicate
+def is_of_ministry(user, application) -> bool:
+    """A member of the ministry responsible for the rules to waive."""
+    return application is not None and application.ministry_id is not None and application.ministry_id in roles_of(user)
+
+
+@rules.predicate
+def is_sent(user, application) -> bool:
+    """Sent once, whatever came after: a draft withdrawn before it was sent stays its bodies' own."""
+    return application is not None and application.submitted_at is not None
+
+
+@rules.predicate
+def is_editable(user, application) -> bool:
+    return application is not None and application.status in EDITABLE_STATUSES
+
+
+rules.add_perm("sandbox.open_call", is_programme_manager)
+rules.add_perm("sandbox.change_call", is_programme_manager & is_unclosed_call)
+rules.add_perm("sandbox.close_call", is_programme_manager & is_unclosed_call)
+rules.add_perm("sandbox.apply", is_public_servant & is_open_call)
+rules.add_perm(
+    "sandbox.view_application",
+    is_of_coordinator | is_of_network | (is_sent & (is_of_ministry | is_programme_manager)),
+)
+rules.add_perm("sandbox.change_application", is_of_coordinator & is_editable)
+rules.add_perm("sandbox.submit_application", is_of_coordinator & APPLICATION_LIFECYCLE.allows("submit_preliminary"))
+rules.add_perm("sandbox.withdraw_application", is_of_coordinator & APPLICATION_LIFECYCLE.allows("withdraw"))

@@ -1,0 +1,310 @@
+"""Applications: the members of a public body start one in an open call, write it as a draft
+with its rules to waive, send it complete, or withdraw it; the ministry responsible and the
+programme managers read what was sent. Views stay thin: parse a form, call a service or a read,
+render. A refusal is shown beside the field it concerns, and nothing typed is lost."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ponte.core import versions
+from ponte.core.forms import ReasonForm, add_service_errors
+from ponte.core.paging import paginate
+
+from ..forms.applications import ApplicationForm, RuleForm, StartForm
+from ..models import ApplicationStatus, CallPhase, Rule
+from ..queries import applications as queries
+from ..queries import calls as call_queries
+from ..services import applications as services
+
+SUGGESTIONS_SHOWN = 10
+MAX_QUERY = 200
+
+
+def _visible(request, pk):
+    application = queries.application_for(request.user, pk)
+    if application is None:
+        raise Http404
+    return application
+
+
+def _may(request, perm: str, application):
+    """Refuse one who may never do this; tell the applicants when the application moved on
+    meanwhile (a colleague sent or withdrew it)."""
+    if request.user.has_perm(perm, application):
+        return None
+    if request.user.has_perm("sandbox.view_application", application):
+        messages.error(
+            request,
+            _("This application can no longer be changed: it is “%(state)s”.")
+            % {"state": application.get_status_display()},
+        )
+        return redirect(application)
+    raise PermissionDenied
+
+
+def _missing(application):
+    return [
+        {
+            "message": message,
+            "url": (
+                f"{application.get_absolute_url()}#rules"
+                if field == "rules"
+                else f"{reverse('sandbox:application_edit', args=[application.pk])}#id_{field}"
+            ),
+        }
+        for field, message in services.missing_for_submission(application)
+    ]
+
+
+@login_required
+def application_list(request):
+    status = request.GET.get("status", "")
+    applications = queries.applications_visible_to(request.user).order_by("-created_at", "-pk")
+    if status in ApplicationStatus.values:
+        applications = applications.filter(status=status)
+    else:
+        status = ""
+    context = {
+        "page": paginate(request, applications),
+        "status": status,
+        "statuses": ApplicationStatus.choices,
+        "open_calls": list(call_queries.open_calls()[:5]),
+    }
+    return render(request, "sandbox/applications/list.html", context)
+
+
+@login_required
+def application_start(request, pk):
+    call = call_queries.call_for(pk)
+    if call is None:
+        raise Http404
+    if not request.user.has_perm("sandbox.apply", call):
+        if call.phase != CallPhase.OPEN:
+            messages.error(
+                request,
+                _("This call is not open for applications: it is “%(phase)s”.") % {"phase": call.get_phase_display()},
+            )
+            return redirect(call)
+        raise PermissionDenied
+    form = StartForm(request.POST or None, bodies=queries.applying_bodies(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = services.application_start(
+                actor=request.user,
+                call=call,
+                coordinator=form.cleaned_data["coordinator"],
+                title=form.cleaned_data["title"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Your draft is saved. Write each part, add the rules to waive, then send it."))
+            return redirect("sandbox:application_edit", application.pk)
+    return render(request, "sandbox/applications/start.html", {"call": call, "form": form})
+
+
+@login_required
+def application_detail(request, pk):
+    application = _visible(request, pk)
+    user = request.user
+    can = {
+        "change": user.has_perm("sandbox.change_application", application),
+        "submit": user.has_perm("sandbox.submit_application", application),
+        "withdraw": user.has_perm("sandbox.withdraw_application", application),
+    }
+    context = {
+        "application": application,
+        "call": application.call,
+        "partners": list(application.partners.all()),
+        "rules": list(application.rules.all()),
+        "can": can,
+        "missing": _missing(application) if can["submit"] else [],
+        "call_open": application.call.phase == CallPhase.OPEN,
+    }
+    return render(request, "sandbox/applications/detail.html", context)
+
+
+def _form(request, application):
+    initial = {name: getattr(application, name) for name in ApplicationForm.base_fields if hasattr(application, name)}
+    initial["partners"] = ", ".join(body.slug for body in application.partners.all())
+    initial["ministry"] = application.ministry_id
+    return ApplicationForm(
+        request.POST or None,
+        initial=initial,
+        call=application.call,
+        ministries=queries.ministries(),
+        suggestions=reverse("sandbox:public_bodies"),
+    )
+
+
+@login_required
+def application_edit(request, pk):
+    application = _visible(request, pk)
+    refused = _may(request, "sandbox.change_application", application)
+    if refused:
+        return refused
+    form = _form(request, application)
+    changes = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.application_update(
+                actor=request.user,
+                application=application,
+                seen_version=form.cleaned_data["version"],
+                **form.service_fields(),
+            )
+        except versions.StaleEdit as stale:
+            changes = versions.refuse_stale(
+                form,
+                stale,
+                _(
+                    "Someone saved this application after you opened it: your changes are not saved yet. "
+                    "Compare with what changed, below, and save again."
+                ),
+            )
+        except PermissionDenied:
+            return _may(request, "sandbox.change_application", _visible(request, pk))
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The draft is saved."))
+            return redirect(application)
+    context = {"application": application, "form": form, "changes": changes}
+    return render(request, "sandbox/applications/form.html", context)
+
+
+@login_required
+def rule_add(request, pk):
+    application = _visible(request, pk)
+    refused = _may(request, "sandbox.change_application", application)
+    if refused:
+        return refused
+    form = RuleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.rule_add(actor=request.user, application=application, **form.cleaned_data)
+        except PermissionDenied:
+            return _may(request, "sandbox.change_application", _visible(request, pk))
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The rule is added."))
+            return redirect(f"{application.get_absolute_url()}#rules")
+    return render(request, "sandbox/applications/rule.html", {"application": application, "form": form})
+
+
+def _rule(application, rule_pk) -> Rule:
+    return get_object_or_404(Rule, pk=rule_pk, application=application)
+
+
+@login_required
+def rule_edit(request, pk, rule_pk):
+    application = _visible(request, pk)
+    rule = _rule(application, rule_pk)
+    refused = _may(request, "sandbox.change_application", application)
+    if refused:
+        return refused
+    form = RuleForm(request.POST or None, initial={name: getattr(rule, name) for name in RuleForm.base_fields})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.rule_change(actor=request.user, rule=rule, **form.cleaned_data)
+        except PermissionDenied:
+            return _may(request, "sandbox.change_application", _visible(request, pk))
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The rule is saved."))
+            return redirect(f"{application.get_absolute_url()}#rules")
+    return render(request, "sandbox/applications/rule.html", {"application": application, "rule": rule, "form": form})
+
+
+@login_required
+@require_POST
+def rule_remove(request, pk, rule_pk):
+    application = _visible(request, pk)
+    rule = _rule(application, rule_pk)
+    try:
+        services.rule_remove(actor=request.user, rule=rule)
+    except PermissionDenied:
+        refused = _may(request, "sandbox.change_application", _visible(request, pk))
+        if refused:
+            return refused
+        raise
+    messages.success(request, _("The rule is removed."))
+    return redirect(f"{application.get_absolute_url()}#rules")
+
+
+@login_required
+@require_POST
+def application_submit(request, pk):
+    application = _visible(request, pk)
+    try:
+        services.application_submit(actor=request.user, application=application)
+    except PermissionDenied:
+        refused = _may(request, "sandbox.submit_application", _visible(request, pk))
+        if refused:
+            return refused
+        raise
+    except ValidationError as error:
+        # The page lists what is missing, each with a link to where it is written.
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect(application)
+    messages.success(
+        request,
+        _("The application is sent to the ministry and the programme managers. You will be told what they say."),
+    )
+    return redirect(application)
+
+
+@login_required
+def application_withdraw(request, pk):
+    application = _visible(request, pk)
+    refused = _may(request, "sandbox.withdraw_application", application)
+    if refused:
+        return refused
+    sent = application.submitted_at is not None
+    form = ReasonForm(
+        request.POST or None,
+        label=_("Why the application is withdrawn"),
+        help_text=_("The ministry and the programme managers read it.") if sent else _("Only your bodies read it."),
+        required_message=_("Say why the application is withdrawn: the ministry and the programme managers read it."),
+    )
+    form.fields["reason"].required = sent
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.application_withdraw(
+                actor=request.user, application=application, reason=form.cleaned_data["reason"]
+            )
+        except PermissionDenied:
+            return _may(request, "sandbox.withdraw_application", _visible(request, pk))
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The application is withdrawn."))
+            return redirect(application)
+    return render(request, "sandbox/applications/withdraw.html", {"application": application, "form": form})
+
+
+@login_required
+def public_body_suggestions(request):
+    """Verified public bodies whose name holds what a person typed: the suggestions of the
+    network field, a few at a time, each with the short name the field keeps."""
+    text = request.GET.get("q", "").strip().replace("\x00", "")[:MAX_QUERY]
+    bodies = (
+        queries.public_bodies()
+        .filter(name__icontains=text)
+        .order_by("name")
+        .values_list("slug", "name")[:SUGGESTIONS_SHOWN]
+        if len(text) >= 2
+        else []
+    )
+    return JsonResponse({"results": [{"value": slug, "name": f"{name} ({slug})"} for slug, name in bodies]})
