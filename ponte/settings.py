@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "ponte.solutions",
     "ponte.lab",
     "ponte.exchange",
+    "ponte.sandbox",
     "ponte.matchmaking",
     "ponte.opendata",
     "ponte.api",
@@ -337,6 +338,10 @@ PONTE_LAB_STUCK_DAYS = int(env("PONTE_LAB_STUCK_DAYS", "90"))
 # in so many months (LabX's first years: 12 projects in 36 months).
 PONTE_LAB_TARGET_PROJECTS = int(env("PONTE_LAB_TARGET_PROJECTS", "12"))
 PONTE_LAB_TARGET_MONTHS = int(env("PONTE_LAB_TARGET_MONTHS", "36"))
+# The right to challenge a rule: the fewest people an experiment may cover (0: no minimum) and
+# the longest it may run, in years (Denmark's free-municipality experiments: 4 years).
+PONTE_SANDBOX_MIN_POPULATION = int(env("PONTE_SANDBOX_MIN_POPULATION", "0"))
+PONTE_SANDBOX_MAX_YEARS = int(env("PONTE_SANDBOX_MAX_YEARS", "4"))
 
 LOGGING = {
     "version": 1,

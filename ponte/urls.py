@@ -26,6 +26,7 @@ urlpatterns = [
     path("lab/", include("ponte.lab.urls")),
     path("cases/", include("ponte.lab.case_urls")),
     path("exchange/", include("ponte.exchange.urls")),
+    path("sandbox/", include("ponte.sandbox.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

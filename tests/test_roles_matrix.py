@@ -103,6 +103,8 @@ def test_a_case_for_a_permission_that_is_gone_is_reported(monkeypatch):
 ALL = set(ROLE_KEYS)
 SIGNED_IN = ALL - {"visitor"}
 MEMBERS = {"public_servant", "org_admin"}
+# Members of any verified public body: of the organisation concerned, or of the ministry.
+SERVANTS = MEMBERS | {"ministry_official"}
 STAFF = {"programme_manager", "platform_admin"}
 NONE = set()
 
@@ -153,7 +155,7 @@ EXPECTED = {
     "organisations.add_document": {"pending": {"org_admin"}, "verified": {"org_admin"}, "suspended": NONE},
 }
 EXPECTED_WITHOUT_OBJECT = {
-    "challenges.add_challenge": MEMBERS,
+    "challenges.add_challenge": SERVANTS,
     "solutions.add_solution": {"company_member"},
     "organisations.add_organisation": SIGNED_IN,
     "accounts.manage_own_account": SIGNED_IN,
@@ -161,12 +163,14 @@ EXPECTED_WITHOUT_OBJECT = {
     "core.view_audit_trail": STAFF,
     "challenges.view_recommended_challenges": {"company_member"},
     # Members of a verified public body bring problems to the lab; programme managers triage.
-    "lab.add_problem": MEMBERS,
+    "lab.add_problem": SERVANTS,
     "lab.triage_problems": {"programme_manager"},
     # Anyone signed in may join the citizens' panel.
     "lab.join_panel": SIGNED_IN,
     # Programme managers open the exchange's rounds.
     "exchange.open_round": {"programme_manager"},
+    # Programme managers open the sandbox's calls.
+    "sandbox.open_call": {"programme_manager"},
 }
 
 
@@ -641,7 +645,7 @@ EXPECTED_ROUND = {
     "exchange.cancel_round": ROUND_LIVE,
     # Members of a verified public body or company apply while the round takes applications.
     "exchange.apply": {
-        phase: (MEMBERS | {"company_member"} if phase == "applications open" else NONE) for phase in ROUND_PHASES
+        phase: (SERVANTS | {"company_member"} if phase == "applications open" else NONE) for phase in ROUND_PHASES
     },
     "exchange.state_hosting": {
         phase: ({"org_admin"} if phase in ("upcoming", "applications open", "matching") else NONE)
@@ -780,6 +784,37 @@ EXPECTED_TEAM_CHALLENGE = {
 }
 
 
+# Calls of the sandbox are public; only programme managers change and close them, until they
+# close; members of any verified public body start an application while a call is open.
+CALL_PHASES = ("upcoming", "open", "open, standing", "closed")
+CALL_UNCLOSED = {phase: ({"programme_manager"} if phase != "closed" else NONE) for phase in CALL_PHASES}
+EXPECTED_CALL = {
+    "sandbox.change_call": CALL_UNCLOSED,
+    "sandbox.close_call": CALL_UNCLOSED,
+    "sandbox.apply": {phase: (SERVANTS if phase.startswith("open") else NONE) for phase in CALL_PHASES},
+}
+# An application of the public servant's body (its admin the organisation admin) to the
+# ministry official's ministry: its body writes, sends and withdraws it; once sent, the ministry
+# and the programme managers read it too — a draft withdrawn before it was sent stays the body's.
+SANDBOX_APPLICATION_STATES = ("draft", "draft, call closed", "preliminary", "withdrawn", "withdrawn before it was sent")
+SENT_STATES = ("preliminary", "withdrawn")
+EXPECTED_SANDBOX_APPLICATION = {
+    "sandbox.view_application": {
+        state: MEMBERS | ({"ministry_official", "programme_manager"} if state in SENT_STATES else NONE)
+        for state in SANDBOX_APPLICATION_STATES
+    },
+    "sandbox.change_application": {
+        state: (MEMBERS if state.startswith("draft") else NONE) for state in SANDBOX_APPLICATION_STATES
+    },
+    "sandbox.submit_application": {
+        state: (MEMBERS if state.startswith("draft") else NONE) for state in SANDBOX_APPLICATION_STATES
+    },
+    "sandbox.withdraw_application": {
+        state: (MEMBERS if not state.startswith("withdrawn") else NONE) for state in SANDBOX_APPLICATION_STATES
+    },
+}
+
+
 # (g) Every cell of the matrix: each role, each state, each permission ---------------------
 #
 # The objects are made once per test process by the builders each app registers (the same
@@ -804,6 +839,8 @@ EXPECTED_BY_SUBJECT = {
     "application": EXPECTED_APPLICATION,
     "pair": EXPECTED_PAIR,
     "round challenge": EXPECTED_TEAM_CHALLENGE,
+    "call": EXPECTED_CALL,
+    "sandbox_application": EXPECTED_SANDBOX_APPLICATION,
 }
 
 

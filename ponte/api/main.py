@@ -141,6 +141,7 @@ def _register_routers() -> None:
     from ponte.exchange.api import router as exchange_router
     from ponte.lab.api import router as lab_router
     from ponte.organisations.api import router as organisations_router
+    from ponte.sandbox.api import router as sandbox_router
     from ponte.solutions.api import router as solutions_router
 
     api.add_router("/me/", accounts_router)
@@ -149,6 +150,7 @@ def _register_routers() -> None:
     api.add_router("/solutions/", solutions_router)
     api.add_router("/lab/", lab_router)
     api.add_router("/exchange/", exchange_router)
+    api.add_router("/sandbox/", sandbox_router)
 
 
 _register_routers()

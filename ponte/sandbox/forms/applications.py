@@ -55,11 +55,16 @@ class ApplicationForm(forms.Form):
     parts sending needs say so instead of being marked optional."""
 
     title = StartForm.base_fields["title"]
-    theme = forms.ChoiceField(label=_("Priority theme"), required=False)
+    theme = forms.ChoiceField(
+        label=_("Priority theme"),
+        required=False,
+        error_messages={"invalid_choice": _("Choose one of the call's priority themes, or none.")},
+    )
     ministry = forms.ModelChoiceField(
         label=_("Responsible ministry"),
         queryset=None,
         required=False,
+        error_messages={"invalid_choice": _("Choose the ministry responsible for the rules from the list.")},
         help_text=_(
             "The ministry responsible for the rules to waive: it decides. Rules of another ministry need an "
             "application of their own."

@@ -1,0 +1,108 @@
+"""The demo sandbox (data/sandbox.yaml): calls opened by the programme manager, and
+applications written, sent or withdrawn by the people of the applying body — each through the
+sandbox's services. A call already closed is opened with its dates in the future, takes its
+applications, then has its dates moved back."""
+
+from datetime import datetime, time, timedelta
+
+from django.utils import timezone
+
+from ponte.accounts.models import User
+from ponte.organisations.models import Organisation
+from ponte.sandbox.models import Application, Call
+from ponte.sandbox.services import applications as application_services
+from ponte.sandbox.services import calls as services
+
+from .data import load
+
+OPENS_AT, CLOSES_AT = timedelta(hours=9), timedelta(hours=17)
+
+
+def start_of(day):
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def build(stdout=None) -> None:
+    data = load("sandbox")
+    manager = User.objects.get(email=data["opened_by"])
+    people = {u.email: u for u in User.objects.filter(email__endswith="@example.org")}
+    added = applied = 0
+    for spec in data["calls"]:
+        # A call already there is left as it is, with its applications.
+        if Call.objects.filter(title=spec["title"]).exists():
+            continue
+        call, shift = _call(spec, manager)
+        added += 1
+        for application in data.get("applications", []):
+            if application["call"] == spec["title"]:
+                applied += _application(application, call, people)
+        if shift:
+            Call.objects.filter(pk=call.pk).update(**_dates(spec["days"]))
+    if stdout is not None and (added or applied):
+        stdout.write(f"Sandbox: {added} calls and {applied} applications added.")
+
+
+def _dates(days: dict, shift: int = 0) -> dict:
+    today = timezone.localdate()
+    closes = days.get("closes")
+    return {
+        "opens_at": start_of(today + timedelta(days=days["opens"] + shift)) + OPENS_AT,
+        "closes_at": None if closes is None else start_of(today + timedelta(days=closes + shift)) + CLOSES_AT,
+    }
+
+
+def _call(spec: dict, manager: User) -> tuple[Call, int]:
+    """The call, opened; and by how many days its dates are moved into the future for now."""
+    days = spec["days"]
+    closes = days.get("closes")
+    # A closed call is opened open (its deadline tomorrow), and moved back once it has its applications.
+    shift = 0 if closes is None else max(0, 1 - closes)
+    call = services.call_open(
+        actor=manager,
+        title=spec["title"],
+        description=" ".join(spec["description"].split()),
+        themes=spec.get("themes", []),
+        **_dates(days, shift),
+    )
+    return call, shift
+
+
+TEXTS = ("barrier", "alternative", "objective", "baseline", "measurement", "territory", "affected", "safeguards")
+
+
+def _application(spec: dict, call: Call, people: dict) -> bool:
+    coordinator = Organisation.objects.filter(slug=spec["organisation"]).first()
+    person = people.get(spec["by"])
+    if coordinator is None or person is None:
+        return False
+    application = application_services.application_start(
+        actor=person, call=call, coordinator=coordinator, title=spec["title"]
+    )
+    today = timezone.localdate()
+    values = {name: " ".join(spec[name].split()) for name in TEXTS if name in spec}
+    if "evaluation_plan" in spec:
+        values["evaluation_plan"] = " ".join(spec["evaluation_plan"].split())
+    for name in ("theme", "population"):
+        if name in spec:
+            values[name] = spec[name]
+    if "ministry" in spec:
+        values["ministry"] = Organisation.objects.get(slug=spec["ministry"])
+    for name in ("starts", "ends"):
+        if f"{name}_in_days" in spec:
+            values[name] = today + timedelta(days=spec[f"{name}_in_days"])
+    if spec.get("attested"):
+        values.update(attests_lawful=True, attests_no_advantage=True, attests_legal_certainty=True)
+    partners = list(Organisation.objects.filter(slug__in=spec.get("partners", [])))
+    application_services.application_update(
+        actor=person, application=application, seen_version=application.version, partners=partners, **values
+    )
+    for rule in spec.get("rules", []):
+        application_services.rule_add(actor=person, application=application, **rule)
+    application = Application.objects.get(pk=application.pk)
+    if spec["state"] in ("preliminary", "withdrawn"):
+        application_services.application_submit(actor=person, application=application)
+    if spec["state"] == "withdrawn":
+        application_services.application_withdraw(
+            actor=person, application=application, reason=" ".join(spec["reason"].split())
+        )
+    return True

@@ -1,0 +1,34 @@
+"""The demo sandbox: an open call with themes, a standing call and a closed one; AMA's
+applications sent (with a network and two rules, one with its ELI), in draft and withdrawn, each
+through the services so their audit trail and notifications are real — and a second run adds
+nothing."""
+
+import pytest
+
+from ponte.core.models import AuditEvent, Notification
+from ponte.dev.demo import organisations, people, sandbox
+from ponte.sandbox.models import Application, ApplicationStatus, Call, CallPhase, Rule
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_sandbox():
+    people.build()
+    organisations.build()
+    sandbox.build()
+    phases = {call.title: call.phase for call in Call.objects.with_phase()}
+    assert sorted(phases.values()) == [CallPhase.CLOSED, CallPhase.OPEN, CallPhase.OPEN]
+    assert Call.objects.filter(closes_at__isnull=True).count() == 1
+    statuses = dict(Application.objects.values_list("status", "title"))
+    assert set(statuses) == {ApplicationStatus.PRELIMINARY, ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN}
+    sent = Application.objects.get(status=ApplicationStatus.PRELIMINARY)
+    assert [body.slug for body in sent.partners.all()] == ["labx"]
+    assert sent.ministry.slug == "ministry-of-the-presidency-pt"
+    assert Rule.objects.filter(application=sent).exclude(eli="").count() == 1
+    assert Notification.objects.filter(
+        kind="sandbox.application_submitted", recipient__email="ministry@example.org"
+    ).exists()
+    assert AuditEvent.objects.filter(verb="submit_preliminary").count() == 2
+    counts = (Call.objects.count(), Application.objects.count(), Rule.objects.count())
+    sandbox.build()
+    assert (Call.objects.count(), Application.objects.count(), Rule.objects.count()) == counts

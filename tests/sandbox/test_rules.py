@@ -1,0 +1,68 @@
+"""The role × state matrix of calls and applications, asked of the rules with the matrix's own
+builders: only a programme manager opens, changes and closes calls; public servants apply to an
+open call; an application is its applying body's to write, send and withdraw, and its ministry's
+and the programme managers' to read once it is sent — never a draft."""
+
+import pytest
+
+from ponte.core import rolematrix
+from ponte.sandbox.matrix import APPLICATION_STATES, PHASE_DAYS
+
+pytestmark = pytest.mark.django_db
+
+APPLYING_BODY = {"public_servant", "org_admin"}
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        from django.db import transaction
+
+        with transaction.atomic():
+            made = rolematrix.World()
+            calls = {phase: rolematrix.make("call", phase, made) for phase in PHASE_DAYS}
+            applications = {state: rolematrix.make("sandbox_application", state, made) for state in APPLICATION_STATES}
+            yield made, calls, applications
+            transaction.set_rollback(True)
+
+
+@pytest.mark.parametrize("role", [role.key for role in rolematrix.ROLES])
+@pytest.mark.parametrize("phase", list(PHASE_DAYS))
+def test_who_may_do_what_to_a_call_in_each_phase(world, role, phase):
+    made, calls, _applications = world
+    person, call = made.people[role], calls[phase]
+    manager = role == "programme_manager"
+    unclosed = phase != "closed"
+    assert person.has_perm("sandbox.open_call") == manager
+    assert person.has_perm("sandbox.change_call", call) == (manager and unclosed)
+    assert person.has_perm("sandbox.close_call", call) == (manager and unclosed)
+    # Members of a verified public body: the public servant, its admin, the ministry official.
+    servant = role in (*APPLYING_BODY, "ministry_official")
+    assert person.has_perm("sandbox.apply", call) == (servant and phase.startswith("open"))
+
+
+@pytest.mark.parametrize("role", [role.key for role in rolematrix.ROLES])
+@pytest.mark.parametrize("state", APPLICATION_STATES)
+def test_who_may_do_what_to_an_application_in_each_state(world, role, state):
+    made, _calls, applications = world
+    person, application = made.people[role], applications[state]
+    applicant = role in APPLYING_BODY
+    sent = state in ("preliminary", "withdrawn")
+    reader = applicant or (sent and role in ("ministry_official", "programme_manager"))
+    assert person.has_perm("sandbox.view_application", application) == reader
+    draft = state.startswith("draft")
+    assert person.has_perm("sandbox.change_application", application) == (applicant and draft)
+    # Sending a draft in a closed call is refused by the service, which says why.
+    assert person.has_perm("sandbox.submit_application", application) == (applicant and draft)
+    withdrawable = state in ("draft", "draft, call closed", "preliminary")
+    assert person.has_perm("sandbox.withdraw_application", application) == (applicant and withdrawable)
+
+
+def test_a_missing_object_is_refused():
+    from tests.factories import UserFactory
+
+    person = UserFactory(is_programme_manager=True)
+    for perm in ("sandbox.change_call", "sandbox.close_call", "sandbox.apply"):
+        assert not person.has_perm(perm, None)
+    for perm in ("view", "change", "submit", "withdraw"):
+        assert not person.has_perm(f"sandbox.{perm}_application", None)
