@@ -796,22 +796,50 @@ EXPECTED_CALL = {
 # An application of the public servant's body (its admin the organisation admin) to the
 # ministry official's ministry: its body writes, sends and withdraws it; once sent, the ministry
 # and the programme managers read it too — a draft withdrawn before it was sent stays the body's.
-SANDBOX_APPLICATION_STATES = ("draft", "draft, call closed", "preliminary", "withdrawn", "withdrawn before it was sent")
-SENT_STATES = ("preliminary", "withdrawn")
-EXPECTED_SANDBOX_APPLICATION = {
-    "sandbox.view_application": {
-        state: MEMBERS | ({"ministry_official", "programme_manager"} if state in SENT_STATES else NONE)
+SANDBOX_APPLICATION_STATES = (
+    "draft",
+    "draft, call closed",
+    "preliminary",
+    "changes asked",
+    "final being written",
+    "final",
+    "approved",
+    "rejected",
+    "withdrawn",
+    "withdrawn before it was sent",
+)
+NEVER_SENT = ("draft", "draft, call closed", "withdrawn before it was sent")
+EDITABLE_STATES = ("draft", "draft, call closed", "changes asked", "final being written")
+IN_DIALOGUE = ("preliminary", "changes asked", "final being written", "final")
+DECIDERS = {"ministry_official", "programme_manager"}
+
+
+def _sandbox(allowed: dict[tuple[str, ...], set[str]]) -> dict[str, set[str]]:
+    """Each state's roles: those of the first group of states that holds it, else none."""
+    return {
+        state: next((roles for states, roles in allowed.items() if state in states), NONE)
         for state in SANDBOX_APPLICATION_STATES
-    },
-    "sandbox.change_application": {
-        state: (MEMBERS if state.startswith("draft") else NONE) for state in SANDBOX_APPLICATION_STATES
-    },
-    "sandbox.submit_application": {
-        state: (MEMBERS if state.startswith("draft") else NONE) for state in SANDBOX_APPLICATION_STATES
-    },
-    "sandbox.withdraw_application": {
-        state: (MEMBERS if not state.startswith("withdrawn") else NONE) for state in SANDBOX_APPLICATION_STATES
-    },
+    }
+
+
+EXPECTED_SANDBOX_APPLICATION = {
+    "sandbox.view_application": _sandbox({NEVER_SENT: MEMBERS, tuple(SANDBOX_APPLICATION_STATES): MEMBERS | DECIDERS}),
+    "sandbox.change_application": _sandbox({EDITABLE_STATES: MEMBERS}),
+    "sandbox.submit_application": _sandbox({EDITABLE_STATES: MEMBERS}),
+    "sandbox.withdraw_application": _sandbox({("draft", "draft, call closed", *IN_DIALOGUE): MEMBERS}),
+    # The applicants, the ministry and the programme managers talk it over until it is decided.
+    "sandbox.write_message": _sandbox({IN_DIALOGUE: MEMBERS | DECIDERS}),
+    "sandbox.ask_changes": _sandbox({("preliminary", "final"): DECIDERS}),
+    # Only the responsible ministry moves it to the final step and decides.
+    "sandbox.invite_final": _sandbox({("preliminary",): {"ministry_official"}}),
+    "sandbox.approve_application": _sandbox({("final",): {"ministry_official"}}),
+    "sandbox.reject_application": _sandbox({("preliminary", "changes asked", "final"): {"ministry_official"}}),
+}
+# A message the public servant wrote: its files are read by whoever reads the application, and
+# added by its author while the application is talked over.
+EXPECTED_SANDBOX_MESSAGE = {
+    "sandbox.view_message": dict.fromkeys(("in dialogue", "after the decision"), MEMBERS | DECIDERS),
+    "sandbox.attach_to_message": {"in dialogue": {"public_servant"}, "after the decision": NONE},
 }
 
 
@@ -841,6 +869,7 @@ EXPECTED_BY_SUBJECT = {
     "round challenge": EXPECTED_TEAM_CHALLENGE,
     "call": EXPECTED_CALL,
     "sandbox_application": EXPECTED_SANDBOX_APPLICATION,
+    "sandbox_message": EXPECTED_SANDBOX_MESSAGE,
 }
 
 

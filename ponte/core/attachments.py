@@ -215,6 +215,20 @@ def attachments_of(target) -> list[Attachment]:
     )
 
 
+def attachments_by_target(targets) -> dict[str, list[Attachment]]:
+    """The attachments of several objects of one model, in one query: {str(pk): [attachments]}."""
+    targets = list(targets)
+    if not targets:
+        return {}
+    found: dict[str, list[Attachment]] = {str(target.pk): [] for target in targets}
+    attached = Attachment.objects.filter(
+        target_type=ContentType.objects.get_for_model(targets[0]), target_id__in=list(found)
+    ).order_by("created_at", "pk")
+    for attachment in attached:
+        found[attachment.target_id].append(attachment)
+    return found
+
+
 def sealed_from(user) -> Q:
     """What `user` may not see yet of the objects of sealed targets (a proposal before the
     deadline), as a condition on a row's `target_type` and `target_id`: attachments and audit

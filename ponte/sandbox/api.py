@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from django.db.models import Prefetch
 from django.http import Http404
+from django.urls import reverse
 from ninja import Path, Query, Router, Schema
 from ninja.decorators import decorate_view
 from ninja.pagination import paginate
@@ -16,9 +17,10 @@ from ponte.core.api import LimitOffset, Problem
 from ponte.core.pagecache import public_page
 from ponte.organisations.models import Organisation
 
-from .models import ApplicationStatus, CallPhase, Rule
+from .models import ApplicationStatus, CallPhase, ExemptionPhase, Rule, Side
 from .queries import applications as application_queries
 from .queries import calls as queries
+from .queries import register as register_queries
 
 router = Router(tags=["sandbox"], auth=ANYONE)
 
@@ -72,6 +74,104 @@ class RuleOut(Schema):
     eli: str = Field(..., description="The act's European Legislation Identifier; empty when none is given")
 
 
+class ExemptionOut(Schema):
+    reference: str = Field(..., description="E- and the id")
+    conditions: str
+    legal_basis: str = Field(..., description="The order or decree that grants it")
+    starts: date
+    ends: date
+    phase: ExemptionPhase = Field(..., description="Follows from the dates, by the server clock")
+    sponsor: str = Field(..., description="The sponsor's name")
+
+    @staticmethod
+    def resolve_phase(obj):
+        return obj.phase
+
+    @staticmethod
+    def resolve_sponsor(obj):
+        return obj.sponsor.name or obj.sponsor.email
+
+
+class RegisterEntryOut(Schema):
+    id: int
+    reference: str = Field(..., description="E- and the id")
+    url: str
+    title: str = Field(..., alias="application.title", description="The experiment the rules are waived for")
+    phase: ExemptionPhase = Field(..., description="Follows from the dates, by the server clock")
+    starts: date
+    ends: date
+    applying_body: str = Field(..., description="Slug of the public body that applied, coordinator of any network")
+    network: list[str] = Field(..., description="Slugs of the other bodies of the network")
+    ministry: str = Field(..., description="Slug of the ministry that granted it")
+    legal_basis: str
+    conditions: str
+    rules: list[RuleOut] = Field(..., description="The rules waived")
+    territory: str = Field(..., alias="application.territory")
+    population: int | None = Field(..., alias="application.population")
+    affected: str = Field(..., alias="application.affected")
+    objective: str = Field(..., alias="application.objective")
+    baseline: str = Field(..., alias="application.baseline")
+    legal_statement: str = Field(
+        ..., alias="application.legal_statement", description="The local statement of legal status"
+    )
+
+    @staticmethod
+    def resolve_url(obj, context):
+        return _absolute(obj, context)
+
+    @staticmethod
+    def resolve_phase(obj):
+        return obj.phase
+
+    @staticmethod
+    def resolve_applying_body(obj):
+        return obj.application.coordinator.slug
+
+    @staticmethod
+    def resolve_network(obj):
+        return [body.slug for body in obj.application.partners.all()]
+
+    @staticmethod
+    def resolve_ministry(obj):
+        return obj.application.ministry.slug
+
+    @staticmethod
+    def resolve_rules(obj):
+        return list(obj.application.rules.all())
+
+
+class RegisterFilters(Schema):
+    phase: ExemptionPhase | None = None
+    ministry: str | None = Field(None, max_length=100, description="Slug of the ministry")
+    year: int | None = Field(None, ge=1900, le=2999, description="The year of the first day")
+
+
+@decorate_view(public_page)
+@router.get("/exemptions", response=list[RegisterEntryOut], summary="The public register of exemptions")
+@paginate(LimitOffset)
+def list_exemptions(request, filters: Query[RegisterFilters]):
+    """Every exemption granted, its first day newest first, with the rules it waives."""
+    found = register_queries.filtered(
+        register_queries.exemptions_listed(),
+        phase=filters.phase or "",
+        ministry=filters.ministry or "",
+        year=filters.year,
+    )
+    return found.prefetch_related(
+        Prefetch("application__rules", queryset=Rule.objects.order_by("position", "pk")),
+        Prefetch("application__partners", queryset=Organisation.objects.order_by("name").only("pk", "slug")),
+    )
+
+
+@decorate_view(public_page)
+@router.get("/exemptions/{id}", response={200: RegisterEntryOut, 404: Problem}, summary="One exemption")
+def get_exemption(request, id: int = Path(..., ge=1, le=MAX_ID)):
+    found = register_queries.exemption_for(id)
+    if found is None:
+        raise Http404
+    return found
+
+
 class ApplicationOut(Schema):
     id: int
     reference: str = Field(..., description="S- and the id: how people cite the application")
@@ -99,7 +199,12 @@ class ApplicationOut(Schema):
     attests_no_advantage: bool = Field(..., description="Gives no financial advantage at others' expense")
     attests_legal_certainty: bool = Field(..., description="Keeps citizens' legal certainty")
     rules: list[RuleOut] = Field(..., description="The rules to waive")
-    submitted_at: datetime | None
+    legal_statement: str = Field(..., description="The final application's draft local statement of legal status")
+    submitted_at: datetime | None = Field(..., description="When the preliminary application was first sent")
+    final_submitted_at: datetime | None
+    decided_at: datetime | None
+    reject_reason: str
+    exemption: ExemptionOut | None = Field(..., description="What the ministry granted, once approved")
     withdrawn_at: datetime | None
     withdraw_reason: str
 
@@ -127,6 +232,10 @@ class ApplicationOut(Schema):
     def resolve_rules(obj):
         return list(obj.rules.all())
 
+    @staticmethod
+    def resolve_exemption(obj):
+        return getattr(obj, "exemption", None)
+
 
 class ApplicationFilters(Schema):
     status: ApplicationStatus | None = None
@@ -139,6 +248,7 @@ def list_applications(request, filters: Query[ApplicationFilters]):
     manager; newest first."""
     found = (
         application_queries.applications_visible_to(request.user)
+        .select_related("exemption__sponsor")
         .prefetch_related(
             Prefetch("partners", queryset=Organisation.objects.order_by("name").only("pk", "slug", "name")),
             Prefetch("rules", queryset=Rule.objects.order_by("position", "pk")),
@@ -162,3 +272,43 @@ def get_application(request, id: int = Path(..., ge=1, le=MAX_ID)):
     if found is None:
         raise Http404
     return found
+
+
+class MessageOut(Schema):
+    id: int
+    side: Side = Field(..., description="On whose behalf it was written")
+    author: str = Field(..., description="The author's name")
+    body: str
+    reply_to: int | None = Field(..., description="Id of the message it answers")
+    action: str = Field(
+        ..., description="The step it came with: ask_changes, ask_final_changes, invite_final, or empty"
+    )
+    files: list[str] = Field(..., description="Addresses of its files")
+    created_at: datetime
+
+    @staticmethod
+    def resolve_author(obj):
+        return obj.author.name or obj.author.email
+
+    @staticmethod
+    def resolve_reply_to(obj):
+        return obj.reply_to_id
+
+    @staticmethod
+    def resolve_files(obj, context):
+        request = context["request"]
+        return [request.build_absolute_uri(reverse("attachment_download", args=[file.pk])) for file in obj.files]
+
+
+@router.get(
+    "/applications/{id}/messages",
+    response={200: list[MessageOut], 404: Problem},
+    auth=SIGNED_IN,
+    summary="The dialogue on an application you may read",
+)
+def list_messages(request, id: int = Path(..., ge=1, le=MAX_ID)):
+    """Every message on the application, oldest first, with its files."""
+    found = application_queries.application_for(request.user, id)
+    if found is None:
+        raise Http404
+    return application_queries.messages_of(found)

@@ -4,11 +4,12 @@ moments its kept pages expire (a call opening or closing), and its part of the r
 from django.utils.translation import gettext_lazy as _
 
 from ponte.core import rolematrix
-from ponte.core.registry import NavItem, NotificationKind, registry
+from ponte.core.registry import AttachmentTarget, Export, NavItem, NotificationKind, registry
 from ponte.core.roles import is_programme_manager
 from ponte.organisations.rules import is_public_servant
 
 from . import matrix
+from .models import Message
 
 
 def _next_call_change(now):
@@ -17,9 +18,24 @@ def _next_call_change(now):
     return next_clock_event(now)
 
 
+def _next_exemption_change(now):
+    from .queries.register import next_clock_event
+
+    return next_clock_event(now)
+
+
 registry.add_nav(NavItem(label=_("Sandbox"), url_name="sandbox:home", order=37))
 # A call's phase follows from its dates: no kept page outlives the next change (core.pagecache).
 registry.add_clock_event(_next_call_change)
+# An exemption is active from its first day to its last: the register follows the clock too.
+registry.add_clock_event(_next_exemption_change)
+registry.add_export(
+    Export(
+        key="sandbox.register",
+        label=_("Exemption register (CSV): every rule waived, for whom, where and when, under which conditions"),
+        url_name="sandbox:register_csv",
+    )
+)
 registry.add_action(
     NavItem(
         label=_("Sandbox applications"),
@@ -37,6 +53,48 @@ for kind in [
         audience=is_public_servant | is_programme_manager,
     ),
     NotificationKind(
+        "sandbox.application_resubmitted",
+        _("Applications to waive a rule, sent again with the changes asked"),
+        _("%(organisation)s sent “%(application)s” again, with the changes asked"),
+        audience=is_public_servant | is_programme_manager,
+    ),
+    NotificationKind(
+        "sandbox.final_application_submitted",
+        _("Final applications to waive a rule, waiting for the ministry's decision"),
+        _("%(organisation)s sent its final application “%(application)s”: it waits for the ministry's decision"),
+        audience=is_public_servant | is_programme_manager,
+    ),
+    NotificationKind(
+        "sandbox.message_written",
+        _("Messages about applications to waive a rule"),
+        _("%(person)s wrote about “%(application)s”"),
+        audience=is_public_servant | is_programme_manager,
+    ),
+    NotificationKind(
+        "sandbox.changes_asked",
+        _("Changes asked to your applications to waive a rule"),
+        _("Changes are asked to “%(application)s”: read the message, change the application and send it again"),
+        audience=is_public_servant,
+    ),
+    NotificationKind(
+        "sandbox.final_invited",
+        _("Invitations to send a final application"),
+        _("The ministry invites the final application of “%(application)s”, with its draft local statement"),
+        audience=is_public_servant,
+    ),
+    NotificationKind(
+        "sandbox.application_approved",
+        _("Your applications to waive a rule, approved"),
+        _("“%(application)s” is approved (%(legal_basis)s): the exemption is in the public register"),
+        audience=is_public_servant,
+    ),
+    NotificationKind(
+        "sandbox.application_rejected",
+        _("Your applications to waive a rule, rejected"),
+        _("“%(application)s” is rejected: %(reason)s"),
+        audience=is_public_servant,
+    ),
+    NotificationKind(
         "sandbox.application_withdrawn",
         _("Applications to waive a rule, withdrawn"),
         _("%(organisation)s withdrew its application “%(application)s”: %(reason)s"),
@@ -45,8 +103,13 @@ for kind in [
 ]:
     registry.add_notification_kind(kind)
 
+registry.add_attachment_target(
+    AttachmentTarget(model=Message, view_permission="sandbox.view_message", add_permission="sandbox.attach_to_message")
+)
+
 # The role matrix (docs/roles.md): what this app adds to it.
 rolematrix.add_role(matrix.ROLE)
 rolematrix.add_cases(matrix.CASES)
 rolematrix.add_subject(matrix.CALL_SUBJECT)
 rolematrix.add_subject(matrix.APPLICATION_SUBJECT)
+rolematrix.add_subject(matrix.MESSAGE_SUBJECT)

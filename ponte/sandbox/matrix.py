@@ -14,7 +14,7 @@ from ponte.core.rolematrix import Case, Role, Subject, World
 from ponte.organisations import matrix as organisations_matrix
 from ponte.organisations.models import Kind, Membership, Organisation, Status, Tier
 
-from .models import Application, ApplicationStatus, Call, CallPhase, Rule
+from .models import Application, ApplicationStatus, Call, CallPhase, Exemption, Message, Rule, Side
 
 # Each phase's dates, in days from now: opens, closes (None: standing).
 PHASE_DAYS = {
@@ -82,16 +82,33 @@ CALL_SUBJECT = Subject(
 )
 
 
+# Each state of the matrix: the status it is in, and whether it was ever sent.
+APPLICATION_STATES = {
+    "draft": (ApplicationStatus.DRAFT, False),
+    "draft, call closed": (ApplicationStatus.DRAFT, False),
+    "preliminary": (ApplicationStatus.PRELIMINARY, True),
+    "changes asked": (ApplicationStatus.CHANGES_ASKED, True),
+    "final being written": (ApplicationStatus.FINAL_DRAFT, True),
+    "final": (ApplicationStatus.FINAL, True),
+    "approved": (ApplicationStatus.APPROVED, True),
+    "rejected": (ApplicationStatus.REJECTED, True),
+    "withdrawn": (ApplicationStatus.WITHDRAWN, True),
+    "withdrawn before it was sent": (ApplicationStatus.WITHDRAWN, False),
+}
+FINAL_STAGE = (ApplicationStatus.FINAL_DRAFT, ApplicationStatus.FINAL, ApplicationStatus.APPROVED)
+
+
 def make_application(world: World, state: str = "draft", *, call: Call | None = None) -> Application:
     """A complete application of the World's public body (its member the public servant, its
-    admin the organisation admin) to the World's ministry, in `state`: "draft", "draft, call
-    closed", "preliminary", "withdrawn" (after it was sent) or "withdrawn before it was sent".
-    Made directly, as a test needs it."""
+    admin the organisation admin) to the World's ministry, in `state` (APPLICATION_STATES); an
+    approved one with its exemption, sponsored by the World's sponsor. Made directly, as a test
+    needs it."""
     call = call or make_call(world, "closed" if state == "draft, call closed" else "open")
     today = timezone.localdate()
-    status = ApplicationStatus(state.partition(",")[0].split(" ")[0])
-    sent = status != ApplicationStatus.DRAFT and state != "withdrawn before it was sent"
+    status, sent = APPLICATION_STATES[state]
     now = timezone.now()
+    final = status in FINAL_STAGE
+    decided = status in (ApplicationStatus.APPROVED, ApplicationStatus.REJECTED)
     application = Application.objects.create(
         call=call,
         coordinator=organisations_matrix.public_body(world),
@@ -112,23 +129,57 @@ def make_application(world: World, state: str = "draft", *, call: Call | None = 
         attests_lawful=True,
         attests_no_advantage=True,
         attests_legal_certainty=True,
+        legal_statement="During the experiment the digital form replaces the paper one." if final else "",
         status=status,
         created_by=world.people["public_servant"],
         submitted_at=now if sent else None,
         submitted_by=world.people["public_servant"] if sent else None,
+        final_invited_at=now if final else None,
+        final_submitted_at=now if status in (ApplicationStatus.FINAL, ApplicationStatus.APPROVED) else None,
+        decided_at=now if decided else None,
+        decided_by=world.people["ministry_official"] if decided else None,
+        reject_reason="Roles matrix reason" if status == ApplicationStatus.REJECTED else "",
         withdrawn_at=now if status == ApplicationStatus.WITHDRAWN else None,
     )
     Rule.objects.create(
         application=application, legal_reference="Roles matrix act", article="§ 1", wording="A paper form."
     )
+    if status == ApplicationStatus.APPROVED:
+        Exemption.objects.create(
+            application=application,
+            conditions="Roles matrix conditions",
+            legal_basis="Order 1/2027",
+            starts=application.starts,
+            ends=application.ends,
+            sponsor=world.people["sponsor"],
+            decided_by=world.people["ministry_official"],
+        )
     return application
 
 
-APPLICATION_STATES = ("draft", "draft, call closed", "preliminary", "withdrawn", "withdrawn before it was sent")
 APPLICATION_SUBJECT = Subject(
     key="sandbox_application",
     label="sandbox application (of the public servant's public body, to the ministry official's ministry)",
     states=tuple((state, lambda world, state=state: make_application(world, state)) for state in APPLICATION_STATES),
+)
+
+
+def make_message(world: World, state: str = "in dialogue") -> Message:
+    """A message the public servant wrote on their body's application, "in dialogue" (the
+    preliminary application is talked over) or "after the decision" (it is approved)."""
+    application = make_application(world, "preliminary" if state == "in dialogue" else "approved")
+    return Message.objects.create(
+        application=application, author=world.people["public_servant"], side=Side.APPLICANTS, body="Roles matrix"
+    )
+
+
+MESSAGE_SUBJECT = Subject(
+    key="sandbox_message",
+    label="message on a sandbox application (written by the public servant)",
+    states=tuple(
+        (state, lambda world, state=state: make_message(world, state))
+        for state in ("in dialogue", "after the decision")
+    ),
 )
 
 CASES = {
@@ -147,8 +198,29 @@ CASES = {
         "sandbox_application",
     ),
     "sandbox.submit_application": Case(
-        "Send the draft to the ministry and the programme managers (the service also needs the call open).",
+        "Send it to the ministry and the programme managers: the draft (the service also needs the call open), "
+        "the changes asked, or the final application.",
         "sandbox_application",
+    ),
+    "sandbox.write_message": Case(
+        "Write or reply in the dialogue on a sent application, until it is decided.", "sandbox_application"
+    ),
+    "sandbox.ask_changes": Case(
+        "Ask the applicants to change the preliminary or the final application.", "sandbox_application"
+    ),
+    "sandbox.invite_final": Case(
+        "Invite the final application, after the preliminary one: the responsible ministry.", "sandbox_application"
+    ),
+    "sandbox.approve_application": Case(
+        "Approve the final application, granting the exemption: the responsible ministry.", "sandbox_application"
+    ),
+    "sandbox.reject_application": Case(
+        "Reject the application with reasons, at any step after it was sent: the responsible ministry.",
+        "sandbox_application",
+    ),
+    "sandbox.view_message": Case("Read a message's files: whoever reads its application.", "sandbox_message"),
+    "sandbox.attach_to_message": Case(
+        "Attach files to a message: its author, while the application is talked over.", "sandbox_message"
     ),
     "sandbox.withdraw_application": Case(
         "Withdraw the application before it is decided: the applying body's members.", "sandbox_application"

@@ -1,6 +1,7 @@
 """Who may do what in the sandbox: a role predicate AND a phase or state predicate. Calls are
 public; an application is its bodies' members' while it is a draft and, once sent, also the
-responsible ministry's members' and the programme managers'."""
+responsible ministry's members' and the programme managers', who talk it over with the
+applicants; only the responsible ministry invites the final application and decides."""
 
 import rules
 
@@ -8,7 +9,7 @@ from ponte.core.roles import is_programme_manager
 from ponte.organisations.queries import roles_of
 from ponte.organisations.rules import is_public_servant
 
-from .models import APPLICATION_LIFECYCLE, EDITABLE_STATUSES, CallPhase
+from .models import APPLICATION_LIFECYCLE, DIALOGUE_STATUSES, EDITABLE_STATUSES, SEND_VERBS, CallPhase
 
 
 @rules.predicate
@@ -54,6 +55,34 @@ def is_editable(user, application) -> bool:
     return application is not None and application.status in EDITABLE_STATUSES
 
 
+@rules.predicate
+def is_in_dialogue(user, application) -> bool:
+    return application is not None and application.status in DIALOGUE_STATUSES
+
+
+@rules.predicate
+def is_ready_to_send(user, application) -> bool:
+    """A draft, a preliminary application with changes asked, or a final one being written."""
+    return application is not None and application.status in SEND_VERBS
+
+
+@rules.predicate
+def may_read_its_application(user, message) -> bool:
+    return message is not None and user.has_perm("sandbox.view_application", message.application)
+
+
+@rules.predicate
+def wrote_it_in_dialogue(user, message) -> bool:
+    return (
+        message is not None
+        and user.is_authenticated
+        and message.author_id == user.pk
+        and message.application.status in DIALOGUE_STATUSES
+    )
+
+
+is_party = is_of_coordinator | is_of_network | is_of_ministry | is_programme_manager
+
 rules.add_perm("sandbox.open_call", is_programme_manager)
 rules.add_perm("sandbox.change_call", is_programme_manager & is_unclosed_call)
 rules.add_perm("sandbox.close_call", is_programme_manager & is_unclosed_call)
@@ -63,5 +92,18 @@ rules.add_perm(
     is_of_coordinator | is_of_network | (is_sent & (is_of_ministry | is_programme_manager)),
 )
 rules.add_perm("sandbox.change_application", is_of_coordinator & is_editable)
-rules.add_perm("sandbox.submit_application", is_of_coordinator & APPLICATION_LIFECYCLE.allows("submit_preliminary"))
+rules.add_perm("sandbox.submit_application", is_of_coordinator & is_ready_to_send)
 rules.add_perm("sandbox.withdraw_application", is_of_coordinator & APPLICATION_LIFECYCLE.allows("withdraw"))
+rules.add_perm("sandbox.write_message", is_party & is_in_dialogue)
+rules.add_perm(
+    "sandbox.ask_changes",
+    (is_of_ministry | is_programme_manager)
+    & (APPLICATION_LIFECYCLE.allows("ask_changes") | APPLICATION_LIFECYCLE.allows("ask_final_changes")),
+)
+rules.add_perm("sandbox.invite_final", is_of_ministry & APPLICATION_LIFECYCLE.allows("invite_final"))
+rules.add_perm("sandbox.approve_application", is_of_ministry & APPLICATION_LIFECYCLE.allows("approve"))
+rules.add_perm("sandbox.reject_application", is_of_ministry & APPLICATION_LIFECYCLE.allows("reject"))
+# A message's files: read by whoever reads its application; attached by its author while the
+# application is talked over.
+rules.add_perm("sandbox.view_message", may_read_its_application)
+rules.add_perm("sandbox.attach_to_message", wrote_it_in_dialogue)

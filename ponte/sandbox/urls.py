@@ -1,11 +1,17 @@
 from django.urls import path
 
-from .views import applications, calls
+from ponte.core.pagecache import public_page
+
+from .views import applications, calls, dialogue, register
 
 app_name = "sandbox"
 
 urlpatterns = [
     path("", calls.sandbox_home, name="home"),
+    path("register/", register.register, name="register"),
+    path("register/<int:pk>/", register.exemption_detail, name="exemption"),
+    path("register/feed/", public_page(register.RegisterFeed()), name="register_feed"),
+    path("register.csv", register.register_csv, name="register_csv"),
     path("calls/new/", calls.call_open, name="call_open"),
     path("calls/<int:pk>/", calls.call_detail, name="call"),
     path("calls/<int:pk>/edit/", calls.call_edit, name="call_edit"),
@@ -19,5 +25,11 @@ urlpatterns = [
     path("applications/<int:pk>/rules/<int:rule_pk>/remove/", applications.rule_remove, name="rule_remove"),
     path("applications/<int:pk>/send/", applications.application_submit, name="application_submit"),
     path("applications/<int:pk>/withdraw/", applications.application_withdraw, name="application_withdraw"),
+    path("applications/<int:pk>/messages/new/", dialogue.message_write, name="message_write"),
+    path("applications/<int:pk>/ask-changes/", dialogue.changes_ask, name="ask_changes"),
+    path("applications/<int:pk>/invite-final/", dialogue.final_invite, name="invite_final"),
+    path("applications/<int:pk>/reject/", dialogue.application_reject, name="reject"),
+    path("applications/<int:pk>/approve/", dialogue.application_approve, name="approve"),
     path("public-bodies/", applications.public_body_suggestions, name="public_bodies"),
+    path("sponsors/", dialogue.sponsors, name="sponsors"),
 ]

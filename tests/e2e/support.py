@@ -26,6 +26,12 @@ def tr(language: str, message: str) -> str:
         return str(translation.gettext(message))
 
 
+def trc(language: str, context: str, message: str) -> str:
+    """A message with a context (pgettext) as Ponte shows it in a language."""
+    with translation.override(language):
+        return str(translation.pgettext(context, message))
+
+
 # Two-factor codes ----------------------------------------------------------------------
 
 _used_codes: set[tuple[str, int]] = set()

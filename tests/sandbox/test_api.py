@@ -59,3 +59,38 @@ def test_the_applying_body_lists_its_own_by_status(client, member, draft, call, 
     drafts = client.get("/api/sandbox/applications?status=draft", headers=headers).json()
     assert [item["id"] for item in drafts["items"]] == [draft.pk]
     assert client.get("/api/sandbox/applications?status=nonsense", headers=headers).status_code == 422
+
+
+def test_the_dialogue_and_the_decision_are_in_the_api(client, sent, member, official, token_for):
+    from ponte.accounts.models import User
+    from ponte.sandbox.services import decisions, dialogue
+
+    dialogue.message_write(actor=official, application=sent, body="A question.")
+    dialogue.final_invite(actor=official, application=sent)
+    sent.refresh_from_db()
+    services.application_update(
+        actor=member, application=sent, seen_version=sent.version, legal_statement="It applies."
+    )
+    sent.refresh_from_db()
+    services.application_submit(actor=member, application=sent)
+    sent.refresh_from_db()
+    sponsor = User.objects.create_user(email="sponsor@example.com", name="Sofia", is_sponsor=True)
+    decisions.application_approve(
+        actor=official,
+        application=sent,
+        conditions="Reports.",
+        legal_basis="Order 1/2027",
+        starts=sent.starts,
+        ends=sent.ends,
+        sponsor=sponsor,
+    )
+    headers = {"authorization": f"Bearer {token_for(member)}"}
+    body = client.get(f"/api/sandbox/applications/{sent.pk}", headers=headers).json()
+    assert body["status"] == "approved" and body["legal_statement"] == "It applies."
+    assert body["exemption"]["legal_basis"] == "Order 1/2027" and body["exemption"]["phase"] == "upcoming"
+    assert body["exemption"]["sponsor"] == "Sofia"
+    messages = client.get(f"/api/sandbox/applications/{sent.pk}/messages", headers=headers).json()
+    assert [m["body"] for m in messages] == ["A question."] and messages[0]["side"] == "ministry"
+    outsider = MembershipFactory(organisation=OrganisationFactory()).user
+    stranger = {"authorization": f"Bearer {token_for(outsider)}"}
+    assert client.get(f"/api/sandbox/applications/{sent.pk}/messages", headers=stranger).status_code == 404

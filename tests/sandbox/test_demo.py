@@ -1,13 +1,23 @@
-"""The demo sandbox: an open call with themes, a standing call and a closed one; AMA's
-applications sent (with a network and two rules, one with its ELI), in draft and withdrawn, each
-through the services so their audit trail and notifications are real — and a second run adds
-nothing."""
+"""The demo sandbox: an open call with themes, a standing call and a closed one; applications at
+every step — a draft, one sent with a network, two rules (one with its ELI) and a dialogue, one
+with changes asked, a final one waiting for the ministry, one approved with its active exemption,
+one rejected with reasons, one withdrawn — each through the services so their audit trail and
+notifications are real; and a second run adds nothing."""
 
 import pytest
 
 from ponte.core.models import AuditEvent, Notification
 from ponte.dev.demo import organisations, people, sandbox
-from ponte.sandbox.models import Application, ApplicationStatus, Call, CallPhase, Rule
+from ponte.sandbox.models import (
+    Application,
+    ApplicationStatus,
+    Call,
+    CallPhase,
+    Exemption,
+    ExemptionPhase,
+    Message,
+    Rule,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -20,15 +30,30 @@ def test_the_demo_sandbox():
     assert sorted(phases.values()) == [CallPhase.CLOSED, CallPhase.OPEN, CallPhase.OPEN]
     assert Call.objects.filter(closes_at__isnull=True).count() == 1
     statuses = dict(Application.objects.values_list("status", "title"))
-    assert set(statuses) == {ApplicationStatus.PRELIMINARY, ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN}
+    assert set(statuses) == {
+        ApplicationStatus.DRAFT,
+        ApplicationStatus.PRELIMINARY,
+        ApplicationStatus.CHANGES_ASKED,
+        ApplicationStatus.FINAL,
+        ApplicationStatus.APPROVED,
+        ApplicationStatus.REJECTED,
+        ApplicationStatus.WITHDRAWN,
+    }
     sent = Application.objects.get(status=ApplicationStatus.PRELIMINARY)
+    [question, answer] = Message.objects.filter(application=sent)
+    assert answer.reply_to == question and question.side == "ministry"
+    assert Message.objects.get(application__status=ApplicationStatus.CHANGES_ASKED).action == "ask_changes"
+    assert Application.objects.get(status=ApplicationStatus.FINAL).legal_statement
+    exemption = Exemption.objects.with_phase().get()
+    assert exemption.phase == ExemptionPhase.ACTIVE and exemption.sponsor.email == "sponsor@example.org"
+    assert Application.objects.get(status=ApplicationStatus.REJECTED).reject_reason
     assert [body.slug for body in sent.partners.all()] == ["labx"]
     assert sent.ministry.slug == "ministry-of-the-presidency-pt"
     assert Rule.objects.filter(application=sent).exclude(eli="").count() == 1
     assert Notification.objects.filter(
         kind="sandbox.application_submitted", recipient__email="ministry@example.org"
     ).exists()
-    assert AuditEvent.objects.filter(verb="submit_preliminary").count() == 2
+    assert AuditEvent.objects.filter(verb="submit_preliminary").count() == 6
     counts = (Call.objects.count(), Application.objects.count(), Rule.objects.count())
     sandbox.build()
     assert (Call.objects.count(), Application.objects.count(), Rule.objects.count()) == counts

@@ -41,21 +41,48 @@ def test_who_may_do_what_to_a_call_in_each_phase(world, role, phase):
     assert person.has_perm("sandbox.apply", call) == (servant and phase.startswith("open"))
 
 
+EDITABLE = ("draft", "draft, call closed", "changes asked", "final being written")
+IN_DIALOGUE = ("preliminary", "changes asked", "final being written", "final")
+NEVER_SENT = ("draft", "draft, call closed", "withdrawn before it was sent")
+
+
 @pytest.mark.parametrize("role", [role.key for role in rolematrix.ROLES])
-@pytest.mark.parametrize("state", APPLICATION_STATES)
+@pytest.mark.parametrize("state", list(APPLICATION_STATES))
 def test_who_may_do_what_to_an_application_in_each_state(world, role, state):
     made, _calls, applications = world
     person, application = made.people[role], applications[state]
     applicant = role in APPLYING_BODY
-    sent = state in ("preliminary", "withdrawn")
-    reader = applicant or (sent and role in ("ministry_official", "programme_manager"))
-    assert person.has_perm("sandbox.view_application", application) == reader
-    draft = state.startswith("draft")
-    assert person.has_perm("sandbox.change_application", application) == (applicant and draft)
+    ministry = role == "ministry_official"
+    decider = ministry or role == "programme_manager"
+    assert person.has_perm("sandbox.view_application", application) == (
+        applicant or (decider and state not in NEVER_SENT)
+    )
+    assert person.has_perm("sandbox.change_application", application) == (applicant and state in EDITABLE)
     # Sending a draft in a closed call is refused by the service, which says why.
-    assert person.has_perm("sandbox.submit_application", application) == (applicant and draft)
-    withdrawable = state in ("draft", "draft, call closed", "preliminary")
-    assert person.has_perm("sandbox.withdraw_application", application) == (applicant and withdrawable)
+    assert person.has_perm("sandbox.submit_application", application) == (applicant and state in EDITABLE)
+    assert person.has_perm("sandbox.withdraw_application", application) == (
+        applicant and state in ("draft", "draft, call closed", *IN_DIALOGUE)
+    )
+    assert person.has_perm("sandbox.write_message", application) == ((applicant or decider) and state in IN_DIALOGUE)
+    assert person.has_perm("sandbox.ask_changes", application) == (decider and state in ("preliminary", "final"))
+    assert person.has_perm("sandbox.invite_final", application) == (ministry and state == "preliminary")
+    assert person.has_perm("sandbox.approve_application", application) == (ministry and state == "final")
+    assert person.has_perm("sandbox.reject_application", application) == (
+        ministry and state in ("preliminary", "changes asked", "final")
+    )
+
+
+@pytest.mark.parametrize("role", [role.key for role in rolematrix.ROLES])
+@pytest.mark.parametrize("state", ["in dialogue", "after the decision"])
+def test_who_reads_and_adds_to_a_messages_files(world, role, state):
+    made = world[0]
+    message = rolematrix.make("sandbox_message", state, made)
+    person = made.people[role]
+    reader = role in (*APPLYING_BODY, "ministry_official", "programme_manager")
+    assert person.has_perm("sandbox.view_message", message) == reader
+    assert person.has_perm("sandbox.attach_to_message", message) == (
+        role == "public_servant" and state == "in dialogue"
+    )
 
 
 def test_a_missing_object_is_refused():
@@ -64,5 +91,7 @@ def test_a_missing_object_is_refused():
     person = UserFactory(is_programme_manager=True)
     for perm in ("sandbox.change_call", "sandbox.close_call", "sandbox.apply"):
         assert not person.has_perm(perm, None)
-    for perm in ("view", "change", "submit", "withdraw"):
+    for perm in ("view", "change", "submit", "withdraw", "approve", "reject"):
         assert not person.has_perm(f"sandbox.{perm}_application", None)
+    for perm in ("write_message", "ask_changes", "invite_final", "view_message", "attach_to_message"):
+        assert not person.has_perm(f"sandbox.{perm}", None)

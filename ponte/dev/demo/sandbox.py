@@ -9,9 +9,10 @@ from django.utils import timezone
 
 from ponte.accounts.models import User
 from ponte.organisations.models import Organisation
-from ponte.sandbox.models import Application, Call
+from ponte.sandbox.models import Application, Call, Exemption
 from ponte.sandbox.services import applications as application_services
 from ponte.sandbox.services import calls as services
+from ponte.sandbox.services import decisions, dialogue
 
 from .data import load
 
@@ -98,11 +99,73 @@ def _application(spec: dict, call: Call, people: dict) -> bool:
     )
     for rule in spec.get("rules", []):
         application_services.rule_add(actor=person, application=application, **rule)
-    application = Application.objects.get(pk=application.pk)
-    if spec["state"] in ("preliminary", "withdrawn"):
-        application_services.application_submit(actor=person, application=application)
-    if spec["state"] == "withdrawn":
+    state = spec["state"]
+    if state == "draft":
+        return True
+    application_services.application_submit(actor=person, application=_fresh(application))
+    _dialogue(spec.get("dialogue", []), application, people)
+    if state == "withdrawn":
         application_services.application_withdraw(
-            actor=person, application=application, reason=" ".join(spec["reason"].split())
+            actor=person, application=_fresh(application), reason=_text(spec["reason"])
         )
+    elif state == "changes_asked":
+        changes = spec["changes"]
+        dialogue.changes_ask(actor=people[changes["by"]], application=_fresh(application), body=_text(changes["body"]))
+    elif state in ("final", "approved"):
+        invitation = spec["invitation"]
+        dialogue.final_invite(
+            actor=people[invitation["by"]], application=_fresh(application), body=_text(invitation["body"])
+        )
+        application = _fresh(application)
+        application_services.application_update(
+            actor=person,
+            application=application,
+            seen_version=application.version,
+            legal_statement=_text(spec["legal_statement"]),
+        )
+        application_services.application_submit(actor=person, application=_fresh(application))
+    if state in ("approved", "rejected"):
+        _decide(spec["decision"], _fresh(application), people)
     return True
+
+
+def _text(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _fresh(application: Application) -> Application:
+    return Application.objects.get(pk=application.pk)
+
+
+def _dialogue(messages: list[dict], application: Application, people: dict) -> None:
+    previous = None
+    for spec in messages:
+        previous = dialogue.message_write(
+            actor=people[spec["by"]],
+            application=_fresh(application),
+            body=_text(spec["body"]),
+            reply_to=previous if spec.get("reply") else None,
+        )
+
+
+def _decide(spec: dict, application: Application, people: dict) -> None:
+    official = people[spec["by"]]
+    if "reason" in spec:
+        decisions.application_reject(actor=official, application=application, reason=_text(spec["reason"]))
+        return
+    exemption = decisions.application_approve(
+        actor=official,
+        application=application,
+        conditions=_text(spec["conditions"]),
+        legal_basis=spec["legal_basis"],
+        starts=application.starts,
+        ends=application.ends,
+        sponsor=User.objects.get(email=spec["sponsor"]),
+    )
+    if "active_for_days" in spec:
+        # Decided earlier: the exemption started so many days ago, and lasts as long as asked.
+        back = timedelta(days=spec["active_for_days"] + (application.starts - timezone.localdate()).days)
+        Exemption.objects.filter(pk=exemption.pk).update(starts=exemption.starts - back, ends=exemption.ends - back)
+        Application.objects.filter(pk=application.pk).update(
+            starts=application.starts - back, ends=application.ends - back, decided_at=timezone.now() - back
+        )

@@ -16,7 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ponte.accounts.models import User
+from ponte.accounts.queries import person_suggestion
+from ponte.accounts.queries import sponsors_named as sponsors_named_query
 from ponte.core import links
 from ponte.core.forms import add_service_errors
 from ponte.core.pagecache import kept_part
@@ -302,14 +303,8 @@ def sponsors_named(request):
     if not request.user.has_perm("lab.triage_problems"):
         raise PermissionDenied
     text = request.GET.get("q", "").strip().replace("\x00", "")[:200]
-    found = (
-        User.objects.filter(is_sponsor=True, is_active=True)
-        .filter(Q(name__icontains=text) | Q(email__icontains=text))
-        .order_by("name", "email")[:SUGGESTIONS_SHOWN]
-        if len(text) >= 2
-        else []
-    )
-    return JsonResponse({"results": [_person(user) for user in found]})
+    found = sponsors_named_query(text, limit=SUGGESTIONS_SHOWN)
+    return JsonResponse({"results": [person_suggestion(user) for user in found]})
 
 
 @login_required
@@ -329,8 +324,4 @@ def team_named(request, pk):
         if len(text) >= 2
         else []
     )
-    return JsonResponse({"results": [_person(membership.user) for membership in found]})
-
-
-def _person(user) -> dict:
-    return {"name": f"{user.name} ({user.email})" if user.name else user.email, "value": user.email}
+    return JsonResponse({"results": [person_suggestion(membership.user) for membership in found]})

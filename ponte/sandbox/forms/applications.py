@@ -123,9 +123,17 @@ class ApplicationForm(forms.Form):
         label=_("The experiment keeps citizens' legal certainty: everyone knows which rules apply to them."),
         required=False,
     )
+    legal_statement = _text(
+        _("Draft local statement of legal status"),
+        _(
+            "For the final application: which rules apply to the people affected during the experiment, "
+            "in words they understand, as it would be published."
+        ),
+        8,
+    )
     version = VersionField()
 
-    def __init__(self, *args, call, ministries, suggestions: str, **kwargs):
+    def __init__(self, *args, call, ministries, suggestions: str, final: bool, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["theme"].choices = [("", _("None of them"))] + [(theme, theme) for theme in call.themes]
         if not call.themes:
@@ -134,6 +142,8 @@ class ApplicationForm(forms.Form):
         self.fields["partners"].widget.attrs.update(
             {"autocomplete": "off", "data-suggestions": suggestions, "data-suggestions-list": ""}
         )
+        if not final:
+            del self.fields["legal_statement"]
         mark_needed_later(self, [name for name in needed_messages() if name != "rules"])
 
     def clean_partners(self):

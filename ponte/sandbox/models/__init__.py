@@ -1,28 +1,36 @@
 from .applications import (
     APPLICATION_LIFECYCLE,
     ARTICLE_LIMIT,
+    DIALOGUE_STATUSES,
     EDITABLE_STATUSES,
     ELI_LIMIT,
     PARTNERS_LIMIT,
     REASON_LIMIT,
     REFERENCE_LIMIT,
     RULES_LIMIT,
+    SEND_VERBS,
     Application,
     ApplicationStatus,
     Rule,
     latest_end,
 )
 from .calls import TEXT_LIMIT, THEME_LIMIT, THEMES_LIMIT, TITLE_LIMIT, Call, CallPhase, CallQuerySet
+from .dialogue import MESSAGE_LIMIT, Message, Side
+from .exemptions import LEGAL_BASIS_LIMIT, Exemption, ExemptionPhase, ExemptionQuerySet
 
 __all__ = [
     "APPLICATION_LIFECYCLE",
     "ARTICLE_LIMIT",
+    "DIALOGUE_STATUSES",
     "EDITABLE_STATUSES",
     "ELI_LIMIT",
+    "LEGAL_BASIS_LIMIT",
+    "MESSAGE_LIMIT",
     "PARTNERS_LIMIT",
     "REASON_LIMIT",
     "REFERENCE_LIMIT",
     "RULES_LIMIT",
+    "SEND_VERBS",
     "TEXT_LIMIT",
     "THEMES_LIMIT",
     "THEME_LIMIT",
@@ -32,6 +40,11 @@ __all__ = [
     "Call",
     "CallPhase",
     "CallQuerySet",
+    "Exemption",
+    "ExemptionPhase",
+    "ExemptionQuerySet",
+    "Message",
     "Rule",
+    "Side",
     "latest_end",
 ]

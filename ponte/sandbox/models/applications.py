@@ -34,24 +34,37 @@ PARTNERS_LIMIT = 50
 class ApplicationStatus(models.TextChoices):
     DRAFT = "draft", pgettext_lazy("sandbox application", "Draft")
     PRELIMINARY = "preliminary", pgettext_lazy("sandbox application", "Preliminary application sent")
+    CHANGES_ASKED = "changes_asked", pgettext_lazy("sandbox application", "Changes asked")
+    FINAL_DRAFT = "final_draft", pgettext_lazy("sandbox application", "Final application being written")
+    FINAL = "final", pgettext_lazy("sandbox application", "Final application sent")
+    APPROVED = "approved", pgettext_lazy("sandbox application", "Approved")
+    REJECTED = "rejected", pgettext_lazy("sandbox application", "Rejected")
     WITHDRAWN = "withdrawn", pgettext_lazy("sandbox application", "Withdrawn")
 
 
+S = ApplicationStatus
 # The states in which the applicants may still change what they wrote.
-EDITABLE_STATUSES = (ApplicationStatus.DRAFT,)
+EDITABLE_STATUSES = (S.DRAFT, S.CHANGES_ASKED, S.FINAL_DRAFT)
+# Sent and not decided: the applicants, the ministry and the programme managers talk it over.
+DIALOGUE_STATUSES = (S.PRELIMINARY, S.CHANGES_ASKED, S.FINAL_DRAFT, S.FINAL)
+# Each send moves the application on from where it stands (ApplicationSend).
+SEND_VERBS = {S.DRAFT: "submit_preliminary", S.CHANGES_ASKED: "resubmit", S.FINAL_DRAFT: "submit_final"}
 
+# Norway's two steps: a preliminary application, talked over with the ministry (which may ask
+# for changes), then a final one with the draft local statement of legal status, decided by
+# the ministry.
 APPLICATION_LIFECYCLE = Lifecycle(
     states=ApplicationStatus,
     transitions=[
-        Transition(
-            "submit_preliminary", (ApplicationStatus.DRAFT,), ApplicationStatus.PRELIMINARY, timestamp="submitted_at"
-        ),
-        Transition(
-            "withdraw",
-            (ApplicationStatus.DRAFT, ApplicationStatus.PRELIMINARY),
-            ApplicationStatus.WITHDRAWN,
-            timestamp="withdrawn_at",
-        ),
+        Transition("submit_preliminary", (S.DRAFT,), S.PRELIMINARY, timestamp="submitted_at"),
+        Transition("ask_changes", (S.PRELIMINARY,), S.CHANGES_ASKED),
+        Transition("resubmit", (S.CHANGES_ASKED,), S.PRELIMINARY),
+        Transition("invite_final", (S.PRELIMINARY,), S.FINAL_DRAFT, timestamp="final_invited_at"),
+        Transition("submit_final", (S.FINAL_DRAFT,), S.FINAL, timestamp="final_submitted_at"),
+        Transition("ask_final_changes", (S.FINAL,), S.FINAL_DRAFT),
+        Transition("approve", (S.FINAL,), S.APPROVED, timestamp="decided_at"),
+        Transition("reject", (S.PRELIMINARY, S.CHANGES_ASKED, S.FINAL), S.REJECTED, timestamp="decided_at"),
+        Transition("withdraw", (S.DRAFT, *DIALOGUE_STATUSES), S.WITHDRAWN, timestamp="withdrawn_at"),
     ],
 )
 
@@ -111,6 +124,16 @@ class Application(Versioned):
     )
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdraw_reason = models.TextField(_("why the application is withdrawn"), blank=True)
+    # The final application: the draft local statement of legal status, which tells the people
+    # affected which rules apply to them during the experiment.
+    legal_statement = models.TextField(_("draft local statement of legal status"), blank=True)
+    final_invited_at = models.DateTimeField(null=True, blank=True)
+    final_submitted_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reject_reason = models.TextField(_("why the application is rejected"), blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -135,6 +158,11 @@ class Application(Versioned):
     @property
     def is_editable(self) -> bool:
         return self.status in EDITABLE_STATUSES
+
+    @property
+    def is_final_stage(self) -> bool:
+        """Invited to the final application, or beyond: the legal statement is asked for."""
+        return self.final_invited_at is not None
 
     @property
     def attestations(self) -> list[tuple[str, bool]]:

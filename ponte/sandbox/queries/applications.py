@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
+from ponte.core.attachments import attachments_by_target
 from ponte.core.roles import is_programme_manager
 from ponte.organisations.models import Kind, Organisation, Status, Tier
 from ponte.organisations.queries import roles_of
 
-from ..models import Application, Rule
+from ..models import Application, Message, Rule
 
 
 def applications_visible_to(user) -> QuerySet[Application]:
@@ -32,7 +33,7 @@ def application_for(user, pk: int) -> Application | None:
     """One application with its bodies and its rules, or None when the viewer may not see it."""
     return (
         applications_visible_to(user)
-        .select_related("created_by", "submitted_by")
+        .select_related("created_by", "submitted_by", "exemption__sponsor")
         .prefetch_related(
             Prefetch("partners", queryset=Organisation.objects.order_by("name")),
             Prefetch("rules", queryset=Rule.objects.order_by("position", "pk")),
@@ -59,3 +60,25 @@ def ministries() -> QuerySet[Organisation]:
 def public_bodies() -> QuerySet[Organisation]:
     """The verified public bodies that may join a network."""
     return Organisation.objects.filter(kind=Kind.PUBLIC_BODY, status=Status.VERIFIED)
+
+
+def messages_of(application: Application) -> list[Message]:
+    """The dialogue on an application, oldest first, each message with its author and its
+    files (`files`), in two queries whatever its length."""
+    messages = list(
+        Message.objects.filter(application=application).select_related("author").order_by("created_at", "pk")
+    )
+    files = attachments_by_target(messages)
+    for message in messages:
+        message.files = files.get(str(message.pk), [])
+    return messages
+
+
+def may_name_sponsors(user) -> bool:
+    """Who reads the sponsors' suggestions: those who approve exemptions (the members of a
+    verified ministry) and the programme managers."""
+    if is_programme_manager(user):
+        return True
+    return Organisation.objects.filter(
+        memberships__user=user, kind=Kind.PUBLIC_BODY, tier=Tier.MINISTRY, status=Status.VERIFIED
+    ).exists()

@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ponte.core import audit, versions
-from ponte.core.notifications import notify
 from ponte.core.services import clean_text, locked, require
 from ponte.organisations.models import Kind, Status, Tier
 
@@ -29,6 +28,7 @@ from ..models import (
     REASON_LIMIT,
     REFERENCE_LIMIT,
     RULES_LIMIT,
+    SEND_VERBS,
     TEXT_LIMIT,
     TITLE_LIMIT,
     Application,
@@ -37,6 +37,7 @@ from ..models import (
     Rule,
     latest_end,
 )
+from . import audience
 
 if TYPE_CHECKING:
     from ponte.accounts.models import User
@@ -53,7 +54,19 @@ TEXTS = (
     "evaluation_plan",
 )
 ATTESTATIONS = ("attests_lawful", "attests_no_advantage", "attests_legal_certainty")
-FIELDS = ("title", "theme", "ministry", "partners", *TEXTS, "territory", "population", "starts", "ends", *ATTESTATIONS)
+FIELDS = (
+    "title",
+    "theme",
+    "ministry",
+    "partners",
+    *TEXTS,
+    "territory",
+    "population",
+    "starts",
+    "ends",
+    *ATTESTATIONS,
+    "legal_statement",
+)
 
 
 def needed_messages() -> dict[str, str]:
@@ -76,11 +89,35 @@ def needed_messages() -> dict[str, str]:
         "attests_no_advantage": _("Attest that the experiment gives no financial advantage at others' expense."),
         "attests_legal_certainty": _("Attest that the experiment keeps citizens' legal certainty."),
         "rules": _("Add at least one rule to waive."),
+        "legal_statement": _(
+            "Write the draft local statement of legal status: which rules apply to the people affected "
+            "during the experiment."
+        ),
     }
 
 
 def _is_verified_body(organisation) -> bool:
     return organisation is not None and organisation.kind == Kind.PUBLIC_BODY and organisation.status == Status.VERIFIED
+
+
+def check_dates(starts, ends, errors: dict) -> None:
+    """The last day on or after the first, and within the deployment's maximum duration."""
+    if starts is None or ends is None:
+        return
+    if ends < starts:
+        errors.setdefault("ends", []).append(_("The last day must come on or after the first day."))
+    elif ends > latest_end(starts):
+        errors.setdefault("ends", []).append(
+            ngettext(
+                "An experiment runs %(years)s year at most: the last day can be %(latest)s at the latest.",
+                "An experiment runs %(years)s years at most: the last day can be %(latest)s at the latest.",
+                settings.PONTE_SANDBOX_MAX_YEARS,
+            )
+            % {
+                "years": settings.PONTE_SANDBOX_MAX_YEARS,
+                "latest": date_format(latest_end(starts), "DATE_FORMAT"),
+            }
+        )
 
 
 def _dates(starts, ends, errors: dict, *, held: Application | None) -> None:
@@ -89,21 +126,7 @@ def _dates(starts, ends, errors: dict, *, held: Application | None) -> None:
     today = timezone.localdate()
     if starts is not None and starts < today and (held is None or held.starts != starts):
         errors.setdefault("starts", []).append(_("The planned first day has passed: give a later one."))
-    if starts is not None and ends is not None:
-        if ends < starts:
-            errors.setdefault("ends", []).append(_("The last day must come on or after the first day."))
-        elif ends > latest_end(starts):
-            errors.setdefault("ends", []).append(
-                ngettext(
-                    "An experiment runs %(years)s year at most: the last day can be %(latest)s at the latest.",
-                    "An experiment runs %(years)s years at most: the last day can be %(latest)s at the latest.",
-                    settings.PONTE_SANDBOX_MAX_YEARS,
-                )
-                % {
-                    "years": settings.PONTE_SANDBOX_MAX_YEARS,
-                    "latest": date_format(latest_end(starts), "DATE_FORMAT"),
-                }
-            )
+    check_dates(starts, ends, errors)
 
 
 def population_too_small(population: int | None) -> str:
@@ -133,7 +156,7 @@ def _checked(application: Application, values: dict[str, Any]) -> dict[str, Any]
         )
     except ValidationError as error:
         errors.update(error.message_dict)
-    for name in (*TEXTS, "territory", "theme"):
+    for name in (*TEXTS, "territory", "theme", "legal_statement"):
         if name in values:
             limit = TITLE_LIMIT if name in ("territory", "theme") else TEXT_LIMIT
             try:
@@ -304,29 +327,44 @@ def missing_for_submission(application: Application) -> list[tuple[str, str]]:
             missing.append((name, needed[name]))
     if not application.rules.exists():
         missing.append(("rules", needed["rules"]))
+    if application.is_final_stage and not application.legal_statement:
+        missing.append(("legal_statement", needed["legal_statement"]))
     return missing
+
+
+# What each send tells those who decide.
+SENT_KINDS = {
+    "submit_preliminary": "sandbox.application_submitted",
+    "resubmit": "sandbox.application_resubmitted",
+    "submit_final": "sandbox.final_application_submitted",
+}
 
 
 @transaction.atomic
 def application_submit(*, actor: User, application: Application) -> Application:
-    """Send a complete draft, while its call is open, to the responsible ministry and the
-    programme managers."""
+    """Send a complete application to the responsible ministry and the programme managers: a
+    draft while its call is open, a preliminary application with the changes asked, or the
+    final application with its draft local statement of legal status."""
     application = locked(application)
     require("sandbox.submit_application", application, actor=actor)
-    _require_call_open(Call.objects.get(pk=application.call_id))
+    verb = SEND_VERBS[application.status]
+    if verb == "submit_preliminary":
+        _require_call_open(Call.objects.get(pk=application.call_id))
     missing = missing_for_submission(application)
     errors: dict[str, list[str]] = {}
     for name, message in missing:
         errors.setdefault(name, []).append(message)
-    for name, message in (("population", population_too_small(application.population)),):
-        if message:
-            errors.setdefault(name, []).append(message)
+    if message := population_too_small(application.population):
+        errors.setdefault("population", []).append(message)
     _dates(application.starts, application.ends, errors, held=None)
     if errors:
         raise ValidationError(errors)
-    application.submitted_by = actor
-    APPLICATION_LIFECYCLE.apply(application, "submit_preliminary", actor=actor, update_fields=["submitted_by"])
-    _tell_deciders(application, "sandbox.application_submitted")
+    fields = []
+    if verb == "submit_preliminary":
+        application.submitted_by = actor
+        fields.append("submitted_by")
+    APPLICATION_LIFECYCLE.apply(application, verb, actor=actor, update_fields=fields)
+    audience.tell_deciders(application, SENT_KINDS[verb])
     return application
 
 
@@ -347,21 +385,5 @@ def application_withdraw(*, actor: User, application: Application, reason: str) 
     application.withdraw_reason = reason
     APPLICATION_LIFECYCLE.apply(application, "withdraw", actor=actor, reason=reason, update_fields=["withdraw_reason"])
     if sent:
-        _tell_deciders(application, "sandbox.application_withdrawn", reason=reason)
+        audience.tell_deciders(application, "sandbox.application_withdrawn", reason=reason)
     return application
-
-
-def _tell_deciders(application: Application, kind: str, **params) -> None:
-    """The members of the responsible ministry and the programme managers."""
-    from ponte.accounts.queries import programme_managers
-    from ponte.organisations.models import Membership
-
-    officials = [
-        m.user for m in Membership.objects.filter(organisation_id=application.ministry_id).select_related("user")
-    ]
-    notify(
-        [*officials, *programme_managers()],
-        kind,
-        params={"application": application.title, "organisation": application.coordinator.name, **params},
-        url=application.get_absolute_url(),
-    )

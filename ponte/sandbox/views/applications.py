@@ -19,35 +19,18 @@ from ponte.core.forms import ReasonForm, add_service_errors
 from ponte.core.paging import paginate
 
 from ..forms.applications import ApplicationForm, RuleForm, StartForm
-from ..models import ApplicationStatus, CallPhase, Rule
+from ..models import (
+    ApplicationStatus,
+    CallPhase,
+    Rule,
+)
 from ..queries import applications as queries
 from ..queries import calls as call_queries
 from ..services import applications as services
+from .acting import act, may, visible
 
 SUGGESTIONS_SHOWN = 10
 MAX_QUERY = 200
-
-
-def _visible(request, pk):
-    application = queries.application_for(request.user, pk)
-    if application is None:
-        raise Http404
-    return application
-
-
-def _may(request, perm: str, application):
-    """Refuse one who may never do this; tell the applicants when the application moved on
-    meanwhile (a colleague sent or withdrew it)."""
-    if request.user.has_perm(perm, application):
-        return None
-    if request.user.has_perm("sandbox.view_application", application):
-        messages.error(
-            request,
-            _("This application can no longer be changed: it is “%(state)s”.")
-            % {"state": application.get_status_display()},
-        )
-        return redirect(application)
-    raise PermissionDenied
 
 
 def _missing(application):
@@ -113,21 +96,34 @@ def application_start(request, pk):
 
 @login_required
 def application_detail(request, pk):
-    application = _visible(request, pk)
+    application = visible(request, pk)
     user = request.user
     can = {
-        "change": user.has_perm("sandbox.change_application", application),
-        "submit": user.has_perm("sandbox.submit_application", application),
-        "withdraw": user.has_perm("sandbox.withdraw_application", application),
+        perm: user.has_perm(f"sandbox.{perm}", application)
+        for perm in (
+            "change_application",
+            "submit_application",
+            "withdraw_application",
+            "write_message",
+            "ask_changes",
+            "invite_final",
+            "approve_application",
+            "reject_application",
+        )
     }
+    sent = application.submitted_at is not None
     context = {
         "application": application,
         "call": application.call,
         "partners": list(application.partners.all()),
         "rules": list(application.rules.all()),
         "can": can,
-        "missing": _missing(application) if can["submit"] else [],
-        "call_open": application.call.phase == CallPhase.OPEN,
+        "missing": _missing(application) if can["submit_application"] else [],
+        # Only a first send needs the call open.
+        "call_open": sent or application.call.phase == CallPhase.OPEN,
+        "dialogue": queries.messages_of(application) if sent else [],
+        # Read with the application: None until one is granted.
+        "exemption": getattr(application, "exemption", None),
     }
     return render(request, "sandbox/applications/detail.html", context)
 
@@ -142,13 +138,14 @@ def _form(request, application):
         call=application.call,
         ministries=queries.ministries(),
         suggestions=reverse("sandbox:public_bodies"),
+        final=application.is_final_stage,
     )
 
 
 @login_required
 def application_edit(request, pk):
-    application = _visible(request, pk)
-    refused = _may(request, "sandbox.change_application", application)
+    application = visible(request, pk)
+    refused = may(request, "sandbox.change_application", application)
     if refused:
         return refused
     form = _form(request, application)
@@ -171,7 +168,7 @@ def application_edit(request, pk):
                 ),
             )
         except PermissionDenied:
-            return _may(request, "sandbox.change_application", _visible(request, pk))
+            return may(request, "sandbox.change_application", visible(request, pk))
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -183,58 +180,44 @@ def application_edit(request, pk):
 
 @login_required
 def rule_add(request, pk):
-    application = _visible(request, pk)
-    refused = _may(request, "sandbox.change_application", application)
-    if refused:
-        return refused
-    form = RuleForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.rule_add(actor=request.user, application=application, **form.cleaned_data)
-        except PermissionDenied:
-            return _may(request, "sandbox.change_application", _visible(request, pk))
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The rule is added."))
-            return redirect(f"{application.get_absolute_url()}#rules")
-    return render(request, "sandbox/applications/rule.html", {"application": application, "form": form})
-
-
-def _rule(application, rule_pk) -> Rule:
-    return get_object_or_404(Rule, pk=rule_pk, application=application)
+    return act(
+        request,
+        pk,
+        "sandbox.change_application",
+        RuleForm(request.POST or None),
+        lambda application, data: services.rule_add(actor=request.user, application=application, **data),
+        done=_("The rule is added."),
+        template="sandbox/applications/rule.html",
+        to="#rules",
+    )
 
 
 @login_required
 def rule_edit(request, pk, rule_pk):
-    application = _visible(request, pk)
-    rule = _rule(application, rule_pk)
-    refused = _may(request, "sandbox.change_application", application)
-    if refused:
-        return refused
-    form = RuleForm(request.POST or None, initial={name: getattr(rule, name) for name in RuleForm.base_fields})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.rule_change(actor=request.user, rule=rule, **form.cleaned_data)
-        except PermissionDenied:
-            return _may(request, "sandbox.change_application", _visible(request, pk))
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The rule is saved."))
-            return redirect(f"{application.get_absolute_url()}#rules")
-    return render(request, "sandbox/applications/rule.html", {"application": application, "rule": rule, "form": form})
+    rule = get_object_or_404(Rule, pk=rule_pk, application=visible(request, pk))
+    return act(
+        request,
+        pk,
+        "sandbox.change_application",
+        RuleForm(request.POST or None),
+        lambda application, data: services.rule_change(actor=request.user, rule=rule, **data),
+        done=_("The rule is saved."),
+        template="sandbox/applications/rule.html",
+        context={"rule": rule},
+        initial=lambda application: {name: getattr(rule, name) for name in RuleForm.base_fields},
+        to="#rules",
+    )
 
 
 @login_required
 @require_POST
 def rule_remove(request, pk, rule_pk):
-    application = _visible(request, pk)
-    rule = _rule(application, rule_pk)
+    application = visible(request, pk)
+    rule = get_object_or_404(Rule, pk=rule_pk, application=application)
     try:
         services.rule_remove(actor=request.user, rule=rule)
     except PermissionDenied:
-        refused = _may(request, "sandbox.change_application", _visible(request, pk))
+        refused = may(request, "sandbox.change_application", visible(request, pk))
         if refused:
             return refused
         raise
@@ -245,11 +228,11 @@ def rule_remove(request, pk, rule_pk):
 @login_required
 @require_POST
 def application_submit(request, pk):
-    application = _visible(request, pk)
+    application = visible(request, pk)
     try:
         services.application_submit(actor=request.user, application=application)
     except PermissionDenied:
-        refused = _may(request, "sandbox.submit_application", _visible(request, pk))
+        refused = may(request, "sandbox.submit_application", visible(request, pk))
         if refused:
             return refused
         raise
@@ -267,8 +250,8 @@ def application_submit(request, pk):
 
 @login_required
 def application_withdraw(request, pk):
-    application = _visible(request, pk)
-    refused = _may(request, "sandbox.withdraw_application", application)
+    application = visible(request, pk)
+    refused = may(request, "sandbox.withdraw_application", application)
     if refused:
         return refused
     sent = application.submitted_at is not None
@@ -285,7 +268,7 @@ def application_withdraw(request, pk):
                 actor=request.user, application=application, reason=form.cleaned_data["reason"]
             )
         except PermissionDenied:
-            return _may(request, "sandbox.withdraw_application", _visible(request, pk))
+            return may(request, "sandbox.withdraw_application", visible(request, pk))
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -1,0 +1,75 @@
+"""Reads of the public register: every exemption granted, with the phase its dates give it, and
+what the register shows of its application — never the dialogue, never a draft. A page's
+query count does not grow with the data."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, Min, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from ponte.organisations.models import Organisation
+
+from ..models import Exemption, ExemptionPhase, Rule
+
+
+def exemptions_listed(today: date | None = None) -> QuerySet[Exemption]:
+    """Every exemption, its first day newest first, with its phase and what the register's
+    list shows of its application."""
+    return (
+        Exemption.objects.with_phase(today)
+        .select_related("application__coordinator", "application__ministry")
+        .annotate(rules_count=Count("application__rules"))
+        .order_by("-starts", "-pk")
+    )
+
+
+def filtered(exemptions: QuerySet[Exemption], *, phase: str = "", ministry: str = "", year: int | None = None):
+    if phase in ExemptionPhase.values:
+        exemptions = exemptions.filter(phase_now=phase)
+    if ministry:
+        exemptions = exemptions.filter(application__ministry__slug=ministry)
+    if year:
+        exemptions = exemptions.filter(starts__year=year)
+    return exemptions
+
+
+def ministries_with_exemptions() -> list[tuple[str, str]]:
+    """(slug, name) of the ministries that granted an exemption: a government has a few dozen."""
+    return list(
+        Organisation.objects.filter(pk__in=Exemption.objects.values("application__ministry"))
+        .order_by("name")
+        .values_list("slug", "name")
+    )
+
+
+def years_with_exemptions() -> list[int]:
+    return sorted({day.year for day in Exemption.objects.dates("starts", "year")}, reverse=True)
+
+
+def exemption_for(pk: int, today: date | None = None) -> Exemption | None:
+    """One exemption with what its public page shows: the rules waived, the bodies, the ministry
+    and the sponsor."""
+    return (
+        Exemption.objects.with_phase(today)
+        .select_related("application__coordinator", "application__ministry", "application__call", "sponsor")
+        .prefetch_related(
+            Prefetch("application__rules", queryset=Rule.objects.order_by("position", "pk")),
+            Prefetch("application__partners", queryset=Organisation.objects.order_by("name")),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def next_clock_event(now: datetime) -> datetime | None:
+    """The next moment an exemption changes phase with the clock alone: a first day beginning
+    or the day after a last day. One query."""
+    today = timezone.localdate(now)
+    first = Exemption.objects.order_by().aggregate(
+        starts=Min("starts", filter=Q(starts__gt=today)), ends=Min("ends", filter=Q(ends__gte=today))
+    )
+    days = [first["starts"], first["ends"] + timedelta(days=1) if first["ends"] else None]
+    moments = [timezone.make_aware(datetime.combine(day, time.min)) for day in days if day is not None]
+    return min(moments) if moments else None
