@@ -45,6 +45,10 @@ PAGES = [
     ("exchange rounds", None, "/exchange/"),
     ("exchange round page", None, "{current_round}"),
     ("API exchange rounds", None, "/api/exchange/rounds"),
+    ("exemption register", None, "/sandbox/register/"),
+    ("exemption register, two filters", None, "{register_filters}"),
+    ("exemption page", None, "{busiest_exemption}"),
+    ("API exemption register", None, "/api/sandbox/exemptions"),
     ("home, company member", "company member", "/"),
     ("challenge list, company member", "company member", "/challenges/"),
     ("notifications, company member", "company member", "/notifications/"),
@@ -79,6 +83,7 @@ def _fill() -> dict[str, str]:
     from ponte.lab.models import CaseStudy, Experiment, Project
     from ponte.lab.queries.cases import library_tags
     from ponte.opendata import ocds
+    from ponte.sandbox.models import Exemption
 
     open_challenge = public_challenges().open().order_by("deadline", "pk").first()
     busiest = Challenge.objects.filter(title=BUSIEST_TITLE).order_by("-pk").first()
@@ -100,7 +105,16 @@ def _fill() -> dict[str, str]:
     current_round = current_round.order_by("-n", "pk").first()
     # The round being matched, with the most pairs.
     matched = Round.objects.in_phase(RoundPhase.MATCHING).annotate(n=Count("pairs")).order_by("-n", "pk").first()
+    # The exemption with the most progress reports, and a filter that holds it: its ministry and phase.
+    busiest_exemption = (
+        Exemption.objects.with_phase().annotate(n=Count("reports")).order_by("-n", "pk").select_related("application")
+    ).first()
+    register_filters = (
+        f"/sandbox/register/?phase={busiest_exemption.phase_now}&ministry={busiest_exemption.application.ministry.slug}"
+    )
     return {
+        "busiest_exemption": busiest_exemption.get_absolute_url(),
+        "register_filters": register_filters,
         "matching_page": f"/exchange/rounds/{matched.pk}/matching/",
         "busiest_case": busiest_case.get_absolute_url(),
         "current_round": current_round.get_absolute_url(),

@@ -835,6 +835,33 @@ EXPECTED_SANDBOX_APPLICATION = {
     "sandbox.approve_application": _sandbox({("final",): {"ministry_official"}}),
     "sandbox.reject_application": _sandbox({("preliminary", "changes asked", "final"): {"ministry_official"}}),
 }
+# An exemption of the public servant's body, granted by the ministry official's ministry: its body
+# reports on it (once a report is due, late ones included, until its outcome is settled) and evaluates it once over; the
+# ministry revokes it while it runs and records what came of it once it expired.
+EXEMPTION_STATES = (
+    "upcoming",
+    "active, a report due",
+    "active, no report due yet",
+    "expired",
+    "expired, outcome recorded",
+    "revoked",
+)
+
+
+def _exemption(allowed: dict[tuple[str, ...], set[str]]) -> dict[str, set[str]]:
+    return {
+        state: next((roles for states, roles in allowed.items() if state in states), NONE) for state in EXEMPTION_STATES
+    }
+
+
+EXPECTED_EXEMPTION = {
+    "sandbox.report_progress": _exemption({("active, a report due", "expired"): MEMBERS}),
+    "sandbox.revoke_exemption": _exemption(
+        {("upcoming", "active, a report due", "active, no report due yet"): {"ministry_official"}}
+    ),
+    "sandbox.evaluate_exemption": _exemption({("expired", "revoked"): MEMBERS}),
+    "sandbox.record_outcome": _exemption({("expired",): {"ministry_official"}}),
+}
 # A message the public servant wrote: its files are read by whoever reads the application, and
 # added by its author while the application is talked over.
 EXPECTED_SANDBOX_MESSAGE = {
@@ -870,6 +897,7 @@ EXPECTED_BY_SUBJECT = {
     "call": EXPECTED_CALL,
     "sandbox_application": EXPECTED_SANDBOX_APPLICATION,
     "sandbox_message": EXPECTED_SANDBOX_MESSAGE,
+    "exemption": EXPECTED_EXEMPTION,
 }
 
 

@@ -17,7 +17,7 @@ from ponte.core.api import LimitOffset, Problem
 from ponte.core.pagecache import public_page
 from ponte.organisations.models import Organisation
 
-from .models import ApplicationStatus, CallPhase, ExemptionPhase, Rule, Side
+from .models import ApplicationStatus, CallPhase, ExemptionPhase, Outcome, ProgressReport, Rule, Side
 from .queries import applications as application_queries
 from .queries import calls as queries
 from .queries import register as register_queries
@@ -92,6 +92,13 @@ class ExemptionOut(Schema):
         return obj.sponsor.name or obj.sponsor.email
 
 
+class ProgressReportOut(Schema):
+    due_on: date
+    measure: str = Field(..., description="The objective's measure when it was sent")
+    progress: str
+    submitted_at: datetime
+
+
 class RegisterEntryOut(Schema):
     id: int
     reference: str = Field(..., description="E- and the id")
@@ -114,6 +121,14 @@ class RegisterEntryOut(Schema):
     legal_statement: str = Field(
         ..., alias="application.legal_statement", description="The local statement of legal status"
     )
+    reports: list[ProgressReportOut] = Field(..., description="The progress reports sent, oldest first")
+    next_report_due: date | None = Field(..., description="When the next progress report is due")
+    revoked_at: datetime | None
+    revoke_reason: str
+    result: str = Field(..., description="The final evaluation's result against the baseline")
+    lessons: str
+    outcome: Outcome | None = Field(..., description="What came of it, once recorded")
+    outcome_note: str
 
     @staticmethod
     def resolve_url(obj, context):
@@ -139,6 +154,14 @@ class RegisterEntryOut(Schema):
     def resolve_rules(obj):
         return list(obj.application.rules.all())
 
+    @staticmethod
+    def resolve_reports(obj):
+        return list(obj.reports.all())
+
+    @staticmethod
+    def resolve_outcome(obj):
+        return obj.outcome or None
+
 
 class RegisterFilters(Schema):
     phase: ExemptionPhase | None = None
@@ -158,6 +181,7 @@ def list_exemptions(request, filters: Query[RegisterFilters]):
         year=filters.year,
     )
     return found.prefetch_related(
+        Prefetch("reports", queryset=ProgressReport.objects.order_by("due_on")),
         Prefetch("application__rules", queryset=Rule.objects.order_by("position", "pk")),
         Prefetch("application__partners", queryset=Organisation.objects.order_by("name").only("pk", "slug")),
     )

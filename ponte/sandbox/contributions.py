@@ -4,7 +4,7 @@ moments its kept pages expire (a call opening or closing), and its part of the r
 from django.utils.translation import gettext_lazy as _
 
 from ponte.core import rolematrix
-from ponte.core.registry import AttachmentTarget, Export, NavItem, NotificationKind, registry
+from ponte.core.registry import AttachmentTarget, DashboardFigure, Export, NavItem, NotificationKind, registry
 from ponte.core.roles import is_programme_manager
 from ponte.organisations.rules import is_public_servant
 
@@ -43,6 +43,27 @@ registry.add_action(
         visible=is_public_servant | is_programme_manager,
         order=24,
     )
+)
+
+
+def _overdue(user):
+    from .queries.register import overdue_reports
+
+    return overdue_reports().order_by()
+
+
+registry.add_figure(
+    DashboardFigure(
+        key="sandbox.reports_overdue",
+        label=_("Exemptions with a progress report overdue"),
+        value=_overdue,
+        url_name="sandbox:reports_due",
+        visible=is_programme_manager,
+        shared=True,
+    )
+)
+registry.add_action(
+    NavItem(label=_("Exemption reports due"), url_name="sandbox:reports_due", visible=is_programme_manager, order=25)
 )
 
 for kind in [
@@ -95,6 +116,48 @@ for kind in [
         audience=is_public_servant,
     ),
     NotificationKind(
+        "sandbox.report_due",
+        _("Progress reports due on your exemptions"),
+        _("A progress report on “%(application)s” is due on %(due)s"),
+        audience=is_public_servant,
+    ),
+    NotificationKind(
+        "sandbox.report_overdue",
+        _("Progress reports overdue on exemptions"),
+        _("The progress report on “%(application)s” due on %(due)s is overdue"),
+        audience=is_public_servant | is_programme_manager,
+    ),
+    NotificationKind(
+        "sandbox.report_sent",
+        _("Progress reports sent on exemptions"),
+        _("%(organisation)s sent the progress report on “%(application)s” due on %(due)s"),
+        audience=is_public_servant | is_programme_manager,
+    ),
+    NotificationKind(
+        "sandbox.exemption_ending",
+        _("Exemptions ending soon"),
+        _("The exemption for “%(application)s” ends on %(ends)s: plan its evaluation"),
+        audience=is_public_servant | is_programme_manager,
+    ),
+    NotificationKind(
+        "sandbox.exemption_revoked",
+        _("Your exemptions revoked"),
+        _("The exemption for “%(application)s” is revoked: %(reason)s"),
+        audience=is_public_servant,
+    ),
+    NotificationKind(
+        "sandbox.exemption_evaluated",
+        _("Final evaluations of exemptions"),
+        _("%(organisation)s evaluated “%(application)s”: record its outcome"),
+        audience=is_public_servant | is_programme_manager,
+    ),
+    NotificationKind(
+        "sandbox.outcome_recorded",
+        _("Outcomes of your exemptions"),
+        _("The outcome of “%(application)s” is recorded: read it in the register"),
+        audience=is_public_servant,
+    ),
+    NotificationKind(
         "sandbox.application_withdrawn",
         _("Applications to waive a rule, withdrawn"),
         _("%(organisation)s withdrew its application “%(application)s”: %(reason)s"),
@@ -113,3 +176,4 @@ rolematrix.add_cases(matrix.CASES)
 rolematrix.add_subject(matrix.CALL_SUBJECT)
 rolematrix.add_subject(matrix.APPLICATION_SUBJECT)
 rolematrix.add_subject(matrix.MESSAGE_SUBJECT)
+rolematrix.add_subject(matrix.EXEMPTION_SUBJECT)

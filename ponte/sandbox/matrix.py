@@ -164,6 +164,45 @@ APPLICATION_SUBJECT = Subject(
 )
 
 
+# Each state of an exemption of the World's approved application, by the server clock: its
+# first day in days from today, its length in days, and what happened to it.
+EXEMPTION_STATES = {
+    "upcoming": (30, 365, ""),
+    "active, a report due": (-170, 365, ""),
+    "active, no report due yet": (-10, 365, ""),
+    "expired": (-400, 365, ""),
+    "expired, outcome recorded": (-400, 365, "rule_changed"),
+    "revoked": (-100, 365, "revoked"),
+}
+
+
+def make_exemption(world: World, state: str = "active, a report due") -> Exemption:
+    """The exemption of an approved application of the World's public body, granted by the World's
+    ministry, in `state` (EXEMPTION_STATES); its reports due every 6 months. Made directly."""
+    starts_in, days, outcome = EXEMPTION_STATES[state]
+    exemption = make_application(world, "approved").exemption
+    today = timezone.localdate()
+    exemption.starts = today + timedelta(days=starts_in)
+    exemption.ends = exemption.starts + timedelta(days=days)
+    exemption.next_report_due = exemption.first_due_after(None)
+    now = timezone.now()
+    if outcome == "revoked":
+        exemption.revoked_at, exemption.revoked_by = now, world.people["ministry_official"]
+        exemption.revoke_reason = "Roles matrix reason"
+    if outcome:
+        exemption.outcome, exemption.outcome_note, exemption.outcome_at = outcome, "Roles matrix note", now
+        exemption.next_report_due = None
+    exemption.save()
+    return exemption
+
+
+EXEMPTION_SUBJECT = Subject(
+    key="exemption",
+    label="exemption (of the public servant's public body, granted by the ministry official's ministry)",
+    states=tuple((state, lambda world, state=state: make_exemption(world, state)) for state in EXEMPTION_STATES),
+)
+
+
 def make_message(world: World, state: str = "in dialogue") -> Message:
     """A message the public servant wrote on their body's application, "in dialogue" (the
     preliminary application is talked over) or "after the decision" (it is approved)."""
@@ -217,6 +256,19 @@ CASES = {
     "sandbox.reject_application": Case(
         "Reject the application with reasons, at any step after it was sent: the responsible ministry.",
         "sandbox_application",
+    ),
+    "sandbox.report_progress": Case(
+        "Send the progress report due (up to 30 days early, or late): the applying body's members.", "exemption"
+    ),
+    "sandbox.revoke_exemption": Case(
+        "Revoke the exemption before its last day, with a reason the public reads: the ministry.", "exemption"
+    ),
+    "sandbox.evaluate_exemption": Case(
+        "Write the final evaluation against the baseline once it is over: the applying body's members.",
+        "exemption",
+    ),
+    "sandbox.record_outcome": Case(
+        "Record the outcome once it expired (rule changed, extended, expired): the ministry.", "exemption"
     ),
     "sandbox.view_message": Case("Read a message's files: whoever reads its application.", "sandbox_message"),
     "sandbox.attach_to_message": Case(

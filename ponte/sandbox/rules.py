@@ -3,13 +3,25 @@ public; an application is its bodies' members' while it is a draft and, once sen
 responsible ministry's members' and the programme managers', who talk it over with the
 applicants; only the responsible ministry invites the final application and decides."""
 
+from datetime import timedelta
+
 import rules
+from django.utils import timezone
 
 from ponte.core.roles import is_programme_manager
 from ponte.organisations.queries import roles_of
 from ponte.organisations.rules import is_public_servant
 
-from .models import APPLICATION_LIFECYCLE, DIALOGUE_STATUSES, EDITABLE_STATUSES, SEND_VERBS, CallPhase
+from .models import (
+    APPLICATION_LIFECYCLE,
+    DIALOGUE_STATUSES,
+    EDITABLE_STATUSES,
+    REPORT_EARLY_DAYS,
+    SEND_VERBS,
+    CallPhase,
+    ExemptionPhase,
+    Outcome,
+)
 
 
 @rules.predicate
@@ -81,6 +93,54 @@ def wrote_it_in_dialogue(user, message) -> bool:
     )
 
 
+# An exemption: its application's bodies run it; its ministry may revoke it and records what came of it.
+@rules.predicate
+def runs_the_exemption(user, exemption) -> bool:
+    return exemption is not None and exemption.application.coordinator_id in roles_of(user)
+
+
+@rules.predicate
+def granted_the_exemption(user, exemption) -> bool:
+    return exemption is not None and exemption.application.ministry_id in roles_of(user)
+
+
+@rules.predicate
+def has_a_report_due(user, exemption) -> bool:
+    """Not revoked, started, and a due date near enough (REPORT_EARLY_DAYS) without a report."""
+    if exemption is None or exemption.phase in (ExemptionPhase.REVOKED, ExemptionPhase.UPCOMING):
+        return False
+    due = exemption.next_report_due
+    return due is not None and due <= timezone.localdate() + timedelta(days=REPORT_EARLY_DAYS)
+
+
+@rules.predicate
+def is_running(user, exemption) -> bool:
+    return exemption is not None and exemption.phase in (ExemptionPhase.UPCOMING, ExemptionPhase.ACTIVE)
+
+
+@rules.predicate
+def is_over(user, exemption) -> bool:
+    """Past its last day or revoked, and its outcome not settled yet (an extension settles nothing)."""
+    return (
+        exemption is not None
+        and exemption.phase in (ExemptionPhase.EXPIRED, ExemptionPhase.REVOKED)
+        and exemption.outcome in ("", Outcome.EXTENDED, Outcome.REVOKED)
+    )
+
+
+@rules.predicate
+def is_expired_unsettled(user, exemption) -> bool:
+    return (
+        exemption is not None
+        and exemption.phase == ExemptionPhase.EXPIRED
+        and exemption.outcome
+        in (
+            "",
+            Outcome.EXTENDED,
+        )
+    )
+
+
 is_party = is_of_coordinator | is_of_network | is_of_ministry | is_programme_manager
 
 rules.add_perm("sandbox.open_call", is_programme_manager)
@@ -105,5 +165,9 @@ rules.add_perm("sandbox.approve_application", is_of_ministry & APPLICATION_LIFEC
 rules.add_perm("sandbox.reject_application", is_of_ministry & APPLICATION_LIFECYCLE.allows("reject"))
 # A message's files: read by whoever reads its application; attached by its author while the
 # application is talked over.
+rules.add_perm("sandbox.report_progress", runs_the_exemption & has_a_report_due)
+rules.add_perm("sandbox.revoke_exemption", granted_the_exemption & is_running)
+rules.add_perm("sandbox.evaluate_exemption", runs_the_exemption & is_over)
+rules.add_perm("sandbox.record_outcome", granted_the_exemption & is_expired_unsettled)
 rules.add_perm("sandbox.view_message", may_read_its_application)
 rules.add_perm("sandbox.attach_to_message", wrote_it_in_dialogue)

@@ -2,7 +2,7 @@ from django.urls import path
 
 from ponte.core.pagecache import public_page
 
-from .views import applications, calls, dialogue, register
+from .views import applications, calls, dialogue, exemptions, register
 
 app_name = "sandbox"
 
@@ -30,6 +30,11 @@ urlpatterns = [
     path("applications/<int:pk>/invite-final/", dialogue.final_invite, name="invite_final"),
     path("applications/<int:pk>/reject/", dialogue.application_reject, name="reject"),
     path("applications/<int:pk>/approve/", dialogue.application_approve, name="approve"),
+    path("applications/<int:pk>/report/", exemptions.report_send, name="report"),
+    path("applications/<int:pk>/revoke/", exemptions.exemption_revoke, name="revoke"),
+    path("applications/<int:pk>/evaluate/", exemptions.evaluation_write, name="evaluate"),
+    path("applications/<int:pk>/outcome/", exemptions.outcome_record, name="outcome"),
+    path("reports/", exemptions.reports_due, name="reports_due"),
     path("public-bodies/", applications.public_body_suggestions, name="public_bodies"),
     path("sponsors/", dialogue.sponsors, name="sponsors"),
 ]

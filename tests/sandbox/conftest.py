@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from ponte.core.roles import requires_two_factor
 from ponte.sandbox.matrix import make_call
+from ponte.sandbox.models import Application, ApplicationStatus, Exemption, Rule
 from ponte.sandbox.services import applications as services
 from ponte.sandbox.services import calls as call_services
 from tests.conftest import give_two_factor
@@ -118,3 +119,41 @@ def login(client):
         return client
 
     return sign_in
+
+
+def granted(call, body, ministry, sponsor, *, title="Fewer follow-up meetings", starts=0, days=365, rules=1):
+    """An approved application with its exemption, from `starts` days from today for `days` days."""
+    today = timezone.localdate()
+    application = Application.objects.create(
+        call=call,
+        coordinator=body,
+        ministry=ministry,
+        title=title,
+        alternative="Meetings when asked.",
+        territory="Algarve",
+        population=45000,
+        objective="10 % faster to a job.",
+        baseline="7.2 months.",
+        legal_statement="Article 41 does not apply.",
+        status=ApplicationStatus.APPROVED,
+        created_by=sponsor,
+        submitted_at=timezone.now(),
+        submitted_by=sponsor,
+        decided_at=timezone.now(),
+    )
+    for number in range(rules):
+        Rule.objects.create(
+            application=application, legal_reference="Decree-Law 220/2006", article=f"Art. {number}", wording="x"
+        )
+    exemption = Exemption(
+        application=application,
+        conditions="Reports every six months.",
+        legal_basis="Order 4512/2025",
+        starts=today + timedelta(days=starts),
+        ends=today + timedelta(days=starts + days),
+        sponsor=sponsor,
+        decided_by=sponsor,
+    )
+    exemption.next_report_due = exemption.first_due_after(None)
+    exemption.save()
+    return exemption

@@ -4,7 +4,10 @@ with changes asked, a final one waiting for the ministry, one approved with its 
 one rejected with reasons, one withdrawn — each through the services so their audit trail and
 notifications are real; and a second run adds nothing."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from ponte.core.models import AuditEvent, Notification
 from ponte.dev.demo import organisations, people, sandbox
@@ -16,6 +19,7 @@ from ponte.sandbox.models import (
     Exemption,
     ExemptionPhase,
     Message,
+    Outcome,
     Rule,
 )
 
@@ -44,8 +48,20 @@ def test_the_demo_sandbox():
     assert answer.reply_to == question and question.side == "ministry"
     assert Message.objects.get(application__status=ApplicationStatus.CHANGES_ASKED).action == "ask_changes"
     assert Application.objects.get(status=ApplicationStatus.FINAL).legal_statement
-    exemption = Exemption.objects.with_phase().get()
-    assert exemption.phase == ExemptionPhase.ACTIVE and exemption.sponsor.email == "sponsor@example.org"
+    exemptions = {e.application.title: e for e in Exemption.objects.with_phase().select_related("application")}
+    today = timezone.localdate()
+    overdue = exemptions["Fewer mandatory follow-up meetings with job seekers"]
+    assert overdue.phase == ExemptionPhase.ACTIVE and overdue.next_report_due < today
+    assert overdue.reports.count() == 1 and overdue.sponsor.email == "sponsor@example.org"
+    due = exemptions["Home care plans agreed by the care team, not the municipality"]
+    assert today <= due.next_report_due <= today + timedelta(days=14)
+    assert exemptions["School bus passes issued by the schools"].phase == ExemptionPhase.REVOKED
+    outcomes = {e.outcome for e in exemptions.values()}
+    assert {Outcome.RULE_CHANGED, Outcome.EXTENDED, Outcome.EXPIRED, Outcome.REVOKED} <= outcomes
+    changed = exemptions["Small home extensions permitted within 10 days"]
+    assert changed.phase == ExemptionPhase.EXPIRED and changed.evaluated_at and changed.reports.count() == 4
+    extended = exemptions["One contact person for families with a disabled child"]
+    assert extended.phase == ExemptionPhase.ACTIVE and extended.next_report_due > today
     assert Application.objects.get(status=ApplicationStatus.REJECTED).reject_reason
     assert [body.slug for body in sent.partners.all()] == ["labx"]
     assert sent.ministry.slug == "ministry-of-the-presidency-pt"
@@ -53,7 +69,7 @@ def test_the_demo_sandbox():
     assert Notification.objects.filter(
         kind="sandbox.application_submitted", recipient__email="ministry@example.org"
     ).exists()
-    assert AuditEvent.objects.filter(verb="submit_preliminary").count() == 6
+    assert AuditEvent.objects.filter(verb="submit_preliminary").count() == 11
     counts = (Call.objects.count(), Application.objects.count(), Rule.objects.count())
     sandbox.build()
     assert (Call.objects.count(), Application.objects.count(), Rule.objects.count()) == counts

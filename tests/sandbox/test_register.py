@@ -10,9 +10,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from ponte.sandbox.models import Application, ApplicationStatus, Exemption, Rule
 from tests.factories import OrganisationFactory, UserFactory
 from tests.reading import Page
+
+from .conftest import granted
 
 pytestmark = pytest.mark.django_db
 
@@ -20,40 +21,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def sponsor(db):
     return UserFactory(name="Sofia Sponsor", is_sponsor=True)
-
-
-def granted(call, body, ministry, sponsor, *, title="Fewer follow-up meetings", starts=0, days=365, rules=1):
-    """An approved application with its exemption, from `starts` days from today for `days` days."""
-    today = timezone.localdate()
-    application = Application.objects.create(
-        call=call,
-        coordinator=body,
-        ministry=ministry,
-        title=title,
-        alternative="Meetings when asked.",
-        territory="Algarve",
-        population=45000,
-        objective="10 % faster to a job.",
-        baseline="7.2 months.",
-        legal_statement="Article 41 does not apply.",
-        status=ApplicationStatus.APPROVED,
-        created_by=sponsor,
-        submitted_at=timezone.now(),
-        decided_at=timezone.now(),
-    )
-    for number in range(rules):
-        Rule.objects.create(
-            application=application, legal_reference="Decree-Law 220/2006", article=f"Art. {number}", wording="x"
-        )
-    return Exemption.objects.create(
-        application=application,
-        conditions="Reports every six months.",
-        legal_basis="Order 4512/2025",
-        starts=today + timedelta(days=starts),
-        ends=today + timedelta(days=starts + days),
-        sponsor=sponsor,
-        decided_by=sponsor,
-    )
 
 
 def test_only_what_was_granted_is_in_the_register(client, call, organisation, ministry, sponsor, sent, draft):

@@ -6,7 +6,7 @@ and the programme managers' to read once it is sent — never a draft."""
 import pytest
 
 from ponte.core import rolematrix
-from ponte.sandbox.matrix import APPLICATION_STATES, PHASE_DAYS
+from ponte.sandbox.matrix import APPLICATION_STATES, EXEMPTION_STATES, PHASE_DAYS
 
 pytestmark = pytest.mark.django_db
 
@@ -85,6 +85,23 @@ def test_who_reads_and_adds_to_a_messages_files(world, role, state):
     )
 
 
+@pytest.mark.parametrize("role", [role.key for role in rolematrix.ROLES])
+@pytest.mark.parametrize("state", list(EXEMPTION_STATES))
+def test_who_may_do_what_to_an_exemption_in_each_state(world, role, state):
+    made = world[0]
+    exemption = rolematrix.make("exemption", state, made)
+    person = made.people[role]
+    applicant = role in APPLYING_BODY
+    ministry = role == "ministry_official"
+    report_due = state in ("active, a report due", "expired")
+    assert person.has_perm("sandbox.report_progress", exemption) == (applicant and report_due)
+    assert person.has_perm("sandbox.revoke_exemption", exemption) == (
+        ministry and state in ("upcoming", "active, a report due", "active, no report due yet")
+    )
+    assert person.has_perm("sandbox.evaluate_exemption", exemption) == (applicant and state in ("expired", "revoked"))
+    assert person.has_perm("sandbox.record_outcome", exemption) == (ministry and state == "expired")
+
+
 def test_a_missing_object_is_refused():
     from tests.factories import UserFactory
 
@@ -93,5 +110,15 @@ def test_a_missing_object_is_refused():
         assert not person.has_perm(perm, None)
     for perm in ("view", "change", "submit", "withdraw", "approve", "reject"):
         assert not person.has_perm(f"sandbox.{perm}_application", None)
-    for perm in ("write_message", "ask_changes", "invite_final", "view_message", "attach_to_message"):
+    for perm in (
+        "write_message",
+        "ask_changes",
+        "invite_final",
+        "view_message",
+        "attach_to_message",
+        "report_progress",
+        "revoke_exemption",
+        "evaluate_exemption",
+        "record_outcome",
+    ):
         assert not person.has_perm(f"sandbox.{perm}", None)

@@ -13,6 +13,7 @@ from ponte.sandbox.models import Application, Call, Exemption
 from ponte.sandbox.services import applications as application_services
 from ponte.sandbox.services import calls as services
 from ponte.sandbox.services import decisions, dialogue
+from ponte.sandbox.services import exemptions as services_exemptions
 
 from .data import load
 
@@ -165,7 +166,49 @@ def _decide(spec: dict, application: Application, people: dict) -> None:
     if "active_for_days" in spec:
         # Decided earlier: the exemption started so many days ago, and lasts as long as asked.
         back = timedelta(days=spec["active_for_days"] + (application.starts - timezone.localdate()).days)
-        Exemption.objects.filter(pk=exemption.pk).update(starts=exemption.starts - back, ends=exemption.ends - back)
+        exemption.starts, exemption.ends = exemption.starts - back, exemption.ends - back
+        exemption.next_report_due = exemption.first_due_after(None)
+        exemption.save(update_fields=["starts", "ends", "next_report_due"])
         Application.objects.filter(pk=application.pk).update(
             starts=application.starts - back, ends=application.ends - back, decided_at=timezone.now() - back
         )
+    _run(spec, Exemption.objects.get(pk=exemption.pk), official, people)
+
+
+def _run(spec: dict, exemption: Exemption, official: User, people: dict) -> None:
+    """What happened to the exemption since: reports sent, a revocation, the evaluation, the outcome."""
+    applicant = people[spec["reports_by"]] if "reports_by" in spec else None
+    for report in spec.get("reports", []):
+        services_exemptions.report_send(
+            actor=applicant,
+            exemption=_fresh_exemption(exemption),
+            progress=_text(report["progress"]),
+            measure=report["measure"],
+        )
+    if "revoked" in spec:
+        services_exemptions.exemption_revoke(
+            actor=official, exemption=_fresh_exemption(exemption), reason=_text(spec["revoked"])
+        )
+    if "evaluation" in spec:
+        evaluation = spec["evaluation"]
+        services_exemptions.evaluation_write(
+            actor=applicant,
+            exemption=_fresh_exemption(exemption),
+            evaluation=_text(evaluation["evaluation"]),
+            result=_text(evaluation["result"]),
+            lessons=_text(evaluation["lessons"]),
+        )
+    if "outcome" in spec:
+        outcome = spec["outcome"]
+        extended = outcome.get("extended_in_days")
+        services_exemptions.outcome_record(
+            actor=official,
+            exemption=_fresh_exemption(exemption),
+            outcome=outcome["outcome"],
+            note=_text(outcome["note"]),
+            extended_until=timezone.localdate() + timedelta(days=extended) if extended else None,
+        )
+
+
+def _fresh_exemption(exemption: Exemption) -> Exemption:
+    return Exemption.objects.get(pk=exemption.pk)

@@ -1,13 +1,13 @@
 """Synthetic data at scale (`python -m ponte generate --scale S|M|L`), for benchmarks and
 query-count tests: organisations and people, challenges in every state with what follows
 their deadline, a catalogue of solutions, the lab's problems and projects, and the staff
-exchange's rounds and applications. Written in bulk, from random generators seeded by the
+exchange's rounds and applications, and the sandbox's exemptions. Written in bulk, from random generators seeded by the
 scale: the same scale on the same database always produces the same data."""
 
-from . import catalogue, challenges, exchange, lab, organisations
+from . import catalogue, challenges, exchange, lab, organisations, sandbox
 
 # In this order: challenges need public bodies and companies with members.
-STEPS = (organisations, challenges, catalogue, lab, exchange)
+STEPS = (organisations, challenges, catalogue, lab, exchange, sandbox)
 
 
 def build(scale: str, progress) -> None:

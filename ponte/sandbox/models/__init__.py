@@ -16,7 +16,18 @@ from .applications import (
 )
 from .calls import TEXT_LIMIT, THEME_LIMIT, THEMES_LIMIT, TITLE_LIMIT, Call, CallPhase, CallQuerySet
 from .dialogue import MESSAGE_LIMIT, Message, Side
-from .exemptions import LEGAL_BASIS_LIMIT, Exemption, ExemptionPhase, ExemptionQuerySet
+from .exemptions import (
+    LEGAL_BASIS_LIMIT,
+    REPORT_EARLY_DAYS,
+    REPORT_EVERY_MONTHS_DEFAULT,
+    Exemption,
+    ExemptionPhase,
+    ExemptionQuerySet,
+    Outcome,
+    ProgressReport,
+    Reminder,
+    ReminderKind,
+)
 
 __all__ = [
     "APPLICATION_LIFECYCLE",
@@ -29,6 +40,8 @@ __all__ = [
     "PARTNERS_LIMIT",
     "REASON_LIMIT",
     "REFERENCE_LIMIT",
+    "REPORT_EARLY_DAYS",
+    "REPORT_EVERY_MONTHS_DEFAULT",
     "RULES_LIMIT",
     "SEND_VERBS",
     "TEXT_LIMIT",
@@ -44,6 +57,10 @@ __all__ = [
     "ExemptionPhase",
     "ExemptionQuerySet",
     "Message",
+    "Outcome",
+    "ProgressReport",
+    "Reminder",
+    "ReminderKind",
     "Rule",
     "Side",
     "latest_end",

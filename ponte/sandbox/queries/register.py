@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from ponte.organisations.models import Organisation
 
-from ..models import Exemption, ExemptionPhase, Rule
+from ..models import Exemption, ExemptionPhase, Outcome, ProgressReport, Rule
 
 
 def exemptions_listed(today: date | None = None) -> QuerySet[Exemption]:
@@ -33,6 +33,17 @@ def filtered(exemptions: QuerySet[Exemption], *, phase: str = "", ministry: str 
     if year:
         exemptions = exemptions.filter(starts__year=year)
     return exemptions
+
+
+def outcome_shares() -> dict[str, int | float | None]:
+    """How many experiments have an outcome, how many changed a rule for good, and the share:
+    the figure the free-municipality programmes are judged by. One query."""
+    figures = Exemption.objects.order_by().aggregate(
+        settled=Count("pk", filter=~Q(outcome="") & ~Q(outcome=Outcome.EXTENDED)),
+        changed=Count("pk", filter=Q(outcome=Outcome.RULE_CHANGED)),
+    )
+    figures["share"] = round(100 * figures["changed"] / figures["settled"]) if figures["settled"] else None
+    return figures
 
 
 def ministries_with_exemptions() -> list[tuple[str, str]]:
@@ -57,6 +68,7 @@ def exemption_for(pk: int, today: date | None = None) -> Exemption | None:
         .prefetch_related(
             Prefetch("application__rules", queryset=Rule.objects.order_by("position", "pk")),
             Prefetch("application__partners", queryset=Organisation.objects.order_by("name")),
+            Prefetch("reports", queryset=ProgressReport.objects.order_by("due_on")),
         )
         .filter(pk=pk)
         .first()
@@ -73,3 +85,37 @@ def next_clock_event(now: datetime) -> datetime | None:
     days = [first["starts"], first["ends"] + timedelta(days=1) if first["ends"] else None]
     moments = [timezone.make_aware(datetime.combine(day, time.min)) for day in days if day is not None]
     return min(moments) if moments else None
+
+
+def reports_due_for(user, today: date | None = None) -> QuerySet[Exemption] | None:
+    """The running exemptions whose next progress report is overdue or due within a month, the
+    most overdue first: every one for a programme manager, those it granted for a ministry's
+    member; None for anyone else."""
+    from ponte.core.roles import is_programme_manager
+    from ponte.organisations.models import Kind, Tier
+    from ponte.organisations.queries import roles_of
+
+    today = today or timezone.localdate()
+    found = (
+        Exemption.objects.with_phase(today)
+        .filter(phase_now__in=(ExemptionPhase.ACTIVE, ExemptionPhase.EXPIRED), next_report_due__isnull=False)
+        .filter(next_report_due__lte=today + timedelta(days=30))
+        .select_related("application__coordinator", "application__ministry")
+        .order_by("next_report_due", "pk")
+    )
+    if not is_programme_manager(user):
+        ministries = Organisation.objects.filter(
+            pk__in=list(roles_of(user)), kind=Kind.PUBLIC_BODY, tier=Tier.MINISTRY
+        ).values("pk")
+        if not ministries.exists():
+            return None
+        found = found.filter(application__ministry__in=ministries)
+    return found
+
+
+def overdue_reports() -> QuerySet[Exemption]:
+    """Running exemptions whose progress report is overdue: the programme managers' figure."""
+    today = timezone.localdate()
+    return Exemption.objects.with_phase(today).filter(
+        phase_now__in=(ExemptionPhase.ACTIVE, ExemptionPhase.EXPIRED), next_report_due__lt=today
+    )

@@ -15,7 +15,15 @@ from django.utils.translation import gettext as _
 
 from ponte.core.services import clean_text, locked, require
 
-from ..models import APPLICATION_LIFECYCLE, LEGAL_BASIS_LIMIT, REASON_LIMIT, TEXT_LIMIT, Application, Exemption
+from ..models import (
+    APPLICATION_LIFECYCLE,
+    LEGAL_BASIS_LIMIT,
+    REASON_LIMIT,
+    REPORT_EVERY_MONTHS_DEFAULT,
+    TEXT_LIMIT,
+    Application,
+    Exemption,
+)
 from . import audience
 from .applications import check_dates
 
@@ -40,6 +48,7 @@ def application_approve(
     starts,
     ends,
     sponsor,
+    report_every_months: int = REPORT_EVERY_MONTHS_DEFAULT,
 ) -> Exemption:
     application = locked(application)
     require("sandbox.approve_application", application, actor=actor)
@@ -63,13 +72,27 @@ def application_approve(
     if starts is not None and starts < timezone.localdate():
         errors.setdefault("starts", []).append(_("The first day has passed: give today or a later day."))
     check_dates(starts, ends, errors)
+    if (
+        isinstance(report_every_months, bool)
+        or not isinstance(report_every_months, int)
+        or not 1 <= report_every_months <= 12
+    ):
+        errors["report_every_months"] = [_("Give how often progress reports are due, from every 1 to every 12 months.")]
     if sponsor is None or not getattr(sponsor, "is_sponsor", False) or not sponsor.is_active:
         errors["sponsor"] = [_("Name a person with the sponsor role: every exemption has a sponsor.")]
     if errors:
         raise ValidationError(errors)
-    exemption = Exemption.objects.create(
-        application=application, starts=starts, ends=ends, sponsor=sponsor, decided_by=actor, **kept
+    exemption = Exemption(
+        application=application,
+        starts=starts,
+        ends=ends,
+        sponsor=sponsor,
+        decided_by=actor,
+        report_every_months=report_every_months,
+        **kept,
     )
+    exemption.next_report_due = exemption.first_due_after(None)
+    exemption.save()
     application.decided_by = actor
     APPLICATION_LIFECYCLE.apply(
         application,

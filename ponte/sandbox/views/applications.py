@@ -112,6 +112,15 @@ def application_detail(request, pk):
         )
     }
     sent = application.submitted_at is not None
+    # Read with the application: None until one is granted.
+    exemption = getattr(application, "exemption", None)
+    if exemption is not None:
+        can.update(
+            {
+                perm: user.has_perm(f"sandbox.{perm}", exemption)
+                for perm in ("report_progress", "revoke_exemption", "evaluate_exemption", "record_outcome")
+            }
+        )
     context = {
         "application": application,
         "call": application.call,
@@ -122,8 +131,8 @@ def application_detail(request, pk):
         # Only a first send needs the call open.
         "call_open": sent or application.call.phase == CallPhase.OPEN,
         "dialogue": queries.messages_of(application) if sent else [],
-        # Read with the application: None until one is granted.
-        "exemption": getattr(application, "exemption", None),
+        "exemption": exemption,
+        "reports": list(exemption.reports.all()) if exemption else [],
     }
     return render(request, "sandbox/applications/detail.html", context)
 

@@ -36,6 +36,7 @@ def register(request):
         "phases": ExemptionPhase.choices,
         "ministries": queries.ministries_with_exemptions(),
         "years": queries.years_with_exemptions(),
+        "outcomes": queries.outcome_shares(),
     }
     return render(request, "sandbox/register/list.html", context)
 
@@ -51,6 +52,7 @@ def exemption_detail(request, pk):
         "application": application,
         "rules": list(application.rules.all()),
         "partners": list(application.partners.all()),
+        "reports": list(exemption.reports.all()),
     }
     return render(request, "sandbox/register/detail.html", context)
 
@@ -84,6 +86,7 @@ COLUMNS = [
     "reference",
     "title",
     "phase",
+    "outcome",
     "starts",
     "ends",
     "applying_body",
@@ -113,6 +116,7 @@ def _rows(request):
             exemption.reference,
             application.title,
             exemption.phase_now,
+            exemption.outcome,
             exemption.starts.isoformat(),
             exemption.ends.isoformat(),
             application.coordinator.slug,
