@@ -55,6 +55,19 @@ def connect(*, kind: str, source: models.Model, target: models.Model, actor) -> 
     return link
 
 
+def connect_to(*, kind: str, source: models.Model, target_id: int, actor) -> Link | None:
+    """Link `source` to the object `target_id` of the kind's target model, which belongs to
+    another module (found by its label, not imported); None when it is gone."""
+    app_label, model = registry.link_kinds[kind].target.split(".")
+    target = (
+        ContentType.objects.get_by_natural_key(app_label, model)
+        .model_class()
+        ._default_manager.filter(pk=target_id)
+        .first()
+    )
+    return connect(kind=kind, source=source, target=target, actor=actor) if target is not None else None
+
+
 def trail(obj: models.Model, viewer) -> list[TrailEntry]:
     """The objects linked to `obj`, either way, that `viewer` may see, oldest link first:
     one query per model they reach. The links themselves are the same for every viewer and

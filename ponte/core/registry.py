@@ -159,10 +159,13 @@ class LinkKind:
 class LinkedModel:
     """How the module that owns `model` shows its objects on other objects' trails:
     `shown(viewer, ids)` gives {id: (title, address)} of those among `ids` the viewer may
-    see, in a fixed number of queries."""
+    see, in a fixed number of queries; and, where other modules let people name one of its
+    objects to link to, `named(viewer, text)` gives a few (id, title) the viewer may see whose
+    title holds `text`."""
 
     model: str
     shown: Callable[[Any, list[int]], dict[int, tuple[str, str]]]
+    named: Callable[[Any, str], list[tuple[int, str]]] | None = None
 
 
 @dataclass(frozen=True)

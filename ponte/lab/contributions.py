@@ -131,6 +131,9 @@ registry.add_link_kind(
     )
 )
 registry.add_linked_model(LinkedModel(model="lab.problem", shown=problem_queries.shown_on_trails))
+registry.add_linked_model(
+    LinkedModel(model="lab.project", shown=project_queries.shown_on_trails, named=project_queries.named_for_links)
+)
 
 for kind in [
     NotificationKind(

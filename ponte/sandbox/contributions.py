@@ -4,7 +4,16 @@ moments its kept pages expire (a call opening or closing), and its part of the r
 from django.utils.translation import gettext_lazy as _
 
 from ponte.core import rolematrix
-from ponte.core.registry import AttachmentTarget, DashboardFigure, Export, NavItem, NotificationKind, registry
+from ponte.core.registry import (
+    AttachmentTarget,
+    DashboardFigure,
+    Export,
+    LinkedModel,
+    LinkKind,
+    NavItem,
+    NotificationKind,
+    registry,
+)
 from ponte.core.roles import is_programme_manager
 from ponte.organisations.rules import is_public_servant
 
@@ -165,6 +174,25 @@ for kind in [
     ),
 ]:
     registry.add_notification_kind(kind)
+
+
+def _exemptions_shown(viewer, ids):
+    from .queries.register import shown_on_trails
+
+    return shown_on_trails(viewer, ids)
+
+
+# An approved exemption appears on the trail of the lab project that runs its experiment.
+registry.add_link_kind(
+    LinkKind(
+        key="sandbox.exemption_for_project",
+        source="sandbox.exemption",
+        target="lab.project",
+        forward=_("Experiment run by the lab project"),
+        backward=_("Runs under the rule exemption"),
+    )
+)
+registry.add_linked_model(LinkedModel(model="sandbox.exemption", shown=_exemptions_shown))
 
 registry.add_attachment_target(
     AttachmentTarget(model=Message, view_permission="sandbox.view_message", add_permission="sandbox.attach_to_message")

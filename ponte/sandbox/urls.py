@@ -36,5 +36,6 @@ urlpatterns = [
     path("applications/<int:pk>/outcome/", exemptions.outcome_record, name="outcome"),
     path("reports/", exemptions.reports_due, name="reports_due"),
     path("public-bodies/", applications.public_body_suggestions, name="public_bodies"),
+    path("lab-projects/", applications.lab_project_suggestions, name="lab_projects"),
     path("sponsors/", dialogue.sponsors, name="sponsors"),
 ]

@@ -9,8 +9,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from ponte.core.models import AuditEvent, Notification
-from ponte.dev.demo import organisations, people, sandbox
+from ponte.core.models import AuditEvent, Link, Notification
+from ponte.dev.demo import lab, organisations, people, sandbox
 from ponte.sandbox.models import (
     Application,
     ApplicationStatus,
@@ -29,6 +29,7 @@ pytestmark = pytest.mark.django_db
 def test_the_demo_sandbox():
     people.build()
     organisations.build()
+    lab.build()
     sandbox.build()
     phases = {call.title: call.phase for call in Call.objects.with_phase()}
     assert sorted(phases.values()) == [CallPhase.CLOSED, CallPhase.OPEN, CallPhase.OPEN]
@@ -53,6 +54,8 @@ def test_the_demo_sandbox():
     overdue = exemptions["Fewer mandatory follow-up meetings with job seekers"]
     assert overdue.phase == ExemptionPhase.ACTIVE and overdue.next_report_due < today
     assert overdue.reports.count() == 1 and overdue.sponsor.email == "sponsor@example.org"
+    # Run by a lab project: the project's trail shows the exemption.
+    assert Link.objects.filter(kind="sandbox.exemption_for_project", source_id=overdue.pk).exists()
     due = exemptions["Home care plans agreed by the care team, not the municipality"]
     assert today <= due.next_report_due <= today + timedelta(days=14)
     assert exemptions["School bus passes issued by the schools"].phase == ExemptionPhase.REVOKED

@@ -8,6 +8,7 @@ from datetime import datetime, time, timedelta
 from django.utils import timezone
 
 from ponte.accounts.models import User
+from ponte.core.registry import registry
 from ponte.organisations.models import Organisation
 from ponte.sandbox.models import Application, Call, Exemption
 from ponte.sandbox.services import applications as application_services
@@ -94,6 +95,8 @@ def _application(spec: dict, call: Call, people: dict) -> bool:
             values[name] = today + timedelta(days=spec[f"{name}_in_days"])
     if spec.get("attested"):
         values.update(attests_lawful=True, attests_no_advantage=True, attests_legal_certainty=True)
+    if "lab_project" in spec:
+        values["lab_project"] = _lab_project(person, spec["lab_project"])
     partners = list(Organisation.objects.filter(slug__in=spec.get("partners", [])))
     application_services.application_update(
         actor=person, application=application, seen_version=application.version, partners=partners, **values
@@ -128,6 +131,14 @@ def _application(spec: dict, call: Call, people: dict) -> bool:
     if state in ("approved", "rejected"):
         _decide(spec["decision"], _fresh(application), people)
     return True
+
+
+def _lab_project(person: User, title: str) -> int | None:
+    """The lab project of that title the person may see, found as the application form finds it."""
+    lab = registry.linked_models.get("lab.project")
+    if lab is None or lab.named is None:
+        return None
+    return next((pk for pk, found in lab.named(person, title) if found == title), None)
 
 
 def _text(text: str) -> str:

@@ -150,3 +150,20 @@ def sponsorships_waiting_for(user) -> QuerySet[Project]:
 
 def is_stuck(project: Project, today: date | None = None) -> bool:
     return project.status == ProjectStatus.ACTIVE and days_in_stage(project, today) > stuck_days()
+
+
+def shown_on_trails(user, ids: list[int]) -> dict[int, tuple[str, str]]:
+    """The projects among `ids` that `user` may see, as other objects' trails show them."""
+    return {
+        project.pk: (project.title, project.get_absolute_url())
+        for project in projects_visible_to(user).select_related(None).filter(pk__in=ids).only("pk", "title")
+    }
+
+
+def named_for_links(user, text: str, *, shown: int = 10) -> list[tuple[int, str]]:
+    """A few projects `user` may see whose title holds `text`: what another module lets a person
+    name to link to (a sandbox application names the project that runs its experiment)."""
+    if len(text) < 2:
+        return []
+    found = projects_visible_to(user).select_related(None).filter(title__icontains=text)
+    return list(found.order_by("title", "pk").values_list("pk", "title")[:shown])

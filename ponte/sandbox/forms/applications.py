@@ -1,6 +1,8 @@
 """Forms of applications and their rules to waive. They only parse what people type; the
 services check the rest."""
 
+import re
+
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +15,7 @@ from ..queries.applications import public_bodies
 from ..services.applications import needed_messages
 
 PARTNERS_TEXT_LIMIT = PARTNERS_LIMIT * 210
+PROJECT_NUMBER = re.compile(r"^#(\d{1,18})\b")
 
 
 def _text(label, help_text, rows=4):
@@ -79,6 +82,12 @@ class ApplicationForm(forms.Form):
             "each body's short name, separated by commas. Their members will read the application."
         ),
     )
+    lab_project = forms.CharField(
+        label=_("Lab project that runs the experiment"),
+        required=False,
+        max_length=250,
+        help_text=_("If the experiment runs as a project of the lab: type part of its title and choose it."),
+    )
     barrier = _text(_("The barrier"), _("How the rules stand in the way of a better service today."))
     alternative = _text(_("The alternative to test"), _("The new way of working, and what it replaces."))
     objective = _text(
@@ -133,7 +142,7 @@ class ApplicationForm(forms.Form):
     )
     version = VersionField()
 
-    def __init__(self, *args, call, ministries, suggestions: str, final: bool, **kwargs):
+    def __init__(self, *args, call, ministries, suggestions: str, final: bool, projects: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["theme"].choices = [("", _("None of them"))] + [(theme, theme) for theme in call.themes]
         if not call.themes:
@@ -144,6 +153,10 @@ class ApplicationForm(forms.Form):
         )
         if not final:
             del self.fields["legal_statement"]
+        if projects:
+            self.fields["lab_project"].widget.attrs.update({"autocomplete": "off", "data-suggestions": projects})
+        else:  # no lab on this platform
+            del self.fields["lab_project"]
         mark_needed_later(self, [name for name in needed_messages() if name != "rules"])
 
     def clean_partners(self):
@@ -158,6 +171,16 @@ class ApplicationForm(forms.Form):
                 % {"names": ", ".join(unknown)}
             )
         return found
+
+    def clean_lab_project(self):
+        """The project's number, as its suggestion writes it ("#42 Its title"), or None."""
+        text = self.cleaned_data["lab_project"].strip()
+        if not text:
+            return None
+        number = PROJECT_NUMBER.match(text)
+        if number is None:
+            raise forms.ValidationError(_("Choose a lab project you can see, from the suggestions."))
+        return int(number.group(1))
 
     def service_fields(self) -> dict:
         return {name: value for name, value in self.cleaned_data.items() if name != "version"}

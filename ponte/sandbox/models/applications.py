@@ -95,6 +95,9 @@ class Application(Versioned):
         related_name="+",
     )
     theme = models.CharField(_("priority theme"), max_length=120, blank=True)
+    # The lab project that runs the experiment, in another module: linked through core once the
+    # exemption is granted (core.links), its id kept here until then.
+    lab_project = models.PositiveBigIntegerField(_("lab project that runs the experiment"), null=True, blank=True)
     title = models.CharField(_("title"), max_length=TITLE_LIMIT)
     barrier = models.TextField(_("the barrier the rules create"), blank=True)
     alternative = models.TextField(_("the alternative to test"), blank=True)

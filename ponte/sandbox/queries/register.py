@@ -119,3 +119,12 @@ def overdue_reports() -> QuerySet[Exemption]:
     return Exemption.objects.with_phase(today).filter(
         phase_now__in=(ExemptionPhase.ACTIVE, ExemptionPhase.EXPIRED), next_report_due__lt=today
     )
+
+
+def shown_on_trails(viewer, ids: list[int]) -> dict[int, tuple[str, str]]:
+    """Exemptions are public: every one among `ids`, as other objects' trails show them."""
+    found = Exemption.objects.filter(pk__in=ids).select_related("application").only("pk", "application__title")
+    return {
+        exemption.pk: (f"{exemption.reference} {exemption.application.title}", exemption.get_absolute_url())
+        for exemption in found
+    }

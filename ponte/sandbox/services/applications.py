@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ponte.core import audit, versions
+from ponte.core.registry import registry
 from ponte.core.services import clean_text, locked, require
 from ponte.organisations.models import Kind, Status, Tier
 
@@ -66,7 +67,10 @@ FIELDS = (
     "ends",
     *ATTESTATIONS,
     "legal_statement",
+    "lab_project",
 )
+# The kind of model a lab project is, for the links through core (core.links).
+LAB_PROJECT = "lab.project"
 
 
 def needed_messages() -> dict[str, str]:
@@ -190,9 +194,23 @@ def _checked(application: Application, values: dict[str, Any]) -> dict[str, Any]
     for name in ATTESTATIONS:
         if name in values:
             kept[name] = bool(values[name])
+    if values.get("lab_project") is not None:
+        kept["lab_project"] = values["lab_project"]
+    elif "lab_project" in values:
+        kept["lab_project"] = None
     if errors:
         raise ValidationError(errors)
     return kept
+
+
+def _check_lab_project(actor, kept: dict) -> None:
+    """A lab project is named only if the lab is there and the person may see it."""
+    project = kept.get("lab_project")
+    if project is None:
+        return
+    linked = registry.linked_models.get(LAB_PROJECT)
+    if linked is None or project not in linked.shown(actor, [project]):
+        raise ValidationError({"lab_project": [_("Choose a lab project you can see, from the suggestions.")]})
 
 
 def _partners(application: Application, partners) -> list[Organisation]:
@@ -246,6 +264,7 @@ def application_update(
     application = locked(application)
     require("sandbox.change_application", application, actor=actor)
     kept = _checked(application, values)
+    _check_lab_project(actor, kept)
     relations = {"partners": _partners(application, partners) if partners is not None else None}
     names = versions.update_seen(application, seen_version, kept, actor=actor, relations=relations)
     return [name for name in names if name != "version"]

@@ -13,6 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ponte.core import links
+from ponte.core.registry import registry
 from ponte.core.services import clean_text, locked, require
 
 from ..models import (
@@ -26,6 +28,9 @@ from ..models import (
 )
 from . import audience
 from .applications import check_dates
+
+# The link from an exemption to the lab project that runs its experiment (contributions.py).
+EXEMPTION_FOR_PROJECT = "sandbox.exemption_for_project"
 
 if TYPE_CHECKING:
     from ponte.accounts.models import User
@@ -101,6 +106,9 @@ def application_approve(
         reason=f"{kept['legal_basis']}: {kept['conditions']}",
         update_fields=["decided_by"],
     )
+    if application.lab_project is not None and EXEMPTION_FOR_PROJECT in registry.link_kinds:
+        # The project's trail shows the exemption it runs under (core.links).
+        links.connect_to(kind=EXEMPTION_FOR_PROJECT, source=exemption, target_id=application.lab_project, actor=actor)
     audience.tell_applicants(application, "sandbox.application_approved", legal_basis=kept["legal_basis"])
     return exemption
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from ponte.core import versions
 from ponte.core.forms import ReasonForm, add_service_errors
 from ponte.core.paging import paginate
+from ponte.core.registry import registry
 
 from ..forms.applications import ApplicationForm, RuleForm, StartForm
 from ..models import (
@@ -27,6 +28,7 @@ from ..models import (
 from ..queries import applications as queries
 from ..queries import calls as call_queries
 from ..services import applications as services
+from ..services.applications import LAB_PROJECT
 from .acting import act, may, visible
 
 SUGGESTIONS_SHOWN = 10
@@ -132,6 +134,7 @@ def application_detail(request, pk):
         "call_open": sent or application.call.phase == CallPhase.OPEN,
         "dialogue": queries.messages_of(application) if sent else [],
         "exemption": exemption,
+        "lab_project": _lab_project(user, application),
         "reports": list(exemption.reports.all()) if exemption else [],
     }
     return render(request, "sandbox/applications/detail.html", context)
@@ -141,6 +144,8 @@ def _form(request, application):
     initial = {name: getattr(application, name) for name in ApplicationForm.base_fields if hasattr(application, name)}
     initial["partners"] = ", ".join(body.slug for body in application.partners.all())
     initial["ministry"] = application.ministry_id
+    project = _lab_project(request.user, application)
+    initial["lab_project"] = f"#{application.lab_project} {project[0]}" if project else ""
     return ApplicationForm(
         request.POST or None,
         initial=initial,
@@ -148,6 +153,7 @@ def _form(request, application):
         ministries=queries.ministries(),
         suggestions=reverse("sandbox:public_bodies"),
         final=application.is_final_stage,
+        projects=reverse("sandbox:lab_projects") if _lab() is not None else "",
     )
 
 
@@ -284,6 +290,30 @@ def application_withdraw(request, pk):
             messages.success(request, _("The application is withdrawn."))
             return redirect(application)
     return render(request, "sandbox/applications/withdraw.html", {"application": application, "form": form})
+
+
+def _lab():
+    """How the lab shows and names its projects, when this platform has a lab (core.links)."""
+    linked = registry.linked_models.get(LAB_PROJECT)
+    return linked if linked is not None and linked.named is not None else None
+
+
+def _lab_project(user, application) -> tuple[str, str] | None:
+    """(title, address) of the application's lab project, when the person may see it."""
+    lab = _lab()
+    if application.lab_project is None or lab is None:
+        return None
+    return lab.shown(user, [application.lab_project]).get(application.lab_project)
+
+
+@login_required
+def lab_project_suggestions(request):
+    """Lab projects the person may see whose title holds what they typed, a few at a time,
+    each written as the field keeps it: its number, then its title."""
+    lab = _lab()
+    text = request.GET.get("q", "").strip().replace("\x00", "")[:MAX_QUERY]
+    found = lab.named(request.user, text) if lab is not None else []
+    return JsonResponse({"results": [{"value": f"#{pk} {title}", "name": f"{title} (#{pk})"} for pk, title in found]})
 
 
 @login_required

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy
 
+from ponte.core import links
 from ponte.core.csvexport import csv_response
 from ponte.core.pagecache import public_page
 from ponte.core.paging import paginate
@@ -53,6 +54,7 @@ def exemption_detail(request, pk):
         "rules": list(application.rules.all()),
         "partners": list(application.partners.all()),
         "reports": list(exemption.reports.all()),
+        "trail": links.trail(exemption, request.user),
     }
     return render(request, "sandbox/register/detail.html", context)
 
