@@ -41,4 +41,4 @@ def test_the_demo_lab_has_problems_at_every_step_of_triage_and_a_second_run_adds
     call_command("seed_demo", quiet=True)
     assert Problem.objects.count() == 9
     assert Project.objects.count() == 4
-    assert Link.objects.count() == 1
+    assert Link.objects.filter(kind="lab.problem_became_challenge").count() == 1

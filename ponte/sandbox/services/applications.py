@@ -194,10 +194,8 @@ def _checked(application: Application, values: dict[str, Any]) -> dict[str, Any]
     for name in ATTESTATIONS:
         if name in values:
             kept[name] = bool(values[name])
-    if values.get("lab_project") is not None:
+    if "lab_project" in values:
         kept["lab_project"] = values["lab_project"]
-    elif "lab_project" in values:
-        kept["lab_project"] = None
     if errors:
         raise ValidationError(errors)
     return kept
@@ -209,7 +207,8 @@ def _check_lab_project(actor, kept: dict) -> None:
     if project is None:
         return
     linked = registry.linked_models.get(LAB_PROJECT)
-    if linked is None or project not in linked.shown(actor, [project]):
+    valid = isinstance(project, int) and not isinstance(project, bool) and 0 < project < 2**63
+    if linked is None or not valid or project not in linked.shown(actor, [project]):
         raise ValidationError({"lab_project": [_("Choose a lab project you can see, from the suggestions.")]})
 
 
