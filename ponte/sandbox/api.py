@@ -165,7 +165,7 @@ class RegisterEntryOut(Schema):
 
 class RegisterFilters(Schema):
     phase: ExemptionPhase | None = None
-    ministry: str | None = Field(None, max_length=100, description="Slug of the ministry")
+    ministry: str | None = Field(None, max_length=100, pattern=r"^[a-z0-9-]+$", description="Slug of the ministry")
     year: int | None = Field(None, ge=1900, le=2999, description="The year of the first day")
 
 

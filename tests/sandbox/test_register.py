@@ -61,6 +61,7 @@ def test_the_filters(client, call, organisation, ministry, sponsor):
     for nonsense in ("?phase=x", "?year=abc", "?year=99999", "?ministry=%00", "?page=-1"):
         assert client.get(f"/sandbox/register/{nonsense}").status_code == 200
     assert client.get("/api/sandbox/exemptions?year=abc").status_code == 422
+    assert client.get("/api/sandbox/exemptions?ministry=%00").status_code == 422
     assert client.get("/api/sandbox/exemptions?phase=expired").json()["count"] == 1
 
 

@@ -28,14 +28,17 @@ def _year(text: str) -> int | None:
 def register(request):
     """Every exemption granted, newest first, filtered by phase, ministry and year."""
     phase = request.GET.get("phase", "")
+    ministries = queries.ministries_with_exemptions()
+    # Only a ministry of the list filters: anything else a client sends is ignored.
     ministry = request.GET.get("ministry", "")
+    ministry = ministry if ministry in {slug for slug, _name in ministries} else ""
     year = _year(request.GET.get("year", ""))
     exemptions = queries.filtered(queries.exemptions_listed(), phase=phase, ministry=ministry, year=year)
     context = {
         "page": paginate(request, exemptions),
         "filters": {"phase": phase if phase in ExemptionPhase.values else "", "ministry": ministry, "year": year},
         "phases": ExemptionPhase.choices,
-        "ministries": queries.ministries_with_exemptions(),
+        "ministries": ministries,
         "years": queries.years_with_exemptions(),
         "outcomes": queries.outcome_shares(),
     }
