@@ -186,7 +186,10 @@ if env_bool("PONTE_TASKS_IMMEDIATE", default=TESTING):
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
+    # allauth's sign-in; and the person read with their second factor and unread count.
+    "ponte.accounts.backends.PersonBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Sessions opened before PersonBackend still name allauth's backend: they stay signed in.
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [

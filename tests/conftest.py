@@ -21,6 +21,18 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language: a request signed in as someone who reads
+    another language activates theirs in the thread, which the next test would inherit."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def pages_kept(settings):
     """Pages, parts of pages and values kept as in production (core.pagecache): the suite

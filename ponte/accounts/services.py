@@ -4,6 +4,7 @@ from typing import TYPE_CHECKING
 
 from allauth.mfa.models import Authenticator
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from ponte.core import audit
@@ -17,12 +18,21 @@ if TYPE_CHECKING:
 
 
 TWO_FACTOR = every_page("two-factor")
+# Where the person was read with whether they have an authenticator (backends.py annotates it).
+TWO_FACTOR_READ_WITH_PERSON = "two_factor_now"
+
+
+def two_factor_expression() -> Exists:
+    return Exists(Authenticator.objects.filter(user=OuterRef("pk"), type=Authenticator.Type.TOTP))
 
 
 def has_two_factor(user) -> bool:
     """Whether a person has an authenticator app set up. Asked at every request of those who
-    must have one, so kept for them until the next write; adding or removing one is audited
-    (signals.py), which is such a write."""
+    must have one: read with the person where they were read so, else kept for them until the
+    next write; adding or removing one is audited (signals.py), which is such a write."""
+    read_with_person = getattr(user, TWO_FACTOR_READ_WITH_PERSON, None)
+    if read_with_person is not None:
+        return read_with_person
     return kept_for_person(
         user.pk, TWO_FACTOR, lambda: Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
     )

@@ -14,6 +14,8 @@ from itertools import groupby
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -114,11 +116,30 @@ def send_digests() -> int:
 
 
 UNREAD = every_page("unread")
+# Where the person was read with their unread count (accounts' backend annotates it), the
+# count is taken from there: no query of its own.
+UNREAD_READ_WITH_PERSON = "unread_now"
+
+
+def unread_expression():
+    """The number of a person's unread notifications, to annotate where the person is read."""
+    unread = (
+        Notification.objects.filter(recipient=OuterRef("pk"), read_at__isnull=True)
+        .order_by()
+        .values("recipient")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(unread, output_field=IntegerField()), 0)
 
 
 def unread_count(user) -> int:
     """How many notifications a person has not read: the menu and the home page both show it,
-    so it is counted once a request and kept on the user object."""
+    so it is counted once a request — with the person, where they were read so — and kept on
+    the user object."""
+    read_with_person = getattr(user, UNREAD_READ_WITH_PERSON, None)
+    if read_with_person is not None:
+        return read_with_person
     cached = getattr(user, "_ponte_unread", None)
     if cached is None:
         cached = user._ponte_unread = kept_for_person(
@@ -130,6 +151,8 @@ def unread_count(user) -> int:
 def mark_read(user, notification_ids: Iterable[int] | None = None) -> int:
     if hasattr(user, "_ponte_unread"):
         del user._ponte_unread
+    if getattr(user, UNREAD_READ_WITH_PERSON, None) is not None:
+        delattr(user, UNREAD_READ_WITH_PERSON)
     unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if notification_ids is not None:
         unread = unread.filter(pk__in=list(notification_ids))

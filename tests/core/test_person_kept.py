@@ -36,9 +36,33 @@ def test_a_second_page_asks_the_database_nothing_of_the_persons_own(client, orga
     read(client, "/")
     with CaptureQueriesContext(connection) as captured:
         read(client, f"/organisations/{organisation.slug}/edit/")
-    tables = " ".join(query["sql"] for query in captured.captured_queries)
+    queries = [query["sql"] for query in captured.captured_queries]
+    tables = " ".join(queries)
     assert "organisations_membership" not in tables
-    assert "core_notification" not in tables
+    # The unread count and the second factor come with the one query that reads the person.
+    [person_read] = [sql for sql in queries if 'FROM "accounts_user"' in sql and "core_notification" in sql]
+    assert "mfa_authenticator" in person_read
+    others = [sql for sql in queries if sql != person_read]
+    assert not any("core_notification" in sql or "mfa_authenticator" in sql for sql in others)
+
+
+def test_the_person_is_read_with_their_unread_count_and_second_factor(client, organisation):
+    """Every signed-in page asks both: they come with the person, not in queries of their own,
+    whether or not anything is kept."""
+    from ponte.core.notifications import notify, unread_count
+
+    person = MembershipFactory(organisation=organisation).user
+    notify([person], "organisations.verified", params={"organisation": "Agency", "reason": ""})
+    client.force_login(person)
+    response = client.get("/")
+    user = response.wsgi_request.user
+    assert user.unread_now == 1 and user.two_factor_now is False
+    assert unread_count(user) == 1
+    # Read, the count is taken again rather than from the person as read.
+    from ponte.core.notifications import mark_read
+
+    mark_read(user)
+    assert unread_count(user) == 0
 
 
 def test_a_notification_and_its_reading_are_on_the_next_page(client):
