@@ -119,6 +119,22 @@ def path_of(url: str) -> str:
 # Accessibility ---------------------------------------------------------------------------
 
 
+def _screenshot(page: Page, path: Path) -> None:
+    """A full-page screenshot for a person to look at. Chromium, under load, sometimes cannot
+    capture a long page ("Unable to capture screenshot"): it is tried again, then the visible
+    part is taken. The picture is for reading, not a check: the page was read all the same."""
+    from playwright.sync_api import Error
+
+    for attempt in range(2):
+        try:
+            page.screenshot(path=path, full_page=True)
+            return
+        except Error:
+            if attempt == 0:
+                page.wait_for_timeout(500)
+    page.screenshot(path=path)
+
+
 class AccessibilityAudit:
     """Runs axe-core on pages (WCAG 2.2 A and AA and best practices), keeps a full-page
     screenshot of each, and collects every violation, whatever its impact, so that one
@@ -139,7 +155,7 @@ class AccessibilityAudit:
         page.wait_for_load_state("load")
         slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
         path = self.folder / f"{len(self.pages) + 1:02d}-{slug}.png"
-        page.screenshot(path=path, full_page=True)
+        _screenshot(page, path)
         results = self.axe.run(page, context=context, options=AXE_OPTIONS)
         violations = results.response["violations"]
         self.pages.append(name)
