@@ -197,7 +197,7 @@ def application_edit(request, pk):
 def rule_add(request, pk):
     return act(
         request,
-        pk,
+        visible(request, pk),
         "sandbox.change_application",
         RuleForm(request.POST or None),
         lambda application, data: services.rule_add(actor=request.user, application=application, **data),
@@ -209,10 +209,11 @@ def rule_add(request, pk):
 
 @login_required
 def rule_edit(request, pk, rule_pk):
-    rule = get_object_or_404(Rule, pk=rule_pk, application=visible(request, pk))
+    application = visible(request, pk)
+    rule = get_object_or_404(Rule, pk=rule_pk, application=application)
     return act(
         request,
-        pk,
+        application,
         "sandbox.change_application",
         RuleForm(request.POST or None),
         lambda application, data: services.rule_change(actor=request.user, rule=rule, **data),
@@ -266,9 +267,6 @@ def application_submit(request, pk):
 @login_required
 def application_withdraw(request, pk):
     application = visible(request, pk)
-    refused = may(request, "sandbox.withdraw_application", application)
-    if refused:
-        return refused
     sent = application.submitted_at is not None
     form = ReasonForm(
         request.POST or None,
@@ -277,19 +275,17 @@ def application_withdraw(request, pk):
         required_message=_("Say why the application is withdrawn: the ministry and the programme managers read it."),
     )
     form.fields["reason"].required = sent
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.application_withdraw(
-                actor=request.user, application=application, reason=form.cleaned_data["reason"]
-            )
-        except PermissionDenied:
-            return may(request, "sandbox.withdraw_application", visible(request, pk))
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The application is withdrawn."))
-            return redirect(application)
-    return render(request, "sandbox/applications/withdraw.html", {"application": application, "form": form})
+    return act(
+        request,
+        application,
+        "sandbox.withdraw_application",
+        form,
+        lambda application, data: services.application_withdraw(
+            actor=request.user, application=application, reason=data["reason"]
+        ),
+        done=_("The application is withdrawn."),
+        template="sandbox/applications/withdraw.html",
+    )
 
 
 def _lab():

@@ -18,7 +18,7 @@ from ..forms.dialogue import ApproveForm, ChangesForm, InviteFinalForm, MessageF
 from ..models import Message
 from ..queries import applications as queries
 from ..services import decisions, dialogue
-from .acting import act
+from .acting import act, visible
 
 SUGGESTIONS_SHOWN = 10
 
@@ -33,7 +33,7 @@ def message_write(request, pk):
     form = MessageForm(request.POST or None, request.FILES or None)
     return act(
         request,
-        pk,
+        visible(request, pk),
         "sandbox.write_message",
         form,
         lambda application, data: dialogue.message_write(
@@ -50,7 +50,7 @@ def changes_ask(request, pk):
     form = ChangesForm(request.POST or None, request.FILES or None)
     return act(
         request,
-        pk,
+        visible(request, pk),
         "sandbox.ask_changes",
         form,
         lambda application, data: dialogue.changes_ask(
@@ -66,7 +66,7 @@ def final_invite(request, pk):
     form = InviteFinalForm(request.POST or None, request.FILES or None)
     return act(
         request,
-        pk,
+        visible(request, pk),
         "sandbox.invite_final",
         form,
         lambda application, data: dialogue.final_invite(
@@ -87,7 +87,7 @@ def application_reject(request, pk):
     )
     return act(
         request,
-        pk,
+        visible(request, pk),
         "sandbox.reject_application",
         form,
         lambda application, data: decisions.application_reject(
@@ -103,7 +103,7 @@ def application_approve(request, pk):
     form = ApproveForm(request.POST or None, suggestions=reverse("sandbox:sponsors"))
     return act(
         request,
-        pk,
+        visible(request, pk),
         "sandbox.approve_application",
         form,
         lambda application, data: decisions.application_approve(actor=request.user, application=application, **data),

@@ -4,63 +4,24 @@ outcome; the programme managers and the ministries follow the reports due and ov
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ponte.core.forms import ReasonForm, add_service_errors
+from ponte.core.forms import ReasonForm
 from ponte.core.paging import paginate
-from ponte.organisations.queries import roles_of
 
 from ..forms.exemptions import EvaluationForm, OutcomeForm, ReportForm
 from ..queries import register as register_queries
 from ..services import exemptions as services
-from .acting import visible
-
-
-def _is_its_party(user, exemption, perm: str) -> bool:
-    """Whether `user` is on the side that takes this step, so that a refusal means the exemption
-    moved on (it ended, was revoked or settled) rather than that the step is not theirs."""
-    bodies = roles_of(user)
-    side = exemption.application.ministry_id if perm in MINISTRY_STEPS else exemption.application.coordinator_id
-    return side in bodies
-
-
-MINISTRY_STEPS = ("sandbox.revoke_exemption", "sandbox.record_outcome")
+from .acting import act, exemption_of, visible
 
 
 def _act(request, pk, perm: str, form, do, *, done: str, template: str):
-    """As acting.act, for the exemption of an application one may read: refuse who may not act;
-    tell a party when the exemption moved on meanwhile."""
     application = visible(request, pk)
-    exemption = getattr(application, "exemption", None)
-    if exemption is None:
-        raise Http404
-    if not request.user.has_perm(perm, exemption):
-        if _is_its_party(request.user, exemption, perm):
-            messages.error(
-                request,
-                _("This can no longer be done: the exemption is “%(phase)s”.")
-                % {"phase": exemption.get_phase_display()},
-            )
-            return redirect(application)
-        raise PermissionDenied
-    if request.method == "POST" and form.is_valid():
-        try:
-            do(exemption, form.cleaned_data)
-        except PermissionDenied:
-            return redirect(application)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, done)
-            return redirect(application)
-    context = {"application": application, "exemption": exemption, "form": form}
-    return render(request, template, context)
+    return act(request, application, perm, form, do, done=done, template=template, exemption=exemption_of(application))
 
 
 @login_required
