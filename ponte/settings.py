@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "ponte.lab",
     "ponte.exchange",
     "ponte.sandbox",
+    "ponte.learning",
     "ponte.matchmaking",
     "ponte.opendata",
     "ponte.api",

@@ -27,6 +27,7 @@ urlpatterns = [
     path("cases/", include("ponte.lab.case_urls")),
     path("exchange/", include("ponte.exchange.urls")),
     path("sandbox/", include("ponte.sandbox.urls")),
+    path("learning/", include("ponte.learning.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

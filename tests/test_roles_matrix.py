@@ -171,6 +171,8 @@ EXPECTED_WITHOUT_OBJECT = {
     "exchange.open_round": {"programme_manager"},
     # Programme managers open the sandbox's calls.
     "sandbox.open_call": {"programme_manager"},
+    # Programme managers keep the learning catalogue.
+    "learning.add_course": {"programme_manager"},
 }
 
 
@@ -869,6 +871,51 @@ EXPECTED_SANDBOX_MESSAGE = {
     "sandbox.attach_to_message": {"in dialogue": {"public_servant"}, "after the decision": NONE},
 }
 
+# Learning: programme managers keep the catalogue and its sessions while they are to come; anyone
+# signed in enrols while a session is upcoming; its trainer and the programme managers read who
+# takes part, and record attendance once it has begun.
+COURSE_STATES = ("in the catalogue", "withdrawn")
+IN_CATALOGUE = {state: ({"programme_manager"} if state == "in the catalogue" else NONE) for state in COURSE_STATES}
+EXPECTED_COURSE = {
+    "learning.change_course": IN_CATALOGUE,
+    "learning.withdraw_course": IN_CATALOGUE,
+    "learning.schedule_session": IN_CATALOGUE,
+}
+SESSION_STATES = ("upcoming", "under way", "over", "cancelled")
+TRAINERS = {"trainer", "programme_manager"}
+EXPECTED_LEARNING_SESSION = {
+    "learning.change_session": {
+        state: ({"programme_manager"} if state == "upcoming" else NONE) for state in SESSION_STATES
+    },
+    "learning.cancel_session": {
+        state: ({"programme_manager"} if state == "upcoming" else NONE) for state in SESSION_STATES
+    },
+    "learning.enrol": {state: (SIGNED_IN if state == "upcoming" else NONE) for state in SESSION_STATES},
+    "learning.view_participants": dict.fromkeys(SESSION_STATES, frozenset(TRAINERS)),
+    "learning.record_attendance": {
+        state: (TRAINERS if state in ("under way", "over") else NONE) for state in SESSION_STATES
+    },
+}
+# The public servant's enrolment, named for approval by their public body, whose admin is the
+# organisation admin: the person cancels it until the session starts; the admin decides a request.
+ENROLMENT_STATES = (
+    "asked, waiting for approval",
+    "on the waiting list",
+    "enrolled",
+    "enrolled, session under way",
+    "refused",
+    "cancelled",
+)
+EXPECTED_ENROLMENT = {
+    "learning.view_enrolment": {state: {"public_servant", "org_admin", *TRAINERS} for state in ENROLMENT_STATES},
+    "learning.cancel_enrolment": {
+        state: ({"public_servant"} if state in ENROLMENT_STATES[:3] else NONE) for state in ENROLMENT_STATES
+    },
+    "learning.decide_enrolment": {
+        state: ({"org_admin"} if state == "asked, waiting for approval" else NONE) for state in ENROLMENT_STATES
+    },
+}
+
 
 # (g) Every cell of the matrix: each role, each state, each permission ---------------------
 #
@@ -898,6 +945,9 @@ EXPECTED_BY_SUBJECT = {
     "sandbox_application": EXPECTED_SANDBOX_APPLICATION,
     "sandbox_message": EXPECTED_SANDBOX_MESSAGE,
     "exemption": EXPECTED_EXEMPTION,
+    "course": EXPECTED_COURSE,
+    "learning_session": EXPECTED_LEARNING_SESSION,
+    "enrolment": EXPECTED_ENROLMENT,
 }
 
 

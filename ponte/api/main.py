@@ -140,6 +140,7 @@ def _register_routers() -> None:
     from ponte.challenges.api import router as challenges_router
     from ponte.exchange.api import router as exchange_router
     from ponte.lab.api import router as lab_router
+    from ponte.learning.api import router as learning_router
     from ponte.organisations.api import router as organisations_router
     from ponte.sandbox.api import router as sandbox_router
     from ponte.solutions.api import router as solutions_router
@@ -151,6 +152,7 @@ def _register_routers() -> None:
     api.add_router("/lab/", lab_router)
     api.add_router("/exchange/", exchange_router)
     api.add_router("/sandbox/", sandbox_router)
+    api.add_router("/learning/", learning_router)
 
 
 _register_routers()
