@@ -49,6 +49,11 @@ PAGES = [
     ("exemption register, two filters", None, "{register_filters}"),
     ("exemption page", None, "{busiest_exemption}"),
     ("API exemption register", None, "/api/sandbox/exemptions"),
+    ("learning catalogue", None, "/learning/"),
+    ("learning catalogue, skill and track", None, "/learning/?skill=data_literacy&track=everyone"),
+    ("learning course page", None, "{busiest_course}"),
+    ("learning session page", None, "{busiest_session}"),
+    ("API learning catalogue", None, "/api/learning/courses"),
     ("home, company member", "company member", "/"),
     ("challenge list, company member", "company member", "/challenges/"),
     ("notifications, company member", "company member", "/notifications/"),
@@ -75,6 +80,7 @@ def _setup() -> None:
 
 def _fill() -> dict[str, str]:
     from django.db.models import Count
+    from django.utils import timezone
 
     from ponte.challenges.models import Challenge
     from ponte.challenges.queries.public import public_challenges
@@ -82,6 +88,7 @@ def _fill() -> dict[str, str]:
     from ponte.exchange.models import Round, RoundPhase
     from ponte.lab.models import CaseStudy, Experiment, Project
     from ponte.lab.queries.cases import library_tags
+    from ponte.learning.models import Session
     from ponte.opendata import ocds
     from ponte.sandbox.models import Exemption
 
@@ -112,7 +119,15 @@ def _fill() -> dict[str, str]:
     register_filters = (
         f"/sandbox/register/?phase={busiest_exemption.phase_now}&ministry={busiest_exemption.application.ministry.slug}"
     )
+    busiest_session = (
+        Session.objects.filter(starts_at__gt=timezone.now())
+        .annotate(n=Count("enrolments"))
+        .order_by("-n", "pk")
+        .first()
+    )
     return {
+        "busiest_course": busiest_session.course.get_absolute_url(),
+        "busiest_session": busiest_session.get_absolute_url(),
         "busiest_exemption": busiest_exemption.get_absolute_url(),
         "register_filters": register_filters,
         "matching_page": f"/exchange/rounds/{matched.pk}/matching/",
