@@ -1,0 +1,36 @@
+"""The demo's learning: a catalogue over the six core skills and the managers' track, sessions
+past (with attendance), full with a waiting list, asking for a manager's approval (one request
+waiting), cancelled and upcoming — each through the services, so that the audit trail and the
+notifications are real; and a second run adds nothing."""
+
+import pytest
+
+from ponte.core.models import AuditEvent, Notification
+from ponte.dev.demo import learning, organisations, people
+from ponte.learning.models import CORE_SKILLS, MANAGER_SKILLS, Course, CourseSkill, Enrolment, Session, SessionPhase
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_learning():
+    people.build()
+    organisations.build()
+    learning.build()
+    assert set(CourseSkill.objects.values_list("skill", flat=True)) == set(CORE_SKILLS) | set(MANAGER_SKILLS)
+    assert Course.objects.filter(track="managers").count() == 2
+    sessions = list(Session.objects.with_phase().with_places())
+    phases = {session.phase for session in sessions}
+    assert phases == {SessionPhase.OVER, SessionPhase.UPCOMING, SessionPhase.CANCELLED}
+    full = [s for s in sessions if s.phase == SessionPhase.UPCOMING and s.places_left == 0]
+    assert len(full) == 1 and full[0].waiting_count == 2
+    assert Enrolment.objects.filter(status="requested", person__email="servant@example.org").count() == 1
+    assert Enrolment.objects.filter(attended=True).count() == 6
+    assert all(s.enrolled_count <= s.capacity for s in sessions)
+    # Through the services: audited, and the admin was told of the request to approve.
+    assert AuditEvent.objects.filter(verb="enrol").count() == Enrolment.objects.count()
+    assert Notification.objects.filter(
+        kind="learning.enrolment_requested", recipient__email="orgadmin@example.org"
+    ).exists()
+
+    learning.build()
+    assert Course.objects.count() == 8 and Session.objects.count() == len(sessions)

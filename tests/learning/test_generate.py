@@ -1,0 +1,45 @@
+"""Learning at scale (`python -m ponte generate`): courses, sessions and enrolments that hold
+together as the services would have left them."""
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from ponte.dev.generate import learning as learning_generate
+from ponte.dev.generate import organisations as organisations_generate
+from ponte.learning.models import Course, EnrolmentStatus, Session
+from tests.factories import UserFactory
+
+
+class _NoBar:
+    def update(self, count):
+        pass
+
+    def close(self):
+        pass
+
+
+def _progress(total, desc):
+    return _NoBar()
+
+
+def test_the_generator_fills_the_catalogue_without_overfilling_a_session(db):
+    UserFactory(is_programme_manager=True)
+    organisations_generate.build("S", _progress)
+    learning_generate.build("S", _progress)
+
+    assert Course.objects.count() == learning_generate.SIZES["S"]
+    assert not Course.objects.annotate(skills_held=Count("skills")).filter(skills_held=0).exists()
+    now = timezone.now()
+    sessions = Session.objects.annotate(
+        enrolled=Count("enrolments", filter=Q(enrolments__status=EnrolmentStatus.ENROLLED)),
+        waiting=Count("enrolments", filter=Q(enrolments__status=EnrolmentStatus.WAITING)),
+        attended=Count("enrolments", filter=Q(enrolments__attended__isnull=False)),
+    )
+    assert sessions.count() == learning_generate.SIZES["S"] * (learning_generate.PAST + learning_generate.UPCOMING)
+    for session in sessions:
+        assert session.enrolled <= session.capacity
+        # A waiting list only once the session is full, and attendance only once it has begun.
+        assert session.waiting == 0 or session.enrolled == session.capacity
+        assert session.attended == 0 or session.starts_at <= now
+    assert sessions.filter(starts_at__gt=now, waiting__gt=0).exists()
+    assert sessions.filter(starts_at__lte=now, attended__gt=0).exists()
