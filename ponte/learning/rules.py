@@ -63,6 +63,12 @@ def trains_its_session(user, enrolment) -> bool:
     return enrolment is not None and trains_it(user, enrolment.session)
 
 
+@rules.predicate
+def is_given(user, obj) -> bool:
+    """A missing session or enrolment is refused, even to a programme manager."""
+    return obj is not None
+
+
 rules.add_perm("learning.add_course", is_programme_manager)
 rules.add_perm("learning.change_course", is_programme_manager & is_in_catalogue)
 rules.add_perm("learning.withdraw_course", is_programme_manager & is_in_catalogue)
@@ -70,9 +76,11 @@ rules.add_perm("learning.schedule_session", is_programme_manager & is_in_catalog
 rules.add_perm("learning.change_session", is_programme_manager & is_upcoming)
 rules.add_perm("learning.cancel_session", is_programme_manager & is_upcoming)
 rules.add_perm("learning.enrol", is_authenticated & is_upcoming)
-rules.add_perm("learning.view_participants", is_programme_manager | trains_it)
+rules.add_perm("learning.view_participants", is_given & (is_programme_manager | trains_it))
 rules.add_perm("learning.record_attendance", (is_programme_manager | trains_it) & has_begun)
-rules.add_perm("learning.view_enrolment", is_own | manages_the_person | is_programme_manager | trains_its_session)
+rules.add_perm(
+    "learning.view_enrolment", is_given & (is_own | manages_the_person | is_programme_manager | trains_its_session)
+)
 rules.add_perm("learning.cancel_enrolment", is_own & is_active & before_its_session)
 rules.add_perm(
     "learning.decide_enrolment", manages_the_person & ENROLMENT_LIFECYCLE.allows("approve") & before_its_session

@@ -119,9 +119,8 @@ def test_another_trainer_does_not_record_this_session(taught, session_in, enrol)
     session, (ana, _bo, _cy), _waiting, _gone = taught
     someone = UserFactory()
     other = session_in("running", trainer=someone)
-    with begun(session):
-        with pytest.raises(PermissionDenied):
-            services.attendance_record(actor=someone, session=session, present={enrolment_of(ana, session).pk})
+    with begun(session), pytest.raises(PermissionDenied):
+        services.attendance_record(actor=someone, session=session, present={enrolment_of(ana, session).pk})
     assert services.attendance_record(actor=someone, session=other, present=set()) == 0
 
 
@@ -158,7 +157,7 @@ def test_the_trainer_ticks_who_came_on_the_attendance_page(login, taught, traine
 
 
 def test_the_attendance_page_refuses_someone_not_enrolled(login, taught, trainer):
-    session, (ana, _bo, _cy), waiting, _gone = taught
+    session, _enrolled, waiting, _gone = taught
     client = login(trainer)
     with begun(session):
         response = client.post(address(session), {"present": [enrolment_of(waiting, session).pk]})

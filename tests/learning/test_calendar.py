@@ -149,9 +149,7 @@ def test_ones_calendar_holds_the_sessions_one_is_enrolled_in_and_no_others(
     assert f"learning-session-{mine.pk}@testserver" not in found and len(found) == 3
 
 
-def test_a_cancelled_session_one_only_waited_for_stays_out_of_ones_calendar(
-    login, programme_manager, session, enrol
-):
+def test_a_cancelled_session_one_only_waited_for_stays_out_of_ones_calendar(login, programme_manager, session, enrol):
     enrol(session, 3)
     [waiting] = enrol(session, 1)
     session_services.session_cancel(actor=programme_manager, session=session, reason="No room.")

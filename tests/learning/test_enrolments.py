@@ -61,6 +61,7 @@ def test_the_first_waiting_takes_a_freed_place_and_is_told(session, enrol):
     services.enrolment_cancel(actor=second_in, enrolment=enrolment_of(second_in, session))
     found = statuses(session)
     assert found[second_in.pk] == "cancelled" and found[first.pk] == "enrolled" and found[second.pk] == "waiting"
+    assert found[third_in.pk] == "enrolled"
     assert received("learning.enrolled") == [first.pk]
     note = enrolment_of(first, session)
     assert note.enrolled_at is not None
@@ -79,9 +80,7 @@ def test_leaving_the_waiting_list_frees_no_place_and_keeps_the_others_in_line(se
     assert received("learning.enrolled") == []
 
 
-def test_the_queue_follows_the_moment_each_joined_it_not_the_moment_they_asked(
-    session, enrol, organisation, org_admin
-):
+def test_the_queue_follows_the_moment_each_joined_it_not_the_moment_they_asked(session, enrol, organisation, org_admin):
     """A request approved joins the waiting list when it is approved: behind those who joined
     the list before, though it was made before them."""
     asking = MembershipFactory(organisation=organisation).user
@@ -137,9 +136,8 @@ def test_a_session_not_upcoming_takes_no_enrolment(session_in, citizen, phase, m
 
 
 def test_the_session_starting_closes_its_enrolment(session, citizen):
-    with time_machine.travel(session.starts_at, tick=False):
-        with pytest.raises(ValidationError) as error:
-            services.enrol(actor=citizen, session=session)
+    with time_machine.travel(session.starts_at, tick=False), pytest.raises(ValidationError) as error:
+        services.enrol(actor=citizen, session=session)
     assert "already begun" in refused_with(error)
 
 
@@ -153,9 +151,11 @@ def test_a_visitor_may_not_enrol(session):
 def test_an_enrolment_is_not_cancelled_once_the_session_began(session, enrol):
     [person] = enrol(session, 1)
     enrolment = enrolment_of(person, session)
-    with time_machine.travel(session.starts_at + timedelta(minutes=1), tick=False):
-        with pytest.raises(ValidationError) as error:
-            services.enrolment_cancel(actor=person, enrolment=enrolment)
+    with (
+        time_machine.travel(session.starts_at + timedelta(minutes=1), tick=False),
+        pytest.raises(ValidationError) as error,
+    ):
+        services.enrolment_cancel(actor=person, enrolment=enrolment)
     assert refused_with(error) == "The session has begun: your enrolment can no longer be cancelled."
     assert enrolment_of(person, session).status == "enrolled"
 
@@ -215,7 +215,9 @@ def test_a_person_of_two_organisations_chooses_whose_admin_approves(approved, me
     member = type(member).objects.get(pk=member.pk)
     with pytest.raises(ValidationError) as error:
         services.enrol(actor=member, session=approved)
-    assert error.value.message_dict == {"organisation": ["Choose the organisation whose admin approves your enrolment."]}
+    assert error.value.message_dict == {
+        "organisation": ["Choose the organisation whose admin approves your enrolment."]
+    }
     with pytest.raises(ValidationError) as error:
         services.enrol(actor=member, session=approved, organisation=OrganisationFactory())
     assert error.value.message_dict == {"organisation": ["Choose one of your own organisations."]}
@@ -306,9 +308,8 @@ def test_only_an_admin_of_the_organisation_named_decides(approved, member, organ
 
 def test_a_request_is_not_decided_once_the_session_began(approved, member, org_admin):
     request = services.enrol(actor=member, session=approved)
-    with time_machine.travel(approved.starts_at + timedelta(minutes=1), tick=False):
-        with pytest.raises(PermissionDenied):
-            services.enrolment_approve(actor=org_admin, enrolment=request)
+    with time_machine.travel(approved.starts_at + timedelta(minutes=1), tick=False), pytest.raises(PermissionDenied):
+        services.enrolment_approve(actor=org_admin, enrolment=request)
 
 
 def test_a_person_takes_back_their_request(approved, member, org_admin):
@@ -376,9 +377,7 @@ def test_cancellations_and_enrolments_at_once_never_fill_beyond_the_places(progr
         thread.join(30)
     assert outcome == dict.fromkeys(acts, "done"), outcome
 
-    enrolled = set(
-        Enrolment.objects.filter(session=session, status="enrolled").values_list("person_id", flat=True)
-    )
+    enrolled = set(Enrolment.objects.filter(session=session, status="enrolled").values_list("person_id", flat=True))
     assert enrolled == {first.pk, second.pk}
     waiting = queue(session)
     assert waiting[0] == third.pk and set(waiting[1:]) == {newcomer.pk, latecomer.pk}

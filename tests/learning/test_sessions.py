@@ -118,7 +118,11 @@ def _bad_answers():
             "online_link",
             "Give the online link as a full address, starting with https://.",
         ),
-        ({"online_link": "ftp://example.org/x"}, "online_link", "Give the online link as a full address, starting with https://."),
+        (
+            {"online_link": "ftp://example.org/x"},
+            "online_link",
+            "Give the online link as a full address, starting with https://.",
+        ),
         ({"capacity": 0}, "capacity", PLACES),
         ({"capacity": 1001}, "capacity", PLACES),
         ({"capacity": "3"}, "capacity", PLACES),

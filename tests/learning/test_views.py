@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from ponte.learning.models import Course, Enrolment, Session
 from ponte.learning.services import enrolments as enrolment_services
-from ponte.learning.services import sessions as session_services
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tests.reading import Page
 
@@ -347,8 +346,7 @@ def test_a_member_asks_their_manager_who_approves_from_the_approvals_page(
 
 def test_an_approval_when_the_session_is_full_says_the_person_waits(login, approved, member, org_admin, enrol):
     enrolment_services.enrol(actor=member, session=approved)
-    enrol(approved, 3)  # people of no organisation... who must ask too: make the session open for them
-    assert Enrolment.objects.filter(session=approved, status="enrolled").count() == 0
+    # Three people take the places while the session is open to all.
     approved.needs_approval = False
     approved.save(update_fields=["needs_approval"])
     enrol(approved, 3)
@@ -407,17 +405,23 @@ def test_a_person_of_two_organisations_chooses_whose_approval(login, approved, m
     other_admin = MembershipFactory(organisation=other, role="admin").user
     client = login(member)
     enrol = f"/learning/sessions/{approved.pk}/enrol/"
+    # The session page's button leads to the choice.
     response = client.post(enrol, {})
     assert response.status_code == 200
+    page = Page(response)
+    assert "Whose approval" in page.labels() and buttons(page) == ["Send the request"]
+    # As a browser sends it (with its CSRF token, without a choice yet): no error shown first.
+    response = client.post(enrol, {"csrfmiddlewaretoken": "as a browser sends it"})
+    assert not response.context["form"].is_bound
+    response = client.post(enrol, {"choosing": "1"})
     assert response.context["form"].errors["organisation"] == [
         "Choose the organisation whose admin approves your enrolment."
     ]
-    assert "Whose approval" in Page(response).labels()
     for garbage in ("roads", str(OrganisationFactory().pk), "99999999999999999999"):
-        response = client.post(enrol, {"organisation": garbage})
+        response = client.post(enrol, {"choosing": "1", "organisation": garbage})
         assert response.status_code == 200 and response.context["form"].errors["organisation"]
     assert not Enrolment.objects.exists()
-    page = Page(client.post(enrol, {"organisation": other.pk}, follow=True))
+    page = Page(client.post(enrol, {"choosing": "1", "organisation": other.pk}, follow=True))
     assert "Your request is sent to your manager." in page.text()
     assert enrolment_of(member, approved).organisation == other
     assert received("learning.enrolment_requested") == [other_admin.pk]
@@ -470,9 +474,17 @@ def test_a_programme_manager_schedules_a_session_naming_the_trainer_by_address(
         ({"capacity": "1001"}, "capacity", "Ensure this value is less than or equal to 1000."),
         ({"starts_at": "9999-99-99T99:99"}, "starts_at", "Give the date and time the session starts."),
         ({"ends_at": "2020-01-01T09:00"}, "ends_at", "The session must end after it starts."),
-        ({"starts_at": "2020-01-01T09:00", "ends_at": "2020-01-01T10:00"}, "starts_at", "The start would already be past: give a later one."),
+        (
+            {"starts_at": "2020-01-01T09:00", "ends_at": "2020-01-01T10:00"},
+            "starts_at",
+            "The start would already be past: give a later one.",
+        ),
         ({"place": "", "online_link": ""}, "place", "Give the place, the online link, or both."),
-        ({"online_link": "meet dot example"}, "online_link", "Give the online link as a full address, starting with https://."),
+        (
+            {"online_link": "meet dot example"},
+            "online_link",
+            "Give the online link as a full address, starting with https://.",
+        ),
     ],
 )
 def test_a_bad_session_form_names_the_field_and_keeps_what_was_typed(
@@ -487,9 +499,7 @@ def test_a_bad_session_form_names_the_field_and_keeps_what_was_typed(
     assert not Session.objects.exists()
 
 
-def test_a_programme_manager_changes_a_session_and_a_stale_save_is_refused(
-    login, programme_manager, session, enrol
-):
+def test_a_programme_manager_changes_a_session_and_a_stale_save_is_refused(login, programme_manager, session, enrol):
     people = enrol(session, 3)
     client = login(programme_manager)
     edit = f"/learning/sessions/{session.pk}/edit/"
@@ -597,3 +607,28 @@ def test_nothing_a_client_sends_makes_a_500(login, programme_manager, course, se
     attendance = f"/learning/sessions/{session.pk}/attendance/"
     login(programme_manager)
     assert client.post(attendance, {"present": ["\x00", "-1"]}).status_code == 302  # not begun yet
+
+
+def test_refusing_a_request_already_answered_says_so(login, approved, member, org_admin):
+    enrolment = enrolment_services.enrol(actor=member, session=approved)
+    enrolment_services.enrolment_approve(actor=org_admin, enrolment=enrolment)
+    client = login(org_admin)
+    answer = client.get(f"/learning/enrolments/{enrolment.pk}/refuse/", follow=True)
+    assert answer.redirect_chain[-1][0] == "/learning/approvals/"
+    assert "This request is no longer waiting for an answer." in Page(answer).text()
+
+
+def test_a_trainer_named_when_the_session_changes_is_told(login, programme_manager, session):
+    newcomer = UserFactory(name="Nadia Newtrainer")
+    client = login(programme_manager)
+    answers = {
+        "starts_at": local(session.starts_at),
+        "ends_at": local(session.ends_at),
+        "place": session.place,
+        "online_link": "",
+        "capacity": session.capacity,
+        "trainer": newcomer.email,
+        "version": session.version,
+    }
+    assert client.post(f"/learning/sessions/{session.pk}/edit/", answers).status_code == 302
+    assert received("learning.trainer_named")[-1] == newcomer.pk

@@ -137,7 +137,15 @@ def session_update(*, actor: User, session: Session, seen_version: int | None, *
     )
     if not any(getattr(session, name) != value for name, value in cleaned.items()):
         return []
+    trainer_before = session.trainer_id
     changed = core_services.update(session, {**cleaned, "version": session.version + 1}, actor=actor)
+    if session.trainer_id != trainer_before:
+        notifications.notify(
+            [session.trainer],
+            "learning.trainer_named",
+            params={"session": str(session)},
+            url=session.get_absolute_url(),
+        )
     promoted = fill_places(session, actor=actor)
     if moved:
         people = [e.person for e in session.enrolments.filter(status__in=ACTIVE_STATUSES).select_related("person")]

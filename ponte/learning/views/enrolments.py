@@ -38,8 +38,10 @@ def enrol(request, pk):
     session = visible_session(pk)
     organisations = [m.organisation for m in memberships_of(request.user)]
     choose = session.needs_approval and len(organisations) > 1
-    form = EnrolForm(request.POST or None, organisations=organisations) if choose else None
-    if request.method == "POST" and (form is None or form.is_valid()):
+    # The session page's button sends no choice yet: the form is shown unanswered, without an error.
+    answered = request.POST if "choosing" in request.POST else None
+    form = EnrolForm(answered, organisations=organisations) if choose else None
+    if request.method == "POST" and (form is None or (answered is not None and form.is_valid())):
         try:
             enrolment = services.enrol(
                 actor=request.user, session=session, organisation=form.cleaned_data["organisation"] if form else None
@@ -127,6 +129,9 @@ def enrolment_approve(request, pk):
 def enrolment_refuse(request, pk):
     enrolment = _own_enrolment(request, pk)
     if not request.user.has_perm("learning.decide_enrolment", enrolment):
+        if enrolment.organisation_id is not None and request.user.has_perm("learning.view_enrolment", enrolment):
+            messages.error(request, _("This request is no longer waiting for an answer."))
+            return redirect("learning:approvals")
         raise PermissionDenied
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from ponte.accounts.queries import people_named, person_suggestion
 from ponte.core import versions
 from ponte.core.forms import add_service_errors
+from ponte.core.pagecache import public_page
 
 from ..calendar import calendar_of
 from ..forms.sessions import AttendanceForm, ReasonForm, SessionEditForm, SessionForm
@@ -32,6 +33,7 @@ def visible_session(pk):
     return found
 
 
+@public_page
 def session_detail(request, pk):
     session = visible_session(pk)
     user = request.user
@@ -160,6 +162,7 @@ def _host(request) -> str:
     return request.get_host().split(":")[0] or "ponte"
 
 
+@public_page
 def session_calendar(request, pk):
     """One session as a calendar file, for anyone who reads its page; its online link, as on
     the page, only for those enrolled, its trainer and the programme managers."""
