@@ -1,7 +1,7 @@
 """The learning API: the catalogue and its sessions are public, with each session's phase by the
 server clock and its places left; who takes part is never in it."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.http import Http404
 from ninja import Path, Query, Router, Schema
@@ -15,6 +15,7 @@ from ponte.core.pagecache import public_page
 
 from .models import CourseKind, SessionPhase, Skill, Track
 from .queries import catalogue as queries
+from .queries import certificates as certificate_queries
 from .queries import sessions as session_queries
 
 router = Router(tags=["learning"], auth=ANYONE)
@@ -129,6 +130,30 @@ def get_course(request, id: int = Path(..., ge=1, le=MAX_ID)):
 @router.get("/sessions/{id}", response={200: SessionOut, 404: Problem}, summary="One session")
 def get_session(request, id: int = Path(..., ge=1, le=MAX_ID)):
     found = session_queries.session_for(id)
+    if found is None:
+        raise Http404
+    return found
+
+
+class CertificateCheckOut(Schema):
+    valid: bool = Field(..., description="False when the certificate was revoked")
+    name: str = Field(..., description="The holder's name on the certificate")
+    course: str = Field(..., alias="course_title")
+    completed_on: date
+
+    @staticmethod
+    def resolve_valid(obj):
+        return obj.is_valid
+
+
+@router.get(
+    "/certificates/{code}",
+    response={200: CertificateCheckOut, 404: Problem},
+    summary="Check a certificate by its verification code",
+)
+def check_certificate(request, code: str = Path(..., max_length=40)):
+    """The name, the course and the date of the certificate with this code, and nothing else."""
+    found = certificate_queries.certificate_by_code(code)
     if found is None:
         raise Http404
     return found

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ponte.core import rolematrix
 from ponte.core.registry import DashboardFigure, Export, NavItem, NotificationKind, registry
-from ponte.core.roles import is_authenticated
+from ponte.core.roles import is_authenticated, is_programme_manager
 from ponte.organisations.rules import administers_an_organisation
 
 from . import matrix
@@ -35,6 +35,15 @@ registry.add_export(
     )
 )
 registry.add_action(NavItem(label=_("Your learning"), url_name="learning:mine", visible=is_authenticated, order=26))
+registry.add_action(NavItem(label=_("Your skills"), url_name="learning:skills", visible=is_authenticated, order=28))
+registry.add_action(
+    NavItem(
+        label=_("Skills of a group"),
+        url_name="learning:skill_groups",
+        visible=administers_an_organisation | is_programme_manager,
+        order=29,
+    )
+)
 registry.add_action(
     NavItem(
         label=_("Enrolments to approve"), url_name="learning:approvals", visible=administers_an_organisation, order=27
@@ -86,6 +95,11 @@ for kind in [
         "learning.session_cancelled",
         _("Learning sessions cancelled"),
         _("“%(session)s” is cancelled: %(reason)s"),
+    ),
+    NotificationKind(
+        "learning.certificate_issued",
+        _("Your certificates"),
+        _("Your certificate of “%(course)s” is ready: download it, or publish it as an Open Badge"),
     ),
     NotificationKind(
         "learning.session_soon",

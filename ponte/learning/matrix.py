@@ -128,6 +128,11 @@ CASES = {
     "learning.cancel_enrolment": Case(
         "Cancel one's own enrolment, waiting or request, until the session starts.", "enrolment"
     ),
+    "learning.view_group_skills": Case(
+        "Read the skills profile of the organisation's people (never of fewer than five): its admins and the "
+        "programme managers.",
+        "organisation",
+    ),
     "learning.decide_enrolment": Case(
         "Approve or refuse the request, before the session starts: an admin of the organisation named.", "enrolment"
     ),

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from ponte.core.roles import is_authenticated, is_programme_manager
 from ponte.organisations.queries import roles_of
+from ponte.organisations.rules import is_org_admin
 
 from .models import ACTIVE_STATUSES, ENROLMENT_LIFECYCLE, SessionPhase
 
@@ -85,3 +86,5 @@ rules.add_perm("learning.cancel_enrolment", is_own & is_active & before_its_sess
 rules.add_perm(
     "learning.decide_enrolment", manages_the_person & ENROLMENT_LIFECYCLE.allows("approve") & before_its_session
 )
+# A group's skills profile (never of fewer than MIN_GROUP people, which the query enforces).
+rules.add_perm("learning.view_group_skills", is_given & (is_programme_manager | is_org_admin))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import catalogue, enrolments, sessions
+from .views import catalogue, certificates, enrolments, sessions, skills
 
 app_name = "learning"
 
@@ -25,4 +25,17 @@ urlpatterns = [
     path("mine/calendar.ics", sessions.my_calendar, name="my_calendar"),
     path("approvals/", enrolments.approvals, name="approvals"),
     path("people/", sessions.people, name="people"),
+    path("certificates/<int:pk>/", certificates.certificate_detail, name="certificate"),
+    path("certificates/<int:pk>/certificate.pdf", certificates.certificate_download, name="certificate_pdf"),
+    path("certificates/<int:pk>/badge/", certificates.badge_consent, name="badge_consent"),
+    path("verify/", certificates.verify, name="verify"),
+    path("skills/", skills.profile, name="skills"),
+    path("skills/assess/", skills.assess, name="assess"),
+    path("skills/groups/", skills.groups, name="skill_groups"),
+    path("skills/groups.csv", skills.groups_csv, name="skill_groups_csv"),
+    path("skills/organisations/", skills.organisation_suggestions, name="skill_organisations"),
+    path("badges/issuer.json", certificates.badge_issuer, name="badge_issuer"),
+    path("badges/courses/<int:pk>.json", certificates.badge_class, name="badge_class"),
+    path("badges/courses/<int:pk>.svg", certificates.badge_image, name="badge_image"),
+    path("badges/assertions/<str:code>.json", certificates.badge_assertion, name="badge_assertion"),
 ]

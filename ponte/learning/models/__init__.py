@@ -12,6 +12,7 @@ from .catalogue import (
     Skill,
     Track,
 )
+from .certificates import CODE_LENGTH, Certificate, new_code, normalised_code
 from .sessions import (
     ACTIVE_STATUSES,
     ENROLMENT_LIFECYCLE,
@@ -24,28 +25,39 @@ from .sessions import (
     SessionPhase,
     SessionQuerySet,
 )
+from .skills import MIN_GROUP, QUESTIONS, STATEMENTS, Proficiency, SelfAssessment, SkillScore
 
 __all__ = [
     "ACTIVE_STATUSES",
+    "CODE_LENGTH",
     "CORE_SKILLS",
     "ENROLMENT_LIFECYCLE",
     "MANAGER_SKILLS",
     "MAX_CAPACITY",
     "MAX_HOURS",
+    "MIN_GROUP",
     "PLACE_LIMIT",
+    "QUESTIONS",
     "REASON_LIMIT",
+    "STATEMENTS",
     "SUMMARY_LIMIT",
     "TEXT_LIMIT",
     "TITLE_LIMIT",
+    "Certificate",
     "Course",
     "CourseKind",
     "CourseQuerySet",
     "CourseSkill",
     "Enrolment",
     "EnrolmentStatus",
+    "Proficiency",
+    "SelfAssessment",
     "Session",
     "SessionPhase",
     "SessionQuerySet",
     "Skill",
+    "SkillScore",
     "Track",
+    "new_code",
+    "normalised_code",
 ]

@@ -28,6 +28,7 @@ from ..models import (
     EnrolmentStatus,
     Session,
 )
+from .certificates import follow_attendance
 from .places import fill_places
 
 if TYPE_CHECKING:
@@ -201,13 +202,16 @@ def attendance_record(*, actor: User, session: Session, present: set[int]) -> in
     require("learning.record_attendance", session, actor=actor)
     changed = 0
     now = timezone.now()
-    for enrolment in session.enrolments.select_for_update().filter(status=EnrolmentStatus.ENROLLED):
+    enrolled = session.enrolments.select_for_update(of=("self",)).select_related("person")
+    for enrolment in enrolled.filter(status=EnrolmentStatus.ENROLLED):
         came = enrolment.pk in present
         if enrolment.attended is came:
             continue
         before = enrolment.attended
         enrolment.attended, enrolment.attendance_recorded_at = came, now
         enrolment.save(update_fields=["attended", "attendance_recorded_at"])
+        enrolment.session = session
+        follow_attendance(enrolment, came=came, actor=actor)
         audit.record(
             actor=actor,
             verb="record_attendance",

@@ -18,6 +18,7 @@ from ponte.organisations.queries import memberships_of
 
 from ..forms.sessions import EnrolForm, ReasonForm
 from ..models import Enrolment, EnrolmentStatus
+from ..queries import certificates as certificate_queries
 from ..queries import sessions as queries
 from ..services import enrolments as services
 from .sessions import visible_session
@@ -95,6 +96,7 @@ def mine(request):
     context = {
         "on": list(reversed(on)),
         "past": [e for e in enrolments if e not in on],
+        "certificates": list(certificate_queries.certificates_of(request.user)[:200]),
     }
     return render(request, "learning/enrolments/mine.html", context)
 
