@@ -54,6 +54,7 @@ PAGES = [
     ("learning course page", None, "{busiest_course}"),
     ("learning session page", None, "{busiest_session}"),
     ("API learning catalogue", None, "/api/learning/courses"),
+    ("certificate check", None, "{certificate_check}"),
     ("home, company member", "company member", "/"),
     ("challenge list, company member", "company member", "/challenges/"),
     ("notifications, company member", "company member", "/notifications/"),
@@ -65,6 +66,7 @@ PAGES = [
     ("lab experiment page", "programme manager", "{concluded_experiment}"),
     ("exchange matching page", "programme manager", "{matching_page}"),
     ("exchange applicants not paired", "programme manager", "{matching_page}unpaired/"),
+    ("skills of a group, programme manager", "programme manager", "{busiest_skills_group}"),
 ]
 # The bare view every page is compared with: the same middleware, no work.
 BARE = ("bare view (/healthz)", None, "/healthz")
@@ -88,8 +90,9 @@ def _fill() -> dict[str, str]:
     from ponte.exchange.models import Round, RoundPhase
     from ponte.lab.models import CaseStudy, Experiment, Project
     from ponte.lab.queries.cases import library_tags
-    from ponte.learning.models import Session
+    from ponte.learning.models import Certificate, Session
     from ponte.opendata import ocds
+    from ponte.organisations.models import Membership
     from ponte.sandbox.models import Exemption
 
     open_challenge = public_challenges().open().order_by("deadline", "pk").first()
@@ -125,7 +128,17 @@ def _fill() -> dict[str, str]:
         .order_by("-n", "pk")
         .first()
     )
+    certificate = Certificate.objects.order_by("pk").first()
+    skills_group = (
+        Membership.objects.filter(user__self_assessments__isnull=False)
+        .values("organisation__slug")
+        .annotate(n=Count("user", distinct=True))
+        .order_by("-n", "organisation__slug")
+        .first()
+    )
     return {
+        "certificate_check": f"/learning/verify/?code={certificate.code}",
+        "busiest_skills_group": f"/learning/skills/groups/?organisation={skills_group['organisation__slug']}",
         "busiest_course": busiest_session.course.get_absolute_url(),
         "busiest_session": busiest_session.get_absolute_url(),
         "busiest_exemption": busiest_exemption.get_absolute_url(),

@@ -1,6 +1,7 @@
 """The demo's learning (data/learning.yaml): courses added by the programme manager, sessions
-scheduled with the demo's trainer, enrolments and requests made by the people themselves, and
-attendance recorded by the trainer — each through the learning services. A past session is
+scheduled with the demo's trainer, enrolments and requests made by the people themselves,
+attendance recorded by the trainer (which issues the certificates), and a certificate published
+as an Open Badge by its holder — each through the learning services. A past session is
 scheduled in the future, takes its enrolments, then has its dates moved back."""
 
 from datetime import datetime, time, timedelta
@@ -8,8 +9,8 @@ from datetime import datetime, time, timedelta
 from django.utils import timezone
 
 from ponte.accounts.models import User
-from ponte.learning.models import Course, Session
-from ponte.learning.services import catalogue, enrolments, sessions
+from ponte.learning.models import QUESTIONS, Certificate, Course, SelfAssessment, Session
+from ponte.learning.services import catalogue, certificates, enrolments, sessions, skills
 
 from .data import load
 
@@ -34,8 +35,26 @@ def build(stdout=None) -> None:
         for session in spec.get("sessions", []):
             _session(session, course, manager, trainer, people)
         added += 1
-    if stdout is not None and added:
-        stdout.write(f"Learning: {added} courses added.")
+    assessed = _self_assessments(data.get("self_assessments", []), people)
+    if stdout is not None and (added or assessed):
+        stdout.write(f"Learning: {added} courses and {assessed} self-assessments added.")
+
+
+def _self_assessments(rounds: list[dict], people: dict) -> int:
+    """Each answered through the service, then dated back to when it was taken. A person who
+    already assessed their skills is left as they are."""
+    if SelfAssessment.objects.filter(person__email__in=[email for r in rounds for email in r["answers"]]).exists():
+        return 0
+    added = 0
+    for round_ in rounds:
+        taken_at = timezone.now() + timedelta(days=round_["days"])
+        for email, text in round_["answers"].items():
+            digits = [int(digit) for digit in text.replace(" ", "")]
+            answers = {key: digits[index] for index, (key, _skill, _text) in enumerate(QUESTIONS)}
+            assessment = skills.self_assessment_take(actor=people[email], answers=answers)
+            SelfAssessment.objects.filter(pk=assessment.pk).update(taken_at=taken_at)
+            added += 1
+    return added
 
 
 def _session(spec: dict, course: Course, manager: User, trainer: User, people: dict) -> None:
@@ -68,3 +87,7 @@ def _session(spec: dict, course: Course, manager: User, trainer: User, people: d
         session.refresh_from_db()
         present = {enrolment.pk for enrolment in session.enrolments.filter(person__email__in=spec.get("attended", []))}
         sessions.attendance_record(actor=trainer, session=session, present=present)
+        for certificate in Certificate.objects.filter(
+            enrolment__session=session, person__email__in=spec.get("badges", [])
+        ):
+            certificates.badge_consent_set(actor=certificate.person, certificate=certificate, consent=True)

@@ -1,6 +1,7 @@
 """Learning at national scale: a catalogue of courses over the OECD's six core skills and the
 managers' track (2,000 at L), each with past sessions that people attended (or missed) and
-upcoming ones, some full with a waiting list. Written in bulk from a random generator seeded by
+upcoming ones, some full with a waiting list; and a fifth of the people's skills
+self-assessments, over up to two years. Written in bulk from a random generator seeded by
 the scale, as the services would have left it: never more enrolled than a session's places,
 attendance only once a session has begun."""
 
@@ -15,14 +16,19 @@ from ponte.accounts.models import User
 from ponte.learning.models import (
     CORE_SKILLS,
     MANAGER_SKILLS,
+    QUESTIONS,
+    Certificate,
     Course,
     CourseKind,
     CourseSkill,
     Enrolment,
     EnrolmentStatus,
+    SelfAssessment,
     Session,
+    SkillScore,
     Track,
 )
+from ponte.learning.services.skills import scores_of
 
 SIZES = {"S": 40, "M": 400, "L": 2_000}  # courses
 PAST, UPCOMING = 4, 2  # sessions of each course
@@ -45,7 +51,8 @@ def build(scale: str, progress) -> None:
     total = SIZES[scale]
     rng = random.Random(f"ponte-learning-{scale}")
     manager = User.objects.filter(is_programme_manager=True, is_active=True).order_by("pk").first()
-    people = list(User.objects.filter(email__startswith="gen-").order_by("pk").values_list("pk", flat=True)[:50_000])
+    names = dict(User.objects.filter(email__startswith="gen-").order_by("pk").values_list("pk", "name")[:50_000])
+    people = list(names)
     if manager is None or not people:
         return
     run = Course.objects.filter(title__startswith="[gen]").count()
@@ -60,11 +67,57 @@ def build(scale: str, progress) -> None:
         sessions = Session.objects.bulk_create(
             _session(rng, course, index, manager, now) for course in courses for index in range(PAST + UPCOMING)
         )
-        Enrolment.objects.bulk_create(
+        enrolments = Enrolment.objects.bulk_create(
             (enrolment for session in sessions for enrolment in _enrolments(rng, session, people, now)),
             batch_size=BATCH,
         )
+        # Each who came holds a certificate, as attendance_record would have issued it.
+        Certificate.objects.bulk_create(
+            (
+                Certificate(
+                    enrolment=enrolment,
+                    person_id=enrolment.person_id,
+                    name=names[enrolment.person_id],
+                    course_title=enrolment.session.course.title,
+                    hours=enrolment.session.course.hours,
+                    completed_on=timezone.localdate(enrolment.session.ends_at),
+                    issued_at=enrolment.attendance_recorded_at,
+                )
+                for enrolment in enrolments
+                if enrolment.attended
+            ),
+            batch_size=BATCH,
+        )
         bar.update(count)
+    bar.close()
+    _self_assessments(rng, people, now, progress)
+
+
+def _self_assessments(rng: random.Random, people: list[int], now: datetime, progress) -> None:
+    """A fifth of the people assess their skills, once or twice a year apart, scores rising."""
+    assessed = people[: len(people) // 5]
+    bar = progress(total=len(assessed), desc="self-assessments")
+    for start in range(0, len(assessed), BATCH):
+        batch = assessed[start : start + BATCH]
+        assessments = []
+        for person in batch:
+            for year_back in range(rng.choice([1, 2])):
+                taken = now - timedelta(days=365 * year_back + rng.randint(1, 300))
+                base = rng.randint(1, 4)
+                answers = {
+                    key: min(5, max(1, base + rng.randint(-1, 1) + (1 - year_back))) for key, _s, _t in QUESTIONS
+                }
+                assessments.append(SelfAssessment(person_id=person, taken_at=taken, answers=answers))
+        made = SelfAssessment.objects.bulk_create(assessments)
+        SkillScore.objects.bulk_create(
+            (
+                SkillScore(assessment=assessment, skill=skill, score=score)
+                for assessment in made
+                for skill, score in scores_of(assessment.answers).items()
+            ),
+            batch_size=BATCH,
+        )
+        bar.update(len(batch))
     bar.close()
 
 
