@@ -111,6 +111,11 @@ NONE = set()
 # What each role may do with the organisation concerned, by the organisation's state.
 # Everyone not listed is refused.
 EXPECTED = {
+    # The skills profile of an organisation's people (never of fewer than five): its admins and
+    # the programme managers, whatever the organisation's state.
+    "learning.view_group_skills": dict.fromkeys(
+        ("pending", "verified", "suspended"), frozenset({"org_admin", "programme_manager"})
+    ),
     "organisations.view_organisation": {
         "pending": MEMBERS | STAFF,
         "verified": ALL,

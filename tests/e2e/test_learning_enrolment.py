@@ -2,16 +2,18 @@
 skill is refused, nothing typed is lost) and schedules a session of one place with a trainer; a
 public servant reading Portuguese finds it from the menu and enrols; a second person joins the
 waiting list and takes the place when the first cancels; once the session is over, the trainer
-records who came and the person reads it on their learning page. Then a session that asks for a
+records who came; the person downloads their certificate and publishes it as an Open Badge,
+and a visitor checks its code. Then a session that asks for a
 manager's approval: the person asks, their organisation's admin approves, and they are enrolled.
 Every page is checked with axe-core, in both languages."""
 
 from datetime import timedelta
+from pathlib import Path
 
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from ponte.learning.models import Session
+from ponte.learning.models import Certificate, Session
 from ponte.learning.services import catalogue, sessions
 from tests.conftest import give_two_factor
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
@@ -21,7 +23,7 @@ from .support import AccessibilityAudit, tr, trc
 PT = "pt-pt"
 
 
-def test_enrol_wait_take_the_place_and_attend(signed_in, screenshot_dir):
+def test_enrol_wait_take_the_place_attend_and_hold_a_certificate(signed_in, new_context, screenshot_dir):
     audit = AccessibilityAudit(screenshot_dir, "learning enrolment")
     manager = UserFactory(name="Paula Manager", is_programme_manager=True)
     give_two_factor(manager)
@@ -107,9 +109,34 @@ def test_enrol_wait_take_the_place_and_attend(signed_in, screenshot_dir):
     expect(trainer_page.get_by_role("status")).to_contain_text("Attendance is recorded.")
     expect(trainer_page.get_by_role("table")).to_contain_text("Came")
 
+    # Luc holds a certificate: he downloads it, publishes it as an Open Badge, and anyone checks its code.
     luc_page.goto("/learning/mine/")
-    expect(luc_page.get_by_role("table")).to_contain_text("Came")
-    audit.check(luc_page, "your learning")
+    expect(luc_page.get_by_role("table").last).to_contain_text("Came")
+    audit.check(luc_page, "your learning, with a certificate")
+    luc_page.get_by_role("link", name="Test small, learn fast").first.click()
+    code = Certificate.objects.get(person=luc).code
+    expect(luc_page.get_by_text(code, exact=True)).to_be_visible()
+    with luc_page.expect_download() as download:
+        luc_page.get_by_role("link", name="Download the certificate (PDF)").click()
+    assert download.value.suggested_filename == f"certificate-{code}.pdf"
+    assert Path(download.value.path()).read_bytes().startswith(b"%PDF")
+    luc_page.get_by_role("button", name="Publish it as an Open Badge").click()
+    expect(luc_page.get_by_role("status")).to_contain_text("Your certificate is published as an Open Badge")
+    audit.check(luc_page, "the certificate, published as a badge")
+
+    visitor = new_context().new_page()
+    visitor.goto("/learning/")
+    visitor.get_by_role("link", name="Check a certificate").click()
+    visitor.get_by_label("Verification code").fill("no such code")
+    visitor.get_by_role("button", name="Check the code").click()
+    expect(visitor.get_by_text("No certificate has this code.")).to_be_visible()
+    expect(visitor.get_by_label("Verification code")).to_have_value("no such code")
+    audit.check(visitor, "check a certificate, with an error")
+    visitor.get_by_label("Verification code").fill(code.lower().replace("-", " "))
+    visitor.get_by_role("button", name="Check the code").click()
+    expect(visitor.get_by_role("heading", name="A valid certificate")).to_be_visible()
+    expect(visitor.get_by_text("Luc Dubois")).to_be_visible()
+    audit.check(visitor, "a valid certificate")
     audit.assert_clean()
 
 

@@ -7,7 +7,16 @@ import pytest
 
 from ponte.core.models import AuditEvent, Notification
 from ponte.dev.demo import learning, organisations, people
-from ponte.learning.models import CORE_SKILLS, MANAGER_SKILLS, Course, CourseSkill, Enrolment, Session, SessionPhase
+from ponte.learning.models import (
+    CORE_SKILLS,
+    MANAGER_SKILLS,
+    Certificate,
+    Course,
+    CourseSkill,
+    Enrolment,
+    Session,
+    SessionPhase,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +34,11 @@ def test_the_demo_learning():
     assert len(full) == 1 and full[0].waiting_count == 2
     assert Enrolment.objects.filter(status="requested", person__email="servant@example.org").count() == 1
     assert Enrolment.objects.filter(attended=True).count() == 6
+    # Each who came holds a certificate; one is published as an Open Badge by its holder.
+    assert Certificate.objects.filter(revoked_at__isnull=True).count() == 6
+    assert list(Certificate.objects.filter(badge_consent_at__isnull=False).values_list("person__email", flat=True)) == [
+        "servant@example.org"
+    ]
     assert all(s.enrolled_count <= s.capacity for s in sessions)
     # Through the services: audited, and the admin was told of the request to approve.
     assert AuditEvent.objects.filter(verb="enrol").count() == Enrolment.objects.count()

@@ -6,7 +6,8 @@ from django.utils import timezone
 
 from ponte.dev.generate import learning as learning_generate
 from ponte.dev.generate import organisations as organisations_generate
-from ponte.learning.models import Course, EnrolmentStatus, Session
+from ponte.learning.models import Certificate, Course, Enrolment, EnrolmentStatus, SelfAssessment, Session
+from ponte.learning.services.skills import scores_of
 from tests.factories import UserFactory
 
 
@@ -43,3 +44,17 @@ def test_the_generator_fills_the_catalogue_without_overfilling_a_session(db):
         assert session.attended == 0 or session.starts_at <= now
     assert sessions.filter(starts_at__gt=now, waiting__gt=0).exists()
     assert sessions.filter(starts_at__lte=now, attended__gt=0).exists()
+    # Each who came holds a certificate, and no one else.
+    assert set(Certificate.objects.values_list("enrolment_id", flat=True)) == set(
+        Enrolment.objects.filter(attended=True).values_list("pk", flat=True)
+    )
+
+
+def test_the_generator_adds_self_assessments_scored_as_the_service_scores_them(db):
+    UserFactory(is_programme_manager=True)
+    organisations_generate.build("S", _progress)
+    learning_generate.build("S", _progress)
+    assessments = list(SelfAssessment.objects.prefetch_related("scores")[:50])
+    assert assessments
+    for assessment in assessments:
+        assert {score.skill: score.score for score in assessment.scores.all()} == scores_of(assessment.answers)

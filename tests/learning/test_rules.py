@@ -35,6 +35,9 @@ EXPECTED = {
     "learning.view_enrolment": lambda role, state: role in {"public_servant", "org_admin", *KEEPERS},
     "learning.cancel_enrolment": lambda role, state: role == "public_servant" and state in ACTIVE,
     "learning.decide_enrolment": lambda role, state: role == "org_admin" and state == "asked, waiting for approval",
+    # The skills profile of the organisation's people: its admin and the programme managers, in
+    # every state of the organisation (the query hides a group of fewer than five).
+    "learning.view_group_skills": lambda role, state: role in {"org_admin", MANAGER},
 }
 
 
@@ -49,7 +52,7 @@ def world(django_db_setup, django_db_blocker):
                 subject: {
                     state: rolematrix.make(subject, state, made) for state, _make in rolematrix.SUBJECTS[subject].states
                 }
-                for subject in ("course", "learning_session", "enrolment")
+                for subject in ("course", "learning_session", "enrolment", "organisation")
             }
             yield made, objects
             transaction.set_rollback(True)
