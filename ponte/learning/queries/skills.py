@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Avg, Count, F, OuterRef, Prefetch, QuerySet, Subquery
 
-from ..models import CORE_SKILLS, MIN_GROUP, Course, SelfAssessment, SkillScore
+from ..models import CORE_SKILLS, MIN_GROUP, Course, SelfAssessment, Skill, SkillScore
 from .catalogue import CatalogueFilters, catalogue
 
 HISTORY_SHOWN = 8
@@ -32,6 +32,62 @@ def history_of(person) -> list[SelfAssessment]:
 def weakest(scores: dict[str, Decimal], count: int = RECOMMENDED_SKILLS) -> list[str]:
     """The lowest-scored skills, in the catalogue's order when scores tie."""
     return sorted(CORE_SKILLS, key=lambda skill: (scores.get(skill, Decimal(0)), CORE_SKILLS.index(skill)))[:count]
+
+
+def strongest(scores: dict[str, Decimal]) -> str:
+    """The highest-scored skill, the first in the catalogue's order when scores tie."""
+    return sorted(CORE_SKILLS, key=lambda skill: (-scores.get(skill, Decimal(0)), CORE_SKILLS.index(skill)))[0]
+
+
+@dataclass(frozen=True)
+class SkillRow:
+    skill: str
+    latest: Decimal | None
+    previous: Decimal | None
+
+    @property
+    def label(self) -> str:
+        return Skill(self.skill).label
+
+    @property
+    def change(self) -> Decimal | None:
+        return None if self.latest is None or self.previous is None else self.latest - self.previous
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A person's profile: their assessments newest first, each skill's latest and previous
+    score, their strongest and weakest skills, and courses for the weakest."""
+
+    history: list[SelfAssessment]
+    rows: list[SkillRow]
+    strongest: str
+    weakest: list[str]
+    recommended: dict[str, list[Course]]
+
+    @property
+    def latest(self) -> SelfAssessment:
+        return self.history[0]
+
+    @property
+    def previous(self) -> SelfAssessment | None:
+        return self.history[1] if len(self.history) > 1 else None
+
+
+def profile_of(person) -> Profile | None:
+    """None until the person has assessed their skills."""
+    history = history_of(person)
+    if not history:
+        return None
+    latest, previous = history[0].by_skill, (history[1].by_skill if len(history) > 1 else {})
+    lowest = weakest(latest)
+    return Profile(
+        history=history,
+        rows=[SkillRow(skill, latest.get(skill), previous.get(skill)) for skill in CORE_SKILLS],
+        strongest=strongest(latest),
+        weakest=lowest,
+        recommended=recommended(lowest),
+    )
 
 
 def recommended(skills: list[str]) -> dict[str, list[Course]]:

@@ -26,48 +26,34 @@ from ..services import skills as services
 SUGGESTIONS_SHOWN = 8
 
 
-def _number(value) -> str:
-    return shown(value, 1)
-
-
 @login_required
 def profile(request):
-    history = queries.history_of(request.user)
-    latest = history[0] if history else None
-    previous = history[1] if len(history) > 1 else None
-    context = {"history": history, "latest": latest, "previous": previous, "skills": [Skill(s) for s in CORE_SKILLS]}
-    if latest is not None:
+    found = queries.profile_of(request.user)
+    context = {"profile": found, "skills": [Skill(s) for s in CORE_SKILLS]}
+    if found is not None:
+        latest, previous = found.latest, found.previous
         series = [date_format(latest.taken_at, "DATE_FORMAT")]
-        values = [[latest.by_skill.get(skill)] for skill in CORE_SKILLS]
         if previous is not None:
             series.append(date_format(previous.taken_at, "DATE_FORMAT"))
-            values = [[latest.by_skill.get(skill), previous.by_skill.get(skill)] for skill in CORE_SKILLS]
+        values = [[row.latest, row.previous][: len(series)] for row in found.rows]
         context["chart"] = horizontal_bars(
-            [Skill(skill).label for skill in CORE_SKILLS], series, values, maximum=max(Proficiency.values), decimals=1
+            [Skill(row.skill).label for row in found.rows],
+            series,
+            values,
+            maximum=max(Proficiency.values),
+            decimals=1,
         )
-        weakest = queries.weakest(latest.by_skill)
-        strongest = sorted(CORE_SKILLS, key=lambda s: (-latest.by_skill.get(s, 0), CORE_SKILLS.index(s)))[0]
+        weakest = found.weakest[0]
         context["summary"] = _(
             "Your strongest skill is %(strong)s (%(strong_score)s of 5); "
             "your weakest is %(weak)s (%(weak_score)s of 5)."
         ) % {
-            "strong": Skill(strongest).label,
-            "strong_score": _number(latest.by_skill[strongest]),
-            "weak": Skill(weakest[0]).label,
-            "weak_score": _number(latest.by_skill[weakest[0]]),
+            "strong": Skill(found.strongest).label,
+            "strong_score": shown(latest.by_skill[found.strongest], 1),
+            "weak": Skill(weakest).label,
+            "weak_score": shown(latest.by_skill[weakest], 1),
         }
-        context["rows"] = [
-            {
-                "skill": Skill(skill).label,
-                "latest": latest.by_skill.get(skill),
-                "previous": previous.by_skill.get(skill) if previous else None,
-                "change": (latest.by_skill[skill] - previous.by_skill[skill]) if previous else None,
-            }
-            for skill in CORE_SKILLS
-        ]
-        context["recommended"] = [
-            (Skill(skill).label, courses) for skill, courses in queries.recommended(weakest).items()
-        ]
+        context["recommended"] = [(Skill(skill).label, courses) for skill, courses in found.recommended.items()]
     return render(request, "learning/skills/profile.html", context)
 
 
