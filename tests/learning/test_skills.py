@@ -613,3 +613,18 @@ def test_the_profiles_of_every_organisation_are_one_query(organisation):
             found = queries.organisation_profiles(chosen)
         assert len(counted) == 1
         assert len(found) == (4 if chosen is None else len(chosen))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_group_profile_kept_for_its_readers_follows_the_next_assessment(
+    pages_kept, login, organisation, org_admin, programme_manager
+):
+    """Kept as a deployment keeps it (the same for every reader until the next write): a new
+    assessment shows at once, to the admin and to a programme manager alike."""
+    assessed(organisation, 5)
+    admin = login(org_admin)
+    assert group_page(admin, organisation).context["group"].people == 5
+    newcomer = MembershipFactory(organisation=organisation).user
+    take(newcomer)
+    assert group_page(admin, organisation).context["group"].people == 6
+    assert group_page(login(programme_manager), organisation).context["group"].people == 6

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from ponte.core.charts import horizontal_bars, shown
 from ponte.core.csvexport import csv_response
 from ponte.core.forms import add_service_errors
+from ponte.core.pagecache import kept_value
 from ponte.organisations.models import Membership, Organisation
 from ponte.organisations.queries import roles_of
 
@@ -108,8 +109,14 @@ def groups(request):
         organisation = _chosen(form, request.user)
         if organisation is not None and form.is_valid():
             people = Membership.objects.filter(organisation=organisation).values("user_id")
-            group = queries.group_profile(people, year=form.cleaned_data.get("year"))
+            year = form.cleaned_data.get("year")
+            # The same for every reader until the next write (an assessment, a member joining).
+            group = kept_value(
+                f"learning.group_skills.{organisation.pk}.{year or 'latest'}",
+                lambda: queries.group_profile(people, year=year),
+            )
             context.update(organisation=organisation, group=group)
+            context["rows"] = [(Skill(skill).label, group.scores.get(skill)) for skill in CORE_SKILLS]
             if group.shown:
                 values = [[group.scores.get(skill)] for skill in CORE_SKILLS]
                 context["chart"] = horizontal_bars(
