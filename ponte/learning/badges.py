@@ -47,12 +47,16 @@ def badge_class(course: Course) -> dict:
     }
 
 
+def assertion_id(certificate: Certificate) -> str:
+    return absolute(reverse("learning:badge_assertion", kwargs={"code": certificate.code}))
+
+
 def assertion(certificate: Certificate) -> dict:
     """The hosted assertion; revoked, it says so (and is served with 410 Gone)."""
     found = {
         "@context": CONTEXT,
         "type": "Assertion",
-        "id": absolute(reverse("learning:badge_assertion", kwargs={"code": certificate.code})),
+        "id": assertion_id(certificate),
         "recipient": {
             "type": "email",
             "hashed": True,

@@ -38,6 +38,11 @@ def roles_of(user) -> dict[int, str]:
     return {organisation: role for organisation, _kind, _status, role in _memberships(user)}
 
 
+def administered_by(user) -> list[int]:
+    """The ids of the organisations a person administers."""
+    return [organisation for organisation, role in roles_of(user).items() if role == Role.ADMIN]
+
+
 def roles_by_kind(user) -> dict[str, set[str]]:
     """{kind of organisation: the person's roles in organisations of that kind}, such as
     {"company": {"admin"}}."""
@@ -142,10 +147,9 @@ def invitations_for(user) -> list[Invitation]:
 
 def join_requests_awaiting(user) -> QuerySet[JoinRequest]:
     """Requests to join the organisations a person administers."""
-    admin_of = [org_id for org_id, role in roles_of(user).items() if role == Role.ADMIN]
-    return JoinRequest.objects.filter(organisation_id__in=admin_of, status=JoinRequestStatus.PENDING).select_related(
-        "organisation", "user"
-    )
+    return JoinRequest.objects.filter(
+        organisation_id__in=administered_by(user), status=JoinRequestStatus.PENDING
+    ).select_related("organisation", "user")
 
 
 def own_join_request(user, organisation: Organisation) -> JoinRequest | None:

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from ponte.organisations.queries import roles_of
+from ponte.organisations.queries import administered_by
 
 from ..models import Challenge, Status
 
 
 def awaiting_organisation(user) -> QuerySet[Challenge]:
-    admin_of = [org for org, role in roles_of(user).items() if role == "admin"]
-    return Challenge.objects.filter(owner_id__in=admin_of, status=Status.AWAITING_ORGANISATION).select_related(
-        "owner", "author"
-    )
+    return Challenge.objects.filter(
+        owner_id__in=administered_by(user), status=Status.AWAITING_ORGANISATION
+    ).select_related("owner", "author")
 
 
 def awaiting_review() -> QuerySet[Challenge]:

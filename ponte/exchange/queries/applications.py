@@ -8,13 +8,9 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from ponte.core.roles import is_staff_role
 from ponte.organisations.models import Organisation
-from ponte.organisations.queries import roles_of
+from ponte.organisations.queries import administered_by
 
 from ..models import Application, ApplicationStatus, Availability, Hosting, Round
-
-
-def _administered(user) -> list[int]:
-    return [pk for pk, role in roles_of(user).items() if role == "admin"]
 
 
 def applications_visible_to(user) -> QuerySet[Application]:
@@ -23,7 +19,7 @@ def applications_visible_to(user) -> QuerySet[Application]:
         return applications
     if not user.is_authenticated:
         return applications.none()
-    return applications.filter(Q(applicant=user) | Q(organisation_id__in=_administered(user)))
+    return applications.filter(Q(applicant=user) | Q(organisation_id__in=administered_by(user)))
 
 
 def application_for(user, pk) -> Application | None:
@@ -46,7 +42,7 @@ def waiting_for(user) -> QuerySet[Application]:
     if not user.is_authenticated:
         return Application.objects.none()
     return (
-        Application.objects.filter(organisation_id__in=_administered(user), status=ApplicationStatus.WAITING)
+        Application.objects.filter(organisation_id__in=administered_by(user), status=ApplicationStatus.WAITING)
         .select_related("round", "organisation", "applicant")
         .order_by("submitted_at", "pk")
     )

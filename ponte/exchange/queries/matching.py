@@ -10,7 +10,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from ponte.accounts.models import User, hash_token
 from ponte.core.roles import is_staff_role
-from ponte.organisations.queries import roles_of
+from ponte.organisations.queries import administered_by, roles_of
 
 from ..models import (
     HOLDING_STATUSES,
@@ -26,7 +26,6 @@ from ..models import (
     Side,
     Unmatched,
 )
-from .applications import _administered
 
 if TYPE_CHECKING:
     from ..matching import Applicant
@@ -153,7 +152,7 @@ def pairs_visible_to(user) -> QuerySet[Pair]:
         return pairs
     if not user.is_authenticated:
         return pairs.none()
-    administered = _administered(user)
+    administered = administered_by(user)
     return pairs.filter(sent_at__isnull=False).filter(
         Q(public__applicant=user)
         | Q(company__applicant=user)

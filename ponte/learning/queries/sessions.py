@@ -6,7 +6,9 @@ from datetime import datetime
 
 from django.db.models import Q, QuerySet
 
-from ..models import ACTIVE_STATUSES, Enrolment, EnrolmentStatus, Session, SessionPhase
+from ponte.organisations.queries import administered_by
+
+from ..models import ACTIVE_STATUSES, Enrolment, EnrolmentStatus, Session
 
 
 def session_for(pk: int, now: datetime | None = None) -> Session | None:
@@ -37,21 +39,14 @@ def waiting_position(enrolment: Enrolment) -> int | None:
     """1 for the first on the waiting list."""
     if enrolment is None or enrolment.status != EnrolmentStatus.WAITING:
         return None
-    ahead = enrolment.session.enrolments.filter(
-        status=EnrolmentStatus.WAITING, queued_at__lt=enrolment.queued_at
-    ).count()
-    ties = enrolment.session.enrolments.filter(
-        status=EnrolmentStatus.WAITING, queued_at=enrolment.queued_at, pk__lt=enrolment.pk
-    ).count()
-    return ahead + ties + 1
+    ahead = Q(queued_at__lt=enrolment.queued_at) | Q(queued_at=enrolment.queued_at, pk__lt=enrolment.pk)
+    return enrolment.session.enrolments.filter(ahead, status=EnrolmentStatus.WAITING).count() + 1
 
 
 def participants(session: Session) -> QuerySet[Enrolment]:
     """Everyone enrolled or waiting, in the order they joined: for the trainer and the programme managers."""
     return (
-        session.enrolments.filter(
-            status__in=(EnrolmentStatus.ENROLLED, EnrolmentStatus.WAITING, EnrolmentStatus.REQUESTED)
-        )
+        session.enrolments.filter(status__in=ACTIVE_STATUSES)
         .select_related("person", "organisation")
         .order_by("status", "queued_at", "requested_at", "pk")
     )
@@ -75,14 +70,11 @@ def learning_of(person, now: datetime | None = None) -> QuerySet[Enrolment]:
 def awaiting_approval(admin) -> QuerySet[Enrolment]:
     """Requests to enrol that an organisation admin may decide: of people in their organisations,
     for sessions still to start."""
-    from ponte.organisations.queries import roles_of
-
-    organisations = [pk for pk, role in roles_of(admin).items() if role == "admin"]
     return (
         Enrolment.objects.filter(
-            organisation__in=organisations,
+            organisation__in=administered_by(admin),
             status=EnrolmentStatus.REQUESTED,
-            session__in=Session.objects.with_phase(None).filter(phase_now=SessionPhase.UPCOMING),
+            session__in=Session.objects.upcoming(),
         )
         .select_related("person", "organisation", "session__course")
         .order_by("session__starts_at", "requested_at", "pk")

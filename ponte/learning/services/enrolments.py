@@ -9,13 +9,14 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ponte.core import audit, notifications
 from ponte.core.services import clean_text, locked
-from ponte.organisations.queries import admins_of, memberships_of
+from ponte.organisations.queries import administered_by, admins_of, memberships_of
 
 from ..models import (
     ACTIVE_STATUSES,
@@ -82,43 +83,31 @@ def enrol(*, actor: User, session: Session, organisation: Organisation | None = 
     if held is not None:
         raise ValidationError(ALREADY[held.status])
     now = timezone.now()
-    approver = None
-    if session.needs_approval:
-        approver = _approving_organisation(actor, organisation)
-        # An admin's own enrolment asks no one: they are their organisation's manager.
-        if any(m.organisation_id == approver.pk and m.role == "admin" for m in memberships_of(actor)):
-            approver = None
+    approver = _approving_organisation(actor, organisation) if session.needs_approval else None
+    # An admin's own enrolment asks no one: they are their organisation's manager.
+    if approver is not None and approver.pk in administered_by(actor):
+        approver = None
     if approver is not None:
         enrolment = Enrolment.objects.create(
             session=session, person=actor, organisation=approver, status=EnrolmentStatus.REQUESTED, requested_at=now
         )
-    else:
-        enrolled = session.enrolments.filter(status=EnrolmentStatus.ENROLLED).count()
-        waiting = session.enrolments.filter(status=EnrolmentStatus.WAITING).exists()
-        status = EnrolmentStatus.ENROLLED if enrolled < session.capacity and not waiting else EnrolmentStatus.WAITING
-        enrolment = Enrolment.objects.create(
-            session=session,
-            person=actor,
-            status=status,
-            requested_at=now,
-            queued_at=now,
-            enrolled_at=now if status == EnrolmentStatus.ENROLLED else None,
-        )
-    audit.record(actor=actor, verb="enrol", target=enrolment, after={"status": enrolment.status})
-    if approver is not None:
+        audit.record(actor=actor, verb="enrol", target=enrolment, after={"status": enrolment.status})
         notifications.notify(
             admins_of(approver),
             "learning.enrolment_requested",
             params={"person": actor.name, "session": str(session)},
-            url=enrolment_approvals_url(),
+            url=reverse("learning:approvals"),
         )
+        return enrolment
+    # The person joins the queue; the one rule of places (fill_places) enrols them at once if a
+    # place is free and no one waits before them.
+    enrolment = Enrolment.objects.create(
+        session=session, person=actor, status=EnrolmentStatus.WAITING, requested_at=now, queued_at=now
+    )
+    audit.record(actor=actor, verb="enrol", target=enrolment, after={"status": enrolment.status})
+    fill_places(session, actor=actor)
+    enrolment.refresh_from_db(fields=["status", "enrolled_at"])
     return enrolment
-
-
-def enrolment_approvals_url() -> str:
-    from django.urls import reverse
-
-    return reverse("learning:approvals")
 
 
 def _locked_pair(enrolment: Enrolment) -> tuple[Session, Enrolment]:

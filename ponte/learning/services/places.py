@@ -18,7 +18,7 @@ def fill_places(session: Session, *, actor) -> list:
         return []
     promoted = []
     queue = (
-        Enrolment.objects.select_for_update()
+        Enrolment.objects.select_for_update(of=("self",))
         .filter(session=session, status=EnrolmentStatus.WAITING)
         .order_by("queued_at", "pk")
         .select_related("person")[:free]

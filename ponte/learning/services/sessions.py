@@ -123,7 +123,7 @@ def session_update(*, actor: User, session: Session, seen_version: int | None, *
     versions.check_seen(session, seen_version)
     cleaned = _checked(values, now=timezone.now())
     enrolled = session.enrolments.filter(status=EnrolmentStatus.ENROLLED).count()
-    if cleaned["capacity"] is not None and cleaned["capacity"] < enrolled:
+    if cleaned["capacity"] < enrolled:
         raise ValidationError(
             {
                 "capacity": [
@@ -182,7 +182,8 @@ def session_cancel(*, actor: User, session: Session, reason: str) -> Session:
         reason=reason,
     )
     people = []
-    for enrolment in session.enrolments.select_for_update().filter(status__in=ACTIVE_STATUSES).select_related("person"):
+    active = session.enrolments.select_for_update(of=("self",)).filter(status__in=ACTIVE_STATUSES)
+    for enrolment in active.select_related("person"):
         ENROLMENT_LIFECYCLE.apply(enrolment, "cancel", actor=actor, reason=reason)
         people.append(enrolment.person)
     notifications.notify(

@@ -34,7 +34,7 @@ def certificate_detail(request, pk):
     context = {
         "certificate": certificate,
         "verify_address": absolute(certificate.verify_url),
-        "assertion_address": badges.assertion(certificate)["id"] if certificate.badge_published else "",
+        "assertion_address": badges.assertion_id(certificate) if certificate.badge_published else "",
     }
     return render(request, "learning/certificates/detail.html", context)
 

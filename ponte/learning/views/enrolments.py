@@ -17,7 +17,7 @@ from ponte.core.paging import paginate
 from ponte.organisations.queries import memberships_of
 
 from ..forms.sessions import EnrolForm, ReasonForm
-from ..models import Enrolment, EnrolmentStatus
+from ..models import ACTIVE_STATUSES, Enrolment, EnrolmentStatus, SessionPhase
 from ..queries import certificates as certificate_queries
 from ..queries import sessions as queries
 from ..services import enrolments as services
@@ -92,10 +92,13 @@ def enrolment_cancel(request, pk):
 def mine(request):
     """The person's learning: what is on, then what is over."""
     enrolments = list(queries.learning_of(request.user)[:200])
-    on = [e for e in enrolments if e.status in ("requested", "waiting", "enrolled") and e.session.phase == "upcoming"]
+    on, past = [], []
+    for enrolment in enrolments:
+        still_on = enrolment.status in ACTIVE_STATUSES and enrolment.session.phase == SessionPhase.UPCOMING
+        (on if still_on else past).append(enrolment)
     context = {
         "on": list(reversed(on)),
-        "past": [e for e in enrolments if e not in on],
+        "past": past,
         "certificates": list(certificate_queries.certificates_of(request.user)[:200]),
     }
     return render(request, "learning/enrolments/mine.html", context)

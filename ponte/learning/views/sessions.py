@@ -18,7 +18,7 @@ from ponte.core.pagecache import public_page
 
 from ..calendar import calendar_of
 from ..forms.sessions import AttendanceForm, ReasonForm, SessionEditForm, SessionForm
-from ..models import EnrolmentStatus
+from ..models import ACTIVE_STATUSES, EnrolmentStatus
 from ..queries import sessions as queries
 from ..services import sessions as services
 from .catalogue import visible_course
@@ -48,7 +48,7 @@ def session_detail(request, pk):
         else None,
         "can": {
             "enrol": user.has_perm("learning.enrol", session)
-            and (enrolment is None or enrolment.status not in ("requested", "waiting", "enrolled")),
+            and (enrolment is None or enrolment.status not in ACTIVE_STATUSES),
             "cancel_enrolment": enrolment is not None and user.has_perm("learning.cancel_enrolment", enrolment),
             "change": user.has_perm("learning.change_session", session),
             "cancel": user.has_perm("learning.cancel_session", session),

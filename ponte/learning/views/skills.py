@@ -17,7 +17,7 @@ from ponte.core.csvexport import csv_response
 from ponte.core.forms import add_service_errors
 from ponte.core.pagecache import kept_value
 from ponte.organisations.models import Membership, Organisation
-from ponte.organisations.queries import roles_of
+from ponte.organisations.queries import administered_by
 
 from ..forms.skills import GroupFilterForm, SelfAssessmentForm
 from ..models import CORE_SKILLS, MIN_GROUP, Proficiency, Skill
@@ -77,7 +77,7 @@ def _group_viewer(user):
     manager (None), those they administer for an organisation admin; PermissionDenied else."""
     if user.is_programme_manager:
         return None
-    administered = [pk for pk, role in roles_of(user).items() if role == "admin"]
+    administered = administered_by(user)
     if not administered:
         raise PermissionDenied
     return administered
