@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PEOPLE = {
     "company member": "company@example.org",
     "programme manager": "manager@example.org",
+    "sponsor": "sponsor@example.org",
 }
 
 # (name, person, address); an address in braces is filled from the data (see _fill).
@@ -55,6 +56,9 @@ PAGES = [
     ("learning session page", None, "{busiest_session}"),
     ("API learning catalogue", None, "/api/learning/courses"),
     ("certificate check", None, "{certificate_check}"),
+    ("hall of fame", None, "/recognition/"),
+    ("hall of fame, a year", None, "{hall_of_fame_year}"),
+    ("API hall of fame", None, "/api/recognition/winners"),
     ("home, company member", "company member", "/"),
     ("challenge list, company member", "company member", "/challenges/"),
     ("notifications, company member", "company member", "/notifications/"),
@@ -67,6 +71,13 @@ PAGES = [
     ("exchange matching page", "programme manager", "{matching_page}"),
     ("exchange applicants not paired", "programme manager", "{matching_page}unpaired/"),
     ("skills of a group, programme manager", "programme manager", "{busiest_skills_group}"),
+    ("award nominations and scores, programme manager", "programme manager", "{judging_ranking}"),
+    ("state of innovation", None, "/insights/"),
+    ("state of innovation, an organisation and a period", None, "{state_filters}"),
+    ("API state of innovation", None, "/api/insights/figures"),
+    ("leadership dashboard, sponsor", "sponsor", "/insights/dashboard/"),
+    ("leadership dashboard, sponsor, all filters", "sponsor", "{dashboard_filters}"),
+    ("what you sponsor, sponsor", "sponsor", "/insights/sponsored/"),
 ]
 # The bare view every page is compared with: the same middleware, no work.
 BARE = ("bare view (/healthz)", None, "/healthz")
@@ -93,6 +104,7 @@ def _fill() -> dict[str, str]:
     from ponte.learning.models import Certificate, Session
     from ponte.opendata import ocds
     from ponte.organisations.models import Membership
+    from ponte.recognition.models import AwardProgramme
     from ponte.sandbox.models import Exemption
 
     open_challenge = public_challenges().open().order_by("deadline", "pk").first()
@@ -136,7 +148,22 @@ def _fill() -> dict[str, str]:
         .order_by("-n", "organisation__slug")
         .first()
     )
+    # The public body with the most challenges, over the last two years: every filter of the dashboard.
+    body = (
+        Challenge.objects.values("owner__slug")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .values_list("owner__slug", flat=True)[0]
+    )
+    this_year = timezone.localdate().year
+    filters = f"?organisation={body}&start={this_year - 1}-Q1&end={this_year}-Q4"
+    judging = AwardProgramme.objects.not_announced().order_by("nominations_close_at").first()
+    announced = AwardProgramme.objects.announced().order_by("year").values_list("year", flat=True)
     return {
+        "hall_of_fame_year": f"/recognition/?year={announced[len(announced) // 2]}",
+        "state_filters": f"/insights/{filters}",
+        "dashboard_filters": f"/insights/dashboard/{filters}",
+        "judging_ranking": f"/recognition/programmes/{judging.pk}/ranking/",
         "certificate_check": f"/learning/verify/?code={certificate.code}",
         "busiest_skills_group": f"/learning/skills/groups/?organisation={skills_group['organisation__slug']}",
         "busiest_course": busiest_session.course.get_absolute_url(),

@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "ponte.exchange",
     "ponte.sandbox",
     "ponte.learning",
+    "ponte.recognition",
+    "ponte.insights",
     "ponte.matchmaking",
     "ponte.opendata",
     "ponte.api",

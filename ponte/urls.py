@@ -28,6 +28,8 @@ urlpatterns = [
     path("exchange/", include("ponte.exchange.urls")),
     path("sandbox/", include("ponte.sandbox.urls")),
     path("learning/", include("ponte.learning.urls")),
+    path("recognition/", include("ponte.recognition.urls")),
+    path("insights/", include("ponte.insights.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -178,6 +178,12 @@ EXPECTED_WITHOUT_OBJECT = {
     "sandbox.open_call": {"programme_manager"},
     # Programme managers keep the learning catalogue.
     "learning.add_course": {"programme_manager"},
+    # Programme managers set up award programmes; anyone signed in thanks a project or a team.
+    "recognition.add_programme": {"programme_manager"},
+    "recognition.give_kudos": SIGNED_IN,
+    # The leadership dashboard: sponsors and programme managers; what one sponsors: sponsors.
+    "insights.view_dashboard": {"sponsor", "programme_manager"},
+    "insights.view_sponsored": {"sponsor"},
 }
 
 
@@ -922,6 +928,64 @@ EXPECTED_ENROLMENT = {
 }
 
 
+# Recognition: programme managers run award programmes (the jury member sits on the programme's
+# jury). They change a programme and name its jury until the winners are announced, set its
+# categories before nominations open, read the ranking in every phase and announce once
+# nominations have closed; anyone signed in nominates while nominations are open; the jury
+# opens its list while nominations are open (to learn it is coming) and while it scores.
+PROGRAMME_PHASES = ("nominations not open yet", "nominations open", "jury scoring", "winners announced")
+NOT_ANNOUNCED = PROGRAMME_PHASES[:3]
+JUROR = {"juror"}
+
+
+def _programme(allowed_in: dict[str, set[str]]) -> dict[str, set[str]]:
+    return {phase: allowed_in.get(phase, NONE) for phase in PROGRAMME_PHASES}
+
+
+EXPECTED_AWARD_PROGRAMME = {
+    "recognition.change_programme": _programme(dict.fromkeys(NOT_ANNOUNCED, MANAGER)),
+    "recognition.change_categories": _programme({"nominations not open yet": MANAGER}),
+    "recognition.name_jury": _programme(dict.fromkeys(NOT_ANNOUNCED, MANAGER)),
+    "recognition.nominate": _programme({"nominations open": SIGNED_IN}),
+    "recognition.read_jury_work": _programme(dict.fromkeys(("nominations open", "jury scoring"), JUROR)),
+    "recognition.view_ranking": _programme(dict.fromkeys(PROGRAMME_PHASES, MANAGER)),
+    "recognition.announce": _programme({"jury scoring": MANAGER}),
+}
+# The citizen's nomination: they and the programme managers read it in every state; the jury
+# member only once they declared no conflict of interest (never before declaring, never when
+# recused). The citizen withdraws it while nominations are open; the jury member declares once,
+# then scores when cleared, while the jury scores; a programme manager chooses a standing
+# nomination as the winner while the jury scores, whatever the jury member declared.
+NOMINATION_STATES = (
+    "nominations open",
+    "withdrawn",
+    "jury scoring, not declared",
+    "jury scoring, no conflict",
+    "jury scoring, conflict declared",
+    "won, announced",
+)
+BEING_JUDGED = ("jury scoring, not declared", "jury scoring, no conflict", "jury scoring, conflict declared")
+NOMINATOR = {"citizen"}
+
+
+def _nomination(allowed_in: dict[str, set[str]]) -> dict[str, set[str]]:
+    return {state: allowed_in.get(state, NONE) for state in NOMINATION_STATES}
+
+
+EXPECTED_NOMINATION = {
+    "recognition.view_nomination": {
+        state: NOMINATOR | MANAGER | (JUROR if state in ("jury scoring, no conflict", "won, announced") else NONE)
+        for state in NOMINATION_STATES
+    },
+    "recognition.withdraw_nomination": _nomination({"nominations open": NOMINATOR}),
+    "recognition.declare_conflict": _nomination({"jury scoring, not declared": JUROR}),
+    "recognition.score_nomination": _nomination({"jury scoring, no conflict": JUROR}),
+    "recognition.choose_winner": _nomination(dict.fromkeys(BEING_JUDGED, MANAGER)),
+}
+# The citizen's thanks: theirs to withdraw, or a moderator's to remove.
+EXPECTED_KUDOS = {"recognition.withdraw_kudos": {"given": NOMINATOR | {"moderator"}}}
+
+
 # (g) Every cell of the matrix: each role, each state, each permission ---------------------
 #
 # The objects are made once per test process by the builders each app registers (the same
@@ -953,6 +1017,9 @@ EXPECTED_BY_SUBJECT = {
     "course": EXPECTED_COURSE,
     "learning_session": EXPECTED_LEARNING_SESSION,
     "enrolment": EXPECTED_ENROLMENT,
+    "award_programme": EXPECTED_AWARD_PROGRAMME,
+    "nomination": EXPECTED_NOMINATION,
+    "kudos": EXPECTED_KUDOS,
 }
 
 

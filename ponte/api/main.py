@@ -142,8 +142,11 @@ def _register_routers() -> None:
     from ponte.lab.api import router as lab_router
     from ponte.learning.api import router as learning_router
     from ponte.organisations.api import router as organisations_router
+    from ponte.recognition.api import router as recognition_router
     from ponte.sandbox.api import router as sandbox_router
     from ponte.solutions.api import router as solutions_router
+
+    from .insights import router as insights_router
 
     api.add_router("/me/", accounts_router)
     api.add_router("/organisations/", organisations_router)
@@ -153,6 +156,8 @@ def _register_routers() -> None:
     api.add_router("/exchange/", exchange_router)
     api.add_router("/sandbox/", sandbox_router)
     api.add_router("/learning/", learning_router)
+    api.add_router("/recognition/", recognition_router)
+    api.add_router("/insights/", insights_router)
 
 
 _register_routers()

@@ -27,6 +27,7 @@ from ponte.organisations.rules import (
 
 from . import matrix, organisation_sections
 from .models import Challenge
+from .queries import indicators
 
 registry.add_nav(NavItem(label=_("Challenges"), url_name="challenges:list", order=10))
 
@@ -445,3 +446,7 @@ registry.add_handoff(Handoff(key=DRAFT_CHALLENGE, label=_("Send to the challenge
 rolematrix.add_cases(matrix.CASES)
 for subject in matrix.SUBJECTS:
     rolematrix.add_subject(subject)
+
+# The leadership dashboard's figures from this module (core.indicators).
+for indicator in indicators.INDICATORS:
+    registry.add_indicator(indicator)

@@ -179,6 +179,27 @@ class Handoff:
     start: Callable[..., Any]
 
 
+@dataclass(frozen=True)
+class Sponsored:
+    """Something a person sponsors, or is asked to: a lab project, an exemption..."""
+
+    kind: Any  # what it is: "Lab project"
+    title: str
+    url: str
+    state: Any  # where it stands: "Sponsored", "Stage: Experiment"
+    since: Any  # the moment it last moved, for the order of the list
+    awaiting: Any = None  # the decision waiting for the sponsor ("Decide at the gate"), or None
+
+
+@dataclass(frozen=True)
+class SponsoredSource:
+    """Where a module's sponsored objects come from: `items(user)` gives what `user` sponsors
+    or is asked to, in a fixed number of queries whatever their number."""
+
+    key: str
+    items: Callable[[Any], list[Sponsored]]
+
+
 # start(actor, author, owner, title, problem, affected, context) -> a draft challenge that
 # `author`, a member of the public body `owner`, completes and sends for review.
 DRAFT_CHALLENGE = "draft_challenge"
@@ -194,6 +215,9 @@ class Registry:
     notification_kinds: dict[str, NotificationKind] = field(default_factory=dict)
     attachment_targets: dict[type[models.Model], AttachmentTarget] = field(default_factory=dict)
     organisation_sections: list[PageSection] = field(default_factory=list)
+    # Sections other apps add to an app's object pages, by the object's model label
+    # ("lab.project"): the kudos a project received, say.
+    object_sections: dict[str, list[PageSection]] = field(default_factory=dict)
     object_links: list[ObjectLink] = field(default_factory=list)
     home_sections: list[PageSection] = field(default_factory=list)
     # Sources of the moments at which public pages change with the clock alone (a deadline
@@ -202,6 +226,9 @@ class Registry:
     link_kinds: dict[str, LinkKind] = field(default_factory=dict)
     linked_models: dict[str, LinkedModel] = field(default_factory=dict)
     handoffs: dict[str, Handoff] = field(default_factory=dict)
+    # The leadership dashboard's figures (core.indicators), in the order modules register them.
+    indicators: dict[str, Any] = field(default_factory=dict)
+    sponsored_sources: dict[str, SponsoredSource] = field(default_factory=dict)
 
     def add_nav(self, item: NavItem) -> None:
         self.nav_items.append(item)
@@ -251,6 +278,13 @@ class Registry:
     def organisation_sections_for(self, organisation, user) -> list[tuple[str, dict]]:
         return _shown(self.organisation_sections, organisation, user)
 
+    def add_object_section(self, model: str, section: PageSection) -> None:
+        self.object_sections[model] = sorted([*self.object_sections.get(model, []), section], key=lambda s: s.order)
+
+    def object_sections_for(self, obj, user) -> list[tuple[str, dict]]:
+        """The sections other apps add to `obj`'s page, each with what it shows to `user`."""
+        return _shown(self.object_sections.get(obj._meta.label_lower, []), obj, user)
+
     def add_home_section(self, section: PageSection) -> None:
         self.home_sections = sorted([*self.home_sections, section], key=lambda s: s.order)
 
@@ -281,6 +315,21 @@ class Registry:
 
     def add_linked_model(self, linked: LinkedModel) -> None:
         self.linked_models[linked.model] = linked
+
+    def add_indicator(self, indicator) -> None:
+        """A figure of the leadership dashboard (a core.indicators.Indicator)."""
+        self.indicators[indicator.key] = indicator
+
+    def add_sponsored_source(self, source: SponsoredSource) -> None:
+        self.sponsored_sources[source.key] = source
+
+    def sponsored_by(self, user) -> list[Sponsored]:
+        """Everything `user` sponsors or is asked to, from every module: the decisions waiting
+        for them first, the oldest first; then the rest, the latest moved first."""
+        items = [item for source in self.sponsored_sources.values() for item in source.items(user)]
+        waiting = sorted((item for item in items if item.awaiting), key=lambda item: item.since)
+        rest = sorted((item for item in items if not item.awaiting), key=lambda item: item.since, reverse=True)
+        return waiting + rest
 
     def add_handoff(self, handoff: Handoff) -> None:
         self.handoffs[handoff.key] = handoff

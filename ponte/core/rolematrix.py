@@ -179,6 +179,12 @@ def build(using: str = DEFAULT_DB_ALIAS) -> list[PermissionTable]:
                 tables.append(PermissionTable(name, case.description, subject, rows))
         finally:
             transaction.set_rollback(True, using=using)
+    # What the rules kept while asking (the people's memberships, pages) describes rows that were
+    # rolled back, under ids the next people and objects may take: forget it.
+    from .pagecache import forget_person, invalidate
+
+    forget_person(*[person.pk for person in world.people.values() if person.pk is not None])
+    invalidate()
     return tables
 
 

@@ -10,6 +10,7 @@ from ponte.core.roles import is_programme_manager
 from ponte.organisations.rules import administers_an_organisation, is_company_member, is_public_servant
 
 from . import matrix
+from .queries import indicators
 
 
 def _next_phase_change(now):
@@ -164,3 +165,7 @@ rolematrix.add_subject(matrix.ROUND_SUBJECT)
 rolematrix.add_subject(matrix.APPLICATION_SUBJECT)
 rolematrix.add_subject(matrix.PAIR_SUBJECT)
 rolematrix.add_subject(matrix.TEAM_CHALLENGE_SUBJECT)
+
+# The leadership dashboard's figures from this module (core.indicators).
+for indicator in indicators.INDICATORS:
+    registry.add_indicator(indicator)

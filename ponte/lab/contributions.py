@@ -15,6 +15,7 @@ from ponte.core.registry import (
     NotificationKind,
     SearchDocument,
     SearchSource,
+    SponsoredSource,
     registry,
 )
 from ponte.core.roles import is_programme_manager, is_sponsor, is_staff_role
@@ -24,6 +25,7 @@ from . import matrix
 from .models import CaseStudy
 from .queries import cases as case_queries
 from .queries import cocreation as cocreation_queries
+from .queries import indicators
 from .queries import problems as problem_queries
 from .queries import projects as project_queries
 from .services.problems import BECAME_CHALLENGE
@@ -267,3 +269,10 @@ rolematrix.add_subject(matrix.EXPERIMENT_SUBJECT)
 rolematrix.add_subject(matrix.CASE_SUBJECT)
 rolematrix.add_subject(matrix.SESSION_SUBJECT)
 rolematrix.add_subject(matrix.PROTOTYPE_SUBJECT)
+
+# The leadership dashboard's figures from this module (core.indicators).
+for indicator in indicators.INDICATORS:
+    registry.add_indicator(indicator)
+
+# What a sponsor sponsors, on their page of everything they sponsor.
+registry.add_sponsored_source(SponsoredSource(key="lab.projects", items=project_queries.sponsored_by))

@@ -10,6 +10,7 @@ from ponte.core.roles import is_authenticated, is_programme_manager
 from ponte.organisations.rules import administers_an_organisation
 
 from . import matrix
+from .queries import indicators
 
 
 def _next_session_change(now):
@@ -115,3 +116,7 @@ rolematrix.add_cases(matrix.CASES)
 rolematrix.add_subject(matrix.COURSE_SUBJECT)
 rolematrix.add_subject(matrix.SESSION_SUBJECT)
 rolematrix.add_subject(matrix.ENROLMENT_SUBJECT)
+
+# The leadership dashboard's figures from this module (core.indicators).
+for indicator in indicators.INDICATORS:
+    registry.add_indicator(indicator)

@@ -172,3 +172,24 @@ def public_body_tree() -> list[Organisation]:
         .select_related("parent")
         .order_by("name")
     )
+
+
+def organisation_and_parts(user, slug: str) -> tuple[Organisation | None, list[int]]:
+    """The organisation `user` may see called `slug`, with the ids of it and its parts (a
+    ministry and its agencies): what a figure "of an organisation" counts. (None, []) when
+    there is no such organisation for them."""
+    found = visible_organisations(user).filter(slug=slug.strip()[:100]).first() if slug.strip() else None
+    if found is None:
+        return None, []
+    parts = Organisation.objects.filter(Q(parent=found) | Q(parent__parent=found)).values_list("pk", flat=True)
+    return found, [found.pk, *parts]
+
+
+def organisations_named(user, text: str, *, shown: int = 10) -> list[tuple[str, str]]:
+    """(slug, name) of a few organisations `user` may see whose name holds `text`."""
+    text = text.strip().replace("\x00", "")[:100]
+    if len(text) < 2:
+        return []
+    return list(
+        visible_organisations(user).filter(name__icontains=text).order_by("name").values_list("slug", "name")[:shown]
+    )

@@ -12,6 +12,7 @@ from ponte.core.registry import (
     LinkKind,
     NavItem,
     NotificationKind,
+    SponsoredSource,
     registry,
 )
 from ponte.core.roles import is_programme_manager
@@ -19,6 +20,7 @@ from ponte.organisations.rules import is_public_servant
 
 from . import matrix
 from .models import Message
+from .queries import indicators
 
 
 def _next_call_change(now):
@@ -192,7 +194,15 @@ registry.add_link_kind(
         backward=_("Runs under the rule exemption"),
     )
 )
-registry.add_linked_model(LinkedModel(model="sandbox.exemption", shown=_exemptions_shown))
+
+
+def _exemptions_named(viewer, text):
+    from .queries.register import named_for_links
+
+    return named_for_links(viewer, text)
+
+
+registry.add_linked_model(LinkedModel(model="sandbox.exemption", shown=_exemptions_shown, named=_exemptions_named))
 
 registry.add_attachment_target(
     AttachmentTarget(model=Message, view_permission="sandbox.view_message", add_permission="sandbox.attach_to_message")
@@ -205,3 +215,17 @@ rolematrix.add_subject(matrix.CALL_SUBJECT)
 rolematrix.add_subject(matrix.APPLICATION_SUBJECT)
 rolematrix.add_subject(matrix.MESSAGE_SUBJECT)
 rolematrix.add_subject(matrix.EXEMPTION_SUBJECT)
+
+# The leadership dashboard's figures from this module (core.indicators).
+for indicator in indicators.INDICATORS:
+    registry.add_indicator(indicator)
+
+
+def _sponsored(user):
+    from .queries.register import sponsored_by
+
+    return sponsored_by(user)
+
+
+# What a sponsor sponsors, on their page of everything they sponsor.
+registry.add_sponsored_source(SponsoredSource(key="sandbox.exemptions", items=_sponsored))

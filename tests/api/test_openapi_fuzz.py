@@ -12,6 +12,7 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
+from schemathesis.checks import positive_data_acceptance
 
 from ponte.accounts.services import api_token_create
 from ponte.wsgi import application
@@ -66,11 +67,22 @@ def _app_keeps_the_test_connection():
     request_finished.connect(close_old_connections)
 
 
+# Operations that refuse, with 400 and the field at fault, input its schema cannot tell apart
+# from good input: the figures' period that ends before it starts, or a quarter not come yet.
+# Every other check still holds for them (no server error, every answer as declared).
+CHECKED_BEYOND_THE_SCHEMA = {("GET", "/api/insights/figures")}
+
+
+def call_and_validate(case, **kwargs):
+    checked = (case.method.upper(), case.path) in CHECKED_BEYOND_THE_SCHEMA
+    return case.call_and_validate(excluded_checks=[positive_data_acceptance] if checked else None, **kwargs)
+
+
 @pytest.mark.usefixtures("_app_keeps_the_test_connection", "world")
 @schema.parametrize()
 @FUZZ
 def test_api_conforms_to_its_schema_for_anonymous_callers(case):
-    case.call_and_validate()
+    call_and_validate(case)
 
 
 @pytest.fixture
@@ -83,7 +95,7 @@ def write_token(world):
 @schema.parametrize()
 @FUZZ
 def test_api_conforms_to_its_schema_with_a_write_token(case, write_token):
-    case.call_and_validate(headers={"Authorization": f"Bearer {write_token}"})
+    call_and_validate(case, headers={"Authorization": f"Bearer {write_token}"})
 
 
 def test_the_schema_and_its_documentation_are_served(client, db):

@@ -3,10 +3,10 @@ written in the data files of ponte/dev/data/ and brought into the database throu
 module's services, so that the audit trail and the notifications are those a real world would
 have. Each part keeps what is already there: running it again adds nothing."""
 
-from . import challenges, exchange, lab, learning, organisations, people, sandbox, solutions
+from . import challenges, exchange, lab, learning, organisations, people, recognition, sandbox, solutions
 
 # In this order: each part builds on the ones before it.
-PARTS = (people, organisations, challenges, solutions, lab, exchange, sandbox, learning)
+PARTS = (people, organisations, challenges, solutions, lab, exchange, sandbox, learning, recognition)
 
 
 def build(stdout=None) -> None:

@@ -8,8 +8,10 @@ from datetime import date, datetime, time, timedelta
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ponte.core.pagecache import kept_value
+from ponte.core.registry import Sponsored
 from ponte.core.roles import is_sponsor, is_staff_role
 from ponte.organisations.queries import roles_of
 
@@ -167,3 +169,46 @@ def named_for_links(user, text: str, *, shown: int = 10) -> list[tuple[int, str]
         return []
     found = projects_visible_to(user).select_related(None).filter(title__icontains=text)
     return list(found.order_by("title", "pk").values_list("pk", "title")[:shown])
+
+
+def sponsored_by(user) -> list[Sponsored]:
+    """The projects `user` sponsors or is asked to, each with the decision waiting for them:
+    to answer the request, or to decide at a gate. Two queries, whatever their number."""
+    if not user.is_authenticated:
+        return []
+    projects = list(
+        Project.objects.filter(sponsor=user)
+        .exclude(sponsorship=Sponsorship.DECLINED)
+        .only("pk", "title", "sponsorship", "stage", "status", "stage_entered_at", "created_at")
+    )
+    gates = {gate.project_id: gate for gate in gates_waiting_for(user).filter(project__in=[p.pk for p in projects])}
+    items = []
+    for project in projects:
+        gate = gates.get(project.pk)
+        if project.sponsorship == Sponsorship.ASKED:
+            awaiting, since = _("Accept or decline sponsoring it"), project.created_at
+        elif gate is not None:
+            awaiting = (
+                _("Decide at the gate: stop")
+                if gate.asks_to_stop
+                else _("Decide at the gate: %(stage)s") % {"stage": gate.to_stage_name}
+            )
+            since = gate.requested_at
+        else:
+            awaiting, since = None, project.stage_entered_at
+        state = (
+            _("Stopped")
+            if project.status == ProjectStatus.STOPPED
+            else _("Stage: %(stage)s") % {"stage": project.stage_name}
+        )
+        items.append(
+            Sponsored(
+                kind=_("Lab project"),
+                title=project.title,
+                url=project.get_absolute_url(),
+                state=state,
+                since=since,
+                awaiting=awaiting,
+            )
+        )
+    return items

@@ -22,6 +22,7 @@ from ponte.core import links
 from ponte.core.forms import add_service_errors
 from ponte.core.pagecache import kept_part
 from ponte.core.paging import paginate
+from ponte.core.registry import registry
 from ponte.organisations.models import Membership
 
 from .. import exports
@@ -171,6 +172,7 @@ def project_detail(request, pk):
             "decide": user.has_perm("lab.decide_gate", project),
         },
         "trail": links.trail(project, user),
+        "sections": registry.object_sections_for(project, user),
         "can_add_case": user.has_perm("lab.add_case", project),
         "case": getattr(project, "case", None),
         "stuck": queries.is_stuck(project),

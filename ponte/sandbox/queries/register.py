@@ -8,7 +8,9 @@ from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from ponte.core.registry import Sponsored
 from ponte.organisations.models import Organisation
 
 from ..models import Exemption, ExemptionPhase, Outcome, ProgressReport, Rule
@@ -128,3 +130,42 @@ def shown_on_trails(viewer, ids: list[int]) -> dict[int, tuple[str, str]]:
         exemption.pk: (f"{exemption.reference} {exemption.application.title}", exemption.get_absolute_url())
         for exemption in found
     }
+
+
+def named_for_links(viewer, text: str, *, shown: int = 10) -> list[tuple[int, str]]:
+    """A few exemptions whose application's title or reference holds `text`: what another
+    module lets a person name (an award nominates an exemption). Exemptions are public."""
+    text = text.strip()
+    if len(text) < 2:
+        return []
+    reference = text.upper().removeprefix("E-")
+    matches = Q(application__title__icontains=text)
+    if reference.isdigit():
+        matches |= Q(pk=int(reference))
+    found = Exemption.objects.filter(matches).order_by("application__title", "pk")
+    return [(pk, f"E-{pk} {title}") for pk, title in found.values_list("pk", "application__title")[:shown]]
+
+
+def sponsored_by(user) -> list[Sponsored]:
+    """The exemptions `user` sponsors, each with where it stands; a report overdue is the
+    decision that waits (the sponsor follows it up with the applicant). One query."""
+    if not user.is_authenticated:
+        return []
+    today = timezone.localdate()
+    found = Exemption.objects.filter(sponsor=user).select_related("application").order_by("-starts")
+    items = []
+    for exemption in found:
+        overdue = exemption.next_report_due is not None and exemption.next_report_due < today
+        items.append(
+            Sponsored(
+                kind=_("Exemption"),
+                title=f"{exemption.reference} {exemption.application.title}",
+                url=exemption.get_absolute_url(),
+                state=ExemptionPhase(exemption.phase_on(today)).label,
+                since=datetime.combine(exemption.next_report_due, time.min, tzinfo=timezone.get_current_timezone())
+                if overdue
+                else exemption.created_at,
+                awaiting=_("Its progress report is overdue: follow it up") if overdue else None,
+            )
+        )
+    return items

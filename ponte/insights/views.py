@@ -1,0 +1,185 @@
+"""The public "state of innovation" page, and the leadership dashboard beneath it for sponsors and
+programme managers: every programme's figures by quarter, for an organisation and a period,
+with the list behind each figure and the figures as CSV or a spreadsheet."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from ponte.core.csvexport import csv_response
+from ponte.core.indicators import quarter_choices, quarter_name, rows_behind
+from ponte.core.pagecache import public_page
+from ponte.core.paging import paginate
+from ponte.core.registry import registry
+from ponte.organisations.queries import organisations_named
+
+from .forms import FilterForm
+from .reading import Filters, shown_figures
+
+SUGGESTIONS_SHOWN = 10
+
+
+def _page(request, *, dashboard: bool):
+    filters = Filters.from_query(request.GET, request.user)
+    asked = {
+        "organisation": filters.organisation_text,
+        "start": quarter_name(filters.period.first),
+        "end": quarter_name(filters.period.last),
+    }
+    # The quarters offered, and those read when older (a period may start in 2000): a select
+    # whose value is not among its options would show another quarter than the one read.
+    quarters = sorted({*quarter_choices(), asked["start"], asked["end"]}, reverse=True)
+    context = {
+        "form": FilterForm(
+            asked, quarters=quarters, suggestions=reverse("insights:organisations"), errors=filters.errors
+        ),
+        "filters": filters,
+        "sections": shown_figures(request.user, filters, dashboard=dashboard),
+        "first": quarter_name(filters.period.first),
+        "last": quarter_name(filters.period.last),
+        "dashboard": dashboard,
+        "can_read_dashboard": request.user.has_perm("insights.view_dashboard"),
+        # A sponsor meets the decisions waiting for them at the top of their dashboard.
+        "waiting": [item for item in registry.sponsored_by(request.user) if item.awaiting]
+        if dashboard and request.user.has_perm("insights.view_sponsored")
+        else [],
+    }
+    return render(request, "insights/figures.html", context, status=200)
+
+
+@public_page
+def state_of_innovation(request):
+    return _page(request, dashboard=False)
+
+
+@login_required
+def dashboard(request):
+    if not request.user.has_perm("insights.view_dashboard"):
+        raise PermissionDenied
+    return _page(request, dashboard=True)
+
+
+@login_required
+def sponsored(request):
+    """Everything the sponsor sponsors, from every programme: the decisions waiting first."""
+    if not request.user.has_perm("insights.view_sponsored"):
+        raise PermissionDenied
+    items = registry.sponsored_by(request.user)
+    context = {
+        "waiting": [item for item in items if item.awaiting],
+        "others": [item for item in items if not item.awaiting],
+    }
+    return render(request, "insights/sponsored.html", context)
+
+
+@login_required
+def figure_rows(request, key):
+    """The list behind a figure: the rows it counts, for the organisation and period asked."""
+    if not request.user.has_perm("insights.view_dashboard"):
+        raise PermissionDenied
+    indicator = registry.indicators.get(key)
+    if indicator is None or indicator.describe is None:
+        raise Http404
+    filters = Filters.from_query(request.GET, request.user)
+    unknown_organisation = filters.organisation_ids is None and bool(filters.organisation_text)
+    if unknown_organisation or (filters.organisation_ids is not None and indicator.organisation is None):
+        rows = indicator.rows().none()
+    else:
+        rows = rows_behind(indicator, organisation_ids=filters.organisation_ids, period=filters.period)
+    page = paginate(request, rows)
+    context = {
+        "indicator": indicator,
+        "filters": filters,
+        "page": page,
+        "described": [indicator.describe(row) for row in page],
+        "first": quarter_name(filters.period.first),
+        "last": quarter_name(filters.period.last),
+    }
+    return render(request, "insights/rows.html", context)
+
+
+def _table(request):
+    """The figures asked for, a row per figure and quarter (and part): what the exports hold."""
+    dashboard = request.user.has_perm("insights.view_dashboard")
+    filters = Filters.from_query(request.GET, request.user)
+    header = [_("Programme"), _("Figure"), _("Quarter"), _("Part"), _("Value"), _("Unit")]
+    rows = []
+    for section, shown in shown_figures(request.user, filters, dashboard=dashboard):
+        for item in shown:
+            figure = item.figure
+            if not figure.shown:
+                continue
+            label = str(figure.indicator.label)
+            unit = figure.indicator.unit or ("%" if figure.indicator.share_of else "")
+            for quarter, value in figure.quarters:
+                rows.append([section, label, quarter_name(quarter), "", _number(value), unit])
+            for part, value in figure.parts:
+                rows.append(
+                    [
+                        section,
+                        label,
+                        filters.period.name if figure.indicator.dated_by else "",
+                        part,
+                        _number(value),
+                        unit,
+                    ]
+                )
+            rows.append(
+                [
+                    section,
+                    label,
+                    filters.period.name if figure.indicator.dated_by else _("today"),
+                    "",
+                    _number(figure.total),
+                    unit,
+                ]
+            )
+    return header, rows
+
+
+def _number(value):
+    """A value as a file keeps it: a number, never text in a language's format."""
+    if value is None:
+        return None
+    return round(float(value), 2) if not isinstance(value, int) else value
+
+
+def figures_csv(request):
+    header, rows = _table(request)
+    return csv_response([header, *rows], "ponte-innovation-figures.csv")
+
+
+def figures_xlsx(request):
+    from openpyxl import Workbook
+
+    header, rows = _table(request)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("Figures")[:31]
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    sheet.freeze_panes = "A2"
+    for column, width in zip("ABCDEF", (24, 60, 22, 36, 14, 8), strict=True):
+        sheet.column_dimensions[column].width = width
+    output = BytesIO()
+    book.save(output)
+    response = HttpResponse(
+        output.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = 'attachment; filename="ponte-innovation-figures.xlsx"'
+    return response
+
+
+def organisation_suggestions(request):
+    """Organisations whose name holds what was typed: for the organisation filter."""
+    text = request.GET.get("q", "")
+    found = organisations_named(request.user, text, shown=SUGGESTIONS_SHOWN)
+    return JsonResponse({"results": [{"value": slug, "name": f"{name} ({slug})"} for slug, name in found]})
