@@ -176,8 +176,9 @@ EXPECTED_WITHOUT_OBJECT = {
     "exchange.open_round": {"programme_manager"},
     # Programme managers open the sandbox's calls.
     "sandbox.open_call": {"programme_manager"},
-    # Programme managers keep the learning catalogue.
+    # Programme managers keep the learning catalogue and its paths.
     "learning.add_course": {"programme_manager"},
+    "learning.add_path": {"programme_manager"},
     # Programme managers set up award programmes; anyone signed in thanks a project or a team.
     "recognition.add_programme": {"programme_manager"},
     "recognition.give_kudos": SIGNED_IN,
@@ -892,6 +893,12 @@ EXPECTED_COURSE = {
     "learning.withdraw_course": IN_CATALOGUE,
     "learning.schedule_session": IN_CATALOGUE,
 }
+# A learning path: programme managers change and withdraw it while it is in the catalogue; once
+# withdrawn, no one changes it.
+EXPECTED_LEARNING_PATH = {
+    "learning.change_path": IN_CATALOGUE,
+    "learning.withdraw_path": IN_CATALOGUE,
+}
 SESSION_STATES = ("upcoming", "under way", "over", "cancelled")
 TRAINERS = {"trainer", "programme_manager"}
 EXPECTED_LEARNING_SESSION = {
@@ -1015,6 +1022,7 @@ EXPECTED_BY_SUBJECT = {
     "sandbox_message": EXPECTED_SANDBOX_MESSAGE,
     "exemption": EXPECTED_EXEMPTION,
     "course": EXPECTED_COURSE,
+    "learning_path": EXPECTED_LEARNING_PATH,
     "learning_session": EXPECTED_LEARNING_SESSION,
     "enrolment": EXPECTED_ENROLMENT,
     "award_programme": EXPECTED_AWARD_PROGRAMME,

@@ -32,12 +32,47 @@ def mark_needed_later(form: forms.Form, names) -> None:
             form.fields[name].needed_later = True
 
 
+def moment_field(label, message, **kwargs) -> forms.DateTimeField:
+    """A date and time typed in the browser's own picker; `message` when it is missing or wrong."""
+    return forms.DateTimeField(
+        label=label,
+        help_text=_("Date and time, on this platform's clock."),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        error_messages={"required": message, "invalid": message},
+        **kwargs,
+    )
+
+
+class PersonField(forms.CharField):
+    """A person named by their address, as the suggestions of the field write it: the account,
+    or `unknown` (the message) when nobody on Ponte has that address."""
+
+    def __init__(self, *, unknown, suggestions: str = "", **kwargs):
+        super().__init__(max_length=254, **kwargs)
+        self.unknown = unknown
+        self.widget.attrs.update({"autocomplete": "off"})
+        if suggestions:
+            self.widget.attrs["data-suggestions"] = suggestions
+
+    def clean(self, value):
+        from django.contrib.auth import get_user_model
+        from django.db.models.functions import Lower
+
+        address = super().clean(value).strip().lower()
+        if not address:
+            return None
+        found = get_user_model().objects.annotate(address=Lower("email")).filter(address=address).first()
+        if found is None:
+            raise ValidationError(self.unknown)
+        return found
+
+
 def textarea(rows: int) -> forms.Textarea:
     """A text area sized to the answer expected, in lines."""
     return forms.Textarea(attrs={"rows": rows})
 
 
-__all__ = ["NON_FIELD_ERRORS", "add_service_errors", "mark_needed_later", "textarea"]
+__all__ = ["NON_FIELD_ERRORS", "PersonField", "add_service_errors", "mark_needed_later", "moment_field", "textarea"]
 
 
 # Several files in one field: Django's FileField takes one; a form for documents takes a few.

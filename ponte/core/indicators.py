@@ -226,10 +226,10 @@ def _figure(indicator: Indicator, organisation_ids: list[int] | None, period: Pe
         if indicator.dated_by:
             moment = group["quarter"]
             key = quarter_of(moment)
-            by_quarter[key] = _add(by_quarter.get(key), value, indicator)
+            by_quarter[key] = _add(by_quarter.get(key), value)
         if indicator.split_by:
             part = group[indicator.split_by]
-            by_part[part] = _add(by_part.get(part), value, indicator)
+            by_part[part] = _add(by_part.get(part), value)
         if not names:
             figure.total = value
     if indicator.measure == MEAN or people:
@@ -250,7 +250,7 @@ def _figure(indicator: Indicator, organisation_ids: list[int] | None, period: Pe
                 split = earlier.values(indicator.split_by).annotate(value=_aggregate(indicator)).order_by()
                 for group in split:
                     part = group[indicator.split_by]
-                    by_part[part] = _add(by_part.get(part), group["value"], indicator)
+                    by_part[part] = _add(by_part.get(part), group["value"])
                     before += group["value"] or 0
             else:
                 before = earlier.aggregate(value=_aggregate(indicator))["value"] or 0
@@ -270,7 +270,7 @@ def _figure(indicator: Indicator, organisation_ids: list[int] | None, period: Pe
     return figure
 
 
-def _add(held, value, indicator: Indicator):
+def _add(held, value):
     if value is None:
         return held
     return value if held is None else held + value

@@ -16,6 +16,7 @@ from ponte.core.pagecache import public_page
 from .models import CourseKind, SessionPhase, Skill, Track
 from .queries import catalogue as queries
 from .queries import certificates as certificate_queries
+from .queries import paths as path_queries
 from .queries import sessions as session_queries
 
 router = Router(tags=["learning"], auth=ANYONE)
@@ -130,6 +131,64 @@ def get_course(request, id: int = Path(..., ge=1, le=MAX_ID)):
 @router.get("/sessions/{id}", response={200: SessionOut, 404: Problem}, summary="One session")
 def get_session(request, id: int = Path(..., ge=1, le=MAX_ID)):
     found = session_queries.session_for(id)
+    if found is None:
+        raise Http404
+    return found
+
+
+class PathStepOut(Schema):
+    position: int
+    course: int = Field(..., alias="course_id")
+    title: str
+    next_session: datetime | None = Field(None, description="The start of the course's next session")
+
+    @staticmethod
+    def resolve_title(obj):
+        return obj.course.title
+
+    @staticmethod
+    def resolve_next_session(obj):
+        return getattr(obj.course, "next_session", None)
+
+
+class PathOut(Schema):
+    id: int
+    url: str
+    title: str
+    summary: str
+    track: Track
+
+    @staticmethod
+    def resolve_url(obj, context):
+        return _absolute(obj, context)
+
+
+class PathDetailOut(PathOut):
+    description: str
+    withdrawn: bool
+    courses: list[PathStepOut] = Field(..., description="Its courses, in the order people take them")
+
+    @staticmethod
+    def resolve_withdrawn(obj):
+        return obj.withdrawn_at is not None
+
+    @staticmethod
+    def resolve_courses(obj):
+        return list(obj.steps.all())
+
+
+@decorate_view(public_page)
+@router.get("/paths", response=list[PathOut], summary="Learning paths")
+@paginate(LimitOffset)
+def list_paths(request, track: Track | None = None):
+    """Every learning path in the catalogue, by title."""
+    return path_queries.paths(track=track or "")
+
+
+@decorate_view(public_page)
+@router.get("/paths/{id}", response={200: PathDetailOut, 404: Problem}, summary="One learning path and its courses")
+def get_path(request, id: int = Path(..., ge=1, le=MAX_ID)):
+    found = path_queries.path_for(id)
     if found is None:
         raise Http404
     return found

@@ -114,6 +114,7 @@ for kind in [
 rolematrix.add_role(matrix.ROLE)
 rolematrix.add_cases(matrix.CASES)
 rolematrix.add_subject(matrix.COURSE_SUBJECT)
+rolematrix.add_subject(matrix.PATH_SUBJECT)
 rolematrix.add_subject(matrix.SESSION_SUBJECT)
 rolematrix.add_subject(matrix.ENROLMENT_SUBJECT)
 

@@ -11,7 +11,7 @@ from ponte.accounts.matrix import person
 from ponte.core.rolematrix import Case, Role, Subject, World
 from ponte.organisations import matrix as organisations_matrix
 
-from .models import Course, CourseSkill, Enrolment, EnrolmentStatus, Session, Skill
+from .models import Course, CourseSkill, Enrolment, EnrolmentStatus, LearningPath, PathStep, Session, Skill
 
 ROLE = Role("trainer", "trainer", "the trainer named for the session", 47, person("trainer", "trainer"))
 
@@ -35,6 +35,30 @@ COURSE_SUBJECT = Subject(
     label="course",
     states=tuple(
         (state, lambda world, state=state: make_course(world, state)) for state in ("in the catalogue", "withdrawn")
+    ),
+)
+
+
+def make_path(world: World, state: str = "in the catalogue") -> LearningPath:
+    """A path of two courses in the catalogue, withdrawn or not."""
+    path = LearningPath.objects.create(
+        title=f"Roles matrix path {state} {world.token}",
+        summary="Roles matrix",
+        description="Roles matrix path",
+        created_by=world.people["programme_manager"],
+        withdrawn_at=timezone.now() if state == "withdrawn" else None,
+    )
+    PathStep.objects.bulk_create(
+        PathStep(path=path, course=make_course(world), position=position) for position in (1, 2)
+    )
+    return path
+
+
+PATH_SUBJECT = Subject(
+    key="learning_path",
+    label="learning path",
+    states=tuple(
+        (state, lambda world, state=state: make_path(world, state)) for state in ("in the catalogue", "withdrawn")
     ),
 )
 
@@ -108,6 +132,11 @@ ENROLMENT_SUBJECT = Subject(
 CASES = {
     "learning.add_course": Case("Add a course or workshop to the catalogue."),
     "learning.change_course": Case("Change a course in the catalogue.", "course"),
+    "learning.add_path": Case("Add a learning path: courses of the catalogue in order."),
+    "learning.change_path": Case(
+        "Change a learning path in the catalogue (its courses and their order).", "learning_path"
+    ),
+    "learning.withdraw_path": Case("Withdraw a learning path from the catalogue.", "learning_path"),
     "learning.withdraw_course": Case("Withdraw a course from the catalogue (its sessions go on).", "course"),
     "learning.schedule_session": Case("Schedule a session of a course in the catalogue.", "course"),
     "learning.change_session": Case("Change a session before it starts (places, dates, trainer).", "learning_session"),

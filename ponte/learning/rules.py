@@ -88,3 +88,13 @@ rules.add_perm(
 )
 # A group's skills profile (never of fewer than MIN_GROUP people, which the query enforces).
 rules.add_perm("learning.view_group_skills", is_given & (is_programme_manager | is_org_admin))
+
+
+@rules.predicate
+def path_in_catalogue(user, path) -> bool:
+    return path is not None and path.withdrawn_at is None
+
+
+rules.add_perm("learning.add_path", is_programme_manager)
+rules.add_perm("learning.change_path", is_programme_manager & path_in_catalogue)
+rules.add_perm("learning.withdraw_path", is_programme_manager & path_in_catalogue)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import catalogue, certificates, enrolments, sessions, skills
+from .views import catalogue, certificates, enrolments, paths, sessions, skills
 
 app_name = "learning"
 
@@ -8,6 +8,12 @@ urlpatterns = [
     path("", catalogue.catalogue, name="catalogue"),
     path("catalogue.csv", catalogue.catalogue_csv, name="catalogue_csv"),
     path("courses/new/", catalogue.course_add, name="course_add"),
+    path("courses/suggestions/", paths.course_suggestions, name="course_suggestions"),
+    path("paths/", paths.path_list, name="paths"),
+    path("paths/new/", paths.path_add, name="path_add"),
+    path("paths/<int:pk>/", paths.path_detail, name="path"),
+    path("paths/<int:pk>/edit/", paths.path_edit, name="path_edit"),
+    path("paths/<int:pk>/withdraw/", paths.path_withdraw, name="path_withdraw"),
     path("courses/<int:pk>/", catalogue.course_detail, name="course"),
     path("courses/<int:pk>/edit/", catalogue.course_edit, name="course_edit"),
     path("courses/<int:pk>/withdraw/", catalogue.course_withdraw, name="course_withdraw"),

@@ -7,6 +7,7 @@ dashboard-only figure. Every page is checked with axe-core."""
 
 from decimal import Decimal
 
+from django.utils import translation
 from playwright.sync_api import expect
 
 from ponte.lab.services import problems as lab_services
@@ -18,6 +19,13 @@ from .support import AccessibilityAudit, tr
 
 SL = "sl"
 PROJECT = "Once-only certificates"
+
+
+def one_decision_waits(language: str) -> str:
+    with translation.override(language):
+        return translation.ngettext(
+            "%(counter)s decision waits for you as sponsor", "%(counter)s decisions wait for you as sponsor", 1
+        ) % {"counter": 1}
 
 
 def test_a_sponsor_decides_from_the_dashboard_and_reads_the_figures(
@@ -53,7 +61,7 @@ def test_a_sponsor_decides_from_the_dashboard_and_reads_the_figures(
     page = signed_in(sponsor, SL)
     page.goto("/")
     page.get_by_role("link", name=tr(SL, "Leadership dashboard")).first.click()
-    waiting = page.get_by_role("region", name=tr(SL, "1 decision waits for you as sponsor"))
+    waiting = page.get_by_role("region", name=one_decision_waits(SL))
     expect(waiting).to_contain_text(PROJECT)
     expect(waiting).to_contain_text(tr(SL, "Accept or decline sponsoring it"))
     audit.check(page, "the dashboard, a decision waiting (sl)")
@@ -64,7 +72,7 @@ def test_a_sponsor_decides_from_the_dashboard_and_reads_the_figures(
         tr(SL, "You sponsor the project. Its team can now ask you at each gate.")
     )
     page.goto("/insights/dashboard/")
-    expect(page.get_by_role("region", name=tr(SL, "1 decision waits for you as sponsor"))).to_have_count(0)
+    expect(page.get_by_role("region", name=one_decision_waits(SL))).to_have_count(0)
     expect(page.get_by_role("heading", name=tr(SL, "Lab projects started, by facet of innovation"))).to_be_visible()
     expect(
         page.get_by_role("heading", name=tr(SL, "Mean of the six core skills people assessed (1 to 5)"))

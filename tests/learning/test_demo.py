@@ -4,9 +4,11 @@ waiting), cancelled and upcoming — each through the services, so that the audi
 notifications are real; and a second run adds nothing."""
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 
 from ponte.core.models import AuditEvent, Notification
 from ponte.dev.demo import learning, organisations, people
+from ponte.dev.demo.data import load
 from ponte.learning.models import (
     CORE_SKILLS,
     MANAGER_SKILLS,
@@ -14,6 +16,7 @@ from ponte.learning.models import (
     Course,
     CourseSkill,
     Enrolment,
+    LearningPath,
     Session,
     SessionPhase,
 )
@@ -46,5 +49,19 @@ def test_the_demo_learning():
         kind="learning.enrolment_requested", recipient__email="orgadmin@example.org"
     ).exists()
 
+    # Two paths, through the service, each with its courses in the order the data gives them.
+    data = load("learning")
+    paths = {path.title: path for path in LearningPath.objects.prefetch_related("steps__course")}
+    assert len(paths) == 2 and len(data["paths"]) == 2
+    for spec in data["paths"]:
+        path = paths[spec["title"]]
+        assert path.track == spec["track"] and path.withdrawn_at is None
+        steps = sorted(path.steps.all(), key=lambda step: step.position)
+        assert [step.position for step in steps] == list(range(1, len(spec["courses"]) + 1))
+        assert [step.course.title for step in steps] == spec["courses"]
+    added = AuditEvent.objects.filter(verb="add", target_type=ContentType.objects.get_for_model(LearningPath))
+    assert sorted(added.values_list("target_id", flat=True)) == sorted(str(path.pk) for path in paths.values())
+
     learning.build()
     assert Course.objects.count() == 8 and Session.objects.count() == len(sessions)
+    assert LearningPath.objects.count() == 2

@@ -6,7 +6,16 @@ from django.utils import timezone
 
 from ponte.dev.generate import learning as learning_generate
 from ponte.dev.generate import organisations as organisations_generate
-from ponte.learning.models import Certificate, Course, Enrolment, EnrolmentStatus, SelfAssessment, Session
+from ponte.learning.models import (
+    Certificate,
+    Course,
+    Enrolment,
+    EnrolmentStatus,
+    LearningPath,
+    PathStep,
+    SelfAssessment,
+    Session,
+)
 from ponte.learning.services.skills import scores_of
 from tests.factories import UserFactory
 
@@ -58,3 +67,22 @@ def test_the_generator_adds_self_assessments_scored_as_the_service_scores_them(d
     assert assessments
     for assessment in assessments:
         assert {score.skill: score.score for score in assessment.scores.all()} == scores_of(assessment.answers)
+
+
+def test_the_generator_adds_a_path_for_every_tenth_course(db):
+    UserFactory(is_programme_manager=True)
+    organisations_generate.build("S", _progress)
+    learning_generate.build("S", _progress)
+    total = learning_generate.SIZES["S"]
+    paths = list(LearningPath.objects.prefetch_related("steps"))
+    assert len(paths) == total // 10
+    assert len({path.title for path in paths}) == len(paths)
+    generated = set(Course.objects.in_catalogue().filter(title__startswith="[gen]").values_list("pk", flat=True))
+    for path in paths:
+        steps = sorted(path.steps.all(), key=lambda step: step.position)
+        # Two to five distinct courses of the catalogue, at positions 1..n.
+        assert 2 <= len(steps) <= 5
+        assert [step.position for step in steps] == list(range(1, len(steps) + 1))
+        courses = [step.course_id for step in steps]
+        assert len(set(courses)) == len(courses) and set(courses) <= generated
+    assert PathStep.objects.count() == sum(len(path.steps.all()) for path in paths)

@@ -25,6 +25,10 @@ EXPECTED = {
     "learning.change_course": lambda role, state: role == MANAGER and state == "in the catalogue",
     "learning.withdraw_course": lambda role, state: role == MANAGER and state == "in the catalogue",
     "learning.schedule_session": lambda role, state: role == MANAGER and state == "in the catalogue",
+    # Learning paths: a programme manager's, while the path is in the catalogue.
+    "learning.add_path": lambda role, state: role == MANAGER,
+    "learning.change_path": lambda role, state: role == MANAGER and state == "in the catalogue",
+    "learning.withdraw_path": lambda role, state: role == MANAGER and state == "in the catalogue",
     "learning.change_session": lambda role, state: role == MANAGER and state == "upcoming",
     "learning.cancel_session": lambda role, state: role == MANAGER and state == "upcoming",
     "learning.enrol": lambda role, state: role != "visitor" and state == "upcoming",
@@ -52,7 +56,7 @@ def world(django_db_setup, django_db_blocker):
                 subject: {
                     state: rolematrix.make(subject, state, made) for state, _make in rolematrix.SUBJECTS[subject].states
                 }
-                for subject in ("course", "learning_session", "enrolment", "organisation")
+                for subject in ("course", "learning_path", "learning_session", "enrolment", "organisation")
             }
             yield made, objects
             transaction.set_rollback(True)
@@ -93,7 +97,7 @@ def test_a_missing_object_is_refused():
 
     manager = UserFactory(is_programme_manager=True)
     for perm in EXPECTED:
-        if perm != "learning.add_course":
+        if perm not in ("learning.add_course", "learning.add_path"):
             assert not manager.has_perm(perm, None), perm
 
 

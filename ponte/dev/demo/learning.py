@@ -9,8 +9,8 @@ from datetime import datetime, time, timedelta
 from django.utils import timezone
 
 from ponte.accounts.models import User
-from ponte.learning.models import QUESTIONS, Certificate, Course, SelfAssessment, Session
-from ponte.learning.services import catalogue, certificates, enrolments, sessions, skills
+from ponte.learning.models import QUESTIONS, Certificate, Course, LearningPath, SelfAssessment, Session
+from ponte.learning.services import catalogue, certificates, enrolments, paths, sessions, skills
 
 from .data import load
 
@@ -35,9 +35,29 @@ def build(stdout=None) -> None:
         for session in spec.get("sessions", []):
             _session(session, course, manager, trainer, people)
         added += 1
+    paths_added = _paths(data.get("paths", []), manager)
     assessed = _self_assessments(data.get("self_assessments", []), people)
-    if stdout is not None and (added or assessed):
-        stdout.write(f"Learning: {added} courses and {assessed} self-assessments added.")
+    if stdout is not None and (added or assessed or paths_added):
+        stdout.write(f"Learning: {added} courses, {paths_added} paths and {assessed} self-assessments added.")
+
+
+def _paths(specs: list[dict], manager: User) -> int:
+    """Each path through the service, its courses found by title. A path already there is left."""
+    added = 0
+    for spec in specs:
+        if LearningPath.objects.filter(title=spec["title"]).exists():
+            continue
+        courses = [Course.objects.get(title=title).pk for title in spec["courses"]]
+        paths.path_add(
+            actor=manager,
+            title=spec["title"],
+            summary=spec["summary"],
+            description=" ".join(spec["description"].split()),
+            track=spec["track"],
+            courses=courses,
+        )
+        added += 1
+    return added
 
 
 def _self_assessments(rounds: list[dict], people: dict) -> int:

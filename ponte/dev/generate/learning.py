@@ -1,6 +1,7 @@
 """Learning at national scale: a catalogue of courses over the OECD's six core skills and the
-managers' track (2,000 at L), each with past sessions that people attended (or missed) and
-upcoming ones, some full with a waiting list; and a fifth of the people's skills
+managers' track (2,000 at L) with paths through it (200), each course with past sessions that
+people attended (or missed) and upcoming ones, some full with a waiting list; and a fifth of
+the people's skills
 self-assessments, over up to two years. Written in bulk from a random generator seeded by
 the scale, as the services would have left it: never more enrolled than a session's places,
 attendance only once a session has begun."""
@@ -23,6 +24,8 @@ from ponte.learning.models import (
     CourseSkill,
     Enrolment,
     EnrolmentStatus,
+    LearningPath,
+    PathStep,
     SelfAssessment,
     Session,
     SkillScore,
@@ -90,7 +93,31 @@ def build(scale: str, progress) -> None:
         )
         bar.update(count)
     bar.close()
+    _paths(rng, total, run, manager)
     _self_assessments(rng, people, now, progress)
+
+
+def _paths(rng: random.Random, total: int, run: int, manager: User) -> None:
+    """A path for every tenth course, each of two to five courses of the catalogue in order."""
+    courses = list(Course.objects.in_catalogue().filter(title__startswith="[gen]").values_list("pk", "track"))
+    made = LearningPath.objects.bulk_create(
+        LearningPath(
+            title=f"[gen] Path {run // 10 + number + 1}",
+            summary="A generated learning path.",
+            description="A generated path, for measuring the catalogue at national scale.",
+            track=Track.MANAGERS if number % 5 == 0 else Track.EVERYONE,
+            created_by=manager,
+        )
+        for number in range(total // 10)
+    )
+    PathStep.objects.bulk_create(
+        (
+            PathStep(path=path, course_id=course, position=position)
+            for path in made
+            for position, (course, _track) in enumerate(rng.sample(courses, rng.randint(2, 5)), start=1)
+        ),
+        batch_size=BATCH,
+    )
 
 
 def _self_assessments(rng: random.Random, people: list[int], now: datetime, progress) -> None:

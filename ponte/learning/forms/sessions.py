@@ -1,28 +1,17 @@
 """Forms of sessions, enrolments and attendance."""
 
 from django import forms
-from django.contrib.auth import get_user_model
-from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from ponte.core.forms import mark_needed_later, textarea
+from ponte.core.forms import PersonField, mark_needed_later, moment_field, textarea
 from ponte.core.versions import VersionField
 
 from ..models import MAX_CAPACITY, PLACE_LIMIT, REASON_LIMIT
 
 
-def _moment(label, message):
-    return forms.DateTimeField(
-        label=label,
-        help_text=_("Date and time, on this platform's clock."),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        error_messages={"required": message, "invalid": message},
-    )
-
-
 class SessionForm(forms.Form):
-    starts_at = _moment(_("Starts"), _("Give the date and time the session starts."))
-    ends_at = _moment(_("Ends"), _("Give the date and time the session ends."))
+    starts_at = moment_field(_("Starts"), _("Give the date and time the session starts."))
+    ends_at = moment_field(_("Ends"), _("Give the date and time the session ends."))
     place = forms.CharField(
         label=_("Place"),
         max_length=PLACE_LIMIT,
@@ -43,9 +32,9 @@ class SessionForm(forms.Form):
         help_text=_("When they are taken, people join the waiting list and get the places that free, in turn."),
         error_messages={"required": _("Give the number of places."), "invalid": _("Give the number of places.")},
     )
-    trainer = forms.CharField(
+    trainer = PersonField(
         label=_("Trainer"),
-        max_length=254,
+        unknown=_("Nobody on Ponte has this address: name the trainer's account."),
         help_text=_("The e-mail address of the trainer's account on Ponte: type part of a name to find them."),
         error_messages={"required": _("Name the trainer: a person with an account on Ponte.")},
     )
@@ -56,16 +45,9 @@ class SessionForm(forms.Form):
 
     def __init__(self, *args, suggestions: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["trainer"].widget.attrs.update({"autocomplete": "off", "data-suggestions": suggestions})
+        self.fields["trainer"].widget.attrs["data-suggestions"] = suggestions
         # One of the two is needed, so neither is "optional".
         mark_needed_later(self, ["place", "online_link"])
-
-    def clean_trainer(self):
-        address = self.cleaned_data["trainer"].strip().lower()
-        found = get_user_model().objects.annotate(address=Lower("email")).filter(address=address).first()
-        if found is None:
-            raise forms.ValidationError(_("Nobody on Ponte has this address: name the trainer's account."))
-        return found
 
     def service_fields(self) -> dict:
         return {name: value for name, value in self.cleaned_data.items() if name != "version"}

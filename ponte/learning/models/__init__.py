@@ -13,6 +13,7 @@ from .catalogue import (
     Track,
 )
 from .certificates import CODE_LENGTH, Certificate, new_code, normalised_code
+from .paths import MAX_STEPS, MIN_STEPS, LearningPath, PathStep
 from .sessions import (
     ACTIVE_STATUSES,
     ENROLMENT_LIFECYCLE,
@@ -35,7 +36,9 @@ __all__ = [
     "MANAGER_SKILLS",
     "MAX_CAPACITY",
     "MAX_HOURS",
+    "MAX_STEPS",
     "MIN_GROUP",
+    "MIN_STEPS",
     "PLACE_LIMIT",
     "QUESTIONS",
     "REASON_LIMIT",
@@ -50,6 +53,8 @@ __all__ = [
     "CourseSkill",
     "Enrolment",
     "EnrolmentStatus",
+    "LearningPath",
+    "PathStep",
     "Proficiency",
     "SelfAssessment",
     "Session",

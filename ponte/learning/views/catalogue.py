@@ -19,6 +19,7 @@ from ponte.core.paging import paginate
 from ..forms.catalogue import CourseEditForm, CourseForm
 from ..models import CourseKind, Skill, Track
 from ..queries import catalogue as queries
+from ..queries import paths as path_queries
 from ..services import catalogue as services
 
 
@@ -53,6 +54,7 @@ def course_detail(request, pk):
         "course": course,
         "upcoming": [session for session in reversed(sessions) if session.phase == "upcoming"],
         "past": [session for session in sessions if session.phase != "upcoming"],
+        "paths": list(path_queries.paths_of_course(course)),
         "can": {
             "change": request.user.has_perm("learning.change_course", course),
             "withdraw": request.user.has_perm("learning.withdraw_course", course),

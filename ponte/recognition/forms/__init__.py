@@ -3,26 +3,15 @@
 import re
 
 from django import forms
-from django.contrib.auth import get_user_model
-from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from ponte.core.forms import mark_needed_later, textarea
+from ponte.core.forms import PersonField, mark_needed_later, moment_field, textarea
 from ponte.core.versions import VersionField
 
 from ..models import CITATION_LIMIT, KUDOS_LIMIT, SCORE_MAX, SCORE_MIN, STATEMENT_LIMIT, TEXT_LIMIT, TITLE_LIMIT
 
 # A suggestion writes a project as "#42 Its title" and an exemption as "E-7 Its title".
 NUMBERED = re.compile(r"^(?:#|E-)(\d{1,9})\b", re.IGNORECASE)
-
-
-def _moment(label, message):
-    return forms.DateTimeField(
-        label=label,
-        help_text=_("Date and time, on this platform's clock."),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        error_messages={"required": message, "invalid": message},
-    )
 
 
 class ProgrammeForm(forms.Form):
@@ -48,8 +37,8 @@ class ProgrammeForm(forms.Form):
             "max_value": _("Give the year the awards are for, from 2000 to 2100."),
         },
     )
-    nominations_open_at = _moment(_("Nominations open"), _("Give the date and time nominations open."))
-    nominations_close_at = _moment(_("Nominations close"), _("Give the date and time nominations close."))
+    nominations_open_at = moment_field(_("Nominations open"), _("Give the date and time nominations open."))
+    nominations_close_at = moment_field(_("Nominations close"), _("Give the date and time nominations close."))
 
     def service_fields(self) -> dict:
         return {name: value for name, value in self.cleaned_data.items() if name != "version"}
@@ -77,23 +66,16 @@ class CategoryForm(forms.Form):
 
 
 class JurorForm(forms.Form):
-    person = forms.CharField(
+    person = PersonField(
         label=_("Jury member"),
-        max_length=254,
+        unknown=_("Nobody on Ponte has this address: choose a person from the suggestions."),
         help_text=_("Type part of their name or address and choose them."),
         error_messages={"required": _("Choose a person from the suggestions.")},
     )
 
     def __init__(self, *args, suggestions: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].widget.attrs.update({"autocomplete": "off", "data-suggestions": suggestions})
-
-    def clean_person(self):
-        address = self.cleaned_data["person"].strip().lower()
-        found = get_user_model().objects.annotate(address=Lower("email")).filter(address=address).first()
-        if found is None:
-            raise forms.ValidationError(_("Nobody on Ponte has this address: choose a person from the suggestions."))
-        return found
+        self.fields["person"].widget.attrs["data-suggestions"] = suggestions
 
 
 class NominationForm(forms.Form):
