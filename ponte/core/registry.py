@@ -193,11 +193,15 @@ class Sponsored:
 
 @dataclass(frozen=True)
 class SponsoredSource:
-    """Where a module's sponsored objects come from: `items(user)` gives what `user` sponsors
-    or is asked to, in a fixed number of queries whatever their number."""
+    """Where a module's sponsored objects come from, read a page at a time (a sponsor may hold
+    thousands): `waiting(user)` the objects whose decision waits for them, the oldest first;
+    `others(user)` the rest, the latest moved first; `describe(obj)` how one reads."""
 
     key: str
-    items: Callable[[Any], list[Sponsored]]
+    label: Any  # "Lab projects"
+    waiting: Callable[[Any], models.QuerySet]
+    others: Callable[[Any], models.QuerySet]
+    describe: Callable[[Any], Sponsored]
 
 
 # start(actor, author, owner, title, problem, affected, context) -> a draft challenge that
@@ -323,13 +327,15 @@ class Registry:
     def add_sponsored_source(self, source: SponsoredSource) -> None:
         self.sponsored_sources[source.key] = source
 
-    def sponsored_by(self, user) -> list[Sponsored]:
-        """Everything `user` sponsors or is asked to, from every module: the decisions waiting
-        for them first, the oldest first; then the rest, the latest moved first."""
-        items = [item for source in self.sponsored_sources.values() for item in source.items(user)]
-        waiting = sorted((item for item in items if item.awaiting), key=lambda item: item.since)
-        rest = sorted((item for item in items if not item.awaiting), key=lambda item: item.since, reverse=True)
-        return waiting + rest
+    def decisions_waiting(self, user, *, shown: int) -> tuple[int, list[Sponsored]]:
+        """How many decisions wait for `user` as sponsor, in every module, and the `shown`
+        oldest of them: two queries a module, whatever their number."""
+        count, oldest = 0, []
+        for source in self.sponsored_sources.values():
+            waiting = source.waiting(user)
+            count += waiting.count()
+            oldest += [source.describe(obj) for obj in waiting[:shown]]
+        return count, sorted(oldest, key=lambda item: item.since)[:shown]
 
     def add_handoff(self, handoff: Handoff) -> None:
         self.handoffs[handoff.key] = handoff

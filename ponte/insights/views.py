@@ -24,6 +24,9 @@ from .forms import FilterForm
 from .reading import Filters, shown_figures
 
 SUGGESTIONS_SHOWN = 10
+# The oldest decisions a sponsor's dashboard shows; the page of what they sponsor lists them all.
+WAITING_SHOWN = 5
+SPONSORED_SHOWN = 10
 
 
 def _page(request, *, dashboard: bool):
@@ -47,9 +50,9 @@ def _page(request, *, dashboard: bool):
         "dashboard": dashboard,
         "can_read_dashboard": request.user.has_perm("insights.view_dashboard"),
         # A sponsor meets the decisions waiting for them at the top of their dashboard.
-        "waiting": [item for item in registry.sponsored_by(request.user) if item.awaiting]
+        "waiting": registry.decisions_waiting(request.user, shown=WAITING_SHOWN)
         if dashboard and request.user.has_perm("insights.view_sponsored")
-        else [],
+        else (0, []),
     }
     return render(request, "insights/figures.html", context, status=200)
 
@@ -66,17 +69,37 @@ def dashboard(request):
     return _page(request, dashboard=True)
 
 
+PARTS = ("waiting", "others")
+
+
 @login_required
 def sponsored(request):
-    """Everything the sponsor sponsors, from every programme: the decisions waiting first."""
+    """Everything the sponsor sponsors, programme by programme: the decisions waiting for them
+    first (the oldest first), then the rest (the latest moved first), a few of each, with the
+    whole list a page at a time behind them."""
     if not request.user.has_perm("insights.view_sponsored"):
         raise PermissionDenied
-    items = registry.sponsored_by(request.user)
-    context = {
-        "waiting": [item for item in items if item.awaiting],
-        "others": [item for item in items if not item.awaiting],
-    }
-    return render(request, "insights/sponsored.html", context)
+    sections = []
+    for source in registry.sponsored_sources.values():
+        lists = []
+        for part in PARTS:
+            rows = getattr(source, part)(request.user)
+            lists.append((part, rows.count(), [source.describe(obj) for obj in rows[:SPONSORED_SHOWN]]))
+        sections.append((source, lists))
+    return render(request, "insights/sponsored.html", {"sections": sections, "shown": SPONSORED_SHOWN})
+
+
+@login_required
+def sponsored_list(request, key, part):
+    """One list of the sponsor's page, whole, a page at a time."""
+    if not request.user.has_perm("insights.view_sponsored"):
+        raise PermissionDenied
+    source = registry.sponsored_sources.get(key)
+    if source is None or part not in PARTS:
+        raise Http404
+    page = paginate(request, getattr(source, part)(request.user))
+    context = {"source": source, "part": part, "page": page, "items": [source.describe(obj) for obj in page]}
+    return render(request, "insights/sponsored_list.html", context)
 
 
 @login_required

@@ -275,4 +275,12 @@ for indicator in indicators.INDICATORS:
     registry.add_indicator(indicator)
 
 # What a sponsor sponsors, on their page of everything they sponsor.
-registry.add_sponsored_source(SponsoredSource(key="lab.projects", items=project_queries.sponsored_by))
+registry.add_sponsored_source(
+    SponsoredSource(
+        key="lab.projects",
+        label=_("Lab projects"),
+        waiting=project_queries.sponsorship_decisions_waiting,
+        others=project_queries.sponsored_not_waiting,
+        describe=project_queries.as_sponsored,
+    )
+)

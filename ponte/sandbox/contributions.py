@@ -221,11 +221,31 @@ for indicator in indicators.INDICATORS:
     registry.add_indicator(indicator)
 
 
-def _sponsored(user):
-    from .queries.register import sponsored_by
+def _overdue_for_sponsor(user):
+    from .queries.register import reports_overdue_for_sponsor
 
-    return sponsored_by(user)
+    return reports_overdue_for_sponsor(user)
+
+
+def _sponsored_others(user):
+    from .queries.register import sponsored_without_overdue_report
+
+    return sponsored_without_overdue_report(user)
+
+
+def _as_sponsored(exemption):
+    from .queries.register import as_sponsored
+
+    return as_sponsored(exemption)
 
 
 # What a sponsor sponsors, on their page of everything they sponsor.
-registry.add_sponsored_source(SponsoredSource(key="sandbox.exemptions", items=_sponsored))
+registry.add_sponsored_source(
+    SponsoredSource(
+        key="sandbox.exemptions",
+        label=_("Exemptions"),
+        waiting=_overdue_for_sponsor,
+        others=_sponsored_others,
+        describe=_as_sponsored,
+    )
+)

@@ -94,9 +94,9 @@ def test_a_sponsor_decides_from_the_dashboard_and_reads_the_figures(
     page.get_by_role("button", name=tr(SL, "Show the figures")).click()
     expect(page.get_by_role("alert")).to_have_count(0)
     page.goto("/insights/sponsored/")
-    expect(page.get_by_role("heading", name=tr(SL, "Decisions waiting for you"))).to_be_visible()
-    expect(page.get_by_text(tr(SL, "No decision is waiting for you."))).to_be_visible()
-    expect(page.get_by_role("link", name=PROJECT)).to_be_visible()
+    lab_projects = page.get_by_role("region", name=tr(SL, "Lab projects"))
+    expect(lab_projects.get_by_text(tr(SL, "No decision is waiting for you."))).to_be_visible()
+    expect(lab_projects.get_by_role("link", name=PROJECT)).to_be_visible()
     audit.check(page, "what you sponsor (sl)")
 
     # A visitor reads the public figures; the dashboard's own are not there.

@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,7 +16,17 @@ from ponte.core.registry import Sponsored
 from ponte.core.roles import is_sponsor, is_staff_role
 from ponte.organisations.queries import roles_of
 
-from ..models import Experiment, GateDecision, GateRequest, Project, ProjectStatus, Sponsorship, stages
+from ..models import (
+    STOP,
+    Experiment,
+    GateDecision,
+    GateRequest,
+    Project,
+    ProjectStatus,
+    Sponsorship,
+    stage_name,
+    stages,
+)
 
 
 def sees_whole_portfolio(user) -> bool:
@@ -171,44 +182,63 @@ def named_for_links(user, text: str, *, shown: int = 10) -> list[tuple[int, str]
     return list(found.order_by("title", "pk").values_list("pk", "title")[:shown])
 
 
-def sponsored_by(user) -> list[Sponsored]:
-    """The projects `user` sponsors or is asked to, each with the decision waiting for them:
-    to answer the request, or to decide at a gate. Two queries, whatever their number."""
+def _sponsored_by(user) -> QuerySet[Project]:
+    """The projects `user` sponsors or is asked to (not those they declined), each with the
+    question of its pending gate, if any."""
     if not user.is_authenticated:
-        return []
-    projects = list(
+        return Project.objects.none()
+    pending = GateRequest.objects.filter(project=OuterRef("pk"), decision=GateDecision.PENDING)
+    return (
         Project.objects.filter(sponsor=user)
         .exclude(sponsorship=Sponsorship.DECLINED)
+        .annotate(
+            gate_asked_at=Subquery(pending.values("requested_at")[:1]),
+            gate_to=Subquery(pending.values("to_stage")[:1]),
+        )
         .only("pk", "title", "sponsorship", "stage", "status", "stage_entered_at", "created_at")
     )
-    gates = {gate.project_id: gate for gate in gates_waiting_for(user).filter(project__in=[p.pk for p in projects])}
-    items = []
-    for project in projects:
-        gate = gates.get(project.pk)
-        if project.sponsorship == Sponsorship.ASKED:
-            awaiting, since = _("Accept or decline sponsoring it"), project.created_at
-        elif gate is not None:
-            awaiting = (
-                _("Decide at the gate: stop")
-                if gate.asks_to_stop
-                else _("Decide at the gate: %(stage)s") % {"stage": gate.to_stage_name}
-            )
-            since = gate.requested_at
-        else:
-            awaiting, since = None, project.stage_entered_at
-        state = (
-            _("Stopped")
-            if project.status == ProjectStatus.STOPPED
-            else _("Stage: %(stage)s") % {"stage": project.stage_name}
-        )
-        items.append(
-            Sponsored(
-                kind=_("Lab project"),
-                title=project.title,
-                url=project.get_absolute_url(),
-                state=state,
-                since=since,
-                awaiting=awaiting,
-            )
-        )
-    return items
+
+
+def _waits() -> Q:
+    return Q(sponsorship=Sponsorship.ASKED) | Q(status=ProjectStatus.ACTIVE, gate_asked_at__isnull=False)
+
+
+def sponsorship_decisions_waiting(user) -> QuerySet[Project]:
+    """Projects waiting for the sponsor: to answer the request, or to decide at a gate; the
+    longest waiting first."""
+    return (
+        _sponsored_by(user)
+        .filter(_waits())
+        .annotate(waiting_since=Coalesce("gate_asked_at", "created_at"))
+        .order_by("waiting_since", "pk")
+    )
+
+
+def sponsored_not_waiting(user) -> QuerySet[Project]:
+    """The other projects the sponsor sponsors, the latest moved first."""
+    return _sponsored_by(user).exclude(_waits()).order_by("-stage_entered_at", "-pk")
+
+
+def as_sponsored(project: Project) -> Sponsored:
+    """How a project reads on its sponsor's page, with the decision waiting for them."""
+    gate_to = getattr(project, "gate_to", None)
+    if project.sponsorship == Sponsorship.ASKED:
+        awaiting, since = _("Accept or decline sponsoring it"), project.created_at
+    elif gate_to and project.status == ProjectStatus.ACTIVE:
+        target = _("Stop") if gate_to == STOP else stage_name(gate_to)
+        awaiting, since = _("Decide at the gate: %(stage)s") % {"stage": target}, project.gate_asked_at
+    else:
+        awaiting, since = None, project.stage_entered_at
+    state = (
+        _("Stopped")
+        if project.status == ProjectStatus.STOPPED
+        else _("Stage: %(stage)s") % {"stage": project.stage_name}
+    )
+    return Sponsored(
+        kind=_("Lab project"),
+        title=project.title,
+        url=project.get_absolute_url(),
+        state=state,
+        since=since,
+        awaiting=awaiting,
+    )

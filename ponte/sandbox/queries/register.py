@@ -146,26 +146,41 @@ def named_for_links(viewer, text: str, *, shown: int = 10) -> list[tuple[int, st
     return [(pk, f"E-{pk} {title}") for pk, title in found.values_list("pk", "application__title")[:shown]]
 
 
-def sponsored_by(user) -> list[Sponsored]:
-    """The exemptions `user` sponsors, each with where it stands; a report overdue is the
-    decision that waits (the sponsor follows it up with the applicant). One query."""
+def _sponsored_by(user) -> QuerySet[Exemption]:
     if not user.is_authenticated:
-        return []
+        return Exemption.objects.none()
+    return Exemption.objects.filter(sponsor=user).select_related("application")
+
+
+def reports_overdue_for_sponsor(user, today: date | None = None) -> QuerySet[Exemption]:
+    """The exemptions `user` sponsors whose progress report is overdue (not revoked, not over):
+    the sponsor follows them up with the applicant, the longest overdue first."""
+    today = today or timezone.localdate()
+    return (
+        _sponsored_by(user)
+        .filter(revoked_at__isnull=True, next_report_due__lt=today, ends__gte=today)
+        .order_by("next_report_due", "pk")
+    )
+
+
+def sponsored_without_overdue_report(user, today: date | None = None) -> QuerySet[Exemption]:
+    today = today or timezone.localdate()
+    overdue = Q(revoked_at__isnull=True, next_report_due__lt=today, ends__gte=today)
+    return _sponsored_by(user).exclude(overdue).order_by("-starts", "-pk")
+
+
+def as_sponsored(exemption: Exemption) -> Sponsored:
     today = timezone.localdate()
-    found = Exemption.objects.filter(sponsor=user).select_related("application").order_by("-starts")
-    items = []
-    for exemption in found:
-        overdue = exemption.next_report_due is not None and exemption.next_report_due < today
-        items.append(
-            Sponsored(
-                kind=_("Exemption"),
-                title=f"{exemption.reference} {exemption.application.title}",
-                url=exemption.get_absolute_url(),
-                state=ExemptionPhase(exemption.phase_on(today)).label,
-                since=datetime.combine(exemption.next_report_due, time.min, tzinfo=timezone.get_current_timezone())
-                if overdue
-                else exemption.created_at,
-                awaiting=_("Its progress report is overdue: follow it up") if overdue else None,
-            )
-        )
-    return items
+    phase = exemption.phase_on(today)
+    overdue = (
+        phase == ExemptionPhase.ACTIVE and exemption.next_report_due is not None and exemption.next_report_due < today
+    )
+    zone = timezone.get_current_timezone()
+    return Sponsored(
+        kind=_("Exemption"),
+        title=f"{exemption.reference} {exemption.application.title}",
+        url=exemption.get_absolute_url(),
+        state=ExemptionPhase(phase).label,
+        since=datetime.combine(exemption.next_report_due, time.min, tzinfo=zone) if overdue else exemption.created_at,
+        awaiting=_("Its progress report is overdue: follow it up") if overdue else None,
+    )
