@@ -10,12 +10,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ponte.core.csvexport import csv_response
 from ponte.core.indicators import quarter_choices, quarter_name, rows_behind
-from ponte.core.pagecache import public_page
+from ponte.core.pagecache import kept_for_person, kept_part, public_page
 from ponte.core.paging import paginate
 from ponte.core.registry import registry
 from ponte.organisations.queries import organisations_named
@@ -39,22 +41,40 @@ def _page(request, *, dashboard: bool):
     # The quarters offered, and those read when older (a period may start in 2000): a select
     # whose value is not among its options would show another quarter than the one read.
     quarters = sorted({*quarter_choices(), asked["start"], asked["end"]}, reverse=True)
+    first, last = quarter_name(filters.period.first), quarter_name(filters.period.last)
+
+    def figures() -> str:
+        # The same for every reader of this address (the public page's, or the dashboard's):
+        # made once and kept for all of them until the next write.
+        sections = shown_figures(request.user, filters, dashboard=dashboard)
+        part = {"sections": sections, "filters": filters, "first": first, "last": last, "dashboard": dashboard}
+        return render_to_string("insights/figures.html#figures", part, request)
+
     context = {
         "form": FilterForm(
             asked, quarters=quarters, suggestions=reverse("insights:organisations"), errors=filters.errors
         ),
         "filters": filters,
-        "sections": shown_figures(request.user, filters, dashboard=dashboard),
-        "first": quarter_name(filters.period.first),
-        "last": quarter_name(filters.period.last),
+        "figures": kept_part(request, "insights-figures", figures),
+        "first": first,
+        "last": last,
         "dashboard": dashboard,
         "can_read_dashboard": request.user.has_perm("insights.view_dashboard"),
         # A sponsor meets the decisions waiting for them at the top of their dashboard.
-        "waiting": registry.decisions_waiting(request.user, shown=WAITING_SHOWN)
-        if dashboard and request.user.has_perm("insights.view_sponsored")
-        else (0, []),
+        "waiting": _decisions_waiting(request.user) if dashboard else (0, []),
     }
     return render(request, "insights/figures.html", context, status=200)
+
+
+def _decisions_waiting(user) -> tuple[int, list]:
+    """How many decisions wait for a sponsor, and the oldest: kept for them until the next write."""
+    if not user.has_perm("insights.view_sponsored"):
+        return 0, []
+    return kept_for_person(
+        user.pk,
+        f"sponsor-decisions:{get_language()}",
+        lambda: registry.decisions_waiting(user, shown=WAITING_SHOWN),
+    )
 
 
 @public_page

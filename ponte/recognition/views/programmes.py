@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,7 +18,7 @@ from ponte.accounts.queries import people_named, person_suggestion
 from ponte.core import versions
 from ponte.core.csvexport import csv_response
 from ponte.core.forms import add_service_errors
-from ponte.core.pagecache import public_page
+from ponte.core.pagecache import kept_part, public_page
 from ponte.core.paging import paginate
 
 from ..forms import CategoryForm, CitationForm, JurorForm, ProgrammeEditForm, ProgrammeForm
@@ -217,11 +218,18 @@ def ranking(request, pk):
     programme = visible_programme(pk)
     if not request.user.has_perm("recognition.view_ranking", programme):
         raise PermissionDenied
+    can_choose = request.user.has_perm("recognition.announce", programme)
+
+    def table() -> str:
+        # The same for every programme manager: made once, kept until the next score or choice.
+        part = {"ranking": queries.ranking(programme), "can_choose": can_choose}
+        return render_to_string("recognition/programmes/ranking.html#table", part, request)
+
     context = {
         "programme": programme,
-        "ranking": queries.ranking(programme),
+        "table": kept_part(request, f"recognition-ranking:{int(can_choose)}", table),
         "jury_size": programme.jury.count(),
-        "can_choose": request.user.has_perm("recognition.announce", programme),
+        "can_choose": can_choose,
     }
     return render(request, "recognition/programmes/ranking.html", context)
 
