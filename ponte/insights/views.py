@@ -99,14 +99,21 @@ def sponsored(request):
     whole list a page at a time behind them."""
     if not request.user.has_perm("insights.view_sponsored"):
         raise PermissionDenied
-    sections = []
-    for source in registry.sponsored_sources.values():
-        lists = []
-        for part in PARTS:
-            rows = getattr(source, part)(request.user)
-            lists.append((part, rows.count(), [source.describe(obj) for obj in rows[:SPONSORED_SHOWN]]))
-        sections.append((source, lists))
-    return render(request, "insights/sponsored.html", {"sections": sections, "shown": SPONSORED_SHOWN})
+
+    def lists() -> str:
+        # The person's own, made once and kept for them until the next write.
+        sections = []
+        for source in registry.sponsored_sources.values():
+            parts = []
+            for part in PARTS:
+                rows = getattr(source, part)(request.user)
+                parts.append((part, rows.count(), [source.describe(obj) for obj in rows[:SPONSORED_SHOWN]]))
+            sections.append((source, parts))
+        part = {"sections": sections, "shown": SPONSORED_SHOWN}
+        return render_to_string("insights/sponsored.html#sections", part, request)
+
+    context = {"sections": kept_part(request, "sponsored", lists, for_person=True)}
+    return render(request, "insights/sponsored.html", context)
 
 
 @login_required
