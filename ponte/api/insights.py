@@ -84,7 +84,7 @@ def list_figures(request, filters: Query[FiguresQuery]):
                 "key": figure.indicator.key,
                 "programme": str(figure.indicator.section),
                 "label": str(figure.indicator.label),
-                "unit": figure.indicator.unit or ("%" if figure.indicator.share_of else ""),
+                "unit": figure.indicator.unit_shown,
                 "total": figure.total if figure.shown else None,
                 "quarters": [{"quarter": quarter_name(quarter), "value": value} for quarter, value in figure.quarters]
                 if figure.shown

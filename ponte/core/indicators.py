@@ -63,6 +63,11 @@ class Indicator:
     unit: str = ""  # "EUR" for money, "" for a count
     decimals: int = 0
 
+    @property
+    def unit_shown(self) -> str:
+        """The unit its values are read in: a share is a percentage."""
+        return self.unit or ("%" if self.share_of else "")
+
 
 Quarter = tuple[int, int]
 

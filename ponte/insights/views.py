@@ -16,14 +16,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ponte.core.csvexport import csv_response
-from ponte.core.indicators import quarter_choices, quarter_name, rows_behind
+from ponte.core.indicators import kept_figures, quarter_choices, quarter_name, rows_behind
 from ponte.core.pagecache import kept_for_person, kept_part, public_page
 from ponte.core.paging import paginate
 from ponte.core.registry import registry
 from ponte.organisations.queries import organisations_named
 
 from .forms import FilterForm
-from .reading import Filters, shown_figures
+from .reading import Filters, indicators_for, shown_figures
 
 SUGGESTIONS_SHOWN = 10
 # The oldest decisions a sponsor's dashboard shows; the page of what they sponsor lists them all.
@@ -160,37 +160,18 @@ def _table(request):
     dashboard = request.user.has_perm("insights.view_dashboard")
     filters = Filters.from_query(request.GET, request.user)
     header = [_("Programme"), _("Figure"), _("Quarter"), _("Part"), _("Value"), _("Unit")]
+    indicators = indicators_for(request.user, dashboard=dashboard)
     rows = []
-    for section, shown in shown_figures(request.user, filters, dashboard=dashboard):
-        for item in shown:
-            figure = item.figure
-            if not figure.shown:
-                continue
-            label = str(figure.indicator.label)
-            unit = figure.indicator.unit or ("%" if figure.indicator.share_of else "")
-            for quarter, value in figure.quarters:
-                rows.append([section, label, quarter_name(quarter), "", _number(value), unit])
-            for part, value in figure.parts:
-                rows.append(
-                    [
-                        section,
-                        label,
-                        filters.period.name if figure.indicator.dated_by else "",
-                        part,
-                        _number(value),
-                        unit,
-                    ]
-                )
-            rows.append(
-                [
-                    section,
-                    label,
-                    filters.period.name if figure.indicator.dated_by else _("today"),
-                    "",
-                    _number(figure.total),
-                    unit,
-                ]
-            )
+    for figure in kept_figures(indicators, organisation_ids=filters.organisation_ids, period=filters.period):
+        if not figure.shown:
+            continue
+        indicator = figure.indicator
+        first = [str(indicator.section), str(indicator.label)]
+        unit = indicator.unit_shown
+        period = filters.period.name if indicator.dated_by else ""
+        rows += [[*first, quarter_name(quarter), "", _number(value), unit] for quarter, value in figure.quarters]
+        rows += [[*first, period, part, _number(value), unit] for part, value in figure.parts]
+        rows.append([*first, period or _("today"), "", _number(figure.total), unit])
     return header, rows
 
 

@@ -32,9 +32,12 @@ def _next_window_change(now):
 
 
 def _sits_on_a_jury(user) -> bool:
+    """Asked on every home page: kept for the person until the next write, not asked each time."""
+    from ponte.core.pagecache import kept_for_person
+
     from .queries.programmes import juries_of
 
-    return user.is_authenticated and juries_of(user).exists()
+    return user.is_authenticated and kept_for_person(user.pk, "sits-on-a-jury", lambda: juries_of(user).exists())
 
 
 def _to_judge(user):

@@ -131,7 +131,7 @@ def test_the_same_project_is_not_nominated_twice_by_one_nominator(make_programme
     nominate(member, category, kind="project", linked_id=lab_project.pk)
     with pytest.raises(ValidationError) as error:
         nominate(member, category, kind="project", linked_id=lab_project.pk, statement="Again.")
-    assert error.value.message_dict == {"nominee": ["You have already nominated them in this category."]}
+    assert error.value.message_dict == {"project": ["You have already nominated them in this category."]}
 
 
 def test_a_withdrawn_nomination_may_be_made_again(make_programme, nominate, citizen):

