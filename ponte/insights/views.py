@@ -50,10 +50,16 @@ def _page(request, *, dashboard: bool):
         part = {"sections": sections, "filters": filters, "first": first, "last": last, "dashboard": dashboard}
         return render_to_string("insights/figures.html#figures", part, request)
 
-    context = {
-        "form": FilterForm(
+    def filter_form() -> str:
+        # A form of this address alone (a GET form: no token), drawn once for every reader: its
+        # two selects of forty quarters are most of the time the page takes to draw.
+        form = FilterForm(
             asked, quarters=quarters, suggestions=reverse("insights:organisations"), errors=filters.errors
-        ),
+        )
+        return render_to_string("insights/figures.html#filters", {"form": form}, request)
+
+    context = {
+        "form": kept_part(request, "insights-filters", filter_form),
         "filters": filters,
         "figures": kept_part(request, "insights-figures", figures),
         "first": first,
