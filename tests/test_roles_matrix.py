@@ -1001,9 +1001,53 @@ EXPECTED_KUDOS = {"recognition.withdraw_kudos": {"given": NOMINATOR | {"moderato
 # in the company that bids, submits solutions and, after an award, is invited to a later
 # phase.
 
+# Sponsorship: a challenge's public body asks a sponsor (the author and the admin), a first one
+# or another after one declined, until the outcome is decided; the sponsor asked answers until then.
+CHALLENGE_SPONSORSHIP_STATES = (
+    "draft, no sponsor asked",
+    "draft, the sponsor asked",
+    "published, open, the sponsor asked",
+    "published, open, the sponsor accepted",
+    "published, open, the sponsor declined",
+    "awarded, the sponsor asked",
+    "cancelled, the sponsor asked",
+)
+EXPECTED_CHALLENGE_SPONSORSHIP = {
+    "challenges.ask_sponsor": {
+        state: MEMBERS if state in ("draft, no sponsor asked", "published, open, the sponsor declined") else NONE
+        for state in CHALLENGE_SPONSORSHIP_STATES
+    },
+    "challenges.answer_sponsorship": {
+        state: {"sponsor"} if state in ("draft, the sponsor asked", "published, open, the sponsor asked") else NONE
+        for state in CHALLENGE_SPONSORSHIP_STATES
+    },
+}
+# An exemption's sponsor named by the decision answers while it runs or is to start; after a
+# decline, the ministry that granted it asks another.
+EXEMPTION_SPONSORSHIP_STATES = (
+    "upcoming, the sponsor asked",
+    "active, the sponsor asked",
+    "active, the sponsor accepted",
+    "active, the sponsor declined",
+    "expired, the sponsor asked",
+    "revoked, the sponsor asked",
+    "revoked, the sponsor declined",
+)
+EXPECTED_EXEMPTION_SPONSORSHIP = {
+    "sandbox.answer_sponsorship": {
+        state: {"sponsor"} if state in ("upcoming, the sponsor asked", "active, the sponsor asked") else NONE
+        for state in EXEMPTION_SPONSORSHIP_STATES
+    },
+    "sandbox.ask_another_sponsor": {
+        state: {"ministry_official"} if state == "active, the sponsor declined" else NONE
+        for state in EXEMPTION_SPONSORSHIP_STATES
+    },
+}
+
 EXPECTED_BY_SUBJECT = {
     "organisation": EXPECTED,
     "challenge": EXPECTED_CHALLENGE,
+    "challenge_sponsorship": EXPECTED_CHALLENGE_SPONSORSHIP,
     "proposal": EXPECTED_PROPOSAL,
     "evaluation": EXPECTED_EVALUATION,
     "solution": EXPECTED_SOLUTION,
@@ -1021,6 +1065,7 @@ EXPECTED_BY_SUBJECT = {
     "sandbox_application": EXPECTED_SANDBOX_APPLICATION,
     "sandbox_message": EXPECTED_SANDBOX_MESSAGE,
     "exemption": EXPECTED_EXEMPTION,
+    "exemption_sponsorship": EXPECTED_EXEMPTION_SPONSORSHIP,
     "course": EXPECTED_COURSE,
     "learning_path": EXPECTED_LEARNING_PATH,
     "learning_session": EXPECTED_LEARNING_SESSION,

@@ -16,9 +16,10 @@ from ponte.core.registry import (
     PageSection,
     SearchDocument,
     SearchSource,
+    SponsoredSource,
     registry,
 )
-from ponte.core.roles import is_authenticated, is_evaluator, is_programme_manager
+from ponte.core.roles import is_authenticated, is_evaluator, is_programme_manager, is_sponsor
 from ponte.organisations.rules import (
     administers_a_public_body,
     belongs_to_a_company,
@@ -28,6 +29,7 @@ from ponte.organisations.rules import (
 from . import matrix, organisation_sections
 from .models import Challenge
 from .queries import indicators
+from .queries import sponsorship as sponsorship_queries
 
 registry.add_nav(NavItem(label=_("Challenges"), url_name="challenges:list", order=10))
 
@@ -450,3 +452,38 @@ for subject in matrix.SUBJECTS:
 # The leadership dashboard's figures from this module (core.indicators).
 for indicator in indicators.INDICATORS:
     registry.add_indicator(indicator)
+
+
+# Sponsorship: the public body asks a sponsor to back a challenge; the sponsor answers.
+for kind in [
+    NotificationKind(
+        "challenges.sponsorship_asked",
+        _("Requests to sponsor a challenge"),
+        _("%(organisation)s asks you to sponsor the challenge “%(challenge)s”"),
+        audience=is_sponsor,
+    ),
+    NotificationKind(
+        "challenges.sponsorship_accepted",
+        _("Sponsors accepting your challenges"),
+        _("%(sponsor)s sponsors the challenge “%(challenge)s”"),
+        audience=belongs_to_a_public_body,
+    ),
+    NotificationKind(
+        "challenges.sponsorship_declined",
+        _("Sponsors declining your challenges"),
+        _("%(sponsor)s declined to sponsor the challenge “%(challenge)s”: %(note)s"),
+        audience=belongs_to_a_public_body,
+    ),
+]:
+    registry.add_notification_kind(kind)
+
+# What a sponsor sponsors, on their page of everything they sponsor.
+registry.add_sponsored_source(
+    SponsoredSource(
+        key="challenges.challenges",
+        label=_("Challenges"),
+        waiting=sponsorship_queries.waiting_for,
+        others=sponsorship_queries.sponsored,
+        describe=sponsorship_queries.as_sponsored,
+    )
+)

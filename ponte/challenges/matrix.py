@@ -120,7 +120,39 @@ def awarded_with_next_phase(world: World):
     return next_phase(world, "draft").previous_phase
 
 
+def sponsored_challenge(world: World, status: str, sponsorship: str) -> Challenge:
+    """A challenge of the World's public body, in `status`, whose sponsorship is in `sponsorship`:
+    the World's sponsor was asked unless none was."""
+    asked = sponsorship != "none"
+    return make_challenge(
+        world,
+        status,
+        was_published=status in ("awarded", "cancelled"),
+        sponsor=world.people["sponsor"] if asked else None,
+        sponsorship=sponsorship,
+        sponsorship_asked_at=timezone.now() if asked else None,
+    )
+
+
+SPONSORSHIP_STATES = {
+    "draft, no sponsor asked": ("draft", "none"),
+    "draft, the sponsor asked": ("draft", "asked"),
+    "published, open, the sponsor asked": ("published", "asked"),
+    "published, open, the sponsor accepted": ("published", "accepted"),
+    "published, open, the sponsor declined": ("published", "declined"),
+    "awarded, the sponsor asked": ("awarded", "asked"),
+    "cancelled, the sponsor asked": ("cancelled", "asked"),
+}
+
 SUBJECTS = (
+    Subject(
+        key="challenge_sponsorship",
+        label="challenge's sponsorship (the sponsor asked by the challenge's public body)",
+        states=tuple(
+            (state, lambda world, state=state: sponsored_challenge(world, *SPONSORSHIP_STATES[state]))
+            for state in SPONSORSHIP_STATES
+        ),
+    ),
     Subject(
         key="challenge",
         label="challenge",
@@ -295,5 +327,13 @@ CASES = {
     "challenges.view_recommended_challenges": Case("See the open challenges recommended for one's company."),
     "challenges.add_next_phase": Case(
         "Prepare the next phase of the awarded challenge (its suppliers are invited to it), once.", "challenge"
+    ),
+    "challenges.ask_sponsor": Case(
+        "Ask a sponsor to back the challenge (another after one declined), until its outcome is decided.",
+        "challenge_sponsorship",
+    ),
+    "challenges.answer_sponsorship": Case(
+        "Accept to sponsor the challenge, or decline with a reason, until its outcome is decided.",
+        "challenge_sponsorship",
     ),
 }

@@ -12,6 +12,7 @@ from django.utils import formats, timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from ponte.core.sponsorship import Sponsorship
 from ponte.core.statemachine import Lifecycle, Transition
 from ponte.organisations import timezones
 
@@ -258,6 +259,20 @@ class Challenge(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="later_phases"
     )
 
+    # A sponsor the public body asks to back the challenge, who accepts or declines.
+    sponsor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sponsor"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sponsored_challenges",
+    )
+    sponsorship = models.CharField(max_length=16, choices=Sponsorship.choices, default=Sponsorship.NOT_ASKED)
+    sponsorship_asked_at = models.DateTimeField(null=True, blank=True)
+    sponsorship_answered_at = models.DateTimeField(null=True, blank=True)
+    sponsorship_note = models.TextField(blank=True)
+
     objects = ChallengeQuerySet.as_manager()
 
     class Meta:
@@ -292,6 +307,7 @@ class Challenge(models.Model):
             models.Index(
                 fields=["closed_at", "id"], condition=models.Q(status="not_awarded"), name="challenge_closed_order"
             ),
+            models.Index(fields=["sponsor", "sponsorship"], name="challenge_by_sponsor"),
         ]
         verbose_name = _("challenge")
         verbose_name_plural = _("challenges")

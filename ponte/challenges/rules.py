@@ -3,6 +3,7 @@
 import rules
 
 from ponte.core.roles import is_authenticated, is_programme_manager, is_staff_role
+from ponte.core.sponsorship import is_its_sponsor, may_ask_a_sponsor, may_be_answered
 from ponte.organisations.queries import roles_of, verified_companies_of
 from ponte.organisations.rules import is_company_member, is_public_servant
 
@@ -77,7 +78,11 @@ def is_owner_verified(user, challenge) -> bool:
     return challenge is not None and challenge.owner.status == "verified"
 
 
-rules.add_perm("challenges.view_challenge", was_public | is_owner_member | (is_staff_role & ~is_inside_the_body))
+# The sponsor asked to back a challenge reads it, a draft too.
+rules.add_perm(
+    "challenges.view_challenge",
+    was_public | is_owner_member | is_its_sponsor | (is_staff_role & ~is_inside_the_body),
+)
 # Once the deadline has passed, companies have answered the terms as published: they are
 # frozen (equal treatment of tenderers), so a closed challenge is no longer edited.
 rules.add_perm("challenges.change_challenge", is_drafter & (is_editable | is_open))
@@ -309,3 +314,10 @@ rules.add_perm("challenges.add_next_phase", is_drafter & is_awarded & has_no_nex
 # The drafter adds or removes them while the challenge is a draft or returned for changes;
 # who may download them is whoever may see the challenge (registered in contributions.py).
 rules.add_perm("challenges.change_documents", is_drafter & is_editable)
+
+
+# Sponsorship: until its outcome is decided, the public body asks a sponsor to back the challenge
+# (another after one declined) and the sponsor accepts or declines.
+is_undecided = ~_in(Status.AWARDED, Status.NOT_AWARDED, Status.CANCELLED)
+rules.add_perm("challenges.ask_sponsor", is_drafter & is_undecided & may_ask_a_sponsor)
+rules.add_perm("challenges.answer_sponsorship", is_its_sponsor & is_undecided & may_be_answered)

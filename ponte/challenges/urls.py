@@ -11,6 +11,7 @@ from .views import proposals as proposals_views
 from .views import public as public_views
 from .views import questions as questions_views
 from .views import review as review_views
+from .views import sponsorship as sponsorship_views
 
 app_name = "challenges"
 
@@ -65,6 +66,10 @@ urlpatterns = [
     path("<int:pk>/award/", award_views.challenge_award, name="award"),
     path("<int:pk>/close-without-award/", award_views.challenge_close_without_award, name="close_without_award"),
     path("awards/<int:pk>/contract/", award_views.contract_record, name="contract"),
+    # Sponsorship
+    path("<int:pk>/sponsor/", sponsorship_views.ask_sponsor, name="ask_sponsor"),
+    path("<int:pk>/sponsor/suggestions/", sponsorship_views.sponsors_named, name="sponsors_named"),
+    path("<int:pk>/sponsorship/", sponsorship_views.sponsorship_answer, name="sponsorship"),
     # Phases
     path("<int:pk>/next-phase/", phases_views.challenge_next_phase, name="next_phase"),
 ]

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from ponte.core.roles import is_programme_manager, is_sponsor, is_staff_role
+from ponte.core.sponsorship import is_its_sponsor, may_ask_a_sponsor, may_be_answered
 from ponte.organisations.queries import roles_of
 from ponte.organisations.rules import is_public_servant
 
@@ -12,7 +13,6 @@ from .models import (
     CASE_LIFECYCLE,
     EXPERIMENT_LIFECYCLE,
     PROBLEM_LIFECYCLE,
-    SPONSORSHIP_LIFECYCLE,
     CaseStatus,
     ExperimentStatus,
     GateDecision,
@@ -85,11 +85,6 @@ def is_member_of_project_body(user, project) -> bool:
 
 
 @rules.predicate
-def is_its_sponsor(user, project) -> bool:
-    return project is not None and is_sponsor(user) and project.sponsor_id == user.pk
-
-
-@rules.predicate
 def is_active(user, project) -> bool:
     return project is not None and project.status == ProjectStatus.ACTIVE
 
@@ -108,8 +103,8 @@ def has_a_gate_pending(user, project) -> bool:
 rules.add_perm("lab.add_project", is_programme_manager & is_accepted_without_project)
 # Sponsors read the whole portfolio, as the lab team does.
 rules.add_perm("lab.view_project", is_on_the_team | is_member_of_project_body | is_sponsor | is_staff_role)
-rules.add_perm("lab.answer_sponsorship", is_its_sponsor & SPONSORSHIP_LIFECYCLE.allows("accept_sponsorship"))
-rules.add_perm("lab.ask_another_sponsor", is_programme_manager & SPONSORSHIP_LIFECYCLE.allows("ask_sponsor"))
+rules.add_perm("lab.answer_sponsorship", is_its_sponsor & may_be_answered)
+rules.add_perm("lab.ask_another_sponsor", is_programme_manager & may_ask_a_sponsor)
 # The team asks the sponsor to move on or to stop, one question at a time, once the sponsor
 # has accepted the project; the sponsor decides.
 rules.add_perm("lab.request_gate", is_on_the_team & is_active & is_sponsored & ~has_a_gate_pending)

@@ -15,7 +15,7 @@ from ponte.core.registry import (
     SponsoredSource,
     registry,
 )
-from ponte.core.roles import is_programme_manager
+from ponte.core.roles import is_programme_manager, is_sponsor
 from ponte.organisations.rules import is_public_servant
 
 from . import matrix
@@ -169,6 +169,24 @@ for kind in [
         audience=is_public_servant,
     ),
     NotificationKind(
+        "sandbox.sponsorship_asked",
+        _("Requests to sponsor an exemption"),
+        _("You are asked to sponsor exemption %(reference)s, “%(application)s”"),
+        audience=is_sponsor,
+    ),
+    NotificationKind(
+        "sandbox.sponsorship_accepted",
+        _("Sponsors accepting exemptions"),
+        _("%(sponsor)s sponsors exemption %(reference)s, “%(application)s”"),
+        audience=is_public_servant | is_programme_manager,
+    ),
+    NotificationKind(
+        "sandbox.sponsorship_declined",
+        _("Sponsors declining exemptions"),
+        _("%(sponsor)s declined to sponsor exemption %(reference)s, “%(application)s”: %(note)s"),
+        audience=is_public_servant | is_programme_manager,
+    ),
+    NotificationKind(
         "sandbox.application_withdrawn",
         _("Applications to waive a rule, withdrawn"),
         _("%(organisation)s withdrew its application “%(application)s”: %(reason)s"),
@@ -215,22 +233,23 @@ rolematrix.add_subject(matrix.CALL_SUBJECT)
 rolematrix.add_subject(matrix.APPLICATION_SUBJECT)
 rolematrix.add_subject(matrix.MESSAGE_SUBJECT)
 rolematrix.add_subject(matrix.EXEMPTION_SUBJECT)
+rolematrix.add_subject(matrix.EXEMPTION_SPONSORSHIP_SUBJECT)
 
 # The leadership dashboard's figures from this module (core.indicators).
 for indicator in indicators.INDICATORS:
     registry.add_indicator(indicator)
 
 
-def _overdue_for_sponsor(user):
-    from .queries.register import reports_overdue_for_sponsor
+def _waiting_for_sponsor(user):
+    from .queries.register import decisions_waiting_for_sponsor
 
-    return reports_overdue_for_sponsor(user)
+    return decisions_waiting_for_sponsor(user)
 
 
 def _sponsored_others(user):
-    from .queries.register import sponsored_without_overdue_report
+    from .queries.register import sponsored_not_waiting
 
-    return sponsored_without_overdue_report(user)
+    return sponsored_not_waiting(user)
 
 
 def _as_sponsored(exemption):
@@ -244,7 +263,7 @@ registry.add_sponsored_source(
     SponsoredSource(
         key="sandbox.exemptions",
         label=_("Exemptions"),
-        waiting=_overdue_for_sponsor,
+        waiting=_waiting_for_sponsor,
         others=_sponsored_others,
         describe=_as_sponsored,
     )

@@ -152,6 +152,7 @@ def make_application(world: World, state: str = "draft", *, call: Call | None = 
             starts=application.starts,
             ends=application.ends,
             sponsor=world.people["sponsor"],
+            sponsorship="accepted",
             decided_by=world.people["ministry_official"],
         )
     return application
@@ -200,6 +201,37 @@ EXEMPTION_SUBJECT = Subject(
     key="exemption",
     label="exemption (of the public servant's public body, granted by the ministry official's ministry)",
     states=tuple((state, lambda world, state=state: make_exemption(world, state)) for state in EXEMPTION_STATES),
+)
+
+
+# The sponsorship of an exemption in some of EXEMPTION_STATES: the World's sponsor asked by
+# the decision, and what they answered.
+EXEMPTION_SPONSORSHIP_STATES = {
+    "upcoming, the sponsor asked": ("upcoming", "asked"),
+    "active, the sponsor asked": ("active, no report due yet", "asked"),
+    "active, the sponsor accepted": ("active, no report due yet", "accepted"),
+    "active, the sponsor declined": ("active, no report due yet", "declined"),
+    "expired, the sponsor asked": ("expired", "asked"),
+    "revoked, the sponsor asked": ("revoked", "asked"),
+    "revoked, the sponsor declined": ("revoked", "declined"),
+}
+
+
+def exemption_with_sponsorship(world: World, state: str) -> Exemption:
+    phase, sponsorship = EXEMPTION_SPONSORSHIP_STATES[state]
+    exemption = make_exemption(world, phase)
+    exemption.sponsorship, exemption.sponsorship_asked_at = sponsorship, timezone.now()
+    exemption.save(update_fields=["sponsorship", "sponsorship_asked_at"])
+    return exemption
+
+
+EXEMPTION_SPONSORSHIP_SUBJECT = Subject(
+    key="exemption_sponsorship",
+    label="exemption's sponsorship (the sponsor named by the ministry official's ministry)",
+    states=tuple(
+        (state, lambda world, state=state: exemption_with_sponsorship(world, state))
+        for state in EXEMPTION_SPONSORSHIP_STATES
+    ),
 )
 
 
@@ -269,6 +301,15 @@ CASES = {
     ),
     "sandbox.record_outcome": Case(
         "Record the outcome once it expired (rule changed, extended, expired): the ministry.", "exemption"
+    ),
+    "sandbox.answer_sponsorship": Case(
+        "Accept to sponsor the exemption, or decline with a reason, while it runs or is to start: the sponsor "
+        "its decision named.",
+        "exemption_sponsorship",
+    ),
+    "sandbox.ask_another_sponsor": Case(
+        "Ask another sponsor after one declined, while the exemption runs or is to start: the ministry.",
+        "exemption_sponsorship",
     ),
     "sandbox.view_message": Case("Read a message's files: whoever reads its application.", "sandbox_message"),
     "sandbox.attach_to_message": Case(

@@ -9,6 +9,7 @@ import rules
 from django.utils import timezone
 
 from ponte.core.roles import is_programme_manager
+from ponte.core.sponsorship import is_its_sponsor, may_ask_a_sponsor, may_be_answered
 from ponte.organisations.queries import roles_of
 from ponte.organisations.rules import is_public_servant
 
@@ -169,5 +170,9 @@ rules.add_perm("sandbox.report_progress", runs_the_exemption & has_a_report_due)
 rules.add_perm("sandbox.revoke_exemption", granted_the_exemption & is_running)
 rules.add_perm("sandbox.evaluate_exemption", runs_the_exemption & is_over)
 rules.add_perm("sandbox.record_outcome", granted_the_exemption & is_expired_unsettled)
+# The sponsor named by the decision accepts or declines while the exemption runs (or is to
+# start); after a decline, the ministry asks another.
+rules.add_perm("sandbox.answer_sponsorship", is_its_sponsor & may_be_answered & is_running)
+rules.add_perm("sandbox.ask_another_sponsor", granted_the_exemption & may_ask_a_sponsor & is_running)
 rules.add_perm("sandbox.view_message", may_read_its_application)
 rules.add_perm("sandbox.attach_to_message", wrote_it_in_dialogue)

@@ -2,7 +2,7 @@ from django.urls import path
 
 from ponte.core.pagecache import public_page
 
-from .views import applications, calls, dialogue, exemptions, register
+from .views import applications, calls, dialogue, exemptions, register, sponsorship
 
 app_name = "sandbox"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("", calls.sandbox_home, name="home"),
     path("register/", register.register, name="register"),
     path("register/<int:pk>/", register.exemption_detail, name="exemption"),
+    path("register/<int:pk>/sponsorship/", sponsorship.sponsorship_answer, name="sponsorship"),
     path("register/feed/", public_page(register.RegisterFeed()), name="register_feed"),
     path("register.csv", register.register_csv, name="register_csv"),
     path("calls/new/", calls.call_open, name="call_open"),
@@ -32,6 +33,7 @@ urlpatterns = [
     path("applications/<int:pk>/approve/", dialogue.application_approve, name="approve"),
     path("applications/<int:pk>/report/", exemptions.report_send, name="report"),
     path("applications/<int:pk>/revoke/", exemptions.exemption_revoke, name="revoke"),
+    path("applications/<int:pk>/sponsor/", sponsorship.ask_another_sponsor, name="ask_sponsor"),
     path("applications/<int:pk>/evaluate/", exemptions.evaluation_write, name="evaluate"),
     path("applications/<int:pk>/outcome/", exemptions.outcome_record, name="outcome"),
     path("reports/", exemptions.reports_due, name="reports_due"),

@@ -72,7 +72,11 @@ def test_the_demo_sandbox():
     assert Notification.objects.filter(
         kind="sandbox.application_submitted", recipient__email="ministry@example.org"
     ).exists()
-    assert AuditEvent.objects.filter(verb="submit_preliminary").count() == 11
+    assert AuditEvent.objects.filter(verb="submit_preliminary").count() == 12
+    # The sponsor accepted every exemption when named, but the one decided this week.
+    waiting = exemptions["Home care plans agreed by the care team, in a second municipality"]
+    assert waiting.sponsorship == "asked" and waiting.phase == ExemptionPhase.UPCOMING
+    assert {e.sponsorship for e in exemptions.values() if e.pk != waiting.pk} == {"accepted"}
     counts = (Call.objects.count(), Application.objects.count(), Rule.objects.count())
     sandbox.build()
     assert (Call.objects.count(), Application.objects.count(), Rule.objects.count()) == counts

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ponte.core.pagecache import kept_value
 from ponte.core.paging import FirstThenRest
-from ponte.core.roles import is_staff_role
+from ponte.core.roles import is_sponsor, is_staff_role
 from ponte.organisations.models import Organisation
 from ponte.organisations.queries import roles_of
 
@@ -28,6 +28,8 @@ def visible_challenges(user) -> QuerySet[Challenge]:
         visible |= ~Q(status__in=PRIVATE_TO_THE_BODY) & ~Q(
             status=Status.CHANGES_REQUESTED, organisation_approved_at__isnull=True
         )
+    if is_sponsor(user):
+        visible |= Q(sponsor_id=user.pk)
     return Challenge.objects.filter(visible)
 
 
@@ -185,7 +187,7 @@ def challenge_detail(user, pk: int, *, with_details: bool = True) -> Challenge |
 
 def _with_details(pk: int) -> Challenge | None:
     return (
-        Challenge.objects.select_related("owner", "author", "owner__parent")
+        Challenge.objects.select_related("owner", "author", "owner__parent", "sponsor")
         .prefetch_related("sectors", "cpv_codes", "criteria")
         .filter(pk=pk)
         .first()

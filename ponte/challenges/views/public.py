@@ -23,6 +23,7 @@ from ponte.core.amounts import parse_amount
 from ponte.core.pagecache import kept_part, public_page
 from ponte.core.paging import paginate
 from ponte.core.registry import registry
+from ponte.core.roles import is_staff_role
 from ponte.organisations.models import Organisation
 from ponte.organisations.queries import verified_companies_of
 from ponte.reference.models import Sector
@@ -165,6 +166,7 @@ def challenge_detail(request, pk, slug):
             phases_queries.invited_among(challenge, context["companies"]) if context["can_follow"] else []
         )
     context.update(_outcome(request.user, challenge))
+    context["sponsorship"] = _sponsorship(request.user, challenge)
     context.update(_phases(request.user, challenge, context.get("companies", []), now))
     # Its times read in its public body's time, which the page names beside the deadline.
     with timezone.override(challenge.time_zone):
@@ -212,6 +214,19 @@ def _phases(user, challenge, companies, now) -> dict:
             bool(companies) and challenge.public_state == "open" and not any(c.pk in invited for c in companies)
         )
     return found
+
+
+def _sponsorship(user, challenge) -> dict | None:
+    """Who sponsors the challenge and what the reader may do about it, for its public body,
+    the sponsor and programme managers; None for everyone else."""
+    if not user.is_authenticated or not (
+        challenge_rules.is_owner_member(user, challenge) or challenge.sponsor_id == user.pk or is_staff_role(user)
+    ):
+        return None
+    return {
+        "ask": user.has_perm("challenges.ask_sponsor", challenge),
+        "answer": user.has_perm("challenges.answer_sponsorship", challenge),
+    }
 
 
 def _outcome(user, challenge) -> dict:

@@ -27,6 +27,7 @@ from ponte.challenges.services import phases as phases_services
 from ponte.challenges.services import proposals as proposals_services
 from ponte.challenges.services import questions as questions_services
 from ponte.challenges.services import review as review_services
+from ponte.challenges.services import sponsorship as sponsorship_services
 from ponte.core import attachments
 from ponte.organisations.models import Organisation
 from ponte.reference.models import CpvCode, SectorTag
@@ -181,6 +182,8 @@ def _build_one(spec, people, organisations, now) -> Challenge:
         following_services.interest_express(
             actor=people[interest["by"]], challenge=challenge, company=organisations[interest["company"]]
         )
+    if "sponsorship" in spec:
+        _sponsor(challenge, spec["sponsorship"], author, people)
     if spec["stage"] in PAST_DEADLINE:
         # The services refuse deadlines in the past: a closed call's dates are set directly.
         days = spec["deadline_days_ago"]
@@ -190,6 +193,16 @@ def _build_one(spec, people, organisations, now) -> Challenge:
             approved_at=now - timedelta(days=days + 47),
         )
     return challenge
+
+
+def _sponsor(challenge, spec, author, people) -> None:
+    """The drafter asks a sponsor to back the challenge; the sponsor answers, or not yet."""
+    sponsor = people[spec["sponsor"]]
+    challenge = sponsorship_services.challenge_ask_sponsor(actor=author, challenge=challenge, sponsor=sponsor)
+    if "answer" in spec:
+        sponsorship_services.challenge_sponsorship_answer(
+            actor=sponsor, challenge=challenge, accept=spec["answer"] == "accepted", note=spec.get("note", "")
+        )
 
 
 # Questions and proposals ---------------------------------------------------------------

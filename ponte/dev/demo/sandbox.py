@@ -15,6 +15,7 @@ from ponte.sandbox.services import applications as application_services
 from ponte.sandbox.services import calls as services
 from ponte.sandbox.services import decisions, dialogue
 from ponte.sandbox.services import exemptions as services_exemptions
+from ponte.sandbox.services import sponsorship as sponsorship_services
 
 from .data import load
 
@@ -174,6 +175,11 @@ def _decide(spec: dict, application: Application, people: dict) -> None:
         ends=application.ends,
         sponsor=User.objects.get(email=spec["sponsor"]),
     )
+    if spec.get("sponsorship", "accepted") == "accepted":
+        # The sponsor accepted when the decision named them; `sponsorship: asked` waits for them.
+        exemption = sponsorship_services.exemption_sponsorship_answer(
+            actor=exemption.sponsor, exemption=exemption, accept=True
+        )
     if "active_for_days" in spec:
         # Decided earlier: the exemption started so many days ago, and lasts as long as asked.
         back = timedelta(days=spec["active_for_days"] + (application.starts - timezone.localdate()).days)

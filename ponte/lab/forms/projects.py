@@ -110,20 +110,6 @@ class ProjectForm(forms.Form):
         return people
 
 
-class SponsorForm(forms.Form):
-    """Another sponsor, asked after one declined."""
-
-    sponsor = _sponsor_field()
-
-    def __init__(self, *args, suggestions: str, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["sponsor"].widget.attrs.update({"autocomplete": "off", "data-suggestions": suggestions})
-        _say_what_is_needed(self)
-
-    def clean_sponsor(self):
-        return _the_sponsor(self.cleaned_data["sponsor"])
-
-
 class GateRequestForm(forms.Form):
     move = forms.ChoiceField(label=_("What you ask the sponsor"), widget=forms.RadioSelect)
     evidence = forms.CharField(
@@ -170,17 +156,3 @@ class GateDecisionForm(forms.Form):
         super().__init__(*args, **kwargs)
         mark_needed_later(self, ["lessons"])
         _say_what_is_needed(self)
-
-
-class SponsorshipForm(forms.Form):
-    note = forms.CharField(
-        label=_("Note for the lab team"),
-        required=False,
-        max_length=REASON_LIMIT,
-        widget=textarea(3),
-        help_text=_("Needed to decline: say why."),
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        mark_needed_later(self, ["note"])

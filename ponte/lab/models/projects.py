@@ -5,6 +5,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from ponte.core.sponsorship import NOT_A_SPONSOR, Sponsorship
 from ponte.core.statemachine import Lifecycle, Transition
 
 from .problems import Problem
@@ -47,7 +48,7 @@ PROJECT_NEEDED = {
     "targets": _("Say what the project aims at, measurably: its targets."),
     "facet": _("Choose the innovation facet from the list."),
     "budget": _("Give the budget in euros, zero or more."),
-    "sponsor": _("Name a person who has the sponsor role on this platform."),
+    "sponsor": NOT_A_SPONSOR,
     "evidence": _("Give the evidence the sponsor decides on."),
     "rationale": _("Give the rationale of your decision: the team reads it."),
     "lessons": _("Write the lessons learned: a project never stops without them."),
@@ -60,27 +61,6 @@ class ProjectStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     STOPPED = "stopped", _("Stopped")
 
-
-class Sponsorship(models.TextChoices):
-    ASKED = "asked", _("Waiting for the sponsor's answer")
-    ACCEPTED = "accepted", _("Accepted by the sponsor")
-    DECLINED = "declined", _("Declined by the sponsor")
-
-
-SPONSORSHIP_LIFECYCLE = Lifecycle(
-    states=Sponsorship,
-    field="sponsorship",
-    transitions=[
-        Transition(
-            "accept_sponsorship", (Sponsorship.ASKED,), Sponsorship.ACCEPTED, timestamp="sponsorship_answered_at"
-        ),
-        Transition(
-            "decline_sponsorship", (Sponsorship.ASKED,), Sponsorship.DECLINED, timestamp="sponsorship_answered_at"
-        ),
-        # The lab team asks another sponsor after one declined.
-        Transition("ask_sponsor", (Sponsorship.DECLINED,), Sponsorship.ASKED),
-    ],
-)
 
 PROJECT_LIFECYCLE = Lifecycle(
     states=ProjectStatus,
@@ -110,6 +90,7 @@ class Project(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("sponsor"), on_delete=models.PROTECT, related_name="sponsored_projects"
     )
     sponsorship = models.CharField(max_length=16, choices=Sponsorship.choices, default=Sponsorship.ASKED)
+    sponsorship_asked_at = models.DateTimeField(null=True, blank=True)
     sponsorship_answered_at = models.DateTimeField(null=True, blank=True)
     sponsorship_note = models.TextField(blank=True)
     stage = models.CharField(_("stage"), max_length=32)

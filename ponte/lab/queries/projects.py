@@ -195,7 +195,7 @@ def _sponsored_by(user) -> QuerySet[Project]:
             gate_asked_at=Subquery(pending.values("requested_at")[:1]),
             gate_to=Subquery(pending.values("to_stage")[:1]),
         )
-        .only("pk", "title", "sponsorship", "stage", "status", "stage_entered_at", "created_at")
+        .only("pk", "title", "sponsorship", "sponsorship_asked_at", "stage", "status", "stage_entered_at", "created_at")
     )
 
 
@@ -209,7 +209,7 @@ def sponsorship_decisions_waiting(user) -> QuerySet[Project]:
     return (
         _sponsored_by(user)
         .filter(_waits())
-        .annotate(waiting_since=Coalesce("gate_asked_at", "created_at"))
+        .annotate(waiting_since=Coalesce("gate_asked_at", "sponsorship_asked_at", "created_at"))
         .order_by("waiting_since", "pk")
     )
 
@@ -223,7 +223,7 @@ def as_sponsored(project: Project) -> Sponsored:
     """How a project reads on its sponsor's page, with the decision waiting for them."""
     gate_to = getattr(project, "gate_to", None)
     if project.sponsorship == Sponsorship.ASKED:
-        awaiting, since = _("Accept or decline sponsoring it"), project.created_at
+        awaiting, since = _("Accept or decline sponsoring it"), project.sponsorship_asked_at or project.created_at
     elif gate_to and project.status == ProjectStatus.ACTIVE:
         target = _("Stop") if gate_to == STOP else stage_name(gate_to)
         awaiting, since = _("Decide at the gate: %(stage)s") % {"stage": target}, project.gate_asked_at

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ponte.core import audit
+from ponte.core import audit, sponsorship
 from ponte.core.notifications import notify
 from ponte.core.services import clean_text, locked, require
 
@@ -22,7 +22,6 @@ from ..models import (
     GATE_LIFECYCLE,
     PROJECT_LIFECYCLE,
     PROJECT_NEEDED,
-    SPONSORSHIP_LIFECYCLE,
     STOP,
     TEXT_LIMIT,
     Facet,
@@ -42,11 +41,6 @@ NEEDED = PROJECT_NEEDED
 
 def _text(value, field: str, required: str = "", limit: int = TEXT_LIMIT) -> str:
     return clean_text(value, limit=limit, field=field, required=required)
-
-
-def _check_sponsor(sponsor) -> None:
-    if sponsor is None or not sponsor.is_active or not sponsor.is_sponsor:
-        raise ValidationError({"sponsor": [str(NEEDED["sponsor"])]})
 
 
 @transaction.atomic
@@ -84,7 +78,7 @@ def project_start(
     if budget is None or budget < 0 or budget > MAX_BUDGET:
         errors["budget"] = [str(NEEDED["budget"])]
     try:
-        _check_sponsor(sponsor)
+        sponsorship.check_sponsor(sponsor)
     except ValidationError as error:
         errors.update(error.message_dict)
     # Only the people named are looked up: a ministry may have thousands of members.
@@ -108,6 +102,7 @@ def project_start(
         facet=facet,
         budget=budget,
         sponsor=sponsor,
+        sponsorship_asked_at=timezone.now(),
         stage=stages()[0],
         stage_entered_at=timezone.now(),
         **fields,
@@ -128,16 +123,15 @@ def project_start(
 def sponsorship_answer(*, actor: User, project: Project, accept: bool, note: str = "") -> Project:
     project = locked(project)
     require("lab.answer_sponsorship", project, actor=actor)
-    note = _text(note, "note", "" if accept else _("Say why you decline: the lab team reads it."), 4000)
-    project.sponsorship_note = note
-    verb = "accept_sponsorship" if accept else "decline_sponsorship"
-    SPONSORSHIP_LIFECYCLE.apply(project, verb, actor=actor, reason=note, update_fields=["sponsorship_note"])
+    sponsorship.answer(
+        project, actor=actor, accept=accept, note=note, why_needed=_("Say why you decline: the lab team reads it.")
+    )
     from ponte.accounts.queries import programme_managers
 
     notify(
         [*programme_managers(), *project.team.all()],
         "lab.sponsorship_accepted" if accept else "lab.sponsorship_declined",
-        params={"project": project.title, "sponsor": actor.name or actor.email, "note": note},
+        params={"project": project.title, "sponsor": actor.name or actor.email, "note": project.sponsorship_note},
         url=project.get_absolute_url(),
     )
     return project
@@ -148,16 +142,7 @@ def sponsor_ask_again(*, actor: User, project: Project, sponsor) -> Project:
     """After a sponsor declined, the lab team asks another (or the same, once convinced)."""
     project = locked(project)
     require("lab.ask_another_sponsor", project, actor=actor)
-    _check_sponsor(sponsor)
-    before = project.sponsor.email
-    project.sponsor, project.sponsorship_note, project.sponsorship_answered_at = sponsor, "", None
-    SPONSORSHIP_LIFECYCLE.apply(
-        project,
-        "ask_sponsor",
-        actor=actor,
-        reason=f"{before} → {sponsor.email}",
-        update_fields=["sponsor", "sponsorship_note", "sponsorship_answered_at"],
-    )
+    sponsorship.ask(project, actor=actor, sponsor=sponsor)
     notify([sponsor], "lab.sponsorship_asked", params={"project": project.title}, url=project.get_absolute_url())
     return project
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from ponte.accounts.queries import person_suggestion
 from ponte.accounts.queries import sponsors_named as sponsors_named_query
-from ponte.core import links
+from ponte.core import links, sponsorship
 from ponte.core.forms import add_service_errors
 from ponte.core.pagecache import kept_part
 from ponte.core.paging import paginate
@@ -26,7 +26,7 @@ from ponte.core.registry import registry
 from ponte.organisations.models import Membership
 
 from .. import exports
-from ..forms.projects import GateDecisionForm, GateRequestForm, ProjectForm, SponsorForm, SponsorshipForm
+from ..forms.projects import GateDecisionForm, GateRequestForm, ProjectForm
 from ..models import Conclusion, ExperimentStatus, Facet, GateDecision, ProjectStatus, stage_name, stages
 from ..queries import cocreation as cocreation_queries
 from ..queries import experiments as experiment_queries
@@ -193,9 +193,9 @@ def sponsorship_answer(request, pk):
                 % {"state": project.get_sponsorship_display().lower()},
             )
         raise PermissionDenied
-    form = SponsorshipForm(request.POST or None)
+    form = sponsorship.AnswerForm(request.POST or None, note_label=_("Note for the lab team"))
     if request.method == "POST" and form.is_valid():
-        accept = request.POST.get("answer") == "accept"
+        accept = form.accepts
         try:
             services.sponsorship_answer(
                 actor=request.user, project=project, accept=accept, note=form.cleaned_data["note"]
@@ -210,7 +210,21 @@ def sponsorship_answer(request, pk):
                 else _("You declined to sponsor the project. The lab team is told why."),
             )
             return redirect(project)
-    return render(request, "lab/projects/sponsorship.html", {"project": project, "form": form})
+    return sponsorship.render_page(
+        request,
+        project,
+        page="answer",
+        form=form,
+        heading=_("Sponsor the project?"),
+        intro=_(
+            "The lab team asks you to sponsor “%(title)s”: you would decide, at each gate, whether it moves on, "
+            "stops or revises its request."
+        )
+        % {"title": project.title},
+        owner=project.organisation.name,
+        crumbs="lab/projects/_breadcrumbs.html",
+        project=project,
+    )
 
 
 @login_required
@@ -225,7 +239,7 @@ def sponsor_again(request, pk):
                 % {"state": project.get_sponsorship_display()},
             )
         raise PermissionDenied
-    form = SponsorForm(request.POST or None, suggestions=reverse("lab:sponsors_named"))
+    form = sponsorship.SponsorForm(request.POST or None, suggestions=reverse("lab:sponsors_named"))
     if request.method == "POST" and form.is_valid():
         try:
             services.sponsor_ask_again(actor=request.user, project=project, sponsor=form.cleaned_data["sponsor"])
@@ -234,7 +248,16 @@ def sponsor_again(request, pk):
         else:
             messages.success(request, _("The sponsor is asked to accept the project."))
             return redirect(project)
-    return render(request, "lab/projects/sponsor.html", {"project": project, "form": form})
+    return sponsorship.render_page(
+        request,
+        project,
+        page="ask",
+        form=form,
+        heading=_("Ask another sponsor"),
+        owner=project.organisation.name,
+        crumbs="lab/projects/_breadcrumbs.html",
+        project=project,
+    )
 
 
 @login_required

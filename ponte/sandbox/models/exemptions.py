@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from ponte.core.sponsorship import Sponsorship
+
 LEGAL_BASIS_LIMIT = 300
 
 
@@ -71,6 +73,12 @@ class Exemption(models.Model):
     sponsor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("sponsor"), on_delete=models.PROTECT, related_name="+"
     )
+    # Named by the ministry's decision, the sponsor is asked to back the exemption and accepts
+    # or declines; after a decline the ministry asks another.
+    sponsorship = models.CharField(max_length=16, choices=Sponsorship.choices, default=Sponsorship.ASKED)
+    sponsorship_asked_at = models.DateTimeField(null=True, blank=True)
+    sponsorship_answered_at = models.DateTimeField(null=True, blank=True)
+    sponsorship_note = models.TextField(blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     # Progress reports are due every so many months from the first day, until the last. The
@@ -102,6 +110,7 @@ class Exemption(models.Model):
         indexes = [
             models.Index(fields=["-starts", "-id"], name="sandbox_exemption_newest"),
             models.Index(fields=["next_report_due"], name="sandbox_exemption_report_due"),
+            models.Index(fields=["sponsor", "sponsorship"], name="sandbox_exemption_by_sponsor"),
         ]
         verbose_name = _("exemption")
         verbose_name_plural = _("exemptions")

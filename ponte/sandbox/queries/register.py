@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Min, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, DateTimeField, Min, Prefetch, Q, QuerySet, When
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ponte.core.registry import Sponsored
+from ponte.core.sponsorship import Sponsorship
 from ponte.organisations.models import Organisation
 
 from ..models import Exemption, ExemptionPhase, Outcome, ProgressReport, Rule
@@ -147,40 +149,57 @@ def named_for_links(viewer, text: str, *, shown: int = 10) -> list[tuple[int, st
 
 
 def _sponsored_by(user) -> QuerySet[Exemption]:
+    """The exemptions `user` sponsors or is asked to (not those they declined)."""
     if not user.is_authenticated:
         return Exemption.objects.none()
-    return Exemption.objects.filter(sponsor=user).select_related("application")
-
-
-def reports_overdue_for_sponsor(user, today: date | None = None) -> QuerySet[Exemption]:
-    """The exemptions `user` sponsors whose progress report is overdue (not revoked, not over):
-    the sponsor follows them up with the applicant, the longest overdue first."""
-    today = today or timezone.localdate()
     return (
-        _sponsored_by(user)
-        .filter(revoked_at__isnull=True, next_report_due__lt=today, ends__gte=today)
-        .order_by("next_report_due", "pk")
+        Exemption.objects.filter(sponsor=user).exclude(sponsorship=Sponsorship.DECLINED).select_related("application")
     )
 
 
-def sponsored_without_overdue_report(user, today: date | None = None) -> QuerySet[Exemption]:
+def _waits(today: date) -> Q:
+    """Running (not revoked, not past its last day), and its sponsor's answer is awaited or its
+    progress report overdue: the sponsor follows it up with the applicants."""
+    running = Q(revoked_at__isnull=True, ends__gte=today)
+    return running & (Q(sponsorship=Sponsorship.ASKED) | Q(next_report_due__lt=today))
+
+
+def decisions_waiting_for_sponsor(user, today: date | None = None) -> QuerySet[Exemption]:
+    """The exemptions waiting for their sponsor, the longest waiting first: since the request to
+    sponsor it, or since its overdue report was due."""
     today = today or timezone.localdate()
-    overdue = Q(revoked_at__isnull=True, next_report_due__lt=today, ends__gte=today)
-    return _sponsored_by(user).exclude(overdue).order_by("-starts", "-pk")
+    since = Case(
+        When(sponsorship=Sponsorship.ASKED, then="sponsorship_asked_at"),
+        default=Cast("next_report_due", DateTimeField()),
+    )
+    return _sponsored_by(user).filter(_waits(today)).annotate(waiting_since=since).order_by("waiting_since", "pk")
+
+
+def sponsored_not_waiting(user, today: date | None = None) -> QuerySet[Exemption]:
+    today = today or timezone.localdate()
+    return _sponsored_by(user).exclude(_waits(today)).order_by("-starts", "-pk")
 
 
 def as_sponsored(exemption: Exemption) -> Sponsored:
     today = timezone.localdate()
     phase = exemption.phase_on(today)
+    running = phase in (ExemptionPhase.UPCOMING, ExemptionPhase.ACTIVE)
     overdue = (
         phase == ExemptionPhase.ACTIVE and exemption.next_report_due is not None and exemption.next_report_due < today
     )
     zone = timezone.get_current_timezone()
+    if running and exemption.sponsorship == Sponsorship.ASKED:
+        awaiting, since = _("Accept or decline sponsoring it"), exemption.sponsorship_asked_at or exemption.created_at
+    elif overdue:
+        awaiting = _("Its progress report is overdue: follow it up")
+        since = datetime.combine(exemption.next_report_due, time.min, tzinfo=zone)
+    else:
+        awaiting, since = None, exemption.created_at
     return Sponsored(
         kind=_("Exemption"),
         title=f"{exemption.reference} {exemption.application.title}",
         url=exemption.get_absolute_url(),
         state=ExemptionPhase(phase).label,
-        since=datetime.combine(exemption.next_report_due, time.min, tzinfo=zone) if overdue else exemption.created_at,
-        awaiting=_("Its progress report is overdue: follow it up") if overdue else None,
+        since=since,
+        awaiting=awaiting,
     )

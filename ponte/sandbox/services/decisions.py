@@ -28,6 +28,7 @@ from ..models import (
 )
 from . import audience
 from .applications import check_dates
+from .sponsorship import EVERY_EXEMPTION_HAS_ONE, tell_sponsor
 
 # The link from an exemption to the lab project that runs its experiment (contributions.py).
 EXEMPTION_FOR_PROJECT = "sandbox.exemption_for_project"
@@ -84,7 +85,7 @@ def application_approve(
     ):
         errors["report_every_months"] = [_("Give how often progress reports are due, from every 1 to every 12 months.")]
     if sponsor is None or not getattr(sponsor, "is_sponsor", False) or not sponsor.is_active:
-        errors["sponsor"] = [_("Name a person with the sponsor role: every exemption has a sponsor.")]
+        errors["sponsor"] = [str(EVERY_EXEMPTION_HAS_ONE)]
     if errors:
         raise ValidationError(errors)
     exemption = Exemption(
@@ -92,6 +93,7 @@ def application_approve(
         starts=starts,
         ends=ends,
         sponsor=sponsor,
+        sponsorship_asked_at=timezone.now(),
         decided_by=actor,
         report_every_months=report_every_months,
         **kept,
@@ -110,6 +112,7 @@ def application_approve(
         # The project's trail shows the exemption it runs under (core.links).
         links.connect_to(kind=EXEMPTION_FOR_PROJECT, source=exemption, target_id=application.lab_project, actor=actor)
     audience.tell_applicants(application, "sandbox.application_approved", legal_basis=kept["legal_basis"])
+    tell_sponsor(exemption)
     return exemption
 
 

@@ -42,7 +42,7 @@ POSSIBLE = {
 
 
 # The steps on an exemption its ministry takes; its applying body takes the others.
-MINISTRY_STEPS = ("sandbox.revoke_exemption", "sandbox.record_outcome")
+MINISTRY_STEPS = ("sandbox.revoke_exemption", "sandbox.record_outcome", "sandbox.ask_another_sponsor")
 
 
 def _moved_on(user, perm: str, application, exemption) -> bool:
@@ -90,7 +90,7 @@ def act(
     do,
     *,
     done: str,
-    template: str,
+    template,
     context=None,
     initial=None,
     to: str = "",
@@ -98,7 +98,8 @@ def act(
 ):
     """The pattern of every step on an application (or, given, its `exemption`): refuse who may
     not, show the form (its `initial(application)` values first), `do(target, cleaned_data)` with
-    what was typed, and on success go back to the application (at its part `to`)."""
+    what was typed, and on success go back to the application (at its part `to`). The page is
+    `template` with the application, exemption and form, or what `template(form)` answers."""
     target = exemption or application
     refused = may(request, perm, application, exemption)
     if refused:
@@ -116,5 +117,7 @@ def act(
         else:
             messages.success(request, done)
             return redirect(f"{application.get_absolute_url()}{to}")
+    if callable(template):
+        return template(form)
     context = {"application": application, "exemption": exemption, "form": form, **(context or {})}
     return render(request, template, context)

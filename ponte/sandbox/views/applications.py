@@ -120,7 +120,13 @@ def application_detail(request, pk):
         can.update(
             {
                 perm: user.has_perm(f"sandbox.{perm}", exemption)
-                for perm in ("report_progress", "revoke_exemption", "evaluate_exemption", "record_outcome")
+                for perm in (
+                    "report_progress",
+                    "revoke_exemption",
+                    "evaluate_exemption",
+                    "record_outcome",
+                    "ask_another_sponsor",
+                )
             }
         )
     context = {

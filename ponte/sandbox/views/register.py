@@ -58,6 +58,7 @@ def exemption_detail(request, pk):
         "partners": list(application.partners.all()),
         "reports": list(exemption.reports.all()),
         "trail": links.trail(exemption, request.user),
+        "can_answer_sponsorship": request.user.has_perm("sandbox.answer_sponsorship", exemption),
     }
     return render(request, "sandbox/register/detail.html", context)
 
