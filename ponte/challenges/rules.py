@@ -3,7 +3,7 @@
 import rules
 
 from ponte.core.roles import is_authenticated, is_programme_manager, is_staff_role
-from ponte.core.sponsorship import is_its_sponsor, may_ask_a_sponsor, may_be_answered
+from ponte.core.sponsorship import is_asked_or_backing, is_its_sponsor, may_ask_a_sponsor, may_be_answered
 from ponte.organisations.queries import roles_of, verified_companies_of
 from ponte.organisations.rules import is_company_member, is_public_servant
 
@@ -78,10 +78,10 @@ def is_owner_verified(user, challenge) -> bool:
     return challenge is not None and challenge.owner.status == "verified"
 
 
-# The sponsor asked to back a challenge reads it, a draft too.
+# The sponsor asked to back a challenge reads it, a draft too, until they decline.
 rules.add_perm(
     "challenges.view_challenge",
-    was_public | is_owner_member | is_its_sponsor | (is_staff_role & ~is_inside_the_body),
+    was_public | is_owner_member | is_asked_or_backing | (is_staff_role & ~is_inside_the_body),
 )
 # Once the deadline has passed, companies have answered the terms as published: they are
 # frozen (equal treatment of tenderers), so a closed challenge is no longer edited.

@@ -64,6 +64,12 @@ def is_its_sponsor(user, work) -> bool:
     return work is not None and is_sponsor(user) and work.sponsor_id == user.pk
 
 
+@rules.predicate
+def is_asked_or_backing(user, work) -> bool:
+    """The sponsor asked to back this work, or backing it: not one who declined."""
+    return is_its_sponsor(user, work) and work.sponsorship in (Sponsorship.ASKED, Sponsorship.ACCEPTED)
+
+
 def check_sponsor(person, message=NOT_A_SPONSOR) -> None:
     """Only an active person with the sponsor role can be asked; `message` beside the field."""
     if person is None or not person.is_active or not getattr(person, "is_sponsor", False):

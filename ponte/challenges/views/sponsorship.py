@@ -73,7 +73,7 @@ def ask_sponsor(request, pk):
 def sponsorship_answer(request, pk):
     challenge = public_queries.challenge_or_404(request.user, pk)
     if not request.user.has_perm("challenges.answer_sponsorship", challenge):
-        if challenge.sponsor_id == request.user.pk:
+        if challenge.sponsor_id == request.user.pk and request.user.is_sponsor:
             return _overtaken(
                 request,
                 challenge,

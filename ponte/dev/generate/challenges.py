@@ -33,6 +33,7 @@ from ponte.challenges.models import (
     Score,
     Status,
 )
+from ponte.core.sponsorship import Sponsorship
 from ponte.organisations.models import Membership
 from ponte.reference.models import CpvCode, Sector, SectorTag
 
@@ -84,6 +85,18 @@ def _days(rng, low: int, high: int) -> timedelta:
     return timedelta(days=rng.randrange(low, high), seconds=rng.randrange(86_400))
 
 
+def _sponsorship(rng, sponsors: list[int], state: str, created) -> dict:
+    """One challenge in ten has a sponsor, asked a week after it was written: most accepted,
+    some still to answer while its outcome is undecided."""
+    if not sponsors or rng.random() >= 0.1:
+        return {}
+    asked = created + timedelta(days=7)
+    fields = {"sponsor_id": rng.choice(sponsors), "sponsorship_asked_at": asked}
+    if state not in (*DECIDED, Status.CANCELLED) and rng.random() < 0.3:
+        return {**fields, "sponsorship": Sponsorship.ASKED}
+    return {**fields, "sponsorship": Sponsorship.ACCEPTED, "sponsorship_answered_at": asked + timedelta(days=3)}
+
+
 def build(scale: str, progress) -> None:
     total = SIZES[scale]
     rng = random.Random(f"ponte-challenges-{scale}")
@@ -102,6 +115,7 @@ def build(scale: str, progress) -> None:
     weights = [share for _state, share in MIX]
     run = Challenge.objects.filter(title__startswith="[gen]").count()
     after = _AfterTheDeadline(scale, rng, now)
+    sponsors = list(User.objects.filter(is_sponsor=True, is_active=True).values_list("pk", flat=True))
 
     bar = progress(total=total, desc="challenges")
     for start in range(0, total, BATCH):
@@ -146,6 +160,7 @@ def build(scale: str, progress) -> None:
                     published_at=min(deadline, now) - _days(rng, 20, 60) if published else None,
                     cancelled_at=now - _days(rng, 1, 60) if state == Status.CANCELLED else None,
                     cancellation_reason="The need disappeared." if state == Status.CANCELLED else "",
+                    **_sponsorship(rng, sponsors, state, created),
                 )
             )
         created_rows = Challenge.objects.bulk_create(batch)

@@ -117,6 +117,7 @@ def build(scale: str, progress) -> None:
                     targets="Half the problem in a year",
                     sponsor_id=rng.choice(sponsors),
                     sponsorship=sponsorship,
+                    sponsorship_asked_at=now - timedelta(days=rng.randrange(200, 400)),
                     stage=order[stage_index],
                     stage_entered_at=now - timedelta(days=rng.randrange(1, 200)),
                     status=ProjectStatus.STOPPED if stopped else ProjectStatus.ACTIVE,

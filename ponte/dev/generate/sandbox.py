@@ -12,6 +12,7 @@ from datetime import datetime, time, timedelta
 from django.utils import timezone
 
 from ponte.accounts.models import User
+from ponte.core.sponsorship import Sponsorship
 from ponte.organisations.models import Kind, Membership, Organisation, Status, Tier
 from ponte.sandbox.models import Application, ApplicationStatus, Call, Exemption, Outcome, ProgressReport, Rule
 
@@ -189,6 +190,14 @@ def _exemptions(size, first, rng, calls, bodies, ministries, officials, sponsors
             report_every_months=6,
         )
         exemption.next_report_due = exemption.first_due_after(None)
+        # Named a month before the first day; a sponsor of one about to start may not have
+        # answered yet, the others accepted.
+        named = _moment(min(today, application.starts - timedelta(days=30)))
+        exemption.sponsorship_asked_at = named
+        if application.starts > today and rng.random() < 0.2:
+            exemption.sponsorship = Sponsorship.ASKED
+        else:
+            exemption.sponsorship, exemption.sponsorship_answered_at = Sponsorship.ACCEPTED, named
         over = application.ends < today
         if revoked:
             exemption.revoked_at, exemption.revoke_reason = _moment(today), "The safeguards were not kept."

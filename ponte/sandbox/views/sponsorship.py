@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from ponte.core import sponsorship
 from ponte.core.forms import add_service_errors
 
+from .. import rules as sandbox_rules
 from ..queries import register as register_queries
 from ..services import sponsorship as services
 from .acting import act, exemption_of, visible
@@ -28,7 +29,7 @@ def sponsorship_answer(request, pk):
     if exemption is None:
         raise Http404
     if not request.user.has_perm("sandbox.answer_sponsorship", exemption):
-        if exemption.sponsor_id == request.user.pk:
+        if exemption.sponsor_id == request.user.pk and request.user.is_sponsor:
             messages.error(
                 request,
                 _(
@@ -81,6 +82,20 @@ def sponsorship_answer(request, pk):
 def ask_another_sponsor(request, pk):
     application = visible(request, pk)
     exemption = exemption_of(application)
+    user = request.user
+    if (
+        not user.has_perm("sandbox.ask_another_sponsor", exemption)
+        and sandbox_rules.granted_the_exemption(user, exemption)
+        and sandbox_rules.is_running(user, exemption)
+    ):
+        # The ministry's own exemption, still running: its sponsor has not declined (or another
+        # was asked meanwhile).
+        messages.error(
+            request,
+            _("No other sponsor can be asked: the sponsorship is “%(state)s”.")
+            % {"state": exemption.get_sponsorship_display()},
+        )
+        return redirect(application)
     form = sponsorship.SponsorForm(request.POST or None, suggestions=reverse("sandbox:sponsors"))
     return act(
         request,
