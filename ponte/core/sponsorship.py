@@ -7,15 +7,18 @@ forms are said here once, so that every module's sponsorship reads and behaves t
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import rules
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
-from .forms import PersonField, mark_needed_later, textarea
+from .forms import PersonField, add_service_errors, mark_needed_later, textarea
 from .roles import is_sponsor
 from .services import clean_text
 from .statemachine import Lifecycle, Transition
@@ -136,12 +139,40 @@ class SponsorForm(forms.Form):
         self.fields["sponsor"].widget.attrs["data-suggestions"] = suggestions
 
 
+def answer_page(request, work, *, answer: Callable[[bool, str], Any], accepted, declined, note_label, **page):
+    """The sponsor's answer: `answer(accept, note)` is the module's service (the view checked
+    the permission); `accepted` or `declined` is said after it, back on the work's page."""
+    form = AnswerForm(request.POST or None, note_label=note_label)
+    if request.method == "POST" and form.is_valid():
+        try:
+            answer(form.accepts, form.cleaned_data["note"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, accepted if form.accepts else declined)
+            return redirect(work)
+    return render_page(request, work, page="answer", form=form, **page)
+
+
+def ask_page(request, work, *, ask: Callable[[Any], Any], asked, suggestions: str, **page):
+    """Asking a sponsor: `ask(sponsor)` is the module's service (the view checked the
+    permission); `asked` is said after it, back on the work's page."""
+    form = SponsorForm(request.POST or None, suggestions=suggestions)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ask(form.cleaned_data["sponsor"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, asked)
+            return redirect(work)
+    return render_page(request, work, page="ask", form=form, **page)
+
+
 def render_page(request, work, *, page: str, form, heading, owner: str, crumbs: str, intro="", **context):
     """The page asking a sponsor (`page` "ask") or answering (`page` "answer") for `work`, under
     the module's breadcrumbs (`crumbs`, a template reading `context`); after a decline, the
     page asking again says who declined and why."""
-    from django.shortcuts import render
-
     declined = work.sponsorship == Sponsorship.DECLINED and work.sponsor_id is not None
     return render(
         request,

@@ -448,7 +448,7 @@ def rendered(monkeypatch, rf):
         seen.update(request=request, template=template, context=context)
         return "page"
 
-    monkeypatch.setattr("django.shortcuts.render", render)
+    monkeypatch.setattr("ponte.core.sponsorship.render", render)
     return seen
 
 

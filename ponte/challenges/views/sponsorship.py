@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from ponte.accounts.queries import person_suggestion
 from ponte.accounts.queries import sponsors_named as sponsors_named_query
 from ponte.core import sponsorship
-from ponte.core.forms import add_service_errors
 
 from .. import rules as challenge_rules
 from ..queries import public as public_queries
@@ -42,22 +41,12 @@ def ask_sponsor(request, pk):
                 % {"state": challenge.get_sponsorship_display(), "status": challenge.get_status_display()},
             )
         raise PermissionDenied
-    form = sponsorship.SponsorForm(request.POST or None, suggestions=reverse("challenges:sponsors_named", args=[pk]))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.challenge_ask_sponsor(
-                actor=request.user, challenge=challenge, sponsor=form.cleaned_data["sponsor"]
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The sponsor is asked to back the challenge. You are told of their answer."))
-            return redirect(challenge)
-    return sponsorship.render_page(
+    return sponsorship.ask_page(
         request,
         challenge,
-        page="ask",
-        form=form,
+        ask=lambda sponsor: services.challenge_ask_sponsor(actor=request.user, challenge=challenge, sponsor=sponsor),
+        asked=_("The sponsor is asked to back the challenge. You are told of their answer."),
+        suggestions=reverse("challenges:sponsors_named", args=[pk]),
         heading=_("Ask a sponsor") if challenge.sponsor_id is None else _("Ask another sponsor"),
         intro=_(
             "A sponsor backs the challenge in your administration: they are told of it, read it, drafts "
@@ -84,27 +73,15 @@ def sponsorship_answer(request, pk):
                 % {"state": challenge.get_sponsorship_display(), "status": challenge.get_status_display()},
             )
         raise PermissionDenied
-    form = sponsorship.AnswerForm(request.POST or None, note_label=_("Note for the public body"))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.challenge_sponsorship_answer(
-                actor=request.user, challenge=challenge, accept=form.accepts, note=form.cleaned_data["note"]
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("You sponsor the challenge. Its public body is told.")
-                if form.accepts
-                else _("You declined to sponsor the challenge. Its public body is told why."),
-            )
-            return redirect(challenge)
-    return sponsorship.render_page(
+    return sponsorship.answer_page(
         request,
         challenge,
-        page="answer",
-        form=form,
+        answer=lambda accept, note: services.challenge_sponsorship_answer(
+            actor=request.user, challenge=challenge, accept=accept, note=note
+        ),
+        accepted=_("You sponsor the challenge. Its public body is told."),
+        declined=_("You declined to sponsor the challenge. Its public body is told why."),
+        note_label=_("Note for the public body"),
         heading=_("Sponsor the challenge?"),
         intro=_(
             "%(organisation)s asks you to sponsor “%(challenge)s”: to back it in your administration and "

@@ -193,28 +193,15 @@ def sponsorship_answer(request, pk):
                 % {"state": project.get_sponsorship_display().lower()},
             )
         raise PermissionDenied
-    form = sponsorship.AnswerForm(request.POST or None, note_label=_("Note for the lab team"))
-    if request.method == "POST" and form.is_valid():
-        accept = form.accepts
-        try:
-            services.sponsorship_answer(
-                actor=request.user, project=project, accept=accept, note=form.cleaned_data["note"]
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("You sponsor the project. Its team can now ask you at each gate.")
-                if accept
-                else _("You declined to sponsor the project. The lab team is told why."),
-            )
-            return redirect(project)
-    return sponsorship.render_page(
+    return sponsorship.answer_page(
         request,
         project,
-        page="answer",
-        form=form,
+        answer=lambda accept, note: services.sponsorship_answer(
+            actor=request.user, project=project, accept=accept, note=note
+        ),
+        accepted=_("You sponsor the project. Its team can now ask you at each gate."),
+        declined=_("You declined to sponsor the project. The lab team is told why."),
+        note_label=_("Note for the lab team"),
         heading=_("Sponsor the project?"),
         intro=_(
             "The lab team asks you to sponsor “%(title)s”: you would decide, at each gate, whether it moves on, "
@@ -239,20 +226,12 @@ def sponsor_again(request, pk):
                 % {"state": project.get_sponsorship_display()},
             )
         raise PermissionDenied
-    form = sponsorship.SponsorForm(request.POST or None, suggestions=reverse("lab:sponsors_named"))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.sponsor_ask_again(actor=request.user, project=project, sponsor=form.cleaned_data["sponsor"])
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The sponsor is asked to accept the project."))
-            return redirect(project)
-    return sponsorship.render_page(
+    return sponsorship.ask_page(
         request,
         project,
-        page="ask",
-        form=form,
+        ask=lambda sponsor: services.sponsor_ask_again(actor=request.user, project=project, sponsor=sponsor),
+        asked=_("The sponsor is asked to accept the project."),
+        suggestions=reverse("lab:sponsors_named"),
         heading=_("Ask another sponsor"),
         owner=project.organisation.name,
         crumbs="lab/projects/_breadcrumbs.html",

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ponte.core import sponsorship
-from ponte.core.forms import add_service_errors
 
 from .. import rules as sandbox_rules
 from ..queries import register as register_queries
@@ -40,28 +39,16 @@ def sponsorship_answer(request, pk):
             )
             return redirect(exemption)
         raise PermissionDenied
-    form = sponsorship.AnswerForm(request.POST or None, note_label=_("Note for the ministry"))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.exemption_sponsorship_answer(
-                actor=request.user, exemption=exemption, accept=form.accepts, note=form.cleaned_data["note"]
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("You sponsor the exemption. The ministry is told.")
-                if form.accepts
-                else _("You declined to sponsor the exemption. The ministry is told why."),
-            )
-            return redirect(exemption)
     application = exemption.application
-    return sponsorship.render_page(
+    return sponsorship.answer_page(
         request,
         exemption,
-        page="answer",
-        form=form,
+        answer=lambda accept, note: services.exemption_sponsorship_answer(
+            actor=request.user, exemption=exemption, accept=accept, note=note
+        ),
+        accepted=_("You sponsor the exemption. The ministry is told."),
+        declined=_("You declined to sponsor the exemption. The ministry is told why."),
+        note_label=_("Note for the ministry"),
         heading=_("Sponsor the exemption?"),
         intro=_(
             "%(ministry)s granted exemption %(reference)s to %(organisation)s and names you its sponsor: you "
