@@ -4,12 +4,14 @@ core registry and core.indicators alone — never a module's code."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
 from ponte.core.charts import horizontal_bars, shown
 from ponte.core.indicators import Figure, Indicator, Period, kept_figures, parse_period, quarter_name
+from ponte.core.pagecache import kept_for_person
 from ponte.core.registry import registry
 from ponte.organisations.queries import organisation_and_parts
 
@@ -33,7 +35,7 @@ class Filters:
         errors = {{"from": "start", "to": "end"}[name]: message for name, message in wrong.items()}
         filters = cls(text, first, last, period, errors=errors)
         if text:
-            filters.organisation, ids = organisation_and_parts(user, text)
+            filters.organisation, ids = _organisation_and_parts(user, text)
             if filters.organisation is None:
                 errors["organisation"] = _(
                     "No organisation is called “%(name)s”: choose one from the suggestions. "
@@ -50,6 +52,15 @@ class Filters:
         asked = {"organisation": self.organisation.slug if self.organisation else ""}
         asked |= {"start": quarter_name(self.period.first), "end": quarter_name(self.period.last)}
         return urlencode(asked)
+
+
+def _organisation_and_parts(user, text: str):
+    """The organisation asked for and its parts, as this reader may see them: kept for a person
+    signed in until the next write (a visitor's whole page is kept)."""
+    if not user.is_authenticated:
+        return organisation_and_parts(user, text)
+    asked = hashlib.sha256(text.encode()).hexdigest()
+    return kept_for_person(user.pk, f"insights-organisation:{asked}", lambda: organisation_and_parts(user, text))
 
 
 def indicators_for(user, *, dashboard: bool) -> list[Indicator]:

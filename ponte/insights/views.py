@@ -12,12 +12,11 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ponte.core.csvexport import csv_response
 from ponte.core.indicators import kept_figures, quarter_choices, quarter_name, rows_behind
-from ponte.core.pagecache import kept_for_person, kept_part, public_page
+from ponte.core.pagecache import kept_part, public_page
 from ponte.core.paging import paginate
 from ponte.core.registry import registry
 from ponte.organisations.queries import organisations_named
@@ -67,20 +66,22 @@ def _page(request, *, dashboard: bool):
         "dashboard": dashboard,
         "can_read_dashboard": request.user.has_perm("insights.view_dashboard"),
         # A sponsor meets the decisions waiting for them at the top of their dashboard.
-        "waiting": _decisions_waiting(request.user) if dashboard else (0, []),
+        "waiting": _decisions_waiting(request) if dashboard else "",
     }
     return render(request, "insights/figures.html", context, status=200)
 
 
-def _decisions_waiting(user) -> tuple[int, list]:
-    """How many decisions wait for a sponsor, and the oldest: kept for them until the next write."""
-    if not user.has_perm("insights.view_sponsored"):
-        return 0, []
-    return kept_for_person(
-        user.pk,
-        f"sponsor-decisions:{get_language()}",
-        lambda: registry.decisions_waiting(user, shown=WAITING_SHOWN),
-    )
+def _decisions_waiting(request) -> str:
+    """How many decisions wait for a sponsor, and the oldest: drawn once and kept for them
+    until the next write."""
+    if not request.user.has_perm("insights.view_sponsored"):
+        return ""
+
+    def panel() -> str:
+        count, items = registry.decisions_waiting(request.user, shown=WAITING_SHOWN)
+        return render_to_string("insights/figures.html#waiting", {"count": count, "items": items}, request)
+
+    return kept_part(request, "sponsor-decisions", panel, for_person=True)
 
 
 @public_page
