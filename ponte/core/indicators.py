@@ -4,8 +4,8 @@ A module registers `Indicator`s with the core registry: which of its rows a figu
 own query), the moment each row counts at, the path to the organisation it belongs to, and how
 it is measured (a count, a sum, a mean), split or not by one of its fields. This engine knows
 no module: it filters the rows by organisation and period, groups them by quarter, and gives
-each figure its total, its quarters and its parts, in one or two queries per figure whatever
-the data. The dashboard, the public page and the API read figures from here alone.
+each figure its total, its quarters and its parts: every figure from one query whatever the
+data. The dashboard, the public page and the API read figures from here alone.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from typing import Any
 
 from django.db import models
 from django.db.models import Avg, Count, Sum
-from django.db.models.functions import TruncQuarter
+from django.db.models.functions import Cast, ExtractQuarter, ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -207,58 +207,98 @@ def _bounds(model, path: str, period: Period) -> tuple[date, date]:
     return start.date(), end.date()
 
 
-def _figure(indicator: Indicator, organisation_ids: list[int] | None, period: Period) -> Figure:
-    figure = Figure(indicator)
-    if organisation_ids is not None and indicator.organisation is None:
-        figure.not_by_organisation = True
-        return figure
-    rows = _filtered(indicator, organisation_ids, period if indicator.dated_by else None)
+# Every figure's rows come back through one query, a UNION of one grouped query per figure (and
+# per figure's whole or earlier rows where it needs them), each row tagged with what it is for.
+WHOLE, EARLIER = "whole", "earlier"
+_NUMBER = models.DecimalField(max_digits=30, decimal_places=10)
+
+
+def _nothing(field: models.Field) -> Cast:
+    """An empty column of a type: PostgreSQL matches a union's columns by type, NULL's too."""
+    return Cast(models.Value(None), field)
+
+
+def _grouped(indicator: Indicator, rows: models.QuerySet, tag: str, *, by_quarter: bool, by_part: bool):
+    """One member of the union: rows of (tag, year, quarter, part, value, people), grouped by
+    quarter and part as asked. Every member has the same columns of the same types."""
+    dated = indicator.dated_by if by_quarter else None
+    split = indicator.split_by if by_part else None
+    columns = {
+        "tag": models.Value(tag, output_field=models.CharField()),
+        "year": ExtractYear(dated) if dated else _nothing(models.IntegerField()),
+        "number": ExtractQuarter(dated) if dated else _nothing(models.IntegerField()),
+        "part": Cast(split, models.CharField()) if split else _nothing(models.CharField()),
+    }
     people = indicator.min_people
-    extra = {"people": Count(people[0], distinct=True)} if people else {}
-    groups = [*([("quarter", TruncQuarter(indicator.dated_by))] if indicator.dated_by else [])]
-    names = [name for name, _expression in groups] + ([indicator.split_by] if indicator.split_by else [])
-    grouped = (
-        rows.annotate(**dict(groups)).values(*names).annotate(value=_aggregate(indicator), **extra).order_by()
-        if names
-        else [rows.aggregate(value=_aggregate(indicator), **extra)]
+    return (
+        rows.order_by()
+        .annotate(**columns)
+        .values(*columns)
+        .annotate(
+            value=Cast(_aggregate(indicator), _NUMBER),
+            people=Count(people[0], distinct=True) if people else _nothing(models.BigIntegerField()),
+        )
     )
+
+
+def _members(indicator: Indicator, organisation_ids: list[int] | None, period: Period) -> list:
+    """The union's members a figure needs: its rows by quarter and part; for a mean or a figure
+    read only from enough people, its whole (a mean is not the sum of its quarters); for a
+    cumulative figure, its rows before the period."""
+    rows = _filtered(indicator, organisation_ids, period if indicator.dated_by else None)
+    key = indicator.key
+    members = [_grouped(indicator, rows, key, by_quarter=bool(indicator.dated_by), by_part=True)]
+    if indicator.measure == MEAN or indicator.min_people:
+        members.append(_grouped(indicator, rows, f"{key}:{WHOLE}", by_quarter=False, by_part=False))
+    if indicator.cumulative and indicator.dated_by:
+        start, _end = _bounds(rows.model, indicator.dated_by, period)
+        earlier = _filtered(indicator, organisation_ids, None).filter(**{f"{indicator.dated_by}__lt": start})
+        members.append(_grouped(indicator, earlier, f"{key}:{EARLIER}", by_quarter=False, by_part=True))
+    return members
+
+
+def _value(indicator: Indicator, value):
+    """A value as the figure reads it: a count whole, an amount or a mean as a decimal."""
+    if value is None:
+        return None
+    return int(value) if indicator.measure == COUNT else value
+
+
+def _figure(indicator: Indicator, found: dict[str, list[dict]], period: Period) -> Figure:
+    """The figure from its rows of the union (`found`, by tag)."""
+    figure = Figure(indicator)
+    people = indicator.min_people
+    grouped = found.get(indicator.key, [])
     by_quarter: dict[Quarter, Any] = {}
     by_part: dict[Any, Any] = {}
     for group in grouped:
-        value = group["value"]
+        value = _value(indicator, group["value"])
         if people and group["people"] < people[1]:
             value = None
         if indicator.dated_by:
-            moment = group["quarter"]
-            key = quarter_of(moment)
+            key = (group["year"], group["number"])
             by_quarter[key] = _add(by_quarter.get(key), value)
         if indicator.split_by:
-            part = group[indicator.split_by]
-            by_part[part] = _add(by_part.get(part), value)
-        if not names:
+            by_part[group["part"]] = _add(by_part.get(group["part"]), value)
+        if not (indicator.dated_by or indicator.split_by):
             figure.total = value
+    if not (indicator.dated_by or indicator.split_by) and not grouped and indicator.measure == COUNT:
+        figure.total = 0  # nothing to count: the union has no row for it
     if indicator.measure == MEAN or people:
-        # A mean is not the sum of its quarters; a total is read only from enough people.
-        whole = rows.aggregate(value=_aggregate(indicator), **extra)
-        figure.total = whole["value"] if not people or whole["people"] >= people[1] else None
-        figure.too_few_people = bool(people) and whole["people"] < people[1]
-    elif names:
+        [whole] = found.get(f"{indicator.key}:{WHOLE}") or [{"value": None, "people": 0}]
+        enough = not people or (whole["people"] or 0) >= people[1]
+        figure.total = _value(indicator, whole["value"]) if enough else None
+        figure.too_few_people = not enough
+    elif indicator.dated_by or indicator.split_by:
         figure.total = _sum(by_quarter.values() if indicator.dated_by else by_part.values())
     if indicator.dated_by:
-        before = Decimal(0)
-        if indicator.cumulative:
-            start, _end = _bounds(rows.model, indicator.dated_by, period)
-            earlier = _filtered(indicator, organisation_ids, None).filter(**{f"{indicator.dated_by}__lt": start})
+        before = 0
+        for group in found.get(f"{indicator.key}:{EARLIER}", []):
+            value = _value(indicator, group["value"]) or 0
+            before += value
             if indicator.split_by:
                 # Its parts add up since the first row too, as its total does.
-                before = 0
-                split = earlier.values(indicator.split_by).annotate(value=_aggregate(indicator)).order_by()
-                for group in split:
-                    part = group[indicator.split_by]
-                    by_part[part] = _add(by_part.get(part), group["value"])
-                    before += group["value"] or 0
-            else:
-                before = earlier.aggregate(value=_aggregate(indicator))["value"] or 0
+                by_part[group["part"]] = _add(by_part.get(group["part"]), value)
         running = before
         for quarter in period.quarters:
             value = by_quarter.get(quarter, None if indicator.measure == MEAN else 0)
@@ -299,9 +339,23 @@ def _share(figure: Figure, whole: Figure) -> None:
 
 
 def figures(indicators: list[Indicator], *, organisation_ids: list[int] | None, period: Period) -> list[Figure]:
-    """Each indicator's figure for the organisations and period asked: one query per figure,
-    two for a mean, a figure read only from enough people, or a cumulative one."""
-    computed = {indicator.key: _figure(indicator, organisation_ids, period) for indicator in indicators}
+    """Each indicator's figure for the organisations and period asked, from one query whatever
+    the number of figures and the data (a figure not counted by organisation reads nothing)."""
+    members = []
+    for indicator in indicators:
+        if organisation_ids is None or indicator.organisation is not None:
+            members.extend(_members(indicator, organisation_ids, period))
+    found: dict[str, list[dict]] = {}
+    if members:
+        # Without the first model's own order, which no column of the union holds.
+        for row in members[0].union(*members[1:], all=True).order_by():
+            found.setdefault(row["tag"], []).append(row)
+    computed = {}
+    for indicator in indicators:
+        if organisation_ids is not None and indicator.organisation is None:
+            computed[indicator.key] = Figure(indicator, not_by_organisation=True)
+        else:
+            computed[indicator.key] = _figure(indicator, found, period)
     for figure in computed.values():
         whole = computed.get(figure.indicator.share_of or "")
         if whole is not None and figure.shown:
