@@ -1,5 +1,5 @@
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Count, Q, QuerySet, prefetch_related_objects
+from django.db.models import Count, Q, QuerySet, Window, prefetch_related_objects
 
 PAGE_SIZE = 25
 
@@ -17,6 +17,13 @@ def paginate(request, items, per_page: int = PAGE_SIZE, *, count: int | None = N
         return paginator.page(1)
     except EmptyPage:
         return paginator.page(paginator.num_pages)
+
+
+def first_counted(rows: QuerySet, shown: int) -> tuple[int, list]:
+    """How many rows there are and the first `shown` of them, in one query: each row read
+    carries the count of all (a window over the rows before the limit)."""
+    first = list(rows.annotate(rows_in_all=Window(Count("pk")))[:shown])
+    return (first[0].rows_in_all if first else 0), first
 
 
 class FirstThenRest:

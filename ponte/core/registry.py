@@ -19,6 +19,7 @@ from django.urls import reverse
 
 from .counting import count_together
 from .models import EmailChannel, Visibility
+from .paging import first_counted
 
 
 @dataclass(frozen=True)
@@ -329,12 +330,12 @@ class Registry:
 
     def decisions_waiting(self, user, *, shown: int) -> tuple[int, list[Sponsored]]:
         """How many decisions wait for `user` as sponsor, in every module, and the `shown`
-        oldest of them: two queries a module, whatever their number."""
+        oldest of them: one query a module, whatever their number."""
         count, oldest = 0, []
         for source in self.sponsored_sources.values():
-            waiting = source.waiting(user)
-            count += waiting.count()
-            oldest += [source.describe(obj) for obj in waiting[:shown]]
+            waiting, first = first_counted(source.waiting(user), shown)
+            count += waiting
+            oldest += [source.describe(obj) for obj in first]
         return count, sorted(oldest, key=lambda item: item.since)[:shown]
 
     def add_handoff(self, handoff: Handoff) -> None:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from ponte.core.csvexport import csv_response
 from ponte.core.indicators import kept_figures, quarter_choices, quarter_name, rows_behind
 from ponte.core.pagecache import kept_part, public_page
-from ponte.core.paging import paginate
+from ponte.core.paging import first_counted, paginate
 from ponte.core.registry import registry
 from ponte.organisations.queries import organisations_named
 
@@ -113,8 +113,8 @@ def sponsored(request):
         for source in registry.sponsored_sources.values():
             parts = []
             for part in PARTS:
-                rows = getattr(source, part)(request.user)
-                parts.append((part, rows.count(), [source.describe(obj) for obj in rows[:SPONSORED_SHOWN]]))
+                count, first = first_counted(getattr(source, part)(request.user), SPONSORED_SHOWN)
+                parts.append((part, count, [source.describe(obj) for obj in first]))
             sections.append((source, parts))
         part = {"sections": sections, "shown": SPONSORED_SHOWN}
         return render_to_string("insights/sponsored.html#sections", part, request)
