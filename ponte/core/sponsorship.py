@@ -57,6 +57,9 @@ LIFECYCLE = Lifecycle(
     ],
 )
 
+# The states in which the sponsor asked stands by the work: asked and not declined, or accepted.
+BACKING = (Sponsorship.ASKED, Sponsorship.ACCEPTED)
+
 may_be_answered = LIFECYCLE.allows("accept_sponsorship")
 may_ask_a_sponsor = LIFECYCLE.allows("ask_sponsor")
 
@@ -70,7 +73,7 @@ def is_its_sponsor(user, work) -> bool:
 @rules.predicate
 def is_asked_or_backing(user, work) -> bool:
     """The sponsor asked to back this work, or backing it: not one who declined."""
-    return is_its_sponsor(user, work) and work.sponsorship in (Sponsorship.ASKED, Sponsorship.ACCEPTED)
+    return is_its_sponsor(user, work) and work.sponsorship in BACKING
 
 
 def check_sponsor(person, message=NOT_A_SPONSOR) -> None:

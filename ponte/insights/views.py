@@ -37,9 +37,6 @@ def _page(request, *, dashboard: bool):
         "start": quarter_name(filters.period.first),
         "end": quarter_name(filters.period.last),
     }
-    # The quarters offered, and those read when older (a period may start in 2000): a select
-    # whose value is not among its options would show another quarter than the one read.
-    quarters = sorted({*quarter_choices(), asked["start"], asked["end"]}, reverse=True)
     first, last = quarter_name(filters.period.first), quarter_name(filters.period.last)
 
     def figures() -> str:
@@ -52,6 +49,9 @@ def _page(request, *, dashboard: bool):
     def filter_form() -> str:
         # A form of this address alone (a GET form: no token), drawn once for every reader: its
         # two selects of forty quarters are most of the time the page takes to draw.
+        # The quarters offered, and those read when older (a period may start in 2000): a select
+        # whose value is not among its options would show another quarter than the one read.
+        quarters = sorted({*quarter_choices(), asked["start"], asked["end"]}, reverse=True)
         form = FilterForm(
             asked, quarters=quarters, suggestions=reverse("insights:organisations"), errors=filters.errors
         )

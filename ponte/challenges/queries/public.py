@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from ponte.core.pagecache import kept_value
 from ponte.core.paging import FirstThenRest
 from ponte.core.roles import is_sponsor, is_staff_role
-from ponte.core.sponsorship import Sponsorship
+from ponte.core.sponsorship import BACKING
 from ponte.organisations.models import Organisation
 from ponte.organisations.queries import roles_of
 
@@ -30,7 +30,7 @@ def visible_challenges(user) -> QuerySet[Challenge]:
             status=Status.CHANGES_REQUESTED, organisation_approved_at__isnull=True
         )
     if is_sponsor(user):
-        visible |= Q(sponsor_id=user.pk, sponsorship__in=(Sponsorship.ASKED, Sponsorship.ACCEPTED))
+        visible |= Q(sponsor_id=user.pk, sponsorship__in=BACKING)
     return Challenge.objects.filter(visible)
 
 

@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from ponte.core.registry import Sponsored
-from ponte.core.sponsorship import Sponsorship
+from ponte.core.sponsorship import BACKING, Sponsorship
 
 from ..models import Challenge, Status
 
@@ -21,7 +21,7 @@ def _sponsored_by(user) -> QuerySet[Challenge]:
     if not user.is_authenticated:
         return Challenge.objects.none()
     return (
-        Challenge.objects.filter(sponsor=user, sponsorship__in=(Sponsorship.ASKED, Sponsorship.ACCEPTED))
+        Challenge.objects.filter(sponsor=user, sponsorship__in=BACKING)
         .select_related(None)
         .only("pk", "title", "status", "sponsorship", "sponsorship_asked_at", "sponsorship_answered_at")
     )

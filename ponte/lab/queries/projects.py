@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from ponte.core.pagecache import kept_value
 from ponte.core.registry import Sponsored
 from ponte.core.roles import is_sponsor, is_staff_role
+from ponte.core.sponsorship import BACKING
 from ponte.organisations.queries import roles_of
 
 from ..models import (
@@ -190,7 +191,7 @@ def _sponsored_by(user) -> QuerySet[Project]:
     pending = GateRequest.objects.filter(project=OuterRef("pk"), decision=GateDecision.PENDING)
     return (
         Project.objects.filter(sponsor=user)
-        .exclude(sponsorship=Sponsorship.DECLINED)
+        .filter(sponsorship__in=BACKING)
         .annotate(
             gate_asked_at=Subquery(pending.values("requested_at")[:1]),
             gate_to=Subquery(pending.values("to_stage")[:1]),

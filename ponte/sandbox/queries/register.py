@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ponte.core.registry import Sponsored
-from ponte.core.sponsorship import Sponsorship
+from ponte.core.sponsorship import BACKING, Sponsorship
 from ponte.organisations.models import Organisation
 
 from ..models import Exemption, ExemptionPhase, Outcome, ProgressReport, Rule
@@ -152,9 +152,7 @@ def _sponsored_by(user) -> QuerySet[Exemption]:
     """The exemptions `user` sponsors or is asked to (not those they declined)."""
     if not user.is_authenticated:
         return Exemption.objects.none()
-    return (
-        Exemption.objects.filter(sponsor=user).exclude(sponsorship=Sponsorship.DECLINED).select_related("application")
-    )
+    return Exemption.objects.filter(sponsor=user, sponsorship__in=BACKING).select_related("application")
 
 
 def _waits(today: date) -> Q:

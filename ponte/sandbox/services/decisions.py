@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ponte.core import links
+from ponte.core import links, sponsorship
 from ponte.core.registry import registry
 from ponte.core.services import clean_text, locked, require
 
@@ -84,8 +84,10 @@ def application_approve(
         or not 1 <= report_every_months <= 12
     ):
         errors["report_every_months"] = [_("Give how often progress reports are due, from every 1 to every 12 months.")]
-    if sponsor is None or not getattr(sponsor, "is_sponsor", False) or not sponsor.is_active:
-        errors["sponsor"] = [str(EVERY_EXEMPTION_HAS_ONE)]
+    try:
+        sponsorship.check_sponsor(sponsor, EVERY_EXEMPTION_HAS_ONE)
+    except ValidationError as error:
+        errors.update(error.message_dict)
     if errors:
         raise ValidationError(errors)
     exemption = Exemption(
