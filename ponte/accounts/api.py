@@ -68,7 +68,7 @@ def me(request):
 def update_me(request, payload: MeIn):
     require_write(request)
     user = request.user
-    services.profile_update(
+    changed = services.profile_update(
         user=user, name=(payload.name or user.name).strip() or user.name, language=payload.language or user.language
     )
-    return _me(user)
+    return _me(changed)

@@ -8,6 +8,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+# The attribute a person read without their password carries its session hash in.
+SESSION_AUTH_HASH = "kept_session_auth_hash"
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -76,6 +79,14 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.name.split(" ")[0] if self.name else self.email
+
+    def get_session_auth_hash(self) -> str:
+        """What a session was signed in with, checked at every request. The person read for a
+        request (backends.py) is kept in the cache without their password's hash, which never
+        leaves the database: they carry this instead, made from it when they were read."""
+        if "password" in self.get_deferred_fields() and (kept := self.__dict__.get(SESSION_AUTH_HASH)):
+            return kept
+        return super().get_session_auth_hash()
 
     def has_perm(self, perm, obj=None) -> bool:
         """Ponte's own permissions (registered with django-rules) mean exactly what their rules

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from allauth.mfa.models import Authenticator
 from django.db import transaction
 from django.db.models import Exists, OuterRef
@@ -11,11 +9,7 @@ from ponte.core import audit
 from ponte.core.pagecache import every_page, kept_for_person
 from ponte.core.services import update
 
-from .models import ApiToken, TokenScope, hash_token
-
-if TYPE_CHECKING:
-    from .models import User
-
+from .models import ApiToken, TokenScope, User, hash_token
 
 TWO_FACTOR = every_page("two-factor")
 # Where the person was read with whether they have an authenticator (backends.py annotates it).
@@ -39,8 +33,13 @@ def has_two_factor(user) -> bool:
 
 
 @transaction.atomic
-def profile_update(*, user, name: str, language: str) -> None:
-    update(user, {"name": name, "language": language}, actor=user, verb="update_profile")
+def profile_update(*, user, name: str, language: str) -> User:
+    """The person as stored is changed, not as the request holds them (a form bound to that
+    object has already written the new values on it, which would leave nothing to compare and
+    save); they are returned as changed."""
+    person = User.objects.select_for_update().get(pk=user.pk)
+    update(person, {"name": name, "language": language}, actor=user, verb="update_profile")
+    return person
 
 
 @transaction.atomic

@@ -22,7 +22,7 @@ from django.views.i18n import set_language as django_set_language
 
 from . import attachments, audit, notifications, search
 from .models import Attachment, Notification
-from .pagecache import kept_part, public_page
+from .pagecache import forget_person, kept_part, public_page
 from .paging import paginate
 from .registry import registry
 
@@ -208,6 +208,7 @@ def set_language(request):
         and language in {code for code, _name in settings.LANGUAGES}
     ):
         get_user_model().objects.filter(pk=request.user.pk).update(language=language)
+        forget_person(request.user.pk)  # the person is kept between requests, language and all
         request.user.language = language
     response = django_set_language(request)
     if not isinstance(response, HttpResponseRedirect):

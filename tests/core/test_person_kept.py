@@ -1,18 +1,23 @@
-"""What every page asks of a signed-in person — their memberships, their unread count,
-their home page's figures, whether they have a second factor — is kept for them between
+"""What every page asks of a signed-in person — who they are, their memberships, their unread
+count, their home page's figures, whether they have a second factor — is kept for them between
 requests (core.pagecache.kept_for_person) and never stale: each change is on their very
 next page."""
+
+import pickle
 
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from ponte.accounts.backends import PERSON
 from ponte.core.notifications import notify
+from ponte.core.pagecache import kept_for_person
 from ponte.core.registry import registry
 from ponte.organisations.models import Membership
 from ponte.organisations.services import invitation_create, membership_remove, membership_set_role
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import PASSWORD, MembershipFactory, UserFactory
 
 # Kept values are forgotten when a write's transaction commits: these tests commit.
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("pages_kept")]
@@ -36,14 +41,88 @@ def test_a_second_page_asks_the_database_nothing_of_the_persons_own(client, orga
     read(client, "/")
     with CaptureQueriesContext(connection) as captured:
         read(client, f"/organisations/{organisation.slug}/edit/")
-    queries = [query["sql"] for query in captured.captured_queries]
-    tables = " ".join(queries)
+    tables = " ".join(query["sql"] for query in captured.captured_queries)
     assert "organisations_membership" not in tables
-    # The unread count and the second factor come with the one query that reads the person.
+    # Who they are, with their unread count and second factor, is kept with the rest.
+    assert "core_notification" not in tables and "mfa_authenticator" not in tables
+    assert f'"accounts_user"."id" = {person.pk}' not in tables
+
+
+def test_the_first_page_reads_the_person_with_their_unread_count_and_second_factor(client):
+    person = UserFactory()
+    client.force_login(person)
+    with CaptureQueriesContext(connection) as captured:
+        read(client, "/me/")
+    queries = [query["sql"] for query in captured.captured_queries]
     [person_read] = [sql for sql in queries if 'FROM "accounts_user"' in sql and "core_notification" in sql]
     assert "mfa_authenticator" in person_read
     others = [sql for sql in queries if sql != person_read]
     assert not any("core_notification" in sql or "mfa_authenticator" in sql for sql in others)
+
+
+def test_what_is_kept_of_a_person_holds_no_password_hash(client):
+    person = UserFactory()
+    client.force_login(person)
+    read(client, "/")
+
+    kept = kept_for_person(person.pk, PERSON, lambda: pytest.fail("the person was not kept"))
+
+    assert kept.pk == person.pk
+    assert person.password.encode() not in pickle.dumps(kept)
+    # What the session is checked against is kept instead.
+    assert kept.get_session_auth_hash() == person.get_session_auth_hash()
+
+
+def test_a_password_changed_signs_every_other_session_out_at_once(client):
+    person = UserFactory()
+    client.force_login(person)
+    read(client, "/notifications/")
+    elsewhere = Client()
+    elsewhere.force_login(person)
+
+    response = elsewhere.post(
+        "/accounts/password/change/",
+        {"oldpassword": PASSWORD, "password1": "a-new-long-passphrase-26", "password2": "a-new-long-passphrase-26"},
+    )
+
+    assert response.status_code == 302
+    assert client.get("/notifications/").status_code == 302  # to sign in
+    assert elsewhere.get("/notifications/").status_code == 200  # where it was changed
+
+
+def test_an_account_deactivated_is_signed_out_at_once(client):
+    person = UserFactory()
+    client.force_login(person)
+    read(client, "/notifications/")
+
+    person.is_active = False
+    person.save()
+
+    assert client.get("/notifications/").status_code == 302
+
+
+def test_details_saved_from_the_person_as_read_keep_their_password(client):
+    # The person read for a request has no password loaded: saving them never writes one.
+    person = UserFactory()
+    client.force_login(person)
+    read(client, "/me/")
+
+    response = client.post("/me/", {"name": "Renamed Person", "language": "fr"})
+
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.name == "Renamed Person" and person.check_password(PASSWORD)
+    assert 'lang="fr"' in read(client, "/notifications/")
+
+
+def test_a_language_chosen_is_on_the_next_page(client):
+    person = UserFactory()
+    client.force_login(person)
+    read(client, "/notifications/")
+
+    client.post("/i18n/setlang/", {"language": "nl", "next": "/notifications/"})
+
+    assert 'lang="nl"' in read(client, "/notifications/")
 
 
 def test_the_person_is_read_with_their_unread_count_and_second_factor(client, organisation):

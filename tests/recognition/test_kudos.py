@@ -219,3 +219,61 @@ def test_a_moderator_removes_thanks_from_the_page(login, citizen, organisation, 
     kudos = give(citizen, (ORGANISATION, organisation.pk))
     response = login(person_in_role("moderator")).post(f"/recognition/kudos/{kudos.pk}/withdraw/")
     assert response.status_code == 302 and not Kudos.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("pages_kept")
+def test_the_kept_thanks_are_read_once_and_follow_each_change(login, citizen, member, organisation):
+    # The latest thanks are kept for their reader until the next write, which a thanks given
+    # or withdrawn is.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    kudos = give(member, (ORGANISATION, organisation.pk), message="The help line answered in a day.")
+    client = login(citizen)
+    page = Page(client.get(organisation.get_absolute_url()))
+    assert "1 person thanked them for a result." in page.text(page.part("Thanks"))
+    with CaptureQueriesContext(connection) as captured:
+        page = Page(client.get(organisation.get_absolute_url()))
+    assert not any("recognition_kudos" in query["sql"] for query in captured.captured_queries)
+    assert "The help line answered in a day." in page.text(page.part("Thanks"))
+
+    services.withdraw(actor=member, kudos=kudos)
+    page = Page(client.get(organisation.get_absolute_url()))
+    assert "Nobody has thanked them yet." in page.text(page.part("Thanks"))
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("pages_kept")
+def test_ones_own_thanks_beyond_the_latest_are_still_ones_own(login, citizen, organisation):
+    give(citizen, (ORGANISATION, organisation.pk), message="Ours, the first of many.")
+    for _ in range(12):
+        give(UserFactory(), (ORGANISATION, organisation.pk), message="Thank you.")
+    Page(login(UserFactory()).get(organisation.get_absolute_url()))  # kept by another reader
+
+    page = Page(login(citizen).get(organisation.get_absolute_url()))
+
+    thanks = page.text(page.part("Thanks"))
+    assert "13 people thanked them for a result." in thanks and "Ours, the first of many." not in thanks
+    assert page.links("Change your thanks") == [f"/recognition/kudos/?to={ORGANISATION}%3A{organisation.pk}"]
+
+
+def test_a_pages_thanks_are_read_in_as_many_queries_for_three_as_for_fifteen(login, citizen, organisation):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_reading_thanks() -> int:
+        for viewer in (None, citizen):
+            with CaptureQueriesContext(connection) as captured:
+                assert login(viewer).get(organisation.get_absolute_url()).status_code == 200
+            yield sum("recognition_kudos" in query["sql"] for query in captured.captured_queries)
+
+    for _ in range(3):
+        give(UserFactory(), (ORGANISATION, organisation.pk), message="Thank you.")
+    few = list(queries_reading_thanks())
+    for _ in range(12):
+        give(UserFactory(), (ORGANISATION, organisation.pk), message="Thank you.")
+    many = list(queries_reading_thanks())
+
+    # The latest, their count and (for a person signed in) which are theirs: one query.
+    assert few == many == [1, 1]

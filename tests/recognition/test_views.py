@@ -631,6 +631,22 @@ def test_a_visitor_s_kept_hall_of_fame_shows_the_winners_once_announced(client, 
     assert "For forms people read." in Page(client.get("/recognition/")).text()
 
 
+# A kept page is made again when a write's transaction commits: this test commits.
+@pytest.mark.django_db(transaction=True)
+def test_the_kept_ranking_follows_the_jury_and_the_winners_chosen(
+    login, pages_kept, programme_manager, judged, citizen
+):
+    programme = judged.category.programme
+    ranking = f"/recognition/programmes/{programme.pk}/ranking/"
+    client = login(programme_manager)
+    page = Page(client.get(ranking)).text()
+    assert "jury's 2 members" in page and "Chosen" not in page
+    programme_services.jury_add(actor=programme_manager, programme=programme, person=citizen)
+    assert "jury's 3 members" in Page(client.get(ranking)).text()
+    programme_services.winner_choose(actor=programme_manager, nomination=judged, citation="For forms people read.")
+    assert "Chosen" in Page(client.get(ranking)).text()
+
+
 def test_kept_pages_last_no_longer_than_the_next_opening_or_closing(make_programme):
     from ponte.recognition.contributions import _next_window_change
 

@@ -9,13 +9,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from ponte.core.charts import horizontal_bars, shown
 from ponte.core.csvexport import csv_response
 from ponte.core.forms import add_service_errors
-from ponte.core.pagecache import kept_value
+from ponte.core.pagecache import kept_part
 from ponte.organisations.models import Membership, Organisation
 from ponte.organisations.queries import administered_by
 
@@ -87,7 +88,7 @@ def _chosen(form, viewer) -> Organisation | None:
     text = form.cleaned_data.get("organisation") or ""
     if not text:
         return None
-    found = Organisation.objects.filter(slug=text.strip().lower()).first()
+    found = Organisation.objects.only("pk", "name", "slug").filter(slug=text.strip().lower()).first()
     if found is None or not viewer.has_perm("learning.view_group_skills", found):
         form.add_error(
             "organisation",
@@ -108,25 +109,29 @@ def groups(request):
         form.is_valid()  # every field judged, so each wrong one says so at once
         organisation = _chosen(form, request.user)
         if organisation is not None and form.is_valid():
-            people = Membership.objects.filter(organisation=organisation).values("user_id")
             year = form.cleaned_data.get("year")
-            # The same for every reader until the next write (an assessment, a member joining).
-            group = kept_value(
-                f"learning.group_skills.{organisation.pk}.{year or 'latest'}",
-                lambda: queries.group_profile(people, year=year),
-            )
-            context.update(organisation=organisation, group=group)
-            context["rows"] = [(Skill(skill).label, group.scores.get(skill)) for skill in CORE_SKILLS]
-            if group.shown:
-                values = [[group.scores.get(skill)] for skill in CORE_SKILLS]
-                context["chart"] = horizontal_bars(
-                    [Skill(skill).label for skill in CORE_SKILLS],
-                    [organisation.name],
-                    values,
-                    maximum=max(Proficiency.values),
-                    decimals=1,
-                )
+            context["organisation"] = organisation
+            # The same for every reader allowed this address until the next write (an
+            # assessment, a member joining): drawn once, chart and table, and kept.
+            context["profile"] = kept_part(request, "skills-group", lambda: _group_profile(request, organisation, year))
     return render(request, "learning/skills/groups.html", context)
+
+
+def _group_profile(request, organisation: Organisation, year: int | None) -> str:
+    people = Membership.objects.filter(organisation=organisation).values("user_id")
+    group = queries.group_profile(people, year=year)
+    part = {"organisation": organisation, "group": group, "min_group": MIN_GROUP}
+    part["rows"] = [(Skill(skill).label, group.scores.get(skill)) for skill in CORE_SKILLS]
+    if group.shown:
+        values = [[group.scores.get(skill)] for skill in CORE_SKILLS]
+        part["chart"] = horizontal_bars(
+            [Skill(skill).label for skill in CORE_SKILLS],
+            [organisation.name],
+            values,
+            maximum=max(Proficiency.values),
+            decimals=1,
+        )
+    return render_to_string("learning/skills/groups.html#profile", part, request)
 
 
 @login_required

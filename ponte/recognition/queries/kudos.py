@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Subquery
 
+from ponte.core.pagecache import kept_for_person, kept_value
+from ponte.core.paging import first_counted
 from ponte.core.registry import registry
 from ponte.organisations.queries import visible_organisations
 
@@ -32,12 +34,22 @@ def kudos_of(target_model: str, target_id: int) -> QuerySet[Kudos]:
 
 
 def section(target_model: str, target_id: int, user) -> dict:
-    """What a page's kudos section shows: the latest thanks (two queries, whatever their number),
-    how many there are, and the viewer's own."""
-    thanks = kudos_of(target_model, target_id)
-    latest = list(thanks[:SHOWN])
-    count = len(latest) if len(latest) < SHOWN else thanks.count()
-    own = next((kudos for kudos in latest if user.is_authenticated and kudos.author_id == user.pk), None)
-    if own is None and user.is_authenticated and count > len(latest):
-        own = thanks.filter(author=user).first()
-    return {"latest": latest, "count": count, "own": own, "target": f"{target_model}:{target_id}"}
+    """What a page's kudos section shows: the latest thanks, how many there are and which are
+    the reader's own (its id, or None) — one query whatever their number, kept until the next
+    write: for every visitor alike, for each signed-in reader their own."""
+    target = f"{target_model}:{target_id}"
+
+    def shown() -> tuple[int, list[Kudos], int | None]:
+        thanks = kudos_of(target_model, target_id).only("message", "created_at", "author__name")
+        if user.is_authenticated:
+            # Asked once with the rows (a subquery of its own, not one per row).
+            theirs = Kudos.objects.filter(target_model=target_model, target_id=target_id, author=user)
+            thanks = thanks.annotate(own_id=Subquery(theirs.values("pk")[:1]))
+        count, latest = first_counted(thanks, SHOWN)
+        return count, latest, latest[0].own_id if latest and user.is_authenticated else None
+
+    if user.is_authenticated:
+        count, latest, own = kept_for_person(user.pk, f"kudos:{target}", shown)
+    else:
+        count, latest, own = kept_value(f"kudos:{target}", shown)
+    return {"latest": latest, "count": count, "own": own, "target": target}

@@ -18,7 +18,7 @@ from ponte.accounts.queries import people_named, person_suggestion
 from ponte.core import versions
 from ponte.core.csvexport import csv_response
 from ponte.core.forms import add_service_errors
-from ponte.core.pagecache import kept_part, public_page
+from ponte.core.pagecache import kept_part, kept_value, public_page
 from ponte.core.paging import paginate
 
 from ..forms import CategoryForm, CitationForm, JurorForm, ProgrammeEditForm, ProgrammeForm
@@ -215,7 +215,11 @@ def people(request):
 @login_required
 def ranking(request, pk):
     """The nominations of each category by the jury's mean score: where winners are chosen."""
-    programme = visible_programme(pk)
+    # The programme, its categories and its jury's size, read once for every reader and kept
+    # until the next write, as the table is: this page is read again after each choice.
+    programme, jury_size = kept_value(f"recognition-ranking-programme:{int(pk)}", lambda: _with_jury_size(pk))
+    if programme is None:
+        raise Http404
     if not request.user.has_perm("recognition.view_ranking", programme):
         raise PermissionDenied
     can_choose = request.user.has_perm("recognition.announce", programme)
@@ -228,10 +232,15 @@ def ranking(request, pk):
     context = {
         "programme": programme,
         "table": kept_part(request, f"recognition-ranking:{int(can_choose)}", table),
-        "jury_size": programme.jury.count(),
+        "jury_size": jury_size,
         "can_choose": can_choose,
     }
     return render(request, "recognition/programmes/ranking.html", context)
+
+
+def _with_jury_size(pk) -> tuple[object | None, int]:
+    programme = queries.programme_for(pk)
+    return programme, programme.jury.count() if programme is not None else 0
 
 
 @login_required
