@@ -5,6 +5,8 @@ answers 404 — never a 500."""
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from ponte.recognition.models import Kudos
 from ponte.recognition.services import kudos as services
@@ -226,9 +228,6 @@ def test_a_moderator_removes_thanks_from_the_page(login, citizen, organisation, 
 def test_the_kept_thanks_are_read_once_and_follow_each_change(login, citizen, member, organisation):
     # The latest thanks are kept for their reader until the next write, which a thanks given
     # or withdrawn is.
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     kudos = give(member, (ORGANISATION, organisation.pk), message="The help line answered in a day.")
     client = login(citizen)
     page = Page(client.get(organisation.get_absolute_url()))
@@ -259,9 +258,6 @@ def test_ones_own_thanks_beyond_the_latest_are_still_ones_own(login, citizen, or
 
 
 def test_a_pages_thanks_are_read_in_as_many_queries_for_three_as_for_fifteen(login, citizen, organisation):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     def queries_reading_thanks() -> int:
         for viewer in (None, citizen):
             with CaptureQueriesContext(connection) as captured:
